@@ -1,0 +1,107 @@
+// `npm run bench`: each figure is measured against a baseline run in the same process.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { ensureCodeServer, installVsix, startCodeServer } from "../test/launch/codeServer";
+import { artifactsDir, repoRoot } from "../test/launch/paths";
+import { packageVsix } from "../test/launch/integrationRun";
+import { runSuiteInWorkbench } from "../test/launch/workbench";
+import { loadJsonlGrammar } from "../test/unit/grammarHarness";
+import type { ActivationSample } from "./activationProbe";
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Tokenizing a long reasoning row with and without our injection grammars (vscode-textmate). */
+async function grammarCost(): Promise<Record<string, number>> {
+  const turn = "Let me think step by step. <think>16 - 3 - 4 = 9, and 9 × 2 = 18.</think> 오늘은 날씨가 좋습니다. ";
+  const content = turn.repeat(Math.ceil(200_000 / turn.length)).slice(0, 200_000);
+  const line = JSON.stringify({ messages: [{ role: "user", content: "Solve it." }, { role: "assistant", content }] });
+  const time = async (withInjections: boolean) => {
+    const grammar = await loadJsonlGrammar(withInjections);
+    grammar.tokenizeLine(line, null); // warm-up
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      grammar.tokenizeLine(line, null);
+      runs.push(performance.now() - started);
+    }
+    return median(runs);
+  };
+  const baseMs = await time(false);
+  const injectedMs = await time(true);
+  return { lineCharacters: line.length, baseMs, injectedMs, ratio: injectedMs / baseMs };
+}
+
+/** The empty baseline extension, packaged like ours so both install and load the same way. */
+function packageBaseline(): string {
+  const dir = join(repoRoot, "test", "fixtures", "baseline-extension");
+  const out = join(artifactsDir, "baseline-extension.vsix");
+  const vsce = join(dirname(require.resolve("@vscode/vsce/package.json")), "vsce");
+  execFileSync(process.execPath, [vsce, "package", "--out", out], { cwd: dir, stdio: "ignore" });
+  return out;
+}
+
+async function activation(vsix: string, launches: number): Promise<ActivationSample[]> {
+  const entry = ensureCodeServer();
+  const baselineVsix = packageBaseline();
+  const samples: ActivationSample[] = [];
+  for (let i = 0; i < launches; i++) {
+    const runDir = join(artifactsDir, "bench-activation");
+    rmSync(runDir, { recursive: true, force: true });
+    const dirs = { userDataDir: join(runDir, "user-data"), extensionsDir: join(runDir, "extensions"), folder: join(runDir, "workspace") };
+    for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+    installVsix(entry, [vsix, baselineVsix], dirs);
+    const resultsFile = join(runDir, "sample.json");
+    const env = { INSTRUCT_STUDIO_TEST_RESULTS: resultsFile, INSTRUCT_STUDIO_BASELINE_FIRST: i % 2 === 0 ? "1" : "0" };
+    const server = await startCodeServer(entry, { ...dirs, logFile: join(runDir, "code-server.log"), env });
+    try {
+      const code = await runSuiteInWorkbench({
+        server,
+        folder: dirs.folder,
+        extensionDevelopmentPath: join(repoRoot, "test", "fixtures", "host-extension"),
+        extensionTestsPath: join(repoRoot, "out", "bench", "activationProbe.js"),
+        screenshotDir: join(runDir, "screenshots"),
+        timeoutMs: 120_000,
+        log: (line) => /error/i.test(line) && console.log(`[bench] ${line}`),
+      });
+      if (code !== 0) throw new Error(`activation probe failed (see ${runDir}/code-server.log)`);
+      samples.push(JSON.parse(readFileSync(resultsFile, "utf8")));
+    } finally {
+      await server.stop();
+    }
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const grammar = await grammarCost();
+  const vsix = packageVsix();
+  const vsixBytes = statSync(vsix).size;
+  const samples = await activation(vsix, 7);
+  const extensionMs = median(samples.map((s) => s.extensionMs));
+  const baselineMs = median(samples.map((s) => s.baselineMs));
+  const report = {
+    activation: {
+      launches: samples.length,
+      extensionMs,
+      emptyExtensionMs: baselineMs,
+      ratio: extensionMs / baselineMs,
+      insideActivateMs: median(samples.map((s) => s.insideActivateMs)),
+    },
+    vsix: { file: vsix, bytes: vsixBytes, mebibytes: vsixBytes / 1024 / 1024 },
+    grammar,
+    samples,
+  };
+  const fmt = (n: number) => n.toFixed(2);
+  console.log("\n== Instruct Studio benchmark");
+  console.log(`activation (VSIX in VS Code 1.100.3, median of ${samples.length} fresh hosts): ${fmt(extensionMs)} ms = ${fmt(report.activation.ratio)}x an empty extension installed the same way (${fmt(baselineMs)} ms); activate() itself ${fmt(report.activation.insideActivateMs)} ms`);
+  console.log(`VSIX size: ${fmt(report.vsix.mebibytes)} MiB (${vsixBytes} bytes)`);
+  console.log(`grammar: tokenizing a ${grammar.lineCharacters}-character row takes ${fmt(grammar.injectedMs)} ms = ${fmt(grammar.ratio)}x VS Code's bare JSON Lines grammar (${fmt(grammar.baseMs)} ms)`);
+  writeFileSync(join(artifactsDir, "bench.json"), JSON.stringify(report, null, 2));
+  console.log(`written to ${join(artifactsDir, "bench.json")}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});

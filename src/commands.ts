@@ -1,0 +1,42 @@
+import * as vscode from "vscode";
+import type { InstructStudio } from "./context";
+import type { RenderedReport, RowView } from "./protocol/messages";
+import { isJsonl, rowAt } from "./rowAtCursor";
+
+export interface InternalStats {
+  activationMs: number;
+  extensionPath: string;
+  previewRendered: RenderedReport | undefined;
+}
+
+export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand("instructStudio.showPreview", async () => {
+      await vscode.commands.executeCommand("instructStudio.preview.focus");
+      studio.refreshPreview();
+    }),
+    vscode.commands.registerCommand("instructStudio.describeRow", (): RowView | undefined => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !isJsonl(editor.document)) {
+        void vscode.window.showWarningMessage("Open a .jsonl dataset to describe its rows.");
+        return undefined;
+      }
+      const row = rowAt(editor.document, editor.selection.active.line);
+      const text = row
+        ? `Line ${row.line + 1}: ${row.formatLabel}, ${row.parts.length} part(s), ${row.characters.toLocaleString("en-US")} characters` +
+          (row.syntaxErrors.length ? `; ${row.syntaxErrors.length} syntax error(s)` : "")
+        : `Line ${editor.selection.active.line + 1} is blank.`;
+      void vscode.window.showInformationMessage(text);
+      return row;
+    }),
+    vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.model.probe(gpu === true)),
+    vscode.commands.registerCommand(
+      "instructStudio.internal.stats",
+      (): InternalStats => ({
+        activationMs: studio.activationMs,
+        extensionPath: studio.extension.extensionPath,
+        previewRendered: studio.preview.lastRendered,
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,63 @@
+import { isPlainObject } from "../jsonl/parseRow";
+
+export const formatIds = [
+  "alpaca",
+  "sharegpt",
+  "openai",
+  "prompt-completion",
+  "preference",
+  "kto",
+  "s1k",
+  "genstruct",
+  "self-instruct",
+  "text",
+] as const;
+
+export type FormatId = (typeof formatIds)[number];
+
+export const formatLabels: Record<FormatId, string> = {
+  alpaca: "Alpaca",
+  sharegpt: "ShareGPT",
+  openai: "OpenAI messages",
+  "prompt-completion": "Prompt-completion",
+  preference: "Preference",
+  kto: "KTO",
+  s1k: "s1K reasoning",
+  genstruct: "Genstruct passage",
+  "self-instruct": "Self-Instruct seed task",
+  text: "Plain text",
+};
+
+const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in row);
+
+/**
+ * Detects the dataset format of one row from its keys. Order matters: more specific shapes
+ * (KTO, preference, s1K, Self-Instruct) are tested before the generic ones they contain.
+ */
+export function detectRowFormat(row: unknown): FormatId | undefined {
+  if (!isPlainObject(row)) return undefined;
+  if (has(row, "conversations")) return "sharegpt";
+  if (has(row, "chosen", "rejected")) return "preference";
+  if (has(row, "completion", "label") && typeof row.label === "boolean") return "kto";
+  if (has(row, "messages")) return "openai";
+  if (has(row, "question", "attempt") || has(row, "thinking_trajectories")) return "s1k";
+  if (has(row, "instruction", "instances")) return "self-instruct";
+  if (has(row, "instruction") || has(row, "output", "input")) return "alpaca";
+  if (has(row, "prompt", "completion")) return "prompt-completion";
+  if (has(row, "title", "content")) return "genstruct";
+  if (has(row, "text") && typeof row.text === "string") return "text";
+  return undefined;
+}
+
+/** The format most rows share; `undefined` when no row looks like instruction data. */
+export function dominantFormat(counts: ReadonlyMap<FormatId, number>): FormatId | undefined {
+  let best: FormatId | undefined;
+  let bestCount = 0;
+  for (const [format, count] of counts) {
+    if (count > bestCount) {
+      best = format;
+      bestCount = count;
+    }
+  }
+  return best;
+}

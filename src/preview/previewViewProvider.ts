@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import * as vscode from "vscode";
+import type { ExtensionToWebview, RenderedReport, WebviewToExtension } from "../protocol/messages";
+
+/** Hosts the preview webview view: HTML with a strict CSP, typed messages both ways. */
+export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewId = "instructStudio.preview";
+  private view: vscode.WebviewView | undefined;
+  private pending: ExtensionToWebview | undefined;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly onRenderedEmitter = new vscode.EventEmitter<RenderedReport>();
+  readonly onRendered = this.onRenderedEmitter.event;
+  lastRendered: RenderedReport | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly onVisible: () => void,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    this.ready = false;
+    const outUri = vscode.Uri.joinPath(this.extensionUri, "out");
+    view.webview.options = { enableScripts: true, localResourceRoots: [outUri] };
+    view.webview.html = this.html(view.webview, outUri);
+    this.disposables.push(
+      view.webview.onDidReceiveMessage((message: WebviewToExtension) => this.receive(message)),
+      view.onDidChangeVisibility(() => view.visible && this.onVisible()),
+      view.onDidDispose(() => {
+        this.view = undefined;
+        this.ready = false;
+      }),
+    );
+  }
+
+  get isVisible(): boolean {
+    return this.view?.visible ?? false;
+  }
+
+  post(message: ExtensionToWebview): void {
+    this.pending = message;
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
+  }
+
+  private receive(message: WebviewToExtension): void {
+    if (message.type === "ready") {
+      this.ready = true;
+      if (this.pending) void this.view?.webview.postMessage(this.pending);
+      else this.onVisible();
+    } else if (message.type === "rendered") {
+      this.lastRendered = message.report;
+      this.onRenderedEmitter.fire(message.report);
+    }
+  }
+
+  private html(webview: vscode.Webview, outUri: vscode.Uri): string {
+    const nonce = randomBytes(16).toString("base64");
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(outUri, "webview.js"));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(outUri, "webview-style.css"));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join("; ");
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Instruct Studio Preview</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.onRenderedEmitter.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,25 @@
+import * as vscode from "vscode";
+import { summarizeRow } from "./core/formats/summary";
+import { parseRow, stripBom } from "./core/jsonl/parseRow";
+import type { RowView } from "./protocol/messages";
+
+/** Reads and summarizes the JSONL row on `line`; `undefined` for a blank line. */
+export function rowAt(document: vscode.TextDocument, line: number): RowView | undefined {
+  const raw = document.lineAt(line).text;
+  const text = line === 0 ? stripBom(raw).text : raw;
+  const parsed = parseRow(text);
+  if (parsed.kind === "blank") return undefined;
+  const summary = summarizeRow(parsed.value);
+  return {
+    uri: document.uri.toString(),
+    line,
+    formatLabel: summary.formatLabel,
+    characters: summary.characters,
+    parts: summary.parts,
+    syntaxErrors: parsed.errors.map((e) => `column ${e.start + 1}: ${e.message}`),
+  };
+}
+
+export function isJsonl(document: vscode.TextDocument): boolean {
+  return document.languageId === "jsonl";
+}

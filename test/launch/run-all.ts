@@ -1,0 +1,65 @@
+// `npm test`: type check, unit tests under plain Node, then the integration suite in a real
+// VS Code twice (source tree, installed VSIX). Ends with one line: "total: N passed, N failed".
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { artifactsDir, repoRoot } from "./paths";
+import { packageVsix, runMode } from "./integrationRun";
+
+interface Count {
+  label: string;
+  passed: number;
+  failed: number;
+}
+
+function typecheck(): Count {
+  console.log("\n== type check (tsc --noEmit)");
+  const result = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", repoRoot], { stdio: "inherit" });
+  return { label: "type check", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
+}
+
+function unitTests(): Count {
+  console.log("\n== unit tests (node --test)");
+  const dir = join(repoRoot, "out", "test", "unit");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".test.js")).map((f) => join(dir, f));
+  const tap = join(artifactsDir, "unit.tap");
+  const result = spawnSync(
+    process.execPath,
+    ["--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", `--test-reporter-destination=${tap}`, ...files],
+    { stdio: "inherit" },
+  );
+  const summary = readFileSync(tap, "utf8");
+  const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
+  const failed = count("fail") + count("cancelled");
+  return { label: "unit", passed: count("pass"), failed: failed || (result.status === 0 ? 0 : 1) };
+}
+
+async function integration(): Promise<Count[]> {
+  console.log("\n== integration tests in VS Code 1.100.3 (code-server + Chromium, offline)");
+  const vsix = packageVsix();
+  const counts: Count[] = [];
+  for (const mode of ["dev", "vsix"] as const) {
+    const { results, exitCode } = await runMode(mode, vsix);
+    const label = mode === "dev" ? "integration (source tree)" : "integration (installed VSIX)";
+    // A run that wrote no results, or failed outside any test, counts as one failure.
+    const failed = results && (exitCode === 0 || results.failed > 0) ? results.failed : Math.max(1, results?.failed ?? 0);
+    counts.push({ label, passed: results?.passed ?? 0, failed });
+  }
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const counts = [typecheck(), unitTests(), ...(await integration())];
+  console.log("\n== summary");
+  for (const c of counts) console.log(`${c.label}: ${c.passed} passed, ${c.failed} failed`);
+  const passed = counts.reduce((n, c) => n + c.passed, 0);
+  const failed = counts.reduce((n, c) => n + c.failed, 0);
+  console.log(`total: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed > 0 ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  console.log("total: 0 passed, 1 failed");
+  process.exitCode = 1;
+});

@@ -1,0 +1,16 @@
+// `npm run test:integration`: the integration suite in VS Code 1.100.3, offline, on the source
+// tree and then on the installed VSIX (`--dev-only` skips the VSIX).
+import { packageVsix, runMode } from "./integrationRun";
+
+async function main(): Promise<void> {
+  const modes = process.argv.includes("--dev-only") ? (["dev"] as const) : (["dev", "vsix"] as const);
+  const vsix = modes.includes("vsix" as never) ? packageVsix() : undefined;
+  let failed = false;
+  for (const mode of modes) failed = (await runMode(mode, vsix)).exitCode !== 0 || failed;
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

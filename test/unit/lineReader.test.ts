@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
+
+async function collect(chunks: Array<string | number[]>, maxLineBytes?: number): Promise<ReadLine[]> {
+  async function* source() {
+    for (const chunk of chunks) yield typeof chunk === "string" ? new TextEncoder().encode(chunk) : Uint8Array.from(chunk);
+  }
+  const lines: ReadLine[] = [];
+  for await (const line of readLines(source(), { maxLineBytes })) lines.push(line);
+  return lines;
+}
+
+describe("readLines", () => {
+  it("splits LF and CRLF lines and numbers them from 1", async () => {
+    const lines = await collect(['{"a":1}\r\n{"b":2}\n', '{"c":3}']);
+    assert.deepEqual(lines.map((l) => [l.lineNumber, l.text]), [[1, '{"a":1}'], [2, '{"b":2}'], [3, '{"c":3}']]);
+  });
+
+  it("joins a line split across chunks, even inside a multi-byte character", async () => {
+    const bytes = Array.from(new TextEncoder().encode('{"k":"한국어"}\n'));
+    const lines = await collect([bytes.slice(0, 8), bytes.slice(8, 9), bytes.slice(9)]);
+    assert.deepEqual(lines.map((l) => [l.text, l.invalidUtf8]), [['{"k":"한국어"}', false]]);
+  });
+
+  it("drops a UTF-8 BOM on the first line only", async () => {
+    const lines = await collect([[0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":1}\n{"b":2}')]]);
+    assert.equal(lines[0].text, '{"a":1}');
+    assert.equal(lines[1].text, '{"b":2}');
+  });
+
+  it("flags invalid UTF-8 and keeps the rest of the line", async () => {
+    const lines = await collect([[0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a]]);
+    assert.equal(lines[0].invalidUtf8, true);
+    assert.equal(lines[0].text, '{"a":"\uFFFD"}');
+  });
+
+  it("reports a line over the limit as too long without holding it", async () => {
+    const lines = await collect(["x".repeat(50), "y".repeat(60), '\n{"ok":1}\n'], 100);
+    assert.deepEqual(lines.map((l) => [l.tooLong, l.byteLength, l.text]), [[true, 110, ""], [false, 8, '{"ok":1}']]);
+  });
+
+  it("reports blank lines and no phantom line after the final newline", async () => {
+    const lines = await collect(['{"a":1}\n\n{"b":2}\n']);
+    assert.deepEqual(lines.map((l) => l.text), ['{"a":1}', "", '{"b":2}']);
+  });
+});
