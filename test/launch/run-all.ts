@@ -1,7 +1,7 @@
 // `npm test`: type check, unit tests under plain Node, then the integration suite in a real
 // VS Code twice (source tree, installed VSIX). Ends with one line: "total: N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { artifactsDir, repoRoot } from "./paths";
 import { packageVsix, runMode } from "./integrationRun";
@@ -22,6 +22,7 @@ function unitTests(): Count {
   console.log("\n== unit tests (node --test)");
   const dir = join(repoRoot, "out", "test", "unit");
   const files = readdirSync(dir).filter((f) => f.endsWith(".test.js")).map((f) => join(dir, f));
+  mkdirSync(artifactsDir, { recursive: true });
   const tap = join(artifactsDir, "unit.tap");
   const result = spawnSync(
     process.execPath,
