@@ -7,8 +7,15 @@ describe("parseRow", () => {
   it("parses a valid object with no errors", () => {
     const row = parseRow('{"instruction": "a", "output": "b"}');
     assert.equal(row.kind, "value");
-    assert.deepEqual(row.kind === "value" && row.value, { instruction: "a", output: "b" });
+    assert.deepEqual(row.kind === "value" && { ...(row.value as object) }, { instruction: "a", output: "b" });
     assert.deepEqual(row.kind === "value" && row.errors, []);
+  });
+
+  it("gives rows no prototype, so a __proto__ key in data is only data", () => {
+    const row = parseRow('{"__proto__": {"polluted": true}, "instruction": "x"}');
+    assert.ok(row.kind === "value");
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(Object.getPrototypeOf(row.value), null);
   });
 
   it("treats whitespace-only lines as blank", () => {

@@ -1,4 +1,5 @@
 import { isPlainObject } from "../jsonl/parseRow";
+import type { ChatLayout } from "./layout";
 
 export const formatIds = [
   "alpaca",
@@ -34,8 +35,9 @@ const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) 
  * Detects the dataset format of one row from its keys. Order matters: more specific shapes
  * (KTO, preference, s1K, Self-Instruct) are tested before the generic ones they contain.
  */
-export function detectRowFormat(row: unknown): FormatId | undefined {
+export function detectRowFormat(row: unknown, configuredChat?: ChatLayout): FormatId | undefined {
   if (!isPlainObject(row)) return undefined;
+  if (configuredChat && configuredChat.field in row) return configuredChat.roleKey === "from" ? "sharegpt" : "openai";
   if (has(row, "conversations")) return "sharegpt";
   if (has(row, "chosen", "rejected")) return "preference";
   if (has(row, "completion", "label") && typeof row.label === "boolean") return "kto";

@@ -1,4 +1,6 @@
-import { parse, ParseError, printParseErrorCode } from "jsonc-parser";
+import { getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from "jsonc-parser";
+
+export type { Node as JsonNode } from "jsonc-parser";
 
 export interface RowSyntaxError {
   /** Offsets are in UTF-16 code units from the start of the row text (after any BOM). */
@@ -10,7 +12,7 @@ export interface RowSyntaxError {
 
 export type ParsedRow =
   | { kind: "blank" }
-  | { kind: "value"; value: unknown; errors: RowSyntaxError[] };
+  | { kind: "value"; value: unknown; tree: Node | undefined; errors: RowSyntaxError[] };
 
 const BOM = "\uFEFF";
 
@@ -50,12 +52,14 @@ const messages: Record<string, string> = {
 export function parseRow(line: string): ParsedRow {
   if (line.trim() === "") return { kind: "blank" };
   const errors: ParseError[] = [];
-  const value = parse(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const value: unknown = tree ? getNodeValue(tree) : undefined;
   // jsonc-parser may report several errors at one offset (a trailing comma gives two); keep the first.
   const firstAtOffset = errors.filter((e, i) => errors.findIndex((other) => other.offset === e.offset) === i);
   return {
     kind: "value",
     value,
+    tree,
     errors: firstAtOffset.map((e) => {
       const code = printParseErrorCode(e.error);
       return {

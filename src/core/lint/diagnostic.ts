@@ -1,14 +1,34 @@
 export type Severity = "error" | "warning" | "info" | "hint";
 
-/** A problem found in a dataset. Lines and columns are 0-based, columns in UTF-16 code units. */
-export interface Diagnostic {
+/** Lines and columns are 0-based, columns in UTF-16 code units (as VS Code counts them). */
+export interface Span {
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
+}
+
+export interface TextEdit extends Span {
+  newText: string;
+}
+
+/** A quick fix, computed with the diagnostic so the editor and any other client apply the same edit. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation extends Span {
+  message: string;
+}
+
+/** A problem found in a dataset. */
+export interface Diagnostic extends Span {
   severity: Severity;
   rule: string;
   message: string;
+  related?: RelatedLocation[];
+  fix?: Fix;
 }
 
 export const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };

@@ -1,0 +1,53 @@
+import type { Severity } from "../lint/diagnostic";
+
+export interface RuleInfo {
+  severity: Severity;
+  description: string;
+}
+
+/** Every rule, its default severity and what it checks. Settings may turn any off or re-rank it. */
+export const ruleCatalog = {
+  syntax: { severity: "error", description: "The line is not valid JSON (exact range of the first problem)." },
+  "not-object": { severity: "error", description: "A row is not a JSON object." },
+  "blank-line": { severity: "warning", description: "A blank line between rows." },
+  "invalid-utf8": { severity: "error", description: "The line is not valid UTF-8." },
+  "line-too-long": { severity: "error", description: "The line is too long to hold in memory." },
+  "missing-field": { severity: "error", description: "A field the format requires is missing." },
+  "wrong-type": { severity: "error", description: "A field has the wrong JSON type." },
+  "unknown-key": { severity: "warning", description: "A key that looks like a misspelt known key (did you mean ...)." },
+  "unused-key": { severity: "hint", description: "A key that trainers of this format ignore." },
+  "mixed-formats": { severity: "warning", description: "A row of another format than the file's." },
+  "unknown-role": { severity: "error", description: "A role name trainers do not recognise." },
+  "role-order": { severity: "error", description: "Roles out of order (LLaMA-Factory alternation; Invalid role tag)." },
+  "message-count": { severity: "warning", description: "A message count LLaMA-Factory rejects (Invalid message count)." },
+  "system-not-first": { severity: "warning", description: "A system turn that is not the first turn." },
+  "no-assistant-turn": { severity: "error", description: "A conversation with no assistant turn: nothing to train on." },
+  "last-turn-not-assistant": { severity: "warning", description: "A conversation that does not end with the assistant." },
+  "empty-content": { severity: "error", description: "Empty or null content without a tool call." },
+  "tool-call-mismatch": { severity: "error", description: "A tool result whose id matches no earlier tool call." },
+  "empty-output": { severity: "error", description: "An empty output, or a placeholder such as N/A or <No Output>." },
+  "placeholder-input": { severity: "warning", description: "A placeholder input (N/A, <noinput>, No input, ...) instead of an empty one." },
+  "refusal-boilerplate": { severity: "warning", description: "Refusal boilerplate such as 'As an AI language model'." },
+  "leaked-template": { severity: "warning", description: "Chat-template markers or special tokens inside content." },
+  "merged-instructions": { severity: "warning", description: "Several numbered instructions merged into one output." },
+  "unbalanced-think": { severity: "error", description: "Unbalanced <think> or begin/end-of-thought tags." },
+  "empty-attempt": { severity: "error", description: "An s1K row whose attempt is empty." },
+  "control-characters": { severity: "warning", description: "Control characters inside text." },
+  mojibake: { severity: "warning", description: "Text that is UTF-8 decoded in a legacy code page." },
+  "surrounding-whitespace": { severity: "info", description: "Leading or trailing whitespace in a text field." },
+  "duplicate-row": { severity: "warning", description: "A row identical to an earlier one (after normalising whitespace)." },
+  "near-duplicate": { severity: "info", description: "A row nearly identical to an earlier one (MinHash, Jaccard >= 0.7 over word 5-grams)." },
+  "too-many-tokens": { severity: "warning", description: "A row longer than the training sequence length." },
+} satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof ruleCatalog;
+export const ruleIds = Object.keys(ruleCatalog) as RuleId[];
+
+export type RuleSetting = Severity | "off";
+export type RuleSettings = Partial<Record<string, RuleSetting>>;
+
+/** The severity a rule reports with under the user's settings; undefined when turned off. */
+export function effectiveSeverity(rule: RuleId, settings: RuleSettings | undefined): Severity | undefined {
+  const setting = settings?.[rule] ?? ruleCatalog[rule].severity;
+  return setting === "off" ? undefined : setting;
+}
