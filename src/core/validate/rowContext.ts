@@ -38,7 +38,7 @@ export function spanInString(ctx: RowContext, node: JsonNode, raw: string, start
   return spanOf(ctx, node);
 }
 
-export function finding(ctx: RowContext, rule: RuleId, span: Span, message: string, fix?: Fix): Diagnostic {
+export function finding(rule: RuleId, span: Span, message: string, fix?: Fix): Diagnostic {
   return { ...span, rule, severity: ruleCatalog[rule].severity, message, ...(fix ? { fix } : {}) };
 }
 

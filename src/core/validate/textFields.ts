@@ -52,7 +52,7 @@ export function textFields(ctx: RowContext): TextField[] {
       const history = Array.isArray(row.history) ? row.history : [];
       return [
         ...stringField(ctx, ["system"], "system"),
-        ...history.flatMap((pair, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
+        ...history.flatMap((_, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
         ...stringField(ctx, ["instruction"], "user"),
         ...stringField(ctx, ["input"], "user"),
         ...stringField(ctx, ["output"], "assistant", true),
