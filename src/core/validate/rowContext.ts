@@ -1,47 +1,82 @@
-import { findNodeAtLocation, JSONPath } from "jsonc-parser";
+import { findNodeAtLocation, JSONPath, parseTree } from "jsonc-parser";
 import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import type { JsonNode } from "../jsonl/parseRow";
 import type { Diagnostic, Fix, Span } from "../lint/diagnostic";
 import { ruleCatalog, RuleId } from "../rules/catalog";
 
-/** One parsed row under validation, with what is known of its file. */
-export interface RowContext {
-  line: number;
-  /** Column where the row text starts in its line (1 after a BOM on the first line). */
-  base: number;
-  tree: JsonNode;
-  row: Record<string, unknown>;
-  format: FormatId;
-  layout?: ChatLayout;
-  roles?: RoleAliases;
-}
+/**
+ * One parsed row under validation. Rules read the value; the syntax tree that gives exact
+ * ranges is built only when a rule reports something, so clean rows cost one JSON.parse.
+ */
+export class RowContext {
+  private treeCache: JsonNode | undefined;
 
-export function nodeAt(ctx: RowContext, path: JSONPath): JsonNode | undefined {
-  return findNodeAtLocation(ctx.tree, path);
-}
+  constructor(
+    readonly line: number,
+    /** Column where the row text starts in its line (1 after a BOM on the first line). */
+    readonly base: number,
+    readonly raw: string,
+    readonly row: Record<string, unknown>,
+    readonly format: FormatId,
+    readonly layout?: ChatLayout,
+    readonly roles?: RoleAliases,
+  ) {}
 
-/** The key node of the property at `path` (its last element is the key). */
-export function keyNodeAt(ctx: RowContext, path: JSONPath): JsonNode | undefined {
-  return nodeAt(ctx, path)?.parent?.children?.[0];
-}
+  get tree(): JsonNode {
+    return (this.treeCache ??= parseTree(this.raw)!);
+  }
 
-export function spanOf(ctx: RowContext, node: { offset: number; length: number }): Span {
-  return { line: ctx.line, column: ctx.base + node.offset, endLine: ctx.line, endColumn: ctx.base + node.offset + node.length };
-}
+  nodeAt(path: JSONPath): JsonNode | undefined {
+    return path.length === 0 ? this.tree : findNodeAtLocation(this.tree, path);
+  }
 
-/** A span inside a JSON string node, from offsets into its decoded value (exact when no escapes precede). */
-export function spanInString(ctx: RowContext, node: JsonNode, raw: string, start: number, end: number): Span {
-  const literal = raw.slice(node.offset + 1, node.offset + node.length - 1);
-  const decoded = node.value as string;
-  if (literal === decoded) return spanOf(ctx, { offset: node.offset + 1 + start, length: end - start });
-  return spanOf(ctx, node);
+  /** The span of the value at `path`, or of the row when it cannot be found. */
+  valueSpan(path: JSONPath): Span {
+    return this.spanOf(this.nodeAt(path) ?? this.tree);
+  }
+
+  /** The span of the key of the property at `path`. */
+  keySpan(path: JSONPath): Span {
+    const key = this.nodeAt(path)?.parent?.children?.[0];
+    return this.spanOf(key ?? this.tree);
+  }
+
+  /** The opening brace of the object at `path`, where a missing property is reported. */
+  braceSpan(path: JSONPath): Span {
+    const node = this.nodeAt(path) ?? this.tree;
+    return this.spanOf({ offset: node.offset, length: 1 });
+  }
+
+  /** A span inside the string at `path`, from offsets into its decoded value (whole string when escapes make them differ). */
+  spanInString(path: JSONPath, start: number, end: number): Span {
+    const node = this.nodeAt(path);
+    if (!node) return this.spanOf(this.tree);
+    const literal = this.raw.slice(node.offset + 1, node.offset + node.length - 1);
+    if (literal === node.value) return this.spanOf({ offset: node.offset + 1 + start, length: end - start });
+    return this.spanOf(node);
+  }
+
+  spanOf(node: { offset: number; length: number }): Span {
+    return { line: this.line, column: this.base + node.offset, endLine: this.line, endColumn: this.base + node.offset + node.length };
+  }
+
+  /** A fix that replaces the value at `path` with `value`. */
+  replaceValue(path: JSONPath, value: unknown, title: string): Fix {
+    return { title, edits: [{ ...this.valueSpan(path), newText: JSON.stringify(value) }] };
+  }
 }
 
 export function finding(rule: RuleId, span: Span, message: string, fix?: Fix): Diagnostic {
   return { ...span, rule, severity: ruleCatalog[rule].severity, message, ...(fix ? { fix } : {}) };
 }
 
-export function replaceNode(ctx: RowContext, node: JsonNode, value: unknown, title: string): Fix {
-  return { title, edits: [{ ...spanOf(ctx, node), newText: JSON.stringify(value) }] };
+/** The value at a path of plain JSON data. */
+export function valueAt(value: unknown, path: JSONPath): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
 }

@@ -1,12 +1,12 @@
-import { isPlainObject, JsonNode } from "../jsonl/parseRow";
+import { isPlainObject } from "../jsonl/parseRow";
 import { canonicalRole, CanonicalRole, rolesFor } from "../formats/layout";
-import { nodeAt, RowContext } from "./rowContext";
+import { RowContext, valueAt } from "./rowContext";
 
 export type FieldRole = CanonicalRole | "thinking" | "other";
 
 /** A string of a row that a trainer reads as text, with the role it plays. */
 export interface TextField {
-  node: JsonNode;
+  path: Array<string | number>;
   text: string;
   role: FieldRole;
   /** Human name of the field: `output`, `messages[2].content`, ... */
@@ -16,9 +16,9 @@ export interface TextField {
 }
 
 function stringField(ctx: RowContext, path: Array<string | number>, role: FieldRole, isOutput = false): TextField[] {
-  const node = nodeAt(ctx, path);
-  if (!node || node.type !== "string") return [];
-  return [{ node, text: node.value as string, role, name: pathName(path), isOutput }];
+  const text = valueAt(ctx.row, path);
+  if (typeof text !== "string") return [];
+  return [{ path, text, role, name: pathName(path), isOutput }];
 }
 
 export function pathName(path: Array<string | number>): string {

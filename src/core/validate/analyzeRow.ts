@@ -1,0 +1,95 @@
+import { detectRowFormat, FormatId } from "../formats/detect";
+import { ChatLayout, chatLayoutOf, RoleAliases } from "../formats/layout";
+import { isPlainObject } from "../jsonl/parseRow";
+import type { Diagnostic } from "../lint/diagnostic";
+import { checkRowSyntax } from "../lint/syntaxRules";
+import { effectiveSeverity, RuleId, RuleSettings } from "../rules/catalog";
+import { checkContent } from "./content";
+import { checkConversation } from "./conversation";
+import { minhashSignature } from "./minhash";
+import { RowContext } from "./rowContext";
+import { checkRowKeys } from "./structure";
+import { textFields } from "./textFields";
+
+export interface ValidationOptions {
+  /** A format forced by a setting or a training config; otherwise each row's own is detected. */
+  format?: FormatId;
+  /** Chat field and keys from a training config (Axolotl `field_messages`, `message_property_mappings`). */
+  layout?: ChatLayout;
+  /** Role names from a training config (Axolotl `roles`). */
+  roles?: RoleAliases;
+  rules?: RuleSettings;
+}
+
+export interface RowAnalysis {
+  kind: "blank" | "invalid" | "row";
+  /** The row's own format, when it looks like instruction data. */
+  format?: FormatId;
+  diagnostics: Diagnostic[];
+  /** The row's text fields joined, whitespace normalised: equal keys are exact duplicates. */
+  contentKey?: string;
+  /** MinHash signature of the text, for near duplicates. */
+  signature?: Uint32Array;
+  /** The text a trainer reads, for token counts. */
+  text?: string;
+}
+
+const BOM = "\uFEFF";
+
+/** Applies the user's rule settings: drops rules turned off, re-ranks the rest. */
+export function applyRuleSettings(diagnostics: Diagnostic[], rules: RuleSettings | undefined): Diagnostic[] {
+  if (!rules) return diagnostics;
+  const kept: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const severity = effectiveSeverity(d.rule as RuleId, rules);
+    if (severity) kept.push(severity === d.severity ? d : { ...d, severity });
+  }
+  return kept;
+}
+
+/**
+ * Validates one line of a dataset. `fileFormat` is the format of the file (its rows' majority,
+ * a setting or a config): rows that match no format are checked as that format; when it is
+ * undefined the file is not instruction data and only syntax is checked.
+ */
+export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions = {}): RowAnalysis {
+  let text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+  const base = line === 0 && text.startsWith(BOM) ? 1 : 0;
+  if (base) text = text.slice(1);
+  if (text.trim() === "") return { kind: "blank", diagnostics: applyRuleSettings(checkRowSyntax(text, line).diagnostics, options.rules) };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const syntax = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
+    return { kind: "invalid", diagnostics: applyRuleSettings(syntax, options.rules) };
+  }
+  if (!isPlainObject(value)) {
+    const shifted = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
+    return { kind: "invalid", diagnostics: applyRuleSettings(shifted, options.rules) };
+  }
+  const ownFormat = options.format ?? detectRowFormat(value, options.layout);
+  const format = ownFormat ?? fileFormat;
+  if (!format) return { kind: "row", diagnostics: [] };
+
+  const layout = format === "sharegpt" || format === "openai" ? chatLayoutOf(value, options.layout) : undefined;
+  const ctx = new RowContext(line, base, text, value, format, layout, options.roles);
+  const diagnostics = checkRowKeys(ctx);
+  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: "chosen" in value && "rejected" in value }));
+  for (const field of ["prompt", "completion", "chosen", "rejected"]) {
+    if (!layout && Array.isArray(value[field])) {
+      diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false }));
+    }
+  }
+  const fields = textFields(ctx);
+  diagnostics.push(...checkContent(ctx, fields));
+  const joined = fields.map((f) => f.text).join("\n");
+  return {
+    kind: "row",
+    format: ownFormat,
+    diagnostics: applyRuleSettings(diagnostics, options.rules),
+    contentKey: joined.replace(/\s+/g, " ").trim(),
+    signature: minhashSignature(joined),
+    text: joined,
+  };
+}

@@ -1,0 +1,104 @@
+import type { Diagnostic } from "../lint/diagnostic";
+import { detectMojibake } from "./mojibake";
+import { finding, RowContext } from "./rowContext";
+import type { TextField } from "./textFields";
+
+/** Inconsistent no-input markers (AlpacaDataCleaned's list and their variants). */
+const placeholderInput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*input\s*>|no\s*-?\s*input\.?|noinput|none\.?|null|nil|-+|not applicable\.?|<\s*empty\s*>|empty)\s*$/i;
+const placeholderOutput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*output\s*>|no\s*-?\s*output\.?|nooutput|none\.?|null|-+)\s*$/i;
+const refusals = [
+  /\bas an ai(?: language)? model\b/i,
+  /\bas a (?:large )?language model\b/i,
+  /\bI(?:'m| am) (?:sorry|afraid),? (?:but )?(?:as an ai|I (?:can(?:not|'t)|am unable to|won't))\b/i,
+  /\bI (?:can(?:not|'t)|am unable to|am not able to) (?:fulfill|comply with|assist with|help with) (?:this|that|your) request\b/i,
+  /\bOpenAI(?:'s)? (?:use[- ]case|content) polic/i,
+];
+/**
+ * Template markers and control tokens that belong to a chat template, not to content. Reasoning
+ * markers (`<think>`, `<|begin_of_thought|>`, ...) are data conventions and are left alone.
+ */
+const leakedTemplate =
+  /<\|(?!(?:begin|end)_of_(?:thought|solution)\|>)[A-Za-z0-9_.:-]{1,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<(?:start|end)_of_turn>|\[\|(?:system|user|assistant|endofturn)\|\]|^#{2,3}\s?(?:Instruction|Input|Response)\s?:/gm;
+const mergedInstruction = /(?:^|\n)\s*(?:#{1,3}\s*)?\d{1,3}\s*[.)]\s*Instruction\s*:/i;
+const thinkPairs: Array<[string, string]> = [
+  ["<think>", "</think>"],
+  ["<|begin_of_thought|>", "<|end_of_thought|>"],
+  ["<|begin_of_solution|>", "<|end_of_solution|>"],
+];
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+function firstUnbalanced(text: string, open: string, close: string): number | undefined {
+  let depth = 0;
+  let lastOpen = -1;
+  const tag = new RegExp(`${escape(open)}|${escape(close)}`, "g");
+  for (const match of text.matchAll(tag)) {
+    if (match[0] === open) {
+      depth++;
+      lastOpen = match.index;
+    } else if (--depth < 0) return match.index;
+  }
+  return depth > 0 ? lastOpen : undefined;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Content rules over every text field of a row. */
+export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const field of fields) {
+    const { path, text } = field;
+    const at = (start: number, end: number) => ctx.spanInString(path, start, end);
+    const whole = () => ctx.valueSpan(path);
+    if (field.isOutput && (text.trim() === "" || placeholderOutput.test(text))) {
+      const rule = ctx.format === "s1k" && field.name === "attempt" ? "empty-attempt" : "empty-output";
+      found.push(finding(rule, whole(), text.trim() === "" ? `\`${field.name}\` is empty: nothing to learn from this row.` : `\`${field.name}\` is a placeholder ("${text.trim()}"), not an answer.`));
+    }
+    if (/(?:^|\.)input$/.test(field.name) && text !== "" && placeholderInput.test(text)) {
+      found.push(finding("placeholder-input", whole(), `"${text}" stands for no input; use "" so every row says it the same way.`, ctx.replaceValue(path, "", 'Replace with ""')));
+    }
+    if (text.trim() !== "" && text !== text.trim() && field.role !== "thinking") {
+      found.push(finding("surrounding-whitespace", whole(), `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`, ctx.replaceValue(path, text.trim(), "Trim whitespace")));
+    }
+    if (field.role === "assistant") {
+      for (const pattern of refusals) {
+        const match = pattern.exec(text);
+        if (match) {
+          found.push(finding("refusal-boilerplate", at(match.index, match.index + match[0].length), `Refusal boilerplate ("${match[0]}") teaches the model to refuse; rewrite or drop the row.`));
+          break;
+        }
+      }
+      const merged = mergedInstruction.exec(text);
+      if (merged) {
+        const start = merged.index + (merged[0].startsWith("\n") ? 1 : 0);
+        found.push(finding("merged-instructions", at(start, merged.index + merged[0].length), "Another numbered instruction is merged into this output; split it into its own row."));
+      }
+    }
+    for (const match of text.matchAll(leakedTemplate)) {
+      found.push(finding("leaked-template", at(match.index, match.index + match[0].length), `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`));
+    }
+    if (field.role === "assistant" || field.role === "thinking") {
+      for (const [open, close] of thinkPairs) {
+        const index = firstUnbalanced(text, open, close);
+        if (index !== undefined) {
+          const tag = text.startsWith(close, index) ? close : open;
+          found.push(finding("unbalanced-think", at(index, index + tag.length), `Unbalanced ${open}…${close}: ${tag} has no partner.`));
+        }
+      }
+    }
+    const mojibake = detectMojibake(text);
+    if (mojibake) {
+      found.push(
+        finding(
+          "mojibake",
+          whole(),
+          `Looks like UTF-8 text decoded as ${mojibake.codePage}; it reads "${mojibake.sample}".${mojibake.repaired ? "" : " Bytes were lost: re-export it from the source."}`,
+          mojibake.repaired !== undefined ? ctx.replaceValue(path, mojibake.repaired, "Repair the text encoding") : undefined,
+        ),
+      );
+    } else if (controlCharacters.test(text)) {
+      controlCharacters.lastIndex = 0;
+      found.push(finding("control-characters", whole(), `\`${field.name}\` contains control characters.`, ctx.replaceValue(path, text.replace(controlCharacters, ""), "Remove control characters")));
+    }
+  }
+  return found;
+}

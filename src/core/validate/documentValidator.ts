@@ -1,0 +1,264 @@
+import { FormatId, formatLabels } from "../formats/detect";
+import type { Diagnostic, Severity } from "../lint/diagnostic";
+import { effectiveSeverity, RuleId } from "../rules/catalog";
+import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
+import { bandKeys, estimateJaccard } from "./minhash";
+
+/** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
+export const formatSampleRows = 1000;
+export const nearDuplicateThreshold = 0.7;
+/** Candidates compared per row: bounds the cost of rows that share boilerplate with many others. */
+const maxCandidates = 200;
+
+interface Entry {
+  line: number;
+  text: string;
+  analysis: RowAnalysis;
+  bands: number[];
+  duplicateOf?: Entry;
+  nearDuplicateOf?: { entry: Entry; similarity: number };
+}
+
+export interface Summary {
+  counts: Record<Severity, number>;
+  format: FormatId | undefined;
+  rows: number;
+}
+
+const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
+
+/**
+ * Validates a document line by line and keeps the results: an edit re-checks only the lines it
+ * touched, and the duplicate indices are updated only where those lines sit.
+ */
+export class DocumentValidator {
+  private entries: Entry[] = [];
+  private readonly exact = new Map<string, Entry[]>();
+  private readonly buckets = new Map<number, Entry[]>();
+  private fileFormat: FormatId | undefined;
+  /** The first row of the file's format, where mixed-format diagnostics point. */
+  private firstOfFormat: Entry | undefined;
+
+  constructor(private options: ValidationOptions = {}) {}
+
+  get format(): FormatId | undefined {
+    return this.fileFormat;
+  }
+
+  get lineCount(): number {
+    return this.entries.length;
+  }
+
+  setText(text: string): void {
+    this.entries = splitLines(text).map((line, i) => this.newEntry(line, i));
+    this.reanalyzeAll();
+  }
+
+  setOptions(options: ValidationOptions): void {
+    this.options = options;
+    this.reanalyzeAll();
+  }
+
+  /**
+   * Applies one edit, as VS Code reports it: the text from (startLine, startColumn) to
+   * (endLine, endColumn) is replaced by `text`.
+   */
+  applyEdit(startLine: number, startColumn: number, endLine: number, endColumn: number, text: string): void {
+    const head = this.entries[startLine]?.text.slice(0, startColumn) ?? "";
+    const tail = this.entries[endLine]?.text.slice(endColumn) ?? "";
+    const lines = splitLines(head + text + tail);
+    const added = lines.map((line, i) => this.newEntry(line, startLine + i));
+    const removed = this.entries.splice(startLine, endLine - startLine + 1, ...added);
+    for (let i = startLine + added.length; i < this.entries.length; i++) this.entries[i].line = i;
+    for (const entry of removed) this.unindex(entry);
+
+    const before = this.fileFormat;
+    if (startLine < formatSampleRows + removed.length) this.fileFormat = this.sampleFormat();
+    if (this.fileFormat !== before) {
+      this.reanalyzeAll();
+      return;
+    }
+    for (const entry of added) {
+      entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
+      this.index(entry);
+    }
+    this.refreshDuplicates(this.neighbours([...removed, ...added]));
+  }
+
+  /** All diagnostics, row-level and cross-row, errors first; at most `limit`. */
+  diagnostics(limit = Infinity): Diagnostic[] {
+    const bySeverity: Record<Severity, Diagnostic[]> = { error: [], warning: [], info: [], hint: [] };
+    for (const entry of this.entries) {
+      for (const d of entry.analysis.diagnostics) bySeverity[d.severity].push(atLine(d, entry.line));
+      for (const d of this.crossRow(entry)) bySeverity[d.severity].push(d);
+    }
+    return [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info, ...bySeverity.hint].slice(0, limit);
+  }
+
+  /** Diagnostics of one line (row-level and cross-row). */
+  diagnosticsAt(line: number): Diagnostic[] {
+    const entry = this.entries[line];
+    return entry ? [...entry.analysis.diagnostics.map((d) => atLine(d, line)), ...this.crossRow(entry)] : [];
+  }
+
+  summary(): Summary {
+    const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+    let rows = 0;
+    for (const entry of this.entries) {
+      if (entry.analysis.kind !== "blank") rows++;
+      for (const d of entry.analysis.diagnostics) counts[d.severity]++;
+      for (const d of this.crossRow(entry)) counts[d.severity]++;
+    }
+    return { counts, format: this.fileFormat, rows };
+  }
+
+  analysisAt(line: number): RowAnalysis | undefined {
+    return this.entries[line]?.analysis;
+  }
+
+  private newEntry(text: string, line: number): Entry {
+    return { line, text, analysis: { kind: "blank", diagnostics: [] }, bands: [] };
+  }
+
+  private sampleFormat(): FormatId | undefined {
+    if (this.options.format) return this.options.format;
+    const counts = new Map<FormatId, number>();
+    let seen = 0;
+    for (const entry of this.entries) {
+      if (seen >= formatSampleRows) break;
+      const own = entry.analysis.kind === "row" ? entry.analysis.format : undefined;
+      if (entry.analysis.kind !== "blank") seen++;
+      if (own) counts.set(own, (counts.get(own) ?? 0) + 1);
+    }
+    let best: FormatId | undefined;
+    for (const [format, count] of counts) if (!best || count > counts.get(best)!) best = format;
+    this.firstOfFormat = best ? this.entries.find((e) => e.analysis.kind === "row" && e.analysis.format === best) : undefined;
+    return best;
+  }
+
+  private reanalyzeAll(): void {
+    this.exact.clear();
+    this.buckets.clear();
+    // Rows are first read without a file format (each finds its own), then the majority decides.
+    for (const entry of this.entries) entry.analysis = analyzeRow(entry.text, entry.line, undefined, this.options);
+    this.fileFormat = this.sampleFormat();
+    for (const entry of this.entries) {
+      if (this.fileFormat && entry.analysis.kind === "row" && !entry.analysis.format) {
+        entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
+      }
+      this.index(entry);
+    }
+    this.refreshDuplicates(this.entries);
+  }
+
+  private index(entry: Entry): void {
+    const { contentKey, signature } = entry.analysis;
+    if (contentKey) push(this.exact, contentKey, entry);
+    entry.bands = signature ? bandKeys(signature) : [];
+    for (const key of entry.bands) push(this.buckets, key, entry);
+  }
+
+  private unindex(entry: Entry): void {
+    if (entry.analysis.contentKey) pull(this.exact, entry.analysis.contentKey, entry);
+    for (const key of entry.bands) pull(this.buckets, key, entry);
+  }
+
+  /** The entries whose duplicate status may change when `changed` entries come or go. */
+  private neighbours(changed: Entry[]): Set<Entry> {
+    const affected = new Set<Entry>();
+    for (const entry of changed) {
+      if (entry.analysis.contentKey) for (const other of this.exact.get(entry.analysis.contentKey) ?? []) affected.add(other);
+      for (const key of entry.bands) for (const other of this.buckets.get(key) ?? []) affected.add(other);
+    }
+    for (const entry of changed) if (this.entries[entry.line] === entry) affected.add(entry);
+    return affected;
+  }
+
+  private refreshDuplicates(entries: Iterable<Entry>): void {
+    for (const entry of entries) {
+      entry.duplicateOf = undefined;
+      entry.nearDuplicateOf = undefined;
+      const key = entry.analysis.contentKey;
+      if (key) {
+        for (const other of this.exact.get(key) ?? []) {
+          if (other.line < entry.line && (!entry.duplicateOf || other.line < entry.duplicateOf.line)) entry.duplicateOf = other;
+        }
+      }
+      const signature = entry.analysis.signature;
+      if (entry.duplicateOf || !signature) continue;
+      const compared = new Set<Entry>();
+      for (const band of entry.bands) {
+        for (const other of this.buckets.get(band) ?? []) {
+          if (other.line >= entry.line || compared.has(other) || compared.size >= maxCandidates) continue;
+          compared.add(other);
+          if (other.analysis.contentKey === key) continue;
+          const similarity = estimateJaccard(signature, other.analysis.signature!);
+          if (similarity >= nearDuplicateThreshold && (!entry.nearDuplicateOf || other.line < entry.nearDuplicateOf.entry.line)) {
+            entry.nearDuplicateOf = { entry: other, similarity };
+          }
+        }
+      }
+    }
+  }
+
+  private crossRow(entry: Entry): Diagnostic[] {
+    const found: Diagnostic[] = [];
+    const rules = this.options.rules;
+    const row = { line: entry.line, column: 0, endLine: entry.line, endColumn: entry.text.length };
+    const report = (rule: RuleId, message: string, relatedTo: Entry, relatedMessage: string, withFix: boolean) => {
+      const severity = effectiveSeverity(rule, rules);
+      if (!severity) return;
+      found.push({
+        ...row,
+        rule,
+        severity,
+        message,
+        related: [{ line: relatedTo.line, column: 0, endLine: relatedTo.line, endColumn: relatedTo.text.length, message: relatedMessage }],
+        ...(withFix ? { fix: { title: "Delete this duplicate row", edits: [{ line: entry.line, column: 0, endLine: entry.line + 1, endColumn: 0, newText: "" }] } } : {}),
+      });
+    };
+    if (entry.duplicateOf) {
+      report("duplicate-row", `Duplicate of row ${entry.duplicateOf.line + 1}.`, entry.duplicateOf, "First occurrence", true);
+    } else if (entry.nearDuplicateOf) {
+      const { entry: other, similarity } = entry.nearDuplicateOf;
+      report("near-duplicate", `Nearly identical to row ${other.line + 1} (estimated Jaccard ${similarity.toFixed(2)} over word 5-grams).`, other, "Similar row", false);
+    }
+    const own = entry.analysis.format;
+    if (own && this.fileFormat && own !== this.fileFormat && !this.options.format) {
+      const first = this.firstOfFormat;
+      if (first) {
+        report(
+          "mixed-formats",
+          `${formatLabels[own]} row in a ${formatLabels[this.fileFormat]} file: trainers read one format per dataset.`,
+          first,
+          `First ${formatLabels[this.fileFormat]} row`,
+          false,
+        );
+      }
+    }
+    return found;
+  }
+}
+
+/** A row's diagnostic moved to the row's current line (lines above it may have come or gone). */
+function atLine(d: Diagnostic, line: number): Diagnostic {
+  const delta = line - d.line;
+  if (delta === 0) return d;
+  const moved: Diagnostic = { ...d, line, endLine: d.endLine + delta };
+  if (d.fix) moved.fix = { ...d.fix, edits: d.fix.edits.map((e) => ({ ...e, line: e.line + delta, endLine: e.endLine + delta })) };
+  return moved;
+}
+
+function push<K>(map: Map<K, Entry[]>, key: K, entry: Entry): void {
+  const list = map.get(key);
+  if (list) list.push(entry);
+  else map.set(key, [entry]);
+}
+
+function pull<K>(map: Map<K, Entry[]>, key: K, entry: Entry): void {
+  const list = map.get(key);
+  if (!list) return;
+  const index = list.indexOf(entry);
+  if (index !== -1) list.splice(index, 1);
+  if (list.length === 0) map.delete(key);
+}

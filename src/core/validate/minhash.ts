@@ -1,0 +1,96 @@
+/**
+ * MinHash signatures over word 5-grams, and the LSH band keys that find candidate pairs.
+ *
+ * Written here because the JavaScript MinHash packages hash every shingle once per permutation
+ * (128 hashes a shingle); this uses one-permutation hashing with rotation densification
+ * (Shrivastava, ICML 2017): one hash a shingle, same estimator, fast enough to run while typing.
+ * Shingles are built from word hashes, so no 5-gram string is ever allocated.
+ */
+export const permutations = 128;
+export const bands = 16;
+const rowsPerBand = permutations / bands;
+const shingleWords = 5;
+const binBits = 7; // 2^7 = 128 bins
+const empty = 0xffffffff;
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Hashes of the lower-cased words (runs of letters and digits) of a text. */
+export function wordHashes(text: string): number[] {
+  const hashes: number[] = [];
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const isWordChar =
+      (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002);
+    if (isWordChar) {
+      const lower = code >= 65 && code <= 90 ? code + 32 : code;
+      h = Math.imul(h ^ lower, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      hashes.push(h >>> 0);
+      h = 0x811c9dc5;
+      inWord = false;
+    }
+  }
+  if (inWord) hashes.push(h >>> 0);
+  return hashes;
+}
+
+/** The signature of a text, or undefined when it has fewer than five words (exact duplicates cover those). */
+export function minhashSignature(text: string): Uint32Array | undefined {
+  const words = wordHashes(text);
+  if (words.length < shingleWords) return undefined;
+  const signature = new Uint32Array(permutations).fill(empty);
+  for (let i = 0; i + shingleWords <= words.length; i++) {
+    let h = 0x9747b28c;
+    for (let j = 0; j < shingleWords; j++) h = fmix32(h ^ words[i + j]) + j;
+    h = fmix32(h);
+    const bin = h >>> (32 - binBits);
+    const value = h & ((1 << (32 - binBits)) - 1);
+    if (value < signature[bin]) signature[bin] = value;
+  }
+  densify(signature);
+  return signature;
+}
+
+/** Fills empty bins from the next non-empty bin to the right, offset by the distance. */
+function densify(signature: Uint32Array): void {
+  const filled = signature.map((v) => (v === empty ? 0 : 1));
+  for (let bin = 0; bin < permutations; bin++) {
+    if (filled[bin]) continue;
+    for (let step = 1; step < permutations; step++) {
+      const source = (bin + step) % permutations;
+      if (filled[source]) {
+        signature[bin] = (signature[source] + step * 0x2000000) >>> 0;
+        break;
+      }
+    }
+  }
+}
+
+/** Estimated Jaccard similarity: the share of bins where both signatures agree. */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < permutations; i++) if (a[i] === b[i]) same++;
+  return same / permutations;
+}
+
+/** One key per band (16 bands of 8 rows: pairs at Jaccard 0.7 become candidates 94% of the time). */
+export function bandKeys(signature: Uint32Array): number[] {
+  const keys: number[] = [];
+  for (let band = 0; band < bands; band++) {
+    let h = band;
+    for (let r = 0; r < rowsPerBand; r++) h = fmix32(h ^ signature[band * rowsPerBand + r]);
+    keys.push(band * 0x100000000 + h);
+  }
+  return keys;
+}

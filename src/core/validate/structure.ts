@@ -1,0 +1,50 @@
+import type { JSONPath } from "jsonc-parser";
+import type { Diagnostic } from "../lint/diagnostic";
+import { formatLabels } from "../formats/detect";
+import { FormatSchema, formatSchemas, jsonTypeOf } from "../formats/schema";
+import { didYouMean } from "../rules/didYouMean";
+import { finding, RowContext } from "./rowContext";
+
+/** Checks the keys of the object at `path` against a schema: missing, wrong type, misspelt, unused. */
+export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>, path: JSONPath, schema: FormatSchema, what: string): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const unusedNames = Object.keys(schema).filter((k) => !(k in object));
+  for (const [key, value] of Object.entries(object)) {
+    const spec = schema[key];
+    if (spec) {
+      const type = jsonTypeOf(value);
+      if (!spec.types.includes(type)) {
+        found.push(finding("wrong-type", ctx.valueSpan([...path, key]), `\`${key}\` should be ${spec.types.join(" or ")}, not ${type}.`));
+      }
+      continue;
+    }
+    const suggestion = didYouMean(key, unusedNames);
+    if (suggestion) {
+      const keySpan = ctx.keySpan([...path, key]);
+      found.push(
+        finding("unknown-key", keySpan, `Unknown key \`${key}\` in ${what}: did you mean \`${suggestion}\`?`, {
+          title: `Rename \`${key}\` to \`${suggestion}\``,
+          edits: [{ ...keySpan, newText: JSON.stringify(suggestion) }],
+        }),
+      );
+    } else {
+      found.push(finding("unused-key", ctx.keySpan([...path, key]), `\`${key}\` is not a field of ${what}; trainers ignore it.`));
+    }
+  }
+  for (const [key, spec] of Object.entries(schema)) {
+    if (spec.required && !(key in object)) {
+      found.push(finding("missing-field", ctx.braceSpan(path), `${what[0].toUpperCase()}${what.slice(1)} has no \`${key}\`; add it.`));
+    }
+  }
+  return found;
+}
+
+/** Top-level keys of a row against its format's schema. */
+export function checkRowKeys(ctx: RowContext): Diagnostic[] {
+  const schema = { ...formatSchemas[ctx.format] };
+  if (ctx.layout && !(ctx.layout.field in schema)) {
+    delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
+    schema[ctx.layout.field] = { types: ["array"], required: true };
+  }
+  return checkObjectKeys(ctx, ctx.row, [], schema, `a ${formatLabels[ctx.format]} row`);
+}
