@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
-import { lintCommand } from "./lint";
+import { lintCommand, LintOptions, UsageError } from "./lint";
 import { statsCommand } from "./stats";
 
 /** Commands whose implementation arrives with a later release; they fail clearly instead of pretending. */
@@ -21,7 +21,10 @@ export function buildProgram(): Command {
     .description("check datasets; exit 1 when any error is found")
     .argument("<files...>", "JSONL files")
     .option("--json", "print one JSON array of diagnostics")
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .option("--config <training.yml>", "an Axolotl config: dataset type, field mapping, roles, sequence_len")
+    .option("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file, to find rows over the token limit")
+    .option("--max-tokens <N>", "the token limit (default: the config's sequence_len)")
+    .action(async (files: string[], options: LintOptions) => {
       process.exitCode = await lintCommand(files, options);
     });
   program
@@ -52,6 +55,11 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`instruct-studio: ${error.message}\n`);
+      process.exitCode = 2;
       return;
     }
     process.stderr.write(`instruct-studio: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -14,7 +14,7 @@ function file(name: string, content: string | Buffer): string {
   return path;
 }
 
-const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 60_000 });
 
 describe("instruct-studio CLI", () => {
   it("prints its version and help", () => {
@@ -35,13 +35,14 @@ describe("instruct-studio CLI", () => {
   });
 
   it("lint prints file:line:column severity rule message and exits 1 on errors", () => {
-    const path = file("broken.jsonl", '{"instruction":"a"}\n{"instruction":"b",}\n\n[1]\n');
+    const path = file("broken.jsonl", '{"instruction":"a","output":"b"}\n{"instruction":"b",}\n\n[1]\n{"instruction":"c"}\n');
     const result = run("lint", path);
     assert.equal(result.status, 1);
     assert.deepEqual(result.stdout.trim().split("\n"), [
       `${path}:2:20 error syntax Property name expected (a trailing comma?).`,
       `${path}:3:1 warning blank-line Blank line: some loaders fail on it; delete it.`,
       `${path}:4:1 error not-object Each row must be a JSON object, this one is an array.`,
+      `${path}:5:1 error missing-field An Alpaca row has no \`output\`; add it.`,
     ]);
   });
 
@@ -55,7 +56,7 @@ describe("instruct-studio CLI", () => {
   });
 
   it("lint exits 0 when only warnings are found", () => {
-    const result = run("lint", file("warn.jsonl", '{"a":1}\n\n{"b":2}\n'));
+    const result = run("lint", file("warn.jsonl", '{"instruction":"a","output":"b"}\n\n{"instruction":"c","output":"d"}\n'));
     assert.equal(result.status, 0);
     assert.match(result.stdout, /blank-line/);
   });

@@ -29,6 +29,11 @@ export const formatLabels: Record<FormatId, string> = {
   text: "Plain text",
 };
 
+/** "an Alpaca row", "a ShareGPT row". */
+export function withArticle(label: string): string {
+  return `${/^[AEIOU]/i.test(label) ? "an" : "a"} ${label}`;
+}
+
 const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in row);
 
 /**

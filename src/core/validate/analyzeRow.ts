@@ -88,7 +88,8 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
     kind: "row",
     format: ownFormat,
     diagnostics: applyRuleSettings(diagnostics, options.rules),
-    contentKey: joined.replace(/\s+/g, " ").trim(),
+    // Who says what is part of a row: the same texts under other roles are another row.
+    contentKey: fields.map((f) => `${f.role}\u0001${f.text.replace(/\s+/g, " ").trim()}`).join("\u0002"),
     signature: minhashSignature(joined),
     text: joined,
   };

@@ -40,6 +40,7 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
   const found: Diagnostic[] = [];
   const sequence: Array<{ role: CanonicalRole; index: number }> = [];
   const callIds = new Set<string>();
+  let unknownRoles = 0;
 
   turns.forEach((turn, index) => {
     if (!isPlainObject(turn)) {
@@ -51,6 +52,7 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
     const name = turn[layout.roleKey];
     const role = canonicalRole(name, aliases);
     if (typeof name === "string" && !role) {
+      unknownRoles++;
       const suggestion = roleFix(ctx, rolePath, name, aliases);
       const known = Object.values(aliases).flat().join(", ");
       found.push(
@@ -70,7 +72,8 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
     }
   });
 
-  if (!options.whole) return found;
+  // Order is judged on known roles only: an unknown one is already reported and would skew it.
+  if (!options.whole || unknownRoles > 0) return found;
   const roleSpan = (index: number) => ctx.valueSpan([layout.field, index, layout.roleKey]);
   sequence.forEach(({ role, index }, position) => {
     if (role === "system" && position > 0) {

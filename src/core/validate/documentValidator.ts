@@ -1,4 +1,4 @@
-import { FormatId, formatLabels } from "../formats/detect";
+import { FormatId, formatLabels, withArticle } from "../formats/detect";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
@@ -8,7 +8,7 @@ import { bandKeys, estimateJaccard } from "./minhash";
 export const formatSampleRows = 1000;
 export const nearDuplicateThreshold = 0.7;
 /** Candidates compared per row: bounds the cost of rows that share boilerplate with many others. */
-const maxCandidates = 200;
+export const maxNearDuplicateCandidates = 200;
 
 interface Entry {
   line: number;
@@ -88,17 +88,20 @@ export class DocumentValidator {
   /** All diagnostics, row-level and cross-row, errors first; at most `limit`. */
   diagnostics(limit = Infinity): Diagnostic[] {
     const bySeverity: Record<Severity, Diagnostic[]> = { error: [], warning: [], info: [], hint: [] };
-    for (const entry of this.entries) {
-      for (const d of entry.analysis.diagnostics) bySeverity[d.severity].push(atLine(d, entry.line));
-      for (const d of this.crossRow(entry)) bySeverity[d.severity].push(d);
-    }
+    for (const entry of this.entries) for (const d of this.diagnosticsOf(entry)) bySeverity[d.severity].push(d);
     return [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info, ...bySeverity.hint].slice(0, limit);
   }
 
   /** Diagnostics of one line (row-level and cross-row). */
   diagnosticsAt(line: number): Diagnostic[] {
     const entry = this.entries[line];
-    return entry ? [...entry.analysis.diagnostics.map((d) => atLine(d, line)), ...this.crossRow(entry)] : [];
+    return entry ? this.diagnosticsOf(entry) : [];
+  }
+
+  private diagnosticsOf(entry: Entry): Diagnostic[] {
+    // The empty "line" after a file's final newline is no blank line.
+    if (entry.text === "" && entry.line === this.entries.length - 1) return [];
+    return [...entry.analysis.diagnostics.map((d) => atLine(d, entry.line)), ...this.crossRow(entry)];
   }
 
   summary(): Summary {
@@ -106,8 +109,7 @@ export class DocumentValidator {
     let rows = 0;
     for (const entry of this.entries) {
       if (entry.analysis.kind !== "blank") rows++;
-      for (const d of entry.analysis.diagnostics) counts[d.severity]++;
-      for (const d of this.crossRow(entry)) counts[d.severity]++;
+      for (const d of this.diagnosticsOf(entry)) counts[d.severity]++;
     }
     return { counts, format: this.fileFormat, rows };
   }
@@ -189,7 +191,7 @@ export class DocumentValidator {
       const compared = new Set<Entry>();
       for (const band of entry.bands) {
         for (const other of this.buckets.get(band) ?? []) {
-          if (other.line >= entry.line || compared.has(other) || compared.size >= maxCandidates) continue;
+          if (other.line >= entry.line || compared.has(other) || compared.size >= maxNearDuplicateCandidates) continue;
           compared.add(other);
           if (other.analysis.contentKey === key) continue;
           const similarity = estimateJaccard(signature, other.analysis.signature!);
@@ -229,7 +231,7 @@ export class DocumentValidator {
       if (first) {
         report(
           "mixed-formats",
-          `${formatLabels[own]} row in a ${formatLabels[this.fileFormat]} file: trainers read one format per dataset.`,
+          `${formatLabels[own]} row in ${withArticle(formatLabels[this.fileFormat])} file: trainers read one format per dataset.`,
           first,
           `First ${formatLabels[this.fileFormat]} row`,
           false,

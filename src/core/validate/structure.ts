@@ -1,6 +1,6 @@
 import type { JSONPath } from "jsonc-parser";
 import type { Diagnostic } from "../lint/diagnostic";
-import { formatLabels } from "../formats/detect";
+import { formatLabels, withArticle } from "../formats/detect";
 import { FormatSchema, formatSchemas, jsonTypeOf } from "../formats/schema";
 import { didYouMean } from "../rules/didYouMean";
 import { finding, RowContext } from "./rowContext";
@@ -46,5 +46,5 @@ export function checkRowKeys(ctx: RowContext): Diagnostic[] {
     delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
     schema[ctx.layout.field] = { types: ["array"], required: true };
   }
-  return checkObjectKeys(ctx, ctx.row, [], schema, `a ${formatLabels[ctx.format]} row`);
+  return checkObjectKeys(ctx, ctx.row, [], schema, `${withArticle(formatLabels[ctx.format])} row`);
 }

@@ -1,0 +1,73 @@
+import { parseDocument } from "yaml";
+import type { FormatId } from "../formats/detect";
+import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
+
+/** What an Axolotl training config says about the dataset and what gets trained. */
+export interface TrainingConfig {
+  format?: FormatId;
+  layout?: ChatLayout;
+  roles?: RoleAliases;
+  sequenceLen?: number;
+  chatTemplate?: string;
+  chatTemplateJinja?: string;
+  trainOnInputs?: boolean;
+  rolesToTrain?: string[];
+  trainOnEos?: "all" | "turn" | "last" | "none";
+}
+
+export class TrainingConfigError extends Error {}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const stringOr = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+
+function datasetFormat(type: unknown): FormatId | undefined {
+  const name = typeof type === "string" ? type : undefined;
+  if (!name) return undefined;
+  if (name === "alpaca" || name.startsWith("alpaca")) return "alpaca";
+  if (name === "sharegpt" || name.startsWith("sharegpt")) return "sharegpt";
+  if (name === "completion") return "text";
+  return undefined;
+}
+
+/**
+ * Reads an Axolotl YAML config: the first dataset's type and field mapping (`field_messages`,
+ * `message_property_mappings` or the older `message_field_role`/`message_field_content`, `roles`)
+ * and the training settings the preview and the length rule need.
+ */
+export function parseTrainingConfig(text: string): TrainingConfig {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) throw new TrainingConfigError(`Invalid YAML: ${document.errors[0].message}`);
+  const root: unknown = document.toJS();
+  if (!isRecord(root)) throw new TrainingConfigError("The training config is not a YAML mapping.");
+  const config: TrainingConfig = {};
+  const datasets = Array.isArray(root.datasets) ? root.datasets.filter(isRecord) : [];
+  const dataset = datasets[0];
+  if (dataset) {
+    const type = dataset.type;
+    config.format = datasetFormat(type);
+    if (type === "chat_template" || dataset.field_messages || dataset.message_property_mappings) {
+      const mappings = isRecord(dataset.message_property_mappings) ? dataset.message_property_mappings : {};
+      const field = stringOr(dataset.field_messages) ?? "messages";
+      const roleKey = stringOr(mappings.role) ?? stringOr(dataset.message_field_role) ?? "role";
+      const contentKey = stringOr(mappings.content) ?? stringOr(dataset.message_field_content) ?? "content";
+      config.layout = { field, roleKey, contentKey };
+      config.format = roleKey === "from" ? "sharegpt" : "openai";
+    }
+    if (isRecord(dataset.roles)) {
+      const roles: RoleAliases = { system: ["system"], user: [], assistant: [], tool: ["tool"] };
+      for (const [role, names] of Object.entries(dataset.roles)) {
+        if (role in roles && Array.isArray(names)) roles[role as CanonicalRole] = names.filter((n): n is string => typeof n === "string");
+      }
+      config.roles = roles;
+    }
+    if (Array.isArray(dataset.roles_to_train)) config.rolesToTrain = dataset.roles_to_train.filter((r): r is string => typeof r === "string");
+    const eos = dataset.train_on_eos;
+    if (eos === "all" || eos === "turn" || eos === "last" || eos === "none") config.trainOnEos = eos;
+    config.chatTemplate = stringOr(dataset.chat_template);
+  }
+  if (typeof root.sequence_len === "number" && root.sequence_len > 0) config.sequenceLen = root.sequence_len;
+  config.chatTemplate = config.chatTemplate ?? stringOr(root.chat_template);
+  config.chatTemplateJinja = stringOr(root.chat_template_jinja);
+  if (typeof root.train_on_inputs === "boolean") config.trainOnInputs = root.train_on_inputs;
+  return config;
+}

@@ -1,0 +1,139 @@
+import type { FormatId } from "../formats/detect";
+import { formatLabels, withArticle } from "../formats/detect";
+import type { ReadLine } from "../jsonl/lineReader";
+import type { Diagnostic } from "../lint/diagnostic";
+import { effectiveSeverity } from "../rules/catalog";
+import type { TokenCounter } from "../tokenizers/tokenCounter";
+import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
+import { formatSampleRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
+import { bandKeys, estimateJaccard } from "./minhash";
+
+export interface StreamOptions extends ValidationOptions {
+  tokens?: { counter: TokenCounter; max: number };
+  /** Rows indexed for near duplicates; later rows are still compared with them. Bounds memory. */
+  nearDuplicateIndexRows?: number;
+}
+
+/** Rows VS Code can open (50 MB) fit; beyond, memory stays bounded (about 60 MB for this index). */
+export const defaultNearDuplicateIndexRows = 100_000;
+
+/** The file's format: the majority format of its first rows (the editor uses the same rule). */
+export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: ValidationOptions): Promise<{ format?: FormatId; firstLine?: number }> {
+  if (options.format) return { format: options.format };
+  const counts = new Map<FormatId, { count: number; firstLine: number }>();
+  let seen = 0;
+  for await (const line of lines) {
+    if (line.tooLong) continue;
+    const analysis = analyzeRow(line.text, line.lineNumber - 1, undefined, options);
+    if (analysis.kind === "blank") continue;
+    if (analysis.format) {
+      const entry = counts.get(analysis.format) ?? { count: 0, firstLine: line.lineNumber - 1 };
+      entry.count++;
+      counts.set(analysis.format, entry);
+    }
+    if (++seen >= formatSampleRows) break;
+  }
+  let best: FormatId | undefined;
+  for (const [format, { count }] of counts) if (!best || count > counts.get(best)!.count) best = format;
+  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined };
+}
+
+/** 53 bits of a string's hash, as a Map key that costs no string per row. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/**
+ * Validates a dataset read line by line with the same rules as the editor, yielding diagnostics
+ * in line order. Memory: one line at a time, a 53-bit hash per row for exact duplicates, and
+ * the near-duplicate index of the first `nearDuplicateIndexRows` rows.
+ */
+export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { format?: FormatId; firstLine?: number }, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
+  const exact = new Map<number, number>();
+  const bands = new Map<number, number[]>();
+  const indexed = new Map<number, { signature: Uint32Array; contentHash: number }>();
+  const indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
+  const rules = options.rules;
+  for await (const read of lines) {
+    const line = read.lineNumber - 1;
+    if (read.tooLong) {
+      yield* applyRuleSettings([{ line, column: 0, endLine: line, endColumn: 1, severity: "error", rule: "line-too-long", message: `Line of ${read.byteLength.toLocaleString("en-US")} bytes is too long to check; split or shorten the row.` }], rules);
+      continue;
+    }
+    if (read.invalidUtf8) {
+      yield* applyRuleSettings([{ line, column: 0, endLine: line, endColumn: Math.max(1, read.text.length), severity: "error", rule: "invalid-utf8", message: "Line is not valid UTF-8; re-encode the file as UTF-8 (the bad bytes show as \uFFFD)." }], rules);
+    }
+    const analysis = analyzeRow(read.text, line, sample.format, options);
+    yield* analysis.diagnostics;
+    if (analysis.kind !== "row") continue;
+    const row = { line, column: 0, endLine: line, endColumn: read.text.length };
+    const related = (relatedLine: number, message: string) => [{ line: relatedLine, column: 0, endLine: relatedLine, endColumn: 1, message }];
+
+    if (analysis.format && sample.format && analysis.format !== sample.format && !options.format && sample.firstLine !== undefined) {
+      const severity = effectiveSeverity("mixed-formats", rules);
+      if (severity) {
+        yield { ...row, severity, rule: "mixed-formats", message: `${formatLabels[analysis.format]} row in ${withArticle(formatLabels[sample.format])} file: trainers read one format per dataset.`, related: related(sample.firstLine, `First ${formatLabels[sample.format]} row`) };
+      }
+    }
+    let isDuplicate = false;
+    const contentHash = analysis.contentKey ? hash53(analysis.contentKey) : undefined;
+    if (contentHash !== undefined) {
+      const first = exact.get(contentHash);
+      if (first === undefined) exact.set(contentHash, line);
+      else {
+        isDuplicate = true;
+        const severity = effectiveSeverity("duplicate-row", rules);
+        if (severity) {
+          yield { ...row, severity, rule: "duplicate-row", message: `Duplicate of row ${first + 1}.`, related: related(first, "First occurrence"), fix: { title: "Delete this duplicate row", edits: [{ line, column: 0, endLine: line + 1, endColumn: 0, newText: "" }] } };
+        }
+      }
+    }
+    if (analysis.signature) {
+      const keys = bandKeys(analysis.signature);
+      if (!isDuplicate) {
+        // The same search as DocumentValidator: bands in order, earlier rows in line order,
+        // at most maxNearDuplicateCandidates compared, the earliest similar row wins.
+        const compared = new Set<number>();
+        let best: { line: number; similarity: number } | undefined;
+        for (const key of keys) {
+          for (const other of bands.get(key) ?? []) {
+            if (compared.has(other) || compared.size >= maxNearDuplicateCandidates) continue;
+            compared.add(other);
+            const candidate = indexed.get(other)!;
+            if (candidate.contentHash === contentHash) continue;
+            const similarity = estimateJaccard(analysis.signature, candidate.signature);
+            if (similarity >= nearDuplicateThreshold && (!best || other < best.line)) best = { line: other, similarity };
+          }
+        }
+        const severity = effectiveSeverity("near-duplicate", rules);
+        if (best && severity) {
+          yield { ...row, severity, rule: "near-duplicate", message: `Nearly identical to row ${best.line + 1} (estimated Jaccard ${best.similarity.toFixed(2)} over word 5-grams).`, related: related(best.line, "Similar row") };
+        }
+      }
+      if (indexed.size < indexLimit) {
+        indexed.set(line, { signature: analysis.signature, contentHash: contentHash ?? -1 });
+        for (const key of keys) {
+          const list = bands.get(key);
+          if (list) list.push(line);
+          else bands.set(key, [line]);
+        }
+      }
+    }
+    if (options.tokens && analysis.text !== undefined) {
+      const count = options.tokens.counter.count(analysis.text);
+      const severity = effectiveSeverity("too-many-tokens", rules);
+      if (count > options.tokens.max && severity) {
+        yield { ...row, severity, rule: "too-many-tokens", message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${options.tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.` };
+      }
+    }
+  }
+}
