@@ -2,11 +2,16 @@ import * as vscode from "vscode";
 import type { InstructStudio } from "./context";
 import type { RenderedReport, RowView } from "./protocol/messages";
 import { isJsonl, rowAt } from "./rowAtCursor";
+import { convertDataset, showReport, validateFileOnDisk } from "./validation/commands";
+import type { ConvertTarget } from "./core/convert/convertRow";
+import type { Summary } from "./core/validate/documentValidator";
 
 export interface InternalStats {
   activationMs: number;
   extensionPath: string;
   previewRendered: RenderedReport | undefined;
+  /** What the status bar shows for the active dataset. */
+  validation: Summary | undefined;
 }
 
 export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
@@ -29,6 +34,9 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       void vscode.window.showInformationMessage(text);
       return row;
     }),
+    vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation)),
+    vscode.commands.registerCommand("instructStudio.convert", (target?: ConvertTarget) => convertDataset(studio.validation, target)),
+    vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, uri)),
     vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.model.probe(gpu === true)),
     vscode.commands.registerCommand(
       "instructStudio.internal.stats",
@@ -36,6 +44,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
         activationMs: studio.activationMs,
         extensionPath: studio.extension.extensionPath,
         previewRendered: studio.preview.lastRendered,
+        validation: studio.statusBar.last,
       }),
     ),
   ];

@@ -6,6 +6,10 @@ import { CursorFollower } from "./cursorFollower";
 import { LongLineNotice } from "./longLineNotice";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { isJsonl, rowAt } from "./rowAtCursor";
+import { FixProvider } from "./validation/codeActions";
+import { RowHoverProvider } from "./validation/hover";
+import { ValidationStatusBar } from "./validation/statusBar";
+import { ValidationController } from "./validation/validationController";
 
 /**
  * Owns everything the extension creates; disposing it undoes activation. Heavy pieces
@@ -14,6 +18,8 @@ import { isJsonl, rowAt } from "./rowAtCursor";
 export class InstructStudio implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly preview: PreviewViewProvider;
+  readonly validation: ValidationController;
+  readonly statusBar: ValidationStatusBar;
   activationMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private modelHost: ModelHost | undefined;
@@ -21,9 +27,16 @@ export class InstructStudio implements vscode.Disposable {
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel("Instruct Studio", { log: true });
     this.preview = new PreviewViewProvider(extension.extensionUri, () => this.refreshPreview());
+    this.validation = new ValidationController(this.log);
+    this.statusBar = new ValidationStatusBar(this.validation);
+    const jsonl: vscode.DocumentSelector = { language: "jsonl" };
     this.disposables.push(
       this.log,
       this.preview,
+      this.validation,
+      this.statusBar,
+      vscode.languages.registerCodeActionsProvider(jsonl, new FixProvider(this.validation), { providedCodeActionKinds: FixProvider.kinds }),
+      vscode.languages.registerHoverProvider(jsonl, new RowHoverProvider(this.validation)),
       vscode.window.registerWebviewViewProvider(PreviewViewProvider.viewId, this.preview),
       new CursorFollower(() => this.preview.isVisible && this.refreshPreview()),
       new LongLineNotice(extension.globalState),

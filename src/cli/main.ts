@@ -50,6 +50,11 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // `instruct-studio lint big.jsonl | head`: a closed pipe ends the output, not with a crash.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {

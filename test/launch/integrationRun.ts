@@ -45,6 +45,7 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   };
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   cpSync(samplesDir, dirs.folder, { recursive: true });
+  cpSync(join(repoRoot, "test", "fixtures"), join(dirs.folder, "fixtures"), { recursive: true, filter: (src) => !src.includes("-extension") });
   mkdirSync(join(dirs.userDataDir, "User"), { recursive: true });
   writeFileSync(join(dirs.userDataDir, "User", "settings.json"), JSON.stringify(hostSettings, null, 2));
   const screenshotDir = join(screenshotsDir, mode);

@@ -41,6 +41,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 export async function screenshot(name: string): Promise<string | undefined> {
   const dir = process.env.INSTRUCT_STUDIO_SCREENSHOTS;
   if (!dir) return undefined;
+  await vscode.commands.executeCommand("notifications.clearAll");
   await new Promise((r) => setTimeout(r, 600)); // let the workbench paint what the test just did
   const png = join(dir, `${name}.png`);
   writeFileSync(join(dir, `${name}.request`), "");

@@ -20,18 +20,21 @@ const refusals = [
 const leakedTemplate =
   /<\|(?!(?:begin|end)_of_(?:thought|solution)\|>)[A-Za-z0-9_.:-]{1,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<(?:start|end)_of_turn>|\[\|(?:system|user|assistant|endofturn)\|\]|^#{2,3}\s?(?:Instruction|Input|Response)\s?:/gm;
 const mergedInstruction = /(?:^|\n)\s*(?:#{1,3}\s*)?\d{1,3}\s*[.)]\s*Instruction\s*:/i;
-const thinkPairs: Array<[string, string]> = [
-  ["<think>", "</think>"],
-  ["<|begin_of_thought|>", "<|end_of_thought|>"],
-  ["<|begin_of_solution|>", "<|end_of_solution|>"],
-];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const thinkPairs = (
+  [
+    ["<think>", "</think>"],
+    ["<|begin_of_thought|>", "<|end_of_thought|>"],
+    ["<|begin_of_solution|>", "<|end_of_solution|>"],
+  ] as Array<[string, string]>
+).map(([open, close]) => ({ open, close, tags: new RegExp(`${escape(open)}|${escape(close)}`, "g") }));
 const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
-function firstUnbalanced(text: string, open: string, close: string): number | undefined {
+function firstUnbalanced(text: string, open: string, tags: RegExp): number | undefined {
+  if (!text.includes("<")) return undefined;
   let depth = 0;
   let lastOpen = -1;
-  const tag = new RegExp(`${escape(open)}|${escape(close)}`, "g");
-  for (const match of text.matchAll(tag)) {
+  for (const match of text.matchAll(tags)) {
     if (match[0] === open) {
       depth++;
       lastOpen = match.index;
@@ -39,8 +42,6 @@ function firstUnbalanced(text: string, open: string, close: string): number | un
   }
   return depth > 0 ? lastOpen : undefined;
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Content rules over every text field of a row. */
 export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[] {
@@ -77,8 +78,8 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
       found.push(finding("leaked-template", at(match.index, match.index + match[0].length), `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`));
     }
     if (field.role === "assistant" || field.role === "thinking") {
-      for (const [open, close] of thinkPairs) {
-        const index = firstUnbalanced(text, open, close);
+      for (const { open, close, tags } of thinkPairs) {
+        const index = firstUnbalanced(text, open, tags);
         if (index !== undefined) {
           const tag = text.startsWith(close, index) ? close : open;
           found.push(finding("unbalanced-think", at(index, index + tag.length), `Unbalanced ${open}…${close}: ${tag} has no partner.`));

@@ -2,13 +2,15 @@ import { FormatId, formatLabels, withArticle } from "../formats/detect";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
-import { bandKeys, estimateJaccard } from "./minhash";
+import { bandKeys, similarityAtLeast } from "./minhash";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
 export const nearDuplicateThreshold = 0.7;
 /** Candidates compared per row: bounds the cost of rows that share boilerplate with many others. */
-export const maxNearDuplicateCandidates = 200;
+export const maxNearDuplicateCandidates = 32;
+/** Rows kept per LSH bucket; rows past it are still compared with those kept. Bounds time and memory. */
+export const maxBucketRows = 1000;
 
 interface Entry {
   line: number;
@@ -157,7 +159,7 @@ export class DocumentValidator {
     const { contentKey, signature } = entry.analysis;
     if (contentKey) push(this.exact, contentKey, entry);
     entry.bands = signature ? bandKeys(signature) : [];
-    for (const key of entry.bands) push(this.buckets, key, entry);
+    for (const key of entry.bands) push(this.buckets, key, entry, maxBucketRows);
   }
 
   private unindex(entry: Entry): void {
@@ -189,14 +191,16 @@ export class DocumentValidator {
       const signature = entry.analysis.signature;
       if (entry.duplicateOf || !signature) continue;
       const compared = new Set<Entry>();
-      for (const band of entry.bands) {
+      search: for (const band of entry.bands) {
         for (const other of this.buckets.get(band) ?? []) {
-          if (other.line >= entry.line || compared.has(other) || compared.size >= maxNearDuplicateCandidates) continue;
+          if (compared.size >= maxNearDuplicateCandidates) break search;
+          if (other.line >= entry.line || compared.has(other)) continue;
           compared.add(other);
           if (other.analysis.contentKey === key) continue;
-          const similarity = estimateJaccard(signature, other.analysis.signature!);
-          if (similarity >= nearDuplicateThreshold && (!entry.nearDuplicateOf || other.line < entry.nearDuplicateOf.entry.line)) {
+          const similarity = similarityAtLeast(signature, other.analysis.signature!, nearDuplicateThreshold);
+          if (similarity >= 0) {
             entry.nearDuplicateOf = { entry: other, similarity };
+            break search;
           }
         }
       }
@@ -251,10 +255,10 @@ function atLine(d: Diagnostic, line: number): Diagnostic {
   return moved;
 }
 
-function push<K>(map: Map<K, Entry[]>, key: K, entry: Entry): void {
+function push<K>(map: Map<K, Entry[]>, key: K, entry: Entry, limit = Infinity): void {
   const list = map.get(key);
-  if (list) list.push(entry);
-  else map.set(key, [entry]);
+  if (!list) map.set(key, [entry]);
+  else if (list.length < limit) list.push(entry);
 }
 
 function pull<K>(map: Map<K, Entry[]>, key: K, entry: Entry): void {

@@ -84,6 +84,14 @@ export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
   return same / permutations;
 }
 
+/** The estimate when it reaches `threshold`, else -1; stops as soon as it cannot. */
+export function similarityAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): number {
+  const allowedMisses = Math.floor(permutations * (1 - threshold));
+  let misses = 0;
+  for (let i = 0; i < permutations; i++) if (a[i] !== b[i] && ++misses > allowedMisses) return -1;
+  return (permutations - misses) / permutations;
+}
+
 /** One key per band (16 bands of 8 rows: pairs at Jaccard 0.7 become candidates 94% of the time). */
 export function bandKeys(signature: Uint32Array): number[] {
   const keys: number[] = [];

@@ -5,8 +5,8 @@ import type { Diagnostic } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
-import { formatSampleRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
-import { bandKeys, estimateJaccard } from "./minhash";
+import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
+import { bandKeys, similarityAtLeast } from "./minhash";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -101,17 +101,21 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
       const keys = bandKeys(analysis.signature);
       if (!isDuplicate) {
         // The same search as DocumentValidator: bands in order, earlier rows in line order,
-        // at most maxNearDuplicateCandidates compared, the earliest similar row wins.
+        // at most maxNearDuplicateCandidates compared, the first similar row found wins.
         const compared = new Set<number>();
         let best: { line: number; similarity: number } | undefined;
-        for (const key of keys) {
+        search: for (const key of keys) {
           for (const other of bands.get(key) ?? []) {
-            if (compared.has(other) || compared.size >= maxNearDuplicateCandidates) continue;
+            if (compared.size >= maxNearDuplicateCandidates) break search;
+            if (compared.has(other)) continue;
             compared.add(other);
             const candidate = indexed.get(other)!;
             if (candidate.contentHash === contentHash) continue;
-            const similarity = estimateJaccard(analysis.signature, candidate.signature);
-            if (similarity >= nearDuplicateThreshold && (!best || other < best.line)) best = { line: other, similarity };
+            const similarity = similarityAtLeast(analysis.signature, candidate.signature, nearDuplicateThreshold);
+            if (similarity >= 0) {
+              best = { line: other, similarity };
+              break search;
+            }
           }
         }
         const severity = effectiveSeverity("near-duplicate", rules);
@@ -123,8 +127,8 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
         indexed.set(line, { signature: analysis.signature, contentHash: contentHash ?? -1 });
         for (const key of keys) {
           const list = bands.get(key);
-          if (list) list.push(line);
-          else bands.set(key, [line]);
+          if (!list) bands.set(key, [line]);
+          else if (list.length < maxBucketRows) list.push(line);
         }
       }
     }

@@ -1,0 +1,29 @@
+import * as vscode from "vscode";
+import { formatLabels } from "../core/formats/detect";
+import { summarizeRow } from "../core/formats/summary";
+import { parseRow, stripBom } from "../core/jsonl/parseRow";
+import type { ValidationController } from "./validationController";
+
+/** A row's format, turns, size and problems, shown over the row's opening brace. */
+export class RowHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly validation: ValidationController) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    const raw = document.lineAt(position.line).text;
+    const text = position.line === 0 ? stripBom(raw).text : raw;
+    const braceColumn = raw.length - raw.trimStart().length;
+    if (position.character > braceColumn + 1) return undefined;
+    const parsed = parseRow(text);
+    if (parsed.kind !== "value" || parsed.errors.length > 0) return undefined;
+    const validator = this.validation.flush(document);
+    const summary = summarizeRow(parsed.value);
+    const format = summary.format ?? validator?.format;
+    const problems = validator?.diagnosticsAt(position.line) ?? [];
+    const markdown = new vscode.MarkdownString();
+    markdown.appendMarkdown(`**Row ${position.line + 1}** · ${format ? formatLabels[format] : "not instruction data"}\n\n`);
+    if (summary.parts.length) markdown.appendMarkdown(`Turns: ${summary.parts.map((p) => `\`${p.role}\``).join(" → ")}\n\n`);
+    markdown.appendMarkdown(`${summary.characters.toLocaleString("en-US")} characters of text`);
+    if (problems.length) markdown.appendMarkdown(` · ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${[...new Set(problems.map((p) => `\`${p.rule}\``))].join(", ")}`);
+    return new vscode.Hover(markdown, new vscode.Range(position.line, braceColumn, position.line, braceColumn + 1));
+  }
+}

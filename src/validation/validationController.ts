@@ -1,0 +1,132 @@
+import * as vscode from "vscode";
+import { DocumentValidator } from "../core/validate/documentValidator";
+import { isJsonl } from "../rowAtCursor";
+import { loadSettings, LoadedSettings, trainingConfigPath } from "./settings";
+import { toVscodeDiagnostic } from "./toVscode";
+
+/** VS Code shows at most this many diagnostics per file; the status bar and report give the rest. */
+export const maxPublished = 1000;
+const publishDelayMs = 80;
+
+/** Keeps a DocumentValidator per open JSONL document, fed by edits, and publishes its diagnostics. */
+export class ValidationController implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection("instruct-studio");
+  private readonly validators = new Map<string, DocumentValidator>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly updated = new vscode.EventEmitter<vscode.Uri>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private configWatcher: vscode.FileSystemWatcher | undefined;
+  settings: LoadedSettings;
+  /** Fires after a document's diagnostics are published. */
+  readonly onDidUpdate = this.updated.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.settings = this.readSettings();
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.reload()),
+    );
+    this.watchConfig();
+    vscode.workspace.textDocuments.forEach((d) => this.track(d));
+  }
+
+  validatorFor(document: vscode.TextDocument): DocumentValidator | undefined {
+    return this.validators.get(document.uri.toString());
+  }
+
+  /** Publishes pending diagnostics of a document now (commands and tests call this). */
+  flush(document: vscode.TextDocument): DocumentValidator | undefined {
+    const key = document.uri.toString();
+    if (this.timers.has(key)) {
+      clearTimeout(this.timers.get(key));
+      this.timers.delete(key);
+      this.publish(document.uri);
+    }
+    return this.validators.get(key);
+  }
+
+  private readSettings(): LoadedSettings {
+    const settings = loadSettings();
+    if (settings.configError) {
+      this.log.warn(settings.configError);
+      void vscode.window.showWarningMessage(settings.configError);
+    }
+    return settings;
+  }
+
+  private reload(): void {
+    this.settings = this.readSettings();
+    this.watchConfig();
+    for (const [key, validator] of this.validators) {
+      validator.setOptions(this.settings.options);
+      this.publish(vscode.Uri.parse(key));
+    }
+  }
+
+  private watchConfig(): void {
+    this.configWatcher?.dispose();
+    const path = trainingConfigPath();
+    if (!path) return;
+    this.configWatcher = vscode.workspace.createFileSystemWatcher(path);
+    this.configWatcher.onDidChange(() => this.reload());
+    this.configWatcher.onDidCreate(() => this.reload());
+  }
+
+  private track(document: vscode.TextDocument): void {
+    if (!isJsonl(document) || this.validators.has(document.uri.toString())) return;
+    const started = performance.now();
+    const validator = new DocumentValidator(this.settings.options);
+    validator.setText(document.getText());
+    this.validators.set(document.uri.toString(), validator);
+    this.log.info(`validated ${document.uri.fsPath} (${document.lineCount} lines) in ${(performance.now() - started).toFixed(0)} ms`);
+    this.publish(document.uri);
+  }
+
+  private untrack(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.validators.delete(key);
+    this.collection.delete(uri);
+  }
+
+  private change(event: vscode.TextDocumentChangeEvent): void {
+    const key = event.document.uri.toString();
+    const validator = this.validators.get(key);
+    if (!validator) {
+      // A document whose language just became JSON Lines.
+      if (isJsonl(event.document)) this.track(event.document);
+      return;
+    }
+    if (event.contentChanges.length === 0) return;
+    for (const change of event.contentChanges) {
+      const { start, end } = change.range;
+      validator.applyEdit(start.line, start.character, end.line, end.character, change.text);
+    }
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.publish(event.document.uri);
+      }, publishDelayMs),
+    );
+  }
+
+  private publish(uri: vscode.Uri): void {
+    const validator = this.validators.get(uri.toString());
+    if (!validator) return;
+    this.collection.set(uri, validator.diagnostics(maxPublished).map((d) => toVscodeDiagnostic(uri, d)));
+    this.updated.fire(uri);
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.configWatcher?.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+    this.updated.dispose();
+    this.collection.dispose();
+  }
+}

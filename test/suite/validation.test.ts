@@ -1,0 +1,201 @@
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import * as vscode from "vscode";
+import type { InternalStats } from "../../src/commands";
+import type { ConvertResult, DiskValidationResult } from "../../src/validation/commands";
+import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
+const rulesAt = (uri: vscode.Uri, line: number) => ours(uri).filter((d) => d.range.start.line === line).map((d) => String(d.code));
+
+async function diagnosticsFor(uri: vscode.Uri, accept: (d: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
+  return waitFor(what, () => {
+    const found = ours(uri);
+    return accept(found) ? found : undefined;
+  });
+}
+
+async function writeWorkspaceFile(name: string, content: string): Promise<vscode.Uri> {
+  const uri = workspaceFile(name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+  return uri;
+}
+
+async function applyCodeAction(uri: vscode.Uri, range: vscode.Range, title: RegExp): Promise<void> {
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, range);
+  const action = actions.find((a) => title.test(a.title));
+  assert.ok(action, `no code action ${title} among ${actions.map((a) => a.title).join(" | ")}`);
+  assert.ok(await vscode.workspace.applyEdit(action.edit!));
+}
+
+describe("validation in the editor", () => {
+  it("reports one problem of every kind at its exact line and range, with related rows", async () => {
+    const editor = await openInEditor("fixtures/every-problem.jsonl");
+    const uri = editor.document.uri;
+    const found = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "mixed-formats"), "the fixture's diagnostics");
+    assert.deepEqual(rulesAt(uri, 1), ["syntax"]);
+    assert.deepEqual(rulesAt(uri, 2), ["blank-line"]);
+    assert.deepEqual(rulesAt(uri, 3), ["not-object"]);
+    const unknownKey = found.find((d) => d.code === "unknown-key")!;
+    assert.equal(editor.document.getText(unknownKey.range), '"outptu"');
+    assert.match(unknownKey.message, /did you mean `output`/);
+    const duplicate = found.find((d) => d.code === "duplicate-row")!;
+    assert.equal(duplicate.range.start.line, 15);
+    assert.equal(duplicate.relatedInformation?.[0].location.range.start.line, 0);
+    const near = found.find((d) => d.code === "near-duplicate")!;
+    assert.equal(near.relatedInformation?.[0].location.range.start.line, 16);
+    assert.equal(editor.document.getText(found.find((d) => d.code === "leaked-template")!.range), "<|im_end|>");
+    const rules = new Set(found.map((d) => String(d.code)));
+    for (const rule of ["syntax", "blank-line", "not-object", "missing-field", "wrong-type", "unknown-key", "placeholder-input", "empty-output", "refusal-boilerplate", "leaked-template", "merged-instructions", "unbalanced-think", "control-characters", "mojibake", "duplicate-row", "near-duplicate", "mixed-formats", "surrounding-whitespace"]) {
+      assert.ok(rules.has(rule), rule);
+    }
+    const stats = await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");
+    assert.equal(stats.validation?.format, "alpaca");
+    assert.equal(stats.validation?.counts.error, found.filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length);
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    editor.selection = new vscode.Selection(6, 40, 6, 40);
+    await screenshot("validation-every-problem");
+  });
+
+  it("conversation rules on OpenAI messages", async () => {
+    const editor = await openInEditor("fixtures/every-problem-chat.jsonl");
+    const uri = editor.document.uri;
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === "tool-call-mismatch"), "conversation diagnostics");
+    assert.deepEqual(rulesAt(uri, 0), ["unknown-role"]);
+    assert.deepEqual(rulesAt(uri, 1), ["role-order"]);
+    assert.deepEqual(rulesAt(uri, 2), ["system-not-first"]);
+    assert.deepEqual(rulesAt(uri, 3), ["no-assistant-turn"]);
+    assert.deepEqual(rulesAt(uri, 4), ["last-turn-not-assistant"]);
+    assert.deepEqual(rulesAt(uri, 5), ["empty-content"]);
+    assert.deepEqual(rulesAt(uri, 6), ["tool-call-mismatch"]);
+    assert.deepEqual(rulesAt(uri, 7), []);
+  });
+
+  it("a quick fix renames a mistyped key, and the diagnostic goes away", async () => {
+    const uri = await writeWorkspaceFile("typo.jsonl", '{"instruction": "Say hi.", "input": "", "outptu": "Hi!"}\n');
+    const editor = await openInEditor("typo.jsonl");
+    const found = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "unknown-key"), "unknown-key");
+    const problem = found.find((d) => d.code === "unknown-key")!;
+    await applyCodeAction(uri, problem.range, /Rename `outptu` to `output`/);
+    assert.equal(editor.document.lineAt(0).text, '{"instruction": "Say hi.", "input": "", "output": "Hi!"}');
+    await diagnosticsFor(uri, (d) => d.length === 0, "no diagnostics after the fix");
+  });
+
+  it("fix all of one kind: every placeholder input becomes empty in one edit", async () => {
+    const rows = ["N/A", "<noinput>", "No input"].map((input, i) => JSON.stringify({ instruction: `Task ${i}`, input, output: `Answer ${i}` }));
+    const uri = await writeWorkspaceFile("placeholders.jsonl", `${rows.join("\n")}\n`);
+    const editor = await openInEditor("placeholders.jsonl");
+    const found = await diagnosticsFor(uri, (d) => d.filter((x) => x.code === "placeholder-input").length === 3, "three placeholders");
+    await applyCodeAction(uri, found[0].range, /Fix all 3 `placeholder-input` problems/);
+    for (let line = 0; line < 3; line++) assert.equal(JSON.parse(editor.document.lineAt(line).text).input, "");
+    await diagnosticsFor(uri, (d) => d.length === 0, "no placeholder left");
+  });
+
+  it("deletes a duplicate row with its quick fix", async () => {
+    const row = JSON.stringify({ instruction: "Name a colour.", input: "", output: "Red." });
+    const uri = await writeWorkspaceFile("dupes.jsonl", `${row}\n${JSON.stringify({ instruction: "Name a fruit.", input: "", output: "Pear." })}\n${row}\n`);
+    const editor = await openInEditor("dupes.jsonl");
+    const duplicate = (await diagnosticsFor(uri, (d) => d.some((x) => x.code === "duplicate-row"), "duplicate-row")).find((d) => d.code === "duplicate-row")!;
+    await applyCodeAction(uri, duplicate.range, /Delete this duplicate row/);
+    assert.equal(editor.document.lineCount, 3);
+    await diagnosticsFor(uri, (d) => d.length === 0, "no duplicate left");
+  });
+
+  it("re-checks edited lines as the user types, keeping other lines' diagnostics in place", async () => {
+    const rows = [1, 2, 3].map((i) => JSON.stringify({ instruction: `Task ${i}`, input: "", output: `Answer ${i}` }));
+    const uri = await writeWorkspaceFile("typing.jsonl", `${rows.join("\n")}\n`);
+    const editor = await openInEditor("typing.jsonl");
+    await diagnosticsFor(uri, (d) => d.length === 0, "a clean file");
+    const endOfRow2 = editor.document.lineAt(1).range.end;
+    await editor.edit((b) => b.insert(endOfRow2.translate(0, -1), ","));
+    const [syntax] = await diagnosticsFor(uri, (d) => d.length === 1, "the trailing comma");
+    assert.equal(syntax.code, "syntax");
+    assert.equal(syntax.range.start.line, 1);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), `${JSON.stringify({ instruction: "New", input: "", output: "Row" })}\n`));
+    const [moved] = await diagnosticsFor(uri, (d) => d.length === 1 && d[0].range.start.line === 2, "the error moved down a line");
+    assert.equal(moved.code, "syntax");
+    await editor.edit((b) => b.delete(new vscode.Range(2, editor.document.lineAt(2).text.length - 2, 2, editor.document.lineAt(2).text.length - 1)));
+    await diagnosticsFor(uri, (d) => d.length === 0, "clean again");
+  });
+
+  it("hovers a row with its format, turns and problems", async () => {
+    const editor = await openInEditor("fixtures/every-problem.jsonl");
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", editor.document.uri, new vscode.Position(6, 0));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : "value" in c ? c.value : ""))).join("\n");
+    assert.match(text, /Row 7/);
+    assert.match(text, /Alpaca/);
+    assert.match(text, /`unknown-key`/);
+  });
+
+  it("opens a report with every problem and the counts per rule", async () => {
+    await openInEditor("fixtures/every-problem.jsonl");
+    const report = await vscode.commands.executeCommand<vscode.TextDocument>("instructStudio.showReport");
+    const text = report.getText();
+    assert.match(text, /Format: Alpaca/);
+    assert.match(text, /\| `duplicate-row` \| warning \| 1 \|/);
+    assert.match(text, /every-problem\.jsonl:7:41 warning unknown-key/);
+    await screenshot("validation-report");
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  it("converts Alpaca to ShareGPT into a new file that validates clean", async () => {
+    await openInEditor("alpaca.jsonl");
+    const result = await vscode.commands.executeCommand<ConvertResult>("instructStudio.convert", "sharegpt");
+    assert.equal(result.converted, 5);
+    assert.equal(result.skipped, 0);
+    const document = await vscode.workspace.openTextDocument(result.output);
+    assert.equal(document.languageId, "jsonl");
+    assert.deepEqual(JSON.parse(document.lineAt(1).text), {
+      conversations: [
+        { from: "human", value: "Translate the sentence into Korean.\nThe weather is nice today." },
+        { from: "gpt", value: "오늘은 날씨가 좋습니다." },
+      ],
+    });
+    await waitFor("diagnostics of the converted file", async () => (await new Promise((r) => setTimeout(r, 300)), true));
+    assert.deepEqual(ours(document.uri), []);
+  });
+
+  it("validates a file on disk larger than VS Code opens (50 MB) by streaming it", async () => {
+    const uri = workspaceFile("big.jsonl");
+    const row = JSON.stringify({ instruction: "Summarise the paragraph in one sentence, keeping the names.", input: "x".repeat(400), output: "A summary." });
+    const rows = Math.ceil((55 * 1024 * 1024) / (row.length + 1));
+    const lines = Array.from({ length: rows }, (_, i) => (i === 1000 ? '{"instruction": "broken",}' : row.replace("x", String(i))));
+    writeFileSync(uri.fsPath, `${lines.join("\n")}\n`);
+    const result = await vscode.commands.executeCommand<DiskValidationResult>("instructStudio.validateFileOnDisk", uri);
+    assert.equal(result.cancelled, false);
+    assert.equal(result.lines, rows);
+    assert.ok(result.problems >= 1);
+    assert.match(result.report!.getText(), /big\.jsonl:1001:\d+ error syntax/);
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it("checks Super-NaturalInstructions task files and LLaMA-Factory dataset_info.json against their schemas", async () => {
+    const task = await writeWorkspaceFile("tasks/task001_demo.json", JSON.stringify({ Contributors: ["me"], Source: ["x"], Categories: ["Question Answering"], Input_language: ["English"], Output_language: ["English"], "Positive Examples": [], "Negative Examples": [], Instances: [] }, null, 2));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(task));
+    const problems = await waitFor("schema diagnostics", () => {
+      const found = vscode.languages.getDiagnostics(task);
+      return found.some((d) => /Definition/.test(d.message)) ? found : undefined;
+    }, 30_000);
+    assert.ok(problems.some((d) => /Definition/.test(d.message)));
+    const info = await writeWorkspaceFile("data/dataset_info.json", JSON.stringify({ mine: { file_name: "mine.json", formatting: "chatml" } }, null, 2));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(info));
+    await waitFor("dataset_info diagnostics", () => vscode.languages.getDiagnostics(info).some((d) => /alpaca|sharegpt/.test(d.message)) || undefined, 30_000);
+  });
+
+  it("reads rows through a training config's field mapping (instructStudio.trainingConfig)", async () => {
+    await writeWorkspaceFile("axolotl.yml", ["sequence_len: 4096", "datasets:", "  - path: ./dialog.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text", ""].join("\n"));
+    const uri = await writeWorkspaceFile("dialog.jsonl", `${JSON.stringify({ dialog: [{ speaker: "user", text: "hi" }, { speaker: "robot", text: "hello" }] })}\n`);
+    await openInEditor("dialog.jsonl");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(ours(uri), [], "without the config the rows are no known format");
+    const config = vscode.workspace.getConfiguration("instructStudio");
+    await config.update("trainingConfig", "axolotl.yml", vscode.ConfigurationTarget.Workspace);
+    try {
+      const [role] = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "unknown-role"), "the config's roles applied");
+      assert.match(role.message, /Unknown role "robot"/);
+    } finally {
+      await config.update("trainingConfig", undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
