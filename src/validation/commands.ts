@@ -22,7 +22,7 @@ async function openReport(content: string): Promise<vscode.TextDocument> {
 /** `instructStudio.showReport`: every problem of the active dataset, beyond VS Code's 1,000. */
 export async function showReport(validation: ValidationController): Promise<vscode.TextDocument | undefined> {
   const document = vscode.window.activeTextEditor?.document;
-  const validator = document && isJsonl(document) ? validation.flush(document) : undefined;
+  const validator = document && isJsonl(document) ? ((await validation.ready(document)) && validation.flush(document)) : undefined;
   if (!document || !validator) {
     void vscode.window.showWarningMessage("Open a .jsonl dataset to see its report.");
     return undefined;

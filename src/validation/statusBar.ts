@@ -22,7 +22,7 @@ export class ValidationStatusBar implements vscode.Disposable {
 
   update(): void {
     const document = vscode.window.activeTextEditor?.document;
-    const validator = document && isJsonl(document) ? this.validation.validatorFor(document) : undefined;
+    const validator = document && isJsonl(document) ? this.validation.flush(document) : undefined;
     if (!validator) {
       this.item.hide();
       return;

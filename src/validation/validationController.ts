@@ -12,6 +12,8 @@ const publishDelayMs = 80;
 export class ValidationController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("instruct-studio");
   private readonly validators = new Map<string, DocumentValidator>();
+  /** Documents whose first validation is still running, with the edits that came meanwhile. */
+  private readonly building = new Map<string, vscode.TextDocumentContentChangeEvent[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -36,9 +38,10 @@ export class ValidationController implements vscode.Disposable {
     return this.validators.get(document.uri.toString());
   }
 
-  /** Publishes pending diagnostics of a document now (commands and tests call this). */
+  /** Publishes pending diagnostics of a document now (commands call this); undefined while it is first validated. */
   flush(document: vscode.TextDocument): DocumentValidator | undefined {
     const key = document.uri.toString();
+    if (this.building.has(key)) return undefined;
     if (this.timers.has(key)) {
       clearTimeout(this.timers.get(key));
       this.timers.delete(key);
@@ -60,6 +63,7 @@ export class ValidationController implements vscode.Disposable {
     this.settings = this.readSettings();
     this.watchConfig();
     for (const [key, validator] of this.validators) {
+      if (this.building.has(key)) continue;
       validator.setOptions(this.settings.options);
       this.publish(vscode.Uri.parse(key));
     }
@@ -75,13 +79,31 @@ export class ValidationController implements vscode.Disposable {
   }
 
   private track(document: vscode.TextDocument): void {
-    if (!isJsonl(document) || this.validators.has(document.uri.toString())) return;
+    const key = document.uri.toString();
+    if (!isJsonl(document) || this.validators.has(key)) return;
     const started = performance.now();
     const validator = new DocumentValidator(this.settings.options);
-    validator.setText(document.getText());
-    this.validators.set(document.uri.toString(), validator);
-    this.log.info(`validated ${document.uri.fsPath} (${document.lineCount} lines) in ${(performance.now() - started).toFixed(0)} ms`);
-    this.publish(document.uri);
+    this.validators.set(key, validator);
+    this.building.set(key, []);
+    void validator.setTextInSlices(document.getText()).then(() => {
+      const queued = this.building.get(key) ?? [];
+      this.building.delete(key);
+      if (this.validators.get(key) !== validator) return;
+      for (const change of queued) this.applyChange(validator, change);
+      this.log.info(`validated ${document.uri.fsPath} (${document.lineCount} lines) in ${(performance.now() - started).toFixed(0)} ms`);
+      this.publish(document.uri);
+    });
+  }
+
+  /** Resolves once the document's first validation is done. */
+  async ready(document: vscode.TextDocument): Promise<DocumentValidator | undefined> {
+    while (this.building.has(document.uri.toString())) await new Promise((r) => setTimeout(r, 10));
+    return this.validators.get(document.uri.toString());
+  }
+
+  private applyChange(validator: DocumentValidator, change: vscode.TextDocumentContentChangeEvent): void {
+    const { start, end } = change.range;
+    validator.applyEdit(start.line, start.character, end.line, end.character, change.text);
   }
 
   private untrack(uri: vscode.Uri): void {
@@ -89,6 +111,7 @@ export class ValidationController implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.validators.delete(key);
+    this.building.delete(key);
     this.collection.delete(uri);
   }
 
@@ -101,10 +124,12 @@ export class ValidationController implements vscode.Disposable {
       return;
     }
     if (event.contentChanges.length === 0) return;
-    for (const change of event.contentChanges) {
-      const { start, end } = change.range;
-      validator.applyEdit(start.line, start.character, end.line, end.character, change.text);
+    const queue = this.building.get(key);
+    if (queue) {
+      queue.push(...event.contentChanges);
+      return;
     }
+    for (const change of event.contentChanges) this.applyChange(validator, change);
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,

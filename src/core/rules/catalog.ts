@@ -36,7 +36,7 @@ export const ruleCatalog = {
   mojibake: { severity: "warning", description: "Text that is UTF-8 decoded in a legacy code page." },
   "surrounding-whitespace": { severity: "info", description: "Leading or trailing whitespace in a text field." },
   "duplicate-row": { severity: "warning", description: "A row identical to an earlier one (after normalising whitespace)." },
-  "near-duplicate": { severity: "info", description: "A row nearly identical to an earlier one (MinHash, Jaccard >= 0.7 over word 5-grams)." },
+  "near-duplicate": { severity: "info", description: "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side)." },
   "too-many-tokens": { severity: "warning", description: "A row longer than the training sequence length." },
 } satisfies Record<string, RuleInfo>;
 

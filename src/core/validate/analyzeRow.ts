@@ -26,8 +26,8 @@ export interface RowAnalysis {
   /** The row's own format, when it looks like instruction data. */
   format?: FormatId;
   diagnostics: Diagnostic[];
-  /** The row's text fields joined, whitespace normalised: equal keys are exact duplicates. */
-  contentKey?: string;
+  /** A 53-bit hash of the row's roles and texts, whitespace normalised: equal keys are exact duplicates. */
+  contentKey?: number;
   /** MinHash signature of the text, for near duplicates. */
   signature?: Uint32Array;
   /** The text a trainer reads, for token counts. */
@@ -35,6 +35,41 @@ export interface RowAnalysis {
 }
 
 const BOM = "\uFEFF";
+
+/**
+ * A 53-bit hash of who says what (roles and texts), with runs of whitespace read as one space
+ * and ends trimmed, in one pass and without building the normalised string (measured cheaper
+ * than a native MD5 per row, whose per-call cost dominates on short rows).
+ */
+export function contentHash(fields: Array<{ role: string; text: string }>): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  const mix = (c: number) => {
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  };
+  for (const { role, text } of fields) {
+    for (let i = 0; i < role.length; i++) mix(role.charCodeAt(i));
+    mix(1);
+    let pendingSpace = false;
+    let started = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
+        pendingSpace = started;
+      } else {
+        if (pendingSpace) mix(32);
+        pendingSpace = false;
+        started = true;
+        mix(c);
+      }
+    }
+    mix(2);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
 
 /** Applies the user's rule settings: drops rules turned off, re-ranks the rest. */
 export function applyRuleSettings(diagnostics: Diagnostic[], rules: RuleSettings | undefined): Diagnostic[] {
@@ -83,14 +118,18 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
   }
   const fields = textFields(ctx);
   diagnostics.push(...checkContent(ctx, fields));
-  const joined = fields.map((f) => f.text).join("\n");
+  const texts = fields.map((f) => f.text);
+  // Near duplicates compare what a row asks (as Self-Instruct compares instructions): the prompt
+  // side is shorter than the answers, and two rows asking the same are the ones to review.
+  const asked = fields.filter((f) => f.role === "user" || f.role === "system").map((f) => f.text);
   return {
     kind: "row",
     format: ownFormat,
     diagnostics: applyRuleSettings(diagnostics, options.rules),
-    // Who says what is part of a row: the same texts under other roles are another row.
-    contentKey: fields.map((f) => `${f.role}\u0001${f.text.replace(/\s+/g, " ").trim()}`).join("\u0002"),
-    signature: minhashSignature(joined),
-    text: joined,
+    contentKey: contentHash(fields),
+    signature: minhashSignature(asked.length ? asked : texts),
+    get text() {
+      return texts.join("\n");
+    },
   };
 }

@@ -29,6 +29,13 @@ const thinkPairs = (
   ] as Array<[string, string]>
 ).map(([open, close]) => ({ open, close, tags: new RegExp(`${escape(open)}|${escape(close)}`, "g") }));
 const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/**
+ * One scan that every pattern below needs to match somewhere: text without any of these
+ * characters or words skips the other content checks (most text, at typing and at 1 GB alike).
+ */
+const mayNeedChecks = /[<[#\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u04ff\u2013-\u2122｜]/;
+/** Words that refusals and merged instructions contain, looked up natively in lower-cased text. */
+const answerKeywords = ["as an ai", "language model", "sorry", "afraid", "unable", "cannot", "can't", "openai", "instruction"];
 
 function firstUnbalanced(text: string, open: string, tags: RegExp): number | undefined {
   if (!text.includes("<")) return undefined;
@@ -42,6 +49,8 @@ function firstUnbalanced(text: string, open: string, tags: RegExp): number | und
   }
   return depth > 0 ? lastOpen : undefined;
 }
+
+const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0xfeff;
 
 /** Content rules over every text field of a row. */
 export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[] {
@@ -57,10 +66,12 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
     if (/(?:^|\.)input$/.test(field.name) && text !== "" && placeholderInput.test(text)) {
       found.push(finding("placeholder-input", whole(), `"${text}" stands for no input; use "" so every row says it the same way.`, ctx.replaceValue(path, "", 'Replace with ""')));
     }
-    if (text.trim() !== "" && text !== text.trim() && field.role !== "thinking") {
+    if (text.length > 0 && (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1))) && text.trim() !== "" && field.role !== "thinking") {
       found.push(finding("surrounding-whitespace", whole(), `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`, ctx.replaceValue(path, text.trim(), "Trim whitespace")));
     }
-    if (field.role === "assistant") {
+    const lower = field.role === "assistant" ? text.toLowerCase() : "";
+    const answerChecks = lower !== "" && answerKeywords.some((k) => lower.includes(k));
+    if (answerChecks) {
       for (const pattern of refusals) {
         const match = pattern.exec(text);
         if (match) {
@@ -74,6 +85,7 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         found.push(finding("merged-instructions", at(start, merged.index + merged[0].length), "Another numbered instruction is merged into this output; split it into its own row."));
       }
     }
+    if (!mayNeedChecks.test(text)) continue;
     for (const match of text.matchAll(leakedTemplate)) {
       found.push(finding("leaked-template", at(match.index, match.index + match[0].length), `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`));
     }

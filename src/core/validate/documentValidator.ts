@@ -35,11 +35,15 @@ const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
  */
 export class DocumentValidator {
   private entries: Entry[] = [];
-  private readonly exact = new Map<string, Entry[]>();
+  private readonly exact = new Map<number, Entry[]>();
   private readonly buckets = new Map<number, Entry[]>();
   private fileFormat: FormatId | undefined;
   /** The first row of the file's format, where mixed-format diagnostics point. */
   private firstOfFormat: Entry | undefined;
+  /** Rows with any finding: publishing walks these, not the whole document. */
+  private readonly flagged = new Set<Entry>();
+  /** Lines that are not blank, kept as edits come. */
+  private rowCount = 0;
 
   constructor(private options: ValidationOptions = {}) {}
 
@@ -53,12 +57,28 @@ export class DocumentValidator {
 
   setText(text: string): void {
     this.entries = splitLines(text).map((line, i) => this.newEntry(line, i));
-    this.reanalyzeAll();
+    for (const _ of this.reanalyzeSteps());
+  }
+
+  /**
+   * setText in slices of about `sliceMs`, yielding to the event loop between them, so opening a
+   * 300,000-line file never blocks the extension host for seconds. No edit may be applied before
+   * the promise settles.
+   */
+  async setTextInSlices(text: string, sliceMs = 20): Promise<void> {
+    this.entries = splitLines(text).map((line, i) => this.newEntry(line, i));
+    let sliceStart = performance.now();
+    for (const _ of this.reanalyzeSteps()) {
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
   }
 
   setOptions(options: ValidationOptions): void {
     this.options = options;
-    this.reanalyzeAll();
+    for (const _ of this.reanalyzeSteps());
   }
 
   /**
@@ -71,26 +91,36 @@ export class DocumentValidator {
     const lines = splitLines(head + text + tail);
     const added = lines.map((line, i) => this.newEntry(line, startLine + i));
     const removed = this.entries.splice(startLine, endLine - startLine + 1, ...added);
-    for (let i = startLine + added.length; i < this.entries.length; i++) this.entries[i].line = i;
-    for (const entry of removed) this.unindex(entry);
+    if (added.length !== removed.length) for (let i = startLine + added.length; i < this.entries.length; i++) this.entries[i].line = i;
+    for (const entry of removed) {
+      this.unindex(entry);
+      this.flagged.delete(entry);
+      if (entry.analysis.kind !== "blank") this.rowCount--;
+    }
 
     const before = this.fileFormat;
     if (startLine < formatSampleRows + removed.length) this.fileFormat = this.sampleFormat();
     if (this.fileFormat !== before) {
-      this.reanalyzeAll();
+      for (const _ of this.reanalyzeSteps());
       return;
     }
     for (const entry of added) {
       entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
+      if (entry.analysis.kind !== "blank") this.rowCount++;
       this.index(entry);
     }
     this.refreshDuplicates(this.neighbours([...removed, ...added]));
+    for (const entry of added) this.reflag(entry);
+    // The row before the file's last line may have become the last one (and lose its blank-line).
+    const last = this.entries[this.entries.length - 1];
+    if (last) this.reflag(last);
   }
 
-  /** All diagnostics, row-level and cross-row, errors first; at most `limit`. */
+  /** All diagnostics, row-level and cross-row, errors first, each severity by line; at most `limit`. */
   diagnostics(limit = Infinity): Diagnostic[] {
     const bySeverity: Record<Severity, Diagnostic[]> = { error: [], warning: [], info: [], hint: [] };
-    for (const entry of this.entries) for (const d of this.diagnosticsOf(entry)) bySeverity[d.severity].push(d);
+    const rows = [...this.flagged].sort((a, b) => a.line - b.line);
+    for (const entry of rows) for (const d of this.diagnosticsOf(entry)) bySeverity[d.severity].push(d);
     return [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info, ...bySeverity.hint].slice(0, limit);
   }
 
@@ -108,12 +138,8 @@ export class DocumentValidator {
 
   summary(): Summary {
     const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-    let rows = 0;
-    for (const entry of this.entries) {
-      if (entry.analysis.kind !== "blank") rows++;
-      for (const d of this.diagnosticsOf(entry)) counts[d.severity]++;
-    }
-    return { counts, format: this.fileFormat, rows };
+    for (const entry of this.flagged) for (const d of this.diagnosticsOf(entry)) counts[d.severity]++;
+    return { counts, format: this.fileFormat, rows: this.rowCount };
   }
 
   analysisAt(line: number): RowAnalysis | undefined {
@@ -140,30 +166,50 @@ export class DocumentValidator {
     return best;
   }
 
-  private reanalyzeAll(): void {
+  private reflag(entry: Entry): void {
+    const a = entry.analysis;
+    const mixed = a.format !== undefined && this.fileFormat !== undefined && a.format !== this.fileFormat;
+    const isFinalEmptyLine = entry.text === "" && entry.line === this.entries.length - 1;
+    if (this.entries[entry.line] === entry && !isFinalEmptyLine && (a.diagnostics.length > 0 || entry.duplicateOf || entry.nearDuplicateOf || mixed)) this.flagged.add(entry);
+    else this.flagged.delete(entry);
+  }
+
+  /** Re-analyses every line; yields every 500 lines so a caller may pause between slices. */
+  private *reanalyzeSteps(): Generator<void> {
     this.exact.clear();
     this.buckets.clear();
+    this.flagged.clear();
+    this.rowCount = 0;
     // Rows are first read without a file format (each finds its own), then the majority decides.
-    for (const entry of this.entries) entry.analysis = analyzeRow(entry.text, entry.line, undefined, this.options);
+    for (const entry of this.entries) {
+      entry.analysis = analyzeRow(entry.text, entry.line, undefined, this.options);
+      if (entry.analysis.kind !== "blank") this.rowCount++;
+      if (entry.line % 500 === 0) yield;
+    }
     this.fileFormat = this.sampleFormat();
     for (const entry of this.entries) {
       if (this.fileFormat && entry.analysis.kind === "row" && !entry.analysis.format) {
         entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
       }
       this.index(entry);
+      if (entry.line % 500 === 0) yield;
     }
-    this.refreshDuplicates(this.entries);
+    for (const entry of this.entries) {
+      this.refreshDuplicate(entry);
+      this.reflag(entry);
+      if (entry.line % 500 === 0) yield;
+    }
   }
 
   private index(entry: Entry): void {
     const { contentKey, signature } = entry.analysis;
-    if (contentKey) push(this.exact, contentKey, entry);
+    if (contentKey !== undefined) push(this.exact, contentKey, entry);
     entry.bands = signature ? bandKeys(signature) : [];
     for (const key of entry.bands) push(this.buckets, key, entry, maxBucketRows);
   }
 
   private unindex(entry: Entry): void {
-    if (entry.analysis.contentKey) pull(this.exact, entry.analysis.contentKey, entry);
+    if (entry.analysis.contentKey !== undefined) pull(this.exact, entry.analysis.contentKey, entry);
     for (const key of entry.bands) pull(this.buckets, key, entry);
   }
 
@@ -171,7 +217,7 @@ export class DocumentValidator {
   private neighbours(changed: Entry[]): Set<Entry> {
     const affected = new Set<Entry>();
     for (const entry of changed) {
-      if (entry.analysis.contentKey) for (const other of this.exact.get(entry.analysis.contentKey) ?? []) affected.add(other);
+      if (entry.analysis.contentKey !== undefined) for (const other of this.exact.get(entry.analysis.contentKey) ?? []) affected.add(other);
       for (const key of entry.bands) for (const other of this.buckets.get(key) ?? []) affected.add(other);
     }
     for (const entry of changed) if (this.entries[entry.line] === entry) affected.add(entry);
@@ -180,28 +226,33 @@ export class DocumentValidator {
 
   private refreshDuplicates(entries: Iterable<Entry>): void {
     for (const entry of entries) {
-      entry.duplicateOf = undefined;
-      entry.nearDuplicateOf = undefined;
-      const key = entry.analysis.contentKey;
-      if (key) {
-        for (const other of this.exact.get(key) ?? []) {
-          if (other.line < entry.line && (!entry.duplicateOf || other.line < entry.duplicateOf.line)) entry.duplicateOf = other;
-        }
+      this.refreshDuplicate(entry);
+      this.reflag(entry);
+    }
+  }
+
+  private refreshDuplicate(entry: Entry): void {
+    entry.duplicateOf = undefined;
+    entry.nearDuplicateOf = undefined;
+    const key = entry.analysis.contentKey;
+    if (key !== undefined) {
+      for (const other of this.exact.get(key) ?? []) {
+        if (other.line < entry.line && (!entry.duplicateOf || other.line < entry.duplicateOf.line)) entry.duplicateOf = other;
       }
-      const signature = entry.analysis.signature;
-      if (entry.duplicateOf || !signature) continue;
-      const compared = new Set<Entry>();
-      search: for (const band of entry.bands) {
-        for (const other of this.buckets.get(band) ?? []) {
-          if (compared.size >= maxNearDuplicateCandidates) break search;
-          if (other.line >= entry.line || compared.has(other)) continue;
-          compared.add(other);
-          if (other.analysis.contentKey === key) continue;
-          const similarity = similarityAtLeast(signature, other.analysis.signature!, nearDuplicateThreshold);
-          if (similarity >= 0) {
-            entry.nearDuplicateOf = { entry: other, similarity };
-            break search;
-          }
+    }
+    const signature = entry.analysis.signature;
+    if (entry.duplicateOf || !signature) return;
+    const compared = new Set<Entry>();
+    for (const band of entry.bands) {
+      for (const other of this.buckets.get(band) ?? []) {
+        if (compared.size >= maxNearDuplicateCandidates) return;
+        if (other.line >= entry.line || compared.has(other)) continue;
+        compared.add(other);
+        if (other.analysis.contentKey === key) continue;
+        const similarity = similarityAtLeast(signature, other.analysis.signature!, nearDuplicateThreshold);
+        if (similarity >= 0) {
+          entry.nearDuplicateOf = { entry: other, similarity };
+          return;
         }
       }
     }
@@ -227,7 +278,7 @@ export class DocumentValidator {
       report("duplicate-row", `Duplicate of row ${entry.duplicateOf.line + 1}.`, entry.duplicateOf, "First occurrence", true);
     } else if (entry.nearDuplicateOf) {
       const { entry: other, similarity } = entry.nearDuplicateOf;
-      report("near-duplicate", `Nearly identical to row ${other.line + 1} (estimated Jaccard ${similarity.toFixed(2)} over word 5-grams).`, other, "Similar row", false);
+      report("near-duplicate", `Asks nearly what row ${other.line + 1} asks (estimated Jaccard ${similarity.toFixed(2)} over word 5-grams).`, other, "Similar row", false);
     }
     const own = entry.analysis.format;
     if (own && this.fileFormat && own !== this.fileFormat && !this.options.format) {

@@ -22,38 +22,46 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** Hashes of the lower-cased words (runs of letters and digits) of a text. */
-export function wordHashes(text: string): number[] {
-  const hashes: number[] = [];
+/** For each UTF-16 code unit: 0 when it separates words, else the code unit lower-cased (ASCII). */
+const wordChars = (() => {
+  const table = new Uint16Array(65536);
+  for (let code = 0; code < 65536; code++) {
+    const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
+    table[code] = isWord ? (code >= 65 && code <= 90 ? code + 32 : code) : 0;
+  }
+  return table;
+})();
+
+/** Appends hashes of the lower-cased words (runs of letters and digits) of a text. */
+export function wordHashes(text: string, into: number[] = []): number[] {
   let h = 0x811c9dc5;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const isWordChar =
-      (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002);
-    if (isWordChar) {
-      const lower = code >= 65 && code <= 90 ? code + 32 : code;
+    const lower = wordChars[text.charCodeAt(i)];
+    if (lower !== 0) {
       h = Math.imul(h ^ lower, 0x01000193);
       inWord = true;
     } else if (inWord) {
-      hashes.push(h >>> 0);
+      into.push(h >>> 0);
       h = 0x811c9dc5;
       inWord = false;
     }
   }
-  if (inWord) hashes.push(h >>> 0);
-  return hashes;
+  if (inWord) into.push(h >>> 0);
+  return into;
 }
 
-/** The signature of a text, or undefined when it has fewer than five words (exact duplicates cover those). */
-export function minhashSignature(text: string): Uint32Array | undefined {
-  const words = wordHashes(text);
+/**
+ * The signature of texts read as one, or undefined with fewer than five words (exact
+ * duplicates cover those). Each 5-gram is hashed once from its word hashes.
+ */
+export function minhashSignature(texts: string | string[]): Uint32Array | undefined {
+  const words: number[] = [];
+  for (const text of typeof texts === "string" ? [texts] : texts) wordHashes(text, words);
   if (words.length < shingleWords) return undefined;
   const signature = new Uint32Array(permutations).fill(empty);
   for (let i = 0; i + shingleWords <= words.length; i++) {
-    let h = 0x9747b28c;
-    for (let j = 0; j < shingleWords; j++) h = fmix32(h ^ words[i + j]) + j;
-    h = fmix32(h);
+    const h = fmix32(Math.imul(words[i], 0x9e3779b1) ^ Math.imul(words[i + 1], 0x85ebca77) ^ Math.imul(words[i + 2], 0xc2b2ae3d) ^ Math.imul(words[i + 3], 0x27d4eb2f) ^ Math.imul(words[i + 4], 0x165667b1));
     const bin = h >>> (32 - binBits);
     const value = h & ((1 << (32 - binBits)) - 1);
     if (value < signature[bin]) signature[bin] = value;
@@ -64,16 +72,17 @@ export function minhashSignature(text: string): Uint32Array | undefined {
 
 /** Fills empty bins from the next non-empty bin to the right, offset by the distance. */
 function densify(signature: Uint32Array): void {
-  const filled = signature.map((v) => (v === empty ? 0 : 1));
-  for (let bin = 0; bin < permutations; bin++) {
-    if (filled[bin]) continue;
-    for (let step = 1; step < permutations; step++) {
-      const source = (bin + step) % permutations;
-      if (filled[source]) {
-        signature[bin] = (signature[source] + step * 0x2000000) >>> 0;
-        break;
-      }
+  // Walk right to left once: each empty bin takes the nearest filled bin to its right (wrapping).
+  let next = signature.findIndex((v) => v !== empty);
+  if (next === -1) return;
+  const original = signature.slice();
+  for (let bin = permutations - 1; bin >= 0; bin--) {
+    if (original[bin] !== empty) {
+      next = bin;
+      continue;
     }
+    const distance = (next - bin + permutations) % permutations;
+    signature[bin] = (original[next] + distance * 0x2000000) >>> 0;
   }
 }
 

@@ -38,20 +38,6 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
   return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined };
 }
 
-/** 53 bits of a string's hash, as a Map key that costs no string per row. */
-function hash53(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
 /**
  * Validates a dataset read line by line with the same rules as the editor, yielding diagnostics
  * in line order. Memory: one line at a time, a 53-bit hash per row for exact duplicates, and
@@ -85,7 +71,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
       }
     }
     let isDuplicate = false;
-    const contentHash = analysis.contentKey ? hash53(analysis.contentKey) : undefined;
+    const contentHash = analysis.contentKey;
     if (contentHash !== undefined) {
       const first = exact.get(contentHash);
       if (first === undefined) exact.set(contentHash, line);
@@ -120,7 +106,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
         }
         const severity = effectiveSeverity("near-duplicate", rules);
         if (best && severity) {
-          yield { ...row, severity, rule: "near-duplicate", message: `Nearly identical to row ${best.line + 1} (estimated Jaccard ${best.similarity.toFixed(2)} over word 5-grams).`, related: related(best.line, "Similar row") };
+          yield { ...row, severity, rule: "near-duplicate", message: `Asks nearly what row ${best.line + 1} asks (estimated Jaccard ${best.similarity.toFixed(2)} over word 5-grams).`, related: related(best.line, "Similar row") };
         }
       }
       if (indexed.size < indexLimit) {

@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { readLines } from "../src/core/jsonl/lineReader";
+import { DocumentValidator } from "../src/core/validate/documentValidator";
+import { sampleFileFormat, validateStream } from "../src/core/validate/streamValidator";
+import { repoRoot } from "../test/launch/paths";
+
+const benchDir = join(repoRoot, ".bench");
+const words = (
+  "the a of to and in is for on that with as by this be are from at or an it which model data train answer question explain write list describe " +
+  "summarize translate classify generate sentence paragraph story poem code function python number value city river mountain history science " +
+  "energy water climate music language student teacher market price company customer product service health food travel weather time year"
+).split(" ");
+
+/** A deterministic pseudo-random generator, so every run benchmarks the same file. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 0x100000000;
+  };
+}
+
+function sentence(next: () => number, count: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(words[Math.floor(next() * words.length)]);
+  return `${out.join(" ")}.`;
+}
+
+/** An Alpaca-style file: varied instructions, about 40% with an input, like the original 52K. */
+export async function alpacaFile(megabytes: number): Promise<string> {
+  mkdirSync(benchDir, { recursive: true });
+  const path = join(benchDir, `alpaca-${megabytes}mb.jsonl`);
+  const target = megabytes * 1024 * 1024;
+  if (existsSync(path) && statSync(path).size >= target) return path;
+  const next = random(megabytes);
+  const out = createWriteStream(path);
+  let written = 0;
+  let chunk = "";
+  while (written < target) {
+    const row = JSON.stringify({
+      instruction: sentence(next, 6 + Math.floor(next() * 14)),
+      input: next() < 0.4 ? sentence(next, 10 + Math.floor(next() * 40)) : "",
+      output: sentence(next, 20 + Math.floor(next() * 120)),
+    });
+    chunk += `${row}\n`;
+    written += Buffer.byteLength(row) + 1;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      chunk = "";
+    }
+  }
+  out.end(chunk);
+  await new Promise<void>((r) => out.on("finish", () => r()));
+  return path;
+}
+
+/** Whole-file lint (the CLI's pipeline) against a bare loop that JSON.parses each line, same file. */
+export async function lintThroughput(path: string): Promise<Record<string, number>> {
+  const megabytes = statSync(path).size / 1024 / 1024;
+  const baseline = async () => {
+    const started = performance.now();
+    let rows = 0;
+    for await (const line of readLines(createReadStream(path, { highWaterMark: 1 << 20 }))) {
+      if (line.text) {
+        JSON.parse(line.text);
+        rows++;
+      }
+    }
+    return { ms: performance.now() - started, rows };
+  };
+  const lint = async () => {
+    const started = performance.now();
+    let problems = 0;
+    const sample = await sampleFileFormat(readLines(createReadStream(path)), {});
+    for await (const _ of validateStream(readLines(createReadStream(path, { highWaterMark: 1 << 20 })), sample, {})) problems++;
+    return { ms: performance.now() - started, problems };
+  };
+  await baseline(); // warm-up: file cache and JIT
+  const base = await baseline();
+  const linted = await lint();
+  const base2 = await baseline();
+  const baseMs = Math.min(base.ms, base2.ms);
+  return { megabytes, rows: base.rows, baselineMs: baseMs, lintMs: linted.ms, problems: linted.problems, ratio: baseMs / linted.ms };
+}
+
+/**
+ * Latency of re-validating after one-line edits in a 300,000-line document, as the editor does
+ * on each edit (re-check the line, update duplicates, collect what it publishes). The document is
+ * 300,000 distinct short rows: VS Code gives extensions no file over 50 MB.
+ */
+export function revalidationLatency(lines: number, edits: number): Record<string, number> {
+  const next = random(lines);
+  const all = Array.from({ length: lines }, (_, i) => JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) }));
+  const text = all.join("\n");
+  const validator = new DocumentValidator();
+  const openStarted = performance.now();
+  validator.setText(text);
+  const openMs = performance.now() - openStarted;
+  const samples: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const line = Math.floor(next() * lines);
+    const row = all[line];
+    // A typed character inside the output's text, as a user editing a row would.
+    const column = row.length - 3;
+    const started = performance.now();
+    validator.applyEdit(line, column, line, column, "x");
+    validator.diagnostics(1000);
+    validator.summary();
+    samples.push(performance.now() - started);
+    all[line] = row.slice(0, column) + "x" + row.slice(column);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
+  return { lines, megabytes: text.length / 1024 / 1024, edits, openMs, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: samples[samples.length - 1] };
+}
+
+/** Peak resident memory of `instruct-studio lint` on a large file, read from /proc while it runs. */
+export async function cliPeakMemory(path: string): Promise<Record<string, number>> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, "out", "cli.js"), "lint", path], { stdio: ["ignore", "ignore", "inherit"] });
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakKb = Math.max(peakKb, hwm);
+    } catch {
+      // exited between polls
+    }
+  }, 100);
+  const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)));
+  clearInterval(poll);
+  return { gigabytes: statSync(path).size / 1024 ** 3, peakMb: peakKb / 1024, seconds: (performance.now() - started) / 1000, exitCode: code };
+}
