@@ -8,6 +8,7 @@ import { packageVsix } from "../test/launch/integrationRun";
 import { runSuiteInWorkbench } from "../test/launch/workbench";
 import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
+import { alpacaFile, cliPeakMemory, lintThroughput, revalidationLatency } from "./validationBench";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -74,6 +75,11 @@ async function activation(vsix: string, launches: number): Promise<ActivationSam
 }
 
 async function main(): Promise<void> {
+  const validation = {
+    lint: await lintThroughput(await alpacaFile(50)),
+    revalidation: revalidationLatency(300_000, 300),
+    cliMemory: await cliPeakMemory(await alpacaFile(1024)),
+  };
   const grammar = await grammarCost();
   const vsix = packageVsix();
   const vsixBytes = statSync(vsix).size;
@@ -90,6 +96,7 @@ async function main(): Promise<void> {
     },
     vsix: { file: vsix, bytes: vsixBytes, mebibytes: vsixBytes / 1024 / 1024 },
     grammar,
+    validation,
     samples,
   };
   const fmt = (n: number) => n.toFixed(2);
@@ -97,6 +104,11 @@ async function main(): Promise<void> {
   console.log(`activation (VSIX in VS Code 1.100.3, median of ${samples.length} fresh hosts): ${fmt(extensionMs)} ms = ${fmt(report.activation.ratio)}x an empty extension installed the same way (${fmt(baselineMs)} ms); activate() itself ${fmt(report.activation.insideActivateMs)} ms`);
   console.log(`VSIX size: ${fmt(report.vsix.mebibytes)} MiB (${vsixBytes} bytes)`);
   console.log(`grammar: tokenizing a ${grammar.lineCharacters}-character row takes ${fmt(grammar.injectedMs)} ms = ${fmt(grammar.ratio)}x VS Code's bare JSON Lines grammar (${fmt(grammar.baseMs)} ms)`);
+  const { lint, revalidation, cliMemory } = validation;
+  console.log(`lint: ${fmt(lint.megabytes)} MB Alpaca file in ${fmt(lint.lintMs)} ms = ${fmt(lint.ratio)}x the throughput of a bare JSON.parse loop over it (${fmt(lint.baselineMs)} ms)`);
+  console.log(`re-validation after a one-line edit in a ${revalidation.lines}-line document: p50 ${fmt(revalidation.p50Ms)} ms, p95 ${fmt(revalidation.p95Ms)} ms (${revalidation.edits} edits); first validation ${fmt(revalidation.openMs)} ms, in slices`);
+  console.log(`CLI lint of a ${fmt(cliMemory.gigabytes)} GB file: peak RSS ${fmt(cliMemory.peakMb)} MB, ${fmt(cliMemory.seconds)} s`);
+  mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(join(artifactsDir, "bench.json"), JSON.stringify(report, null, 2));
   console.log(`written to ${join(artifactsDir, "bench.json")}`);
 }

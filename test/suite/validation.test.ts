@@ -114,7 +114,7 @@ describe("validation in the editor", () => {
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), `${JSON.stringify({ instruction: "New", input: "", output: "Row" })}\n`));
     const [moved] = await diagnosticsFor(uri, (d) => d.length === 1 && d[0].range.start.line === 2, "the error moved down a line");
     assert.equal(moved.code, "syntax");
-    await editor.edit((b) => b.delete(new vscode.Range(2, editor.document.lineAt(2).text.length - 2, 2, editor.document.lineAt(2).text.length - 1)));
+    await applyCodeAction(uri, moved.range, /Remove the trailing comma/);
     await diagnosticsFor(uri, (d) => d.length === 0, "clean again");
   });
 

@@ -50,6 +50,14 @@ describe("schema rules", () => {
     assert.equal(only(diagnose(row, { rules: { "unused-key": "error" } }), "unused-key")[0].severity, "error");
   });
 
+  it("syntax: a trailing comma comes with a fix that removes it", () => {
+    const line = '{"instruction": "a", "output": "b" , }';
+    const [found] = diagnose(line);
+    assert.equal(found.rule, "syntax");
+    assert.equal(applyFix(line, found), '{"instruction": "a", "output": "b"  }');
+    assert.equal(diagnose('{"instruction": "a" "output": "b"}')[0].fix, undefined, "a missing comma has no such fix");
+  });
+
   it("syntax errors keep their exact range after a BOM", () => {
     const found = diagnose('\uFEFF{"a": 1,}');
     assert.deepEqual(rulesOf(found), ["syntax"]);

@@ -6,7 +6,7 @@ import { effectiveSeverity } from "../rules/catalog";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
-import { bandKeys, similarityAtLeast } from "./minhash";
+import { bandKeys, permutations, similarityAtLeast } from "./minhash";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -14,7 +14,10 @@ export interface StreamOptions extends ValidationOptions {
   nearDuplicateIndexRows?: number;
 }
 
-/** Rows VS Code can open (50 MB) fit; beyond, memory stays bounded (about 60 MB for this index). */
+/**
+ * Rows indexed for near duplicates: 100,000 cover any file VS Code opens (50 MB); beyond, later
+ * rows are compared with these, and the index stays about 80 MB.
+ */
 export const defaultNearDuplicateIndexRows = 100_000;
 
 /** The file's format: the majority format of its first rows (the editor uses the same rule). */
@@ -45,9 +48,14 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
  */
 export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { format?: FormatId; firstLine?: number }, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
   const exact = new Map<number, number>();
-  const bands = new Map<number, number[]>();
-  const indexed = new Map<number, { signature: Uint32Array; contentHash: number }>();
+  // Compact near-duplicate index: signatures in one pooled buffer; a bucket is a bare slot
+  // number until a second row joins it. Slots are in line order, like the editor's lists.
   const indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
+  const pool = new Uint32Array(Math.min(indexLimit, 1 << 16) * permutations);
+  let signatures = pool;
+  const slotLines: number[] = [];
+  const slotHashes: number[] = [];
+  const bands = new Map<number, number | number[]>();
   const rules = options.rules;
   for await (const read of lines) {
     const line = read.lineNumber - 1;
@@ -91,15 +99,15 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
         const compared = new Set<number>();
         let best: { line: number; similarity: number } | undefined;
         search: for (const key of keys) {
-          for (const other of bands.get(key) ?? []) {
+          const bucket = bands.get(key);
+          for (const slot of typeof bucket === "number" ? [bucket] : (bucket ?? [])) {
             if (compared.size >= maxNearDuplicateCandidates) break search;
-            if (compared.has(other)) continue;
-            compared.add(other);
-            const candidate = indexed.get(other)!;
-            if (candidate.contentHash === contentHash) continue;
-            const similarity = similarityAtLeast(analysis.signature, candidate.signature, nearDuplicateThreshold);
+            if (compared.has(slot)) continue;
+            compared.add(slot);
+            if (slotHashes[slot] === contentHash) continue;
+            const similarity = similarityAtLeast(analysis.signature, signatures.subarray(slot * permutations, (slot + 1) * permutations), nearDuplicateThreshold);
             if (similarity >= 0) {
-              best = { line: other, similarity };
+              best = { line: slotLines[slot], similarity };
               break search;
             }
           }
@@ -109,12 +117,21 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
           yield { ...row, severity, rule: "near-duplicate", message: `Asks nearly what row ${best.line + 1} asks (estimated Jaccard ${best.similarity.toFixed(2)} over word 5-grams).`, related: related(best.line, "Similar row") };
         }
       }
-      if (indexed.size < indexLimit) {
-        indexed.set(line, { signature: analysis.signature, contentHash: contentHash ?? -1 });
+      if (slotLines.length < indexLimit) {
+        const slot = slotLines.length;
+        if ((slot + 1) * permutations > signatures.length) {
+          const grown = new Uint32Array(Math.min(indexLimit * permutations, signatures.length * 2));
+          grown.set(signatures);
+          signatures = grown;
+        }
+        signatures.set(analysis.signature, slot * permutations);
+        slotLines.push(line);
+        slotHashes.push(contentHash ?? -1);
         for (const key of keys) {
-          const list = bands.get(key);
-          if (!list) bands.set(key, [line]);
-          else if (list.length < maxBucketRows) list.push(line);
+          const bucket = bands.get(key);
+          if (bucket === undefined) bands.set(key, slot);
+          else if (typeof bucket === "number") bands.set(key, [bucket, slot]);
+          else if (bucket.length < maxBucketRows) bucket.push(slot);
         }
       }
     }
