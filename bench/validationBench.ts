@@ -116,18 +116,29 @@ export function revalidationLatency(lines: number, edits: number): Record<string
   return { lines, megabytes: text.length / 1024 / 1024, edits, openMs, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: samples[samples.length - 1] };
 }
 
-/** Peak resident memory of `instruct-studio lint` on a large file, read from /proc while it runs. */
+/** The process and its descendants (the CLI re-runs itself with a capped heap). */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children.flatMap(processTree)];
+  } catch {
+    return [];
+  }
+}
+
+/** Peak resident memory of `instruct-studio lint` on a large file: the largest of its processes, read from /proc while it runs. */
 export async function cliPeakMemory(path: string): Promise<Record<string, number>> {
   const started = performance.now();
   const child = spawn(process.execPath, [join(repoRoot, "out", "cli.js"), "lint", path], { stdio: ["ignore", "ignore", "inherit"] });
   let peakKb = 0;
   const poll = setInterval(() => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      peakKb = Math.max(peakKb, hwm);
-    } catch {
-      // exited between polls
+    for (const pid of processTree(child.pid!)) {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "utf8");
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      } catch {
+        // exited between polls
+      }
     }
   }, 100);
   const code = await new Promise<number>((resolve) => child.on("exit", (c) => resolve(c ?? 1)));

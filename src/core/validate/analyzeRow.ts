@@ -41,34 +41,43 @@ const BOM = "\uFEFF";
  * and ends trimmed, in one pass and without building the normalised string (measured cheaper
  * than a native MD5 per row, whose per-call cost dominates on short rows).
  */
-export function contentHash(fields: Array<{ role: string; text: string }>): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  const mix = (c: number) => {
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  };
-  for (const { role, text } of fields) {
-    for (let i = 0; i < role.length; i++) mix(role.charCodeAt(i));
-    mix(1);
-    let pendingSpace = false;
-    let started = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
-        pendingSpace = started;
-      } else {
-        if (pendingSpace) mix(32);
-        pendingSpace = false;
-        started = true;
-        mix(c);
-      }
+let h1 = 0;
+let h2 = 0;
+
+function mixChar(c: number): void {
+  h1 = Math.imul(h1 ^ c, 2654435761);
+  h2 = Math.imul(h2 ^ c, 1597334677);
+}
+
+/** Mixes a text with runs of whitespace read as one space and its ends trimmed. */
+function mixNormalized(text: string): void {
+  let pendingSpace = false;
+  let started = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
+      pendingSpace = started;
+    } else {
+      if (pendingSpace) mixChar(32);
+      pendingSpace = false;
+      started = true;
+      mixChar(c);
     }
-    mix(2);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export function contentHash(fields: Array<{ role: string; text: string }>): number {
+  h1 = 0xdeadbeef;
+  h2 = 0x41c6ce57;
+  for (const { role, text } of fields) {
+    mixNormalized(role);
+    mixChar(1);
+    mixNormalized(text);
+    mixChar(2);
+  }
+  const a = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  const b = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(a ^ (a >>> 13), 3266489909);
+  return 4294967296 * (2097151 & b) + (a >>> 0);
 }
 
 /** Applies the user's rule settings: drops rules turned off, re-ranks the rest. */

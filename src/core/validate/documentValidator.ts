@@ -2,7 +2,7 @@ import { FormatId, formatLabels, withArticle } from "../formats/detect";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
-import { bandKeys, similarityAtLeast } from "./minhash";
+import { bandKeys, bandMaps, similarityAtLeast } from "./minhash";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
@@ -36,7 +36,7 @@ const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
 export class DocumentValidator {
   private entries: Entry[] = [];
   private readonly exact = new Map<number, Entry[]>();
-  private readonly buckets = new Map<number, Entry[]>();
+  private readonly buckets = bandMaps<Entry[]>();
   private fileFormat: FormatId | undefined;
   /** The first row of the file's format, where mixed-format diagnostics point. */
   private firstOfFormat: Entry | undefined;
@@ -177,7 +177,7 @@ export class DocumentValidator {
   /** Re-analyses every line; yields every 500 lines so a caller may pause between slices. */
   private *reanalyzeSteps(): Generator<void> {
     this.exact.clear();
-    this.buckets.clear();
+    this.buckets.forEach((b) => b.clear());
     this.flagged.clear();
     this.rowCount = 0;
     // Rows are first read without a file format (each finds its own), then the majority decides.
@@ -205,12 +205,12 @@ export class DocumentValidator {
     const { contentKey, signature } = entry.analysis;
     if (contentKey !== undefined) push(this.exact, contentKey, entry);
     entry.bands = signature ? bandKeys(signature) : [];
-    for (const key of entry.bands) push(this.buckets, key, entry, maxBucketRows);
+    entry.bands.forEach((key, band) => push(this.buckets[band], key, entry, maxBucketRows));
   }
 
   private unindex(entry: Entry): void {
     if (entry.analysis.contentKey !== undefined) pull(this.exact, entry.analysis.contentKey, entry);
-    for (const key of entry.bands) pull(this.buckets, key, entry);
+    entry.bands.forEach((key, band) => pull(this.buckets[band], key, entry));
   }
 
   /** The entries whose duplicate status may change when `changed` entries come or go. */
@@ -218,7 +218,7 @@ export class DocumentValidator {
     const affected = new Set<Entry>();
     for (const entry of changed) {
       if (entry.analysis.contentKey !== undefined) for (const other of this.exact.get(entry.analysis.contentKey) ?? []) affected.add(other);
-      for (const key of entry.bands) for (const other of this.buckets.get(key) ?? []) affected.add(other);
+      entry.bands.forEach((key, band) => this.buckets[band].get(key)?.forEach((other) => affected.add(other)));
     }
     for (const entry of changed) if (this.entries[entry.line] === entry) affected.add(entry);
     return affected;
@@ -243,8 +243,8 @@ export class DocumentValidator {
     const signature = entry.analysis.signature;
     if (entry.duplicateOf || !signature) return;
     const compared = new Set<Entry>();
-    for (const band of entry.bands) {
-      for (const other of this.buckets.get(band) ?? []) {
+    for (let band = 0; band < entry.bands.length; band++) {
+      for (const other of this.buckets[band].get(entry.bands[band]) ?? []) {
         if (compared.size >= maxNearDuplicateCandidates) return;
         if (other.line >= entry.line || compared.has(other)) continue;
         compared.add(other);

@@ -101,13 +101,22 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, threshold: num
   return (permutations - misses) / permutations;
 }
 
-/** One key per band (16 bands of 8 rows: pairs at Jaccard 0.7 become candidates 94% of the time). */
+/**
+ * One key per band (16 bands of 8 rows: pairs at Jaccard 0.7 become candidates 94% of the
+ * time); keys[b] belongs to band b. 30-bit keys stay small integers in V8, which keeps Map
+ * lookups free of heap-allocated numbers.
+ */
 export function bandKeys(signature: Uint32Array): number[] {
   const keys: number[] = [];
   for (let band = 0; band < bands; band++) {
     let h = band;
     for (let r = 0; r < rowsPerBand; r++) h = fmix32(h ^ signature[band * rowsPerBand + r]);
-    keys.push(band * 0x100000000 + h);
+    keys.push(h >>> 2);
   }
   return keys;
+}
+
+/** One bucket map per band. */
+export function bandMaps<T>(): Array<Map<number, T>> {
+  return Array.from({ length: bands }, () => new Map<number, T>());
 }

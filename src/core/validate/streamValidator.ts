@@ -6,7 +6,8 @@ import { effectiveSeverity } from "../rules/catalog";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
-import { bandKeys, permutations, similarityAtLeast } from "./minhash";
+import { HashIndex } from "./hashIndex";
+import { bandKeys, bandMaps, permutations, similarityAtLeast } from "./minhash";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -47,7 +48,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
  * the near-duplicate index of the first `nearDuplicateIndexRows` rows.
  */
 export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { format?: FormatId; firstLine?: number }, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
-  const exact = new Map<number, number>();
+  const exact = new HashIndex();
   // Compact near-duplicate index: signatures in one pooled buffer; a bucket is a bare slot
   // number until a second row joins it. Slots are in line order, like the editor's lists.
   const indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
@@ -55,7 +56,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
   let signatures = pool;
   const slotLines: number[] = [];
   const slotHashes: number[] = [];
-  const bands = new Map<number, number | number[]>();
+  const bands = bandMaps<number | number[]>();
   const rules = options.rules;
   for await (const read of lines) {
     const line = read.lineNumber - 1;
@@ -67,7 +68,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
       yield* applyRuleSettings([{ line, column: 0, endLine: line, endColumn: Math.max(1, read.text.length), severity: "error", rule: "invalid-utf8", message: "Line is not valid UTF-8; re-encode the file as UTF-8 (the bad bytes show as \uFFFD)." }], rules);
     }
     const analysis = analyzeRow(read.text, line, sample.format, options);
-    yield* analysis.diagnostics;
+    for (const d of analysis.diagnostics) yield d;
     if (analysis.kind !== "row") continue;
     const row = { line, column: 0, endLine: line, endColumn: read.text.length };
     const related = (relatedLine: number, message: string) => [{ line: relatedLine, column: 0, endLine: relatedLine, endColumn: 1, message }];
@@ -81,9 +82,8 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
     let isDuplicate = false;
     const contentHash = analysis.contentKey;
     if (contentHash !== undefined) {
-      const first = exact.get(contentHash);
-      if (first === undefined) exact.set(contentHash, line);
-      else {
+      const first = exact.getOrSet(contentHash, line);
+      if (first !== undefined) {
         isDuplicate = true;
         const severity = effectiveSeverity("duplicate-row", rules);
         if (severity) {
@@ -98,8 +98,8 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
         // at most maxNearDuplicateCandidates compared, the first similar row found wins.
         const compared = new Set<number>();
         let best: { line: number; similarity: number } | undefined;
-        search: for (const key of keys) {
-          const bucket = bands.get(key);
+        search: for (let band = 0; band < keys.length; band++) {
+          const bucket = bands[band].get(keys[band]);
           for (const slot of typeof bucket === "number" ? [bucket] : (bucket ?? [])) {
             if (compared.size >= maxNearDuplicateCandidates) break search;
             if (compared.has(slot)) continue;
@@ -127,12 +127,12 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
         signatures.set(analysis.signature, slot * permutations);
         slotLines.push(line);
         slotHashes.push(contentHash ?? -1);
-        for (const key of keys) {
-          const bucket = bands.get(key);
-          if (bucket === undefined) bands.set(key, slot);
-          else if (typeof bucket === "number") bands.set(key, [bucket, slot]);
+        keys.forEach((key, band) => {
+          const bucket = bands[band].get(key);
+          if (bucket === undefined) bands[band].set(key, slot);
+          else if (typeof bucket === "number") bands[band].set(key, [bucket, slot]);
           else if (bucket.length < maxBucketRows) bucket.push(slot);
-        }
+        });
       }
     }
     if (options.tokens && analysis.text !== undefined) {
