@@ -1,4 +1,4 @@
-import { FormatId, formatLabels, withArticle } from "../formats/detect";
+import { dominantFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
@@ -160,8 +160,7 @@ export class DocumentValidator {
       if (entry.analysis.kind !== "blank") seen++;
       if (own) counts.set(own, (counts.get(own) ?? 0) + 1);
     }
-    let best: FormatId | undefined;
-    for (const [format, count] of counts) if (!best || count > counts.get(best)!) best = format;
+    const best = dominantFormat(counts);
     this.firstOfFormat = best ? this.entries.find((e) => e.analysis.kind === "row" && e.analysis.format === best) : undefined;
     return best;
   }

@@ -1,5 +1,5 @@
 import type { FormatId } from "../formats/detect";
-import { formatLabels, withArticle } from "../formats/detect";
+import { dominantFormat, formatLabels, withArticle } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
 import type { Diagnostic } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
@@ -37,8 +37,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
     }
     if (++seen >= formatSampleRows) break;
   }
-  let best: FormatId | undefined;
-  for (const [format, { count }] of counts) if (!best || count > counts.get(best)!.count) best = format;
+  const best = dominantFormat(new Map([...counts].map(([format, { count }]) => [format, count])));
   return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined };
 }
 
