@@ -1,0 +1,110 @@
+import { Environment, Interpreter, parse, tokenize } from "@huggingface/jinja";
+
+/** A model's chat template with the special tokens transformers passes to it as variables. */
+export interface ChatTemplateSource {
+  template: string;
+  specialTokens: Record<string, string>;
+}
+
+export interface RenderOptions {
+  tools?: unknown[];
+  /** False for training data: the rendering ends with the last message. */
+  addGenerationPrompt?: boolean;
+  /** The clock `strftime_now` reads; fixed in tests. */
+  now?: Date;
+  /** Further template variables (enable_thinking, ...). */
+  extra?: Record<string, unknown>;
+}
+
+/** A template's own `raise_exception(...)`, shown to the user as the template's message. */
+export class TemplateRaisedError extends Error {}
+
+/** More items than any chat template needs: a range this big is a runaway or hostile template. */
+export const maxRangeItems = 1_000_000;
+
+function range(start: number, stop?: number, step = 1): number[] {
+  if (stop === undefined) [start, stop] = [0, start];
+  if (step === 0) throw new Error("range() step must not be zero");
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (count > maxRangeItems) throw new Error(`range() of ${count} items: more than a chat template needs`);
+  return Array.from({ length: count }, (_, i) => start + i * step);
+}
+
+const specialTokenKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
+
+/** tokenizer_config.json holds each special token as a string or as {"content": ...}. */
+export function templateSourceFromConfig(config: Record<string, unknown>, template?: string): ChatTemplateSource {
+  let chatTemplate = template ?? config.chat_template;
+  // Some configs list several named templates; "default" is what apply_chat_template uses.
+  if (Array.isArray(chatTemplate)) chatTemplate = (chatTemplate.find((t) => t?.name === "default") ?? chatTemplate[0])?.template;
+  if (typeof chatTemplate !== "string") throw new Error("This tokenizer has no chat template");
+  const specialTokens: Record<string, string> = {};
+  for (const key of specialTokenKeys) {
+    const value = config[key];
+    const content = typeof value === "string" ? value : typeof value === "object" && value && typeof (value as { content?: unknown }).content === "string" ? (value as { content: string }).content : undefined;
+    if (content !== undefined) specialTokens[key] = content;
+  }
+  return { template: chatTemplate, specialTokens };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/** Python's strftime for the directives chat templates use (Llama 3.x: "%d %b %Y"). */
+export function strftime(date: Date, format: string): string {
+  return format.replace(/%([a-zA-Z%])/g, (whole, directive: string) => {
+    switch (directive) {
+      case "d": return pad(date.getDate());
+      case "m": return pad(date.getMonth() + 1);
+      case "Y": return String(date.getFullYear());
+      case "y": return pad(date.getFullYear() % 100);
+      case "b": return months[date.getMonth()].slice(0, 3);
+      case "B": return months[date.getMonth()];
+      case "a": return days[date.getDay()].slice(0, 3);
+      case "A": return days[date.getDay()];
+      case "H": return pad(date.getHours());
+      case "M": return pad(date.getMinutes());
+      case "S": return pad(date.getSeconds());
+      case "j": return pad(Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1, 3);
+      case "%": return "%";
+      default: return whole;
+    }
+  });
+}
+
+/**
+ * Renders messages as transformers' `apply_chat_template(tokenize=False)` does: special tokens
+ * as variables, `add_generation_prompt` false unless asked, the row's `tools`, and the globals
+ * `raise_exception` and `strftime_now`. @huggingface/jinja applies trim_blocks and lstrip_blocks
+ * as transformers configures Jinja2.
+ */
+export function renderChat(source: ChatTemplateSource, messages: unknown[], options: RenderOptions = {}): string {
+  const program = parse(tokenize(source.template, { lstrip_blocks: true, trim_blocks: true }));
+  const now = options.now ?? new Date();
+  // The library's Template.render installs its own raise_exception (a plain Error) and a
+  // strftime_now that reads the clock and the locale; these are transformers' semantics instead.
+  const globals: Record<string, unknown> = {
+    false: false,
+    true: true,
+    none: null,
+    False: false,
+    True: true,
+    None: null,
+    range,
+    raise_exception: (message: string) => {
+      throw new TemplateRaisedError(message);
+    },
+    strftime_now: (format: string) => strftime(now, format),
+  };
+  const variables: Record<string, unknown> = {
+    ...source.specialTokens,
+    messages,
+    ...(options.tools ? { tools: options.tools } : {}),
+    add_generation_prompt: options.addGenerationPrompt ?? false,
+    ...options.extra,
+  };
+  const env = new Environment();
+  for (const [name, value] of Object.entries({ ...globals, ...variables })) env.set(name, value);
+  return new Interpreter(env).run(program).value as string;
+}
