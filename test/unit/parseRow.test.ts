@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseRow, stripBom, stripCarriageReturn } from "../../src/core/jsonl/parseRow";
+import { parseRow, stripBom } from "../../src/core/jsonl/parseRow";
 import { checkRowSyntax } from "../../src/core/lint/syntaxRules";
 
 describe("parseRow", () => {
@@ -43,10 +43,9 @@ describe("parseRow", () => {
     assert.ok(row.kind === "value" && row.errors.length > 0);
   });
 
-  it("strips a BOM and a CR", () => {
+  it("strips a BOM", () => {
     assert.deepEqual(stripBom('\uFEFF{"a":1}'), { text: '{"a":1}', bomLength: 1 });
     assert.deepEqual(stripBom('{"a":1}'), { text: '{"a":1}', bomLength: 0 });
-    assert.equal(stripCarriageReturn('{"a":1}\r'), '{"a":1}');
   });
 });
 

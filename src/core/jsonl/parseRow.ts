@@ -21,11 +21,6 @@ export function stripBom(text: string): { text: string; bomLength: number } {
   return text.startsWith(BOM) ? { text: text.slice(1), bomLength: 1 } : { text, bomLength: 0 };
 }
 
-/** Removes the `\r` that a CRLF file leaves at the end of a line split on `\n`. */
-export function stripCarriageReturn(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
-}
-
 const messages: Record<string, string> = {
   InvalidSymbol: "Unexpected character",
   InvalidNumberFormat: "Invalid number",

@@ -30,5 +30,3 @@ export interface Diagnostic extends Span {
   related?: RelatedLocation[];
   fix?: Fix;
 }
-
-export const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
