@@ -1,6 +1,6 @@
 import { detectRowFormat, FormatId } from "../formats/detect";
 import { ChatLayout, chatLayoutOf, RoleAliases } from "../formats/layout";
-import { isPlainObject } from "../jsonl/parseRow";
+import { isPlainObject, stripBom } from "../jsonl/parseRow";
 import type { Diagnostic } from "../lint/diagnostic";
 import { checkRowSyntax } from "../lint/syntaxRules";
 import { effectiveSeverity, RuleId, RuleSettings } from "../rules/catalog";
@@ -34,7 +34,7 @@ export interface RowAnalysis {
   text?: string;
 }
 
-const BOM = "\uFEFF";
+const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
 
 /**
  * A 53-bit hash of who says what (roles and texts), with runs of whitespace read as one space
@@ -97,20 +97,18 @@ export function applyRuleSettings(diagnostics: Diagnostic[], rules: RuleSettings
  * undefined the file is not instruction data and only syntax is checked.
  */
 export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions = {}): RowAnalysis {
-  let text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-  const base = line === 0 && text.startsWith(BOM) ? 1 : 0;
-  if (base) text = text.slice(1);
+  const { text, bomLength: base } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 };
   if (text.trim() === "") return { kind: "blank", diagnostics: applyRuleSettings(checkRowSyntax(text, line).diagnostics, options.rules) };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    const syntax = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
-    return { kind: "invalid", diagnostics: applyRuleSettings(syntax, options.rules) };
+    value = undefined;
   }
   if (!isPlainObject(value)) {
-    const shifted = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
-    return { kind: "invalid", diagnostics: applyRuleSettings(shifted, options.rules) };
+    // Not JSON, or not an object: jsonc-parser gives the exact range of what is wrong.
+    const syntax = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
+    return { kind: "invalid", diagnostics: applyRuleSettings(syntax, options.rules) };
   }
   const ownFormat = options.format ?? detectRowFormat(value, options.layout);
   const format = ownFormat ?? fileFormat;

@@ -28,7 +28,8 @@ const thinkPairs = (
     ["<|begin_of_solution|>", "<|end_of_solution|>"],
   ] as Array<[string, string]>
 ).map(([open, close]) => ({ open, close, tags: new RegExp(`${escape(open)}|${escape(close)}`, "g") }));
-const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const controlCharacters = new RegExp(controlCharacter.source, "g");
 /**
  * One scan that every pattern below needs to match somewhere: text without any of these
  * characters or words skips the other content checks (most text, at typing and at 1 GB alike).
@@ -108,8 +109,7 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
           mojibake.repaired !== undefined ? ctx.replaceValue(path, mojibake.repaired, "Repair the text encoding") : undefined,
         ),
       );
-    } else if (controlCharacters.test(text)) {
-      controlCharacters.lastIndex = 0;
+    } else if (controlCharacter.test(text)) {
       found.push(finding("control-characters", whole(), `\`${field.name}\` contains control characters.`, ctx.replaceValue(path, text.replace(controlCharacters, ""), "Remove control characters")));
     }
   }

@@ -13,6 +13,7 @@ export interface Mojibake {
 
 const codePages = ["windows-1252", "windows-1253", "windows-1251", "iso-8859-7"];
 const suspicious = /[\u0080-\u00ff\u0370-\u03ff\u0400-\u04ff\u0152-\u0192\u02c6-\u02dc\u2013-\u203a\u20ac\u2122]/;
+const allSuspicious = new RegExp(suspicious.source, "g");
 const realScript = /[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]/;
 const lettersOutsideLatin1 = /[\u0100-\u024f\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u0400-\u04ff\u0370-\u03ff]/g;
 
@@ -61,7 +62,7 @@ export function detectMojibake(text: string): Mojibake | undefined {
   if (!suspicious.test(text)) return undefined;
   // Real Hangul or CJK outnumbering the suspicious characters: the text is what it says.
   const native = text.match(/[\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff]/g)?.length ?? 0;
-  const odd = text.match(new RegExp(suspicious.source, "g"))?.length ?? 0;
+  const odd = text.match(allSuspicious)?.length ?? 0;
   if (native >= odd) return undefined;
   for (const codePage of codePages) {
     const { bytes, lost } = encode(text, codePage);
