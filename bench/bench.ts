@@ -8,6 +8,7 @@ import { packageVsix } from "../test/launch/integrationRun";
 import { runSuiteInWorkbench } from "../test/launch/workbench";
 import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
+import { previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
 import { alpacaFile, cliPeakMemory, lintThroughput, revalidationLatency } from "./validationBench";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     revalidation: revalidationLatency(300_000, 300),
     cliMemory: await cliPeakMemory(await alpacaFile(1024)),
   };
+  const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput() };
   const grammar = await grammarCost();
   const vsix = packageVsix();
   const vsixBytes = statSync(vsix).size;
@@ -97,6 +99,7 @@ async function main(): Promise<void> {
     vsix: { file: vsix, bytes: vsixBytes, mebibytes: vsixBytes / 1024 / 1024 },
     grammar,
     validation,
+    preview,
     samples,
   };
   const fmt = (n: number) => n.toFixed(2);
@@ -108,6 +111,10 @@ async function main(): Promise<void> {
   console.log(`lint: ${fmt(lint.megabytes)} MB Alpaca file in ${fmt(lint.lintMs)} ms = ${fmt(lint.ratio)}x the throughput of a bare JSON.parse loop over it (${fmt(lint.baselineMs)} ms)`);
   console.log(`re-validation after a one-line edit in a ${revalidation.lines}-line document: p50 ${fmt(revalidation.p50Ms)} ms, p95 ${fmt(revalidation.p95Ms)} ms (${revalidation.edits} edits); first validation ${fmt(revalidation.openMs)} ms, in slices`);
   console.log(`CLI lint of a ${fmt(cliMemory.gigabytes)} GB file: peak RSS ${fmt(cliMemory.peakMb)} MB, ${fmt(cliMemory.seconds)} s`);
+  const { latency, tokenizers } = preview;
+  console.log(`preview of a ${latency.tokens}-token row (render + tokenize + masks, after warm-up): p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms = ${fmt(latency.ratio)}x one bare tokenization of its text (p95 ${fmt(latency.encodeP95Ms)} ms)`);
+  console.log(`tokenizer load: Qwen3 tokenizer.json folder ${fmt(tokenizers.folderLoadMs)} ms = ${fmt(tokenizers.folderLoadRatio)}x a bare JSON.parse of tokenizer.json (${fmt(tokenizers.jsonParseMs)} ms); its GGUF with llama.cpp, vocabulary only, ${fmt(tokenizers.ggufLoadMs)} ms`);
+  console.log(`tokenization throughput on ${fmt(tokenizers.megabytes)} MB of mixed English/Korean: @huggingface/tokenizers ${fmt(tokenizers.tokenizersMBps)} MB/s, llama.cpp ${fmt(tokenizers.llamaCppMBps)} MB/s on the same vocabulary (tokenizers takes ${fmt(1 / tokenizers.throughputRatio)}x llama.cpp's time; same count: ${tokenizers.sameCount === 1 ? "yes" : "NO"})`);
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(join(artifactsDir, "bench.json"), JSON.stringify(report, null, 2));
   console.log(`written to ${join(artifactsDir, "bench.json")}`);

@@ -2,8 +2,11 @@
 """Renders test/fixtures/template-cases.json through real chat templates with Python's Jinja2,
 configured as transformers' apply_chat_template configures it, into
 test/fixtures/template-references.json. The TypeScript renderer must match it byte for byte.
+The built-in templates (src/core/templates/builtinTemplates.ts) are rendered too, read from
+`node out/test/launch/dump-builtin-templates.js` (build first: node esbuild.mjs --tests).
 Run: python3 scripts/template-references.py  (needs jinja2 >= 3.1)."""
 import json
+import subprocess
 from datetime import datetime
 from pathlib import Path
 
@@ -51,14 +54,23 @@ def special_tokens(config):
 def main():
     cases = json.loads((ROOT / "test/fixtures/template-cases.json").read_text(encoding="utf-8"))
     out = {"now": NOW.isoformat(), "renderings": {}}
+    sources = {}
     for name, path in TEMPLATES.items():
         config = json.loads(path.read_text(encoding="utf-8"))
-        template = environment().from_string(config["chat_template"])
+        sources[name] = (config["chat_template"], special_tokens(config))
+    dump = subprocess.run(["node", str(ROOT / "out/test/launch/dump-builtin-templates.js")], check=True, capture_output=True, text=True)
+    for builtin in json.loads(dump.stdout):
+        sources[f"builtin-{builtin['name']}"] = (builtin["template"], builtin["specialTokens"])
+    for name, (source, tokens) in sources.items():
+        template = environment().from_string(source)
         for case in cases:
-            variables = {**special_tokens(config), "messages": case["messages"], "add_generation_prompt": False}
+            variables = {**tokens, "messages": case["messages"], "add_generation_prompt": False}
             if "tools" in case:
                 variables["tools"] = case["tools"]
-            out["renderings"][f"{name}/{case['name']}"] = template.render(**variables)
+            try:
+                out["renderings"][f"{name}/{case['name']}"] = template.render(**variables)
+            except jinja2.exceptions.TemplateError as error:
+                out["renderings"][f"{name}/{case['name']}"] = {"raised": str(error)}
     target = ROOT / "test/fixtures/template-references.json"
     target.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(out['renderings'])} renderings to {target}")

@@ -12,6 +12,9 @@ export interface InternalStats {
   previewRendered: RenderedReport | undefined;
   /** What the status bar shows for the active dataset. */
   validation: Summary | undefined;
+  /** The process rendering templates for the preview, once started: never the extension host's. */
+  previewWorkerPid: number | undefined;
+  extensionHostPid: number;
 }
 
 export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
@@ -45,6 +48,8 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
         extensionPath: studio.extension.extensionPath,
         previewRendered: studio.preview.lastRendered,
         validation: studio.statusBar.last,
+        previewWorkerPid: studio.trainingPid,
+        extensionHostPid: process.pid,
       }),
     ),
   ];

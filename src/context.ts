@@ -4,7 +4,10 @@ import { ModelHost } from "./backend/modelHost";
 import { registerCommands } from "./commands";
 import { CursorFollower } from "./cursorFollower";
 import { LongLineNotice } from "./longLineNotice";
+import { previewSources } from "./preview/previewSettings";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
+import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
+import { stripBom } from "./core/jsonl/parseRow";
 import { isJsonl, rowAt } from "./rowAtCursor";
 import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
@@ -23,6 +26,8 @@ export class InstructStudio implements vscode.Disposable {
   activationMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private modelHost: ModelHost | undefined;
+  private trainingHost: TrainingPreviewHost | undefined;
+  private previewSequence = 0;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel("Instruct Studio", { log: true });
@@ -39,6 +44,8 @@ export class InstructStudio implements vscode.Disposable {
       vscode.languages.registerHoverProvider(jsonl, new RowHoverProvider(this.validation)),
       vscode.window.registerWebviewViewProvider(PreviewViewProvider.viewId, this.preview),
       new CursorFollower(() => this.preview.isVisible && this.refreshPreview()),
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.preview.isVisible && this.refreshPreview()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.preview.isVisible && this.refreshPreview()),
       new LongLineNotice(extension.globalState),
       ...registerCommands(this),
     );
@@ -49,19 +56,44 @@ export class InstructStudio implements vscode.Disposable {
     return (this.modelHost ??= new ModelHost(join(this.extension.extensionPath, "out")));
   }
 
-  /** Sends the row under the cursor of the active JSONL editor to the preview. */
+  /** Template rendering and tokenization, in their own process, started on first use. */
+  get training(): TrainingPreviewHost {
+    return (this.trainingHost ??= new TrainingPreviewHost(join(this.extension.extensionPath, "out")));
+  }
+
+  get trainingPid(): number | undefined {
+    return this.trainingHost?.pid;
+  }
+
+  /** Sends the row under the cursor of the active JSONL editor to the preview, then its training view. */
   refreshPreview(): void {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isJsonl(editor.document)) {
       this.preview.post({ type: "showEmpty", reason: "Open a .jsonl dataset and place the cursor on a row." });
       return;
     }
-    const row = rowAt(editor.document, editor.selection.active.line);
-    this.preview.post(row ? { type: "showRow", row } : { type: "showEmpty", reason: "This line is blank." });
+    const line = editor.selection.active.line;
+    const row = rowAt(editor.document, line);
+    if (!row) {
+      this.preview.post({ type: "showEmpty", reason: "This line is blank." });
+      return;
+    }
+    this.preview.post({ type: "showRow", row });
+    if (row.syntaxErrors.length > 0) return;
+    const sequence = ++this.previewSequence;
+    const raw = editor.document.lineAt(line).text;
+    const text = line === 0 ? stripBom(raw).text : raw;
+    void this.training.render(text, previewSources()).then((result) => {
+      if (sequence !== this.previewSequence) return;
+      if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
+      else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);
+      this.preview.post(result.ok ? { type: "showTraining", uri: row.uri, line, training: result.preview } : { type: "showTrainingError", uri: row.uri, line, message: result.message });
+    });
   }
 
   dispose(): void {
     this.modelHost?.dispose();
+    this.trainingHost?.dispose();
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }

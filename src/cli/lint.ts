@@ -4,7 +4,7 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { sampleFileFormat, StreamOptions, validateStream } from "../core/validate/streamValidator";
 import { readDataset } from "./readDataset";
-import { loadTokenCounter } from "./tokenizer";
+import { loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
 
 export interface CliDiagnostic {
   file: string;
@@ -50,7 +50,7 @@ async function streamOptions(options: LintOptions): Promise<{ stream: StreamOpti
     if (!Number.isInteger(maxTokens) || maxTokens <= 0) throw new UsageError(`--max-tokens wants a positive whole number, not "${options.maxTokens}"`);
   }
   let counter: (TokenCounter & { dispose?: () => Promise<void> }) | undefined;
-  if (options.tokenizer) counter = await loadTokenCounter(options.tokenizer);
+  if (options.tokenizer) counter = await loadModelTokenizer(options.tokenizer);
   if (counter && maxTokens === undefined) throw new UsageError("--tokenizer needs a limit: --max-tokens N, or a --config with sequence_len");
   if (counter && maxTokens !== undefined) stream.tokens = { counter, max: maxTokens };
   return { stream, dispose: counter?.dispose };

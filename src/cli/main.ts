@@ -2,11 +2,11 @@ import { spawnSync } from "node:child_process";
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { lintCommand, LintOptions, UsageError } from "./lint";
+import { renderCommand, RenderOptions } from "./render";
 import { statsCommand } from "./stats";
 
 /** Commands whose implementation arrives with a later release; they fail clearly instead of pretending. */
 const upcoming: Array<[string, string]> = [
-  ["render", "render a row through a model's chat template, with tokens and training masks"],
   ["generate", "generate new entries with a local model"],
   ["critique", "critique existing entries with a local model"],
 ];
@@ -35,6 +35,18 @@ export function buildProgram(): Command {
     .option("--json", "print JSON")
     .action(async (files: string[], options: { json?: boolean }) => {
       process.exitCode = await statsCommand(files, options);
+    });
+  program
+    .command("render")
+    .description("render one row through a chat template: the exact text, its tokens and which of them are trained")
+    .argument("<file>", "a JSONL file")
+    .requiredOption("--line <N>", "the row's line number (from 1)")
+    .requiredOption("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file")
+    .option("--template <name|file>", "a built-in template (chatml, llama3, mistral, gemma, qwen3, deepseek, phi, exaone, alpaca) or a .jinja file")
+    .option("--config <axolotl.yml>", "an Axolotl config: chat_template, field mapping, roles_to_train, train_on_eos, sequence_len")
+    .option("--json", "print {text, tokens, segments, trainableTokens, messages}")
+    .action(async (file: string, options: RenderOptions) => {
+      process.exitCode = await renderCommand(file, options);
     });
   for (const [name, description] of upcoming) {
     program

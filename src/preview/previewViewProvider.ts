@@ -6,7 +6,8 @@ import type { ExtensionToWebview, RenderedReport, WebviewToExtension } from "../
 export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = "instructStudio.preview";
   private view: vscode.WebviewView | undefined;
-  private pending: ExtensionToWebview | undefined;
+  /** What the panel shows now: a row (or empty) message and its training view; replayed when the view (re)loads. */
+  private current: ExtensionToWebview[] = [];
   private ready = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly onRenderedEmitter = new vscode.EventEmitter<RenderedReport>();
@@ -39,14 +40,15 @@ export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.D
   }
 
   post(message: ExtensionToWebview): void {
-    this.pending = message;
+    if (message.type === "showRow" || message.type === "showEmpty") this.current = [message];
+    else this.current = [...this.current.filter((m) => m.type === "showRow"), message];
     if (this.view && this.ready) void this.view.webview.postMessage(message);
   }
 
   private receive(message: WebviewToExtension): void {
     if (message.type === "ready") {
       this.ready = true;
-      if (this.pending) void this.view?.webview.postMessage(this.pending);
+      if (this.current.length > 0) for (const m of this.current) void this.view?.webview.postMessage(m);
       else this.onVisible();
     } else if (message.type === "rendered") {
       this.lastRendered = message.report;

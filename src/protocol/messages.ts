@@ -1,6 +1,7 @@
 // The one message protocol between the extension (src/) and the preview webview (webview/).
 // Both sides import these types; nothing else crosses the boundary.
 import type { RowPart } from "../core/formats/summary";
+import type { RowPreview } from "../core/training/rowPreview";
 
 export interface RowView {
   uri: string;
@@ -13,8 +14,14 @@ export interface RowView {
   syntaxErrors: string[];
 }
 
+/** The training view of a row: its rendering, tokens and masks (see core/training). */
+export type TrainingPanelView = RowPreview;
+
 export type ExtensionToWebview =
   | { type: "showRow"; row: RowView }
+  /** Follows showRow once the worker has rendered the same row. */
+  | { type: "showTraining"; uri: string; line: number; training: TrainingPanelView }
+  | { type: "showTrainingError"; uri: string; line: number; message: string }
   | { type: "showEmpty"; reason: string };
 
 export type WebviewToExtension =
@@ -24,6 +31,8 @@ export type WebviewToExtension =
 
 /** What the panel displays after a render: the host (and its tests) check it against the row. */
 export interface RenderedReport {
+  /** The document of the row shown. */
+  uri: string | null;
   line: number | null;
   partCount: number;
   /** The panel's visible text, cut to its first 4,000 characters. */
@@ -31,9 +40,23 @@ export interface RenderedReport {
   /** Elements the panel's own markup does not create; dataset text must never add any. */
   scriptElements: number;
   imageElements: number;
+  training?: TrainingReport;
+}
+
+export interface TrainingReport {
+  /** Token elements drawn, trained ones among them. */
+  tokenElements: number;
+  trainedElements: number;
+  /** The figures as the panel prints them. */
+  figures: string;
+  overLimit: boolean;
+  approximate: boolean;
+  warnings: string[];
+  error?: string;
 }
 
 /** State the webview keeps across reloads with getState/setState. */
 export interface WebviewState {
   lastRow?: RowView;
+  lastTraining?: { uri: string; line: number; training?: TrainingPanelView; error?: string };
 }

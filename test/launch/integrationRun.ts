@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { SuiteResults } from "../suite/index";
 import { ensureCodeServer, installVsix, startCodeServer } from "./codeServer";
 import { artifactsDir, repoRoot, samplesDir, screenshotsDir, suiteEntry } from "./paths";
+import { prepareTestModels } from "./testModels";
 import { runSuiteInWorkbench } from "./workbench";
 
 export type Mode = "dev" | "vsix";
@@ -46,6 +47,7 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   cpSync(samplesDir, dirs.folder, { recursive: true });
   cpSync(join(repoRoot, "test", "fixtures"), join(dirs.folder, "fixtures"), { recursive: true, filter: (src) => !src.includes("-extension") });
+  prepareTestModels(dirs.folder);
   mkdirSync(join(dirs.userDataDir, "User"), { recursive: true });
   writeFileSync(join(dirs.userDataDir, "User", "settings.json"), JSON.stringify(hostSettings, null, 2));
   const screenshotDir = join(screenshotsDir, mode);

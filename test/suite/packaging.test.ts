@@ -26,6 +26,7 @@ describe("packaging and grammar", () => {
     for (const file of [
       "out/extension.js",
       "out/model-worker.js",
+      "out/preview-worker.js",
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",

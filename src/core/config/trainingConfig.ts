@@ -13,6 +13,7 @@ export interface TrainingConfig {
   trainOnInputs?: boolean;
   rolesToTrain?: string[];
   trainOnEos?: "all" | "turn" | "last" | "none";
+  eotTokens?: string[];
 }
 
 export class TrainingConfigError extends Error {}
@@ -69,5 +70,6 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   config.chatTemplate = config.chatTemplate ?? stringOr(root.chat_template);
   config.chatTemplateJinja = stringOr(root.chat_template_jinja);
   if (typeof root.train_on_inputs === "boolean") config.trainOnInputs = root.train_on_inputs;
+  if (Array.isArray(root.eot_tokens)) config.eotTokens = root.eot_tokens.filter((t): t is string => typeof t === "string");
   return config;
 }

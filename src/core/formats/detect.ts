@@ -29,9 +29,9 @@ export const formatLabels: Record<FormatId, string> = {
   text: "Plain text",
 };
 
-/** "an Alpaca row", "a ShareGPT row". */
+/** "an Alpaca row", "a ShareGPT row", "an s1K row" (said "ess-one-kay"). */
 export function withArticle(label: string): string {
-  return `${/^[AEIOU]/i.test(label) ? "an" : "a"} ${label}`;
+  return `${/^(?:[AEIOU]|s1K)/i.test(label) ? "an" : "a"} ${label}`;
 }
 
 const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in row);

@@ -1,7 +1,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TokenCounter } from "./tokenCounter";
+import type { ModelTokenizer } from "./modelTokenizer";
 
 export class TokenizerLoadError extends Error {}
 
@@ -13,22 +13,49 @@ function readJson(path: string): object {
   }
 }
 
+const tokenText = (value: unknown): string | undefined =>
+  typeof value === "string" ? value : typeof value === "object" && value !== null && typeof (value as { content?: unknown }).content === "string" ? (value as { content: string }).content : undefined;
+
+export interface TokenizerFolder extends ModelTokenizer {
+  tokenizer: Tokenizer;
+  config: Record<string, unknown>;
+  /** chat_template.jinja beside the tokenizer, which newer transformers prefer over the config's. */
+  chatTemplateFile?: string;
+}
+
 /** A Hugging Face model folder's tokenizer (tokenizer.json and tokenizer_config.json). */
-export function loadTokenizerFolder(dir: string): TokenCounter & { tokenizer: Tokenizer; config: Record<string, unknown> } {
+export function loadTokenizerFolder(dir: string): TokenizerFolder {
   const tokenizerFile = join(dir, "tokenizer.json");
   if (!existsSync(tokenizerFile)) throw new TokenizerLoadError(`${dir} has no tokenizer.json`);
   const configFile = join(dir, "tokenizer_config.json");
   const config = (existsSync(configFile) ? readJson(configFile) : {}) as Record<string, unknown>;
+  const json = readJson(tokenizerFile) as { added_tokens?: Array<{ id: number; content: string; special?: boolean }> };
   let tokenizer: Tokenizer;
   try {
-    tokenizer = new Tokenizer(readJson(tokenizerFile), config);
+    tokenizer = new Tokenizer(json, config);
   } catch (error) {
     throw new TokenizerLoadError(`${tokenizerFile} is not a tokenizer this version can read: ${(error as Error).message}`);
   }
+  const special = new Set((json.added_tokens ?? []).filter((t) => t.special).map((t) => t.id));
+  const encode = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids;
+  const probe = encode("a").length;
+  const templateFile = join(dir, "chat_template.jinja");
   return {
     source: dir,
+    exact: true,
     tokenizer,
     config,
-    count: (text) => tokenizer.encode(text, { add_special_tokens: false }).ids.length,
+    chatTemplateFile: existsSync(templateFile) ? templateFile : undefined,
+    count: (text) => encode(text).length,
+    encode,
+    decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
+    tokenId: (text) => {
+      const ids = encode(text);
+      return ids.length === 1 ? ids[0] : undefined;
+    },
+    isSpecial: (id) => special.has(id),
+    addsBos: tokenizer.encode("a", { add_special_tokens: true }).ids.length > probe,
+    bosToken: tokenText(config.bos_token),
+    eosToken: tokenText(config.eos_token),
   };
 }

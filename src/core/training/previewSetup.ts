@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from "node:fs";
+import type { TrainingConfig } from "../config/trainingConfig";
+import { builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
+import { ChatTemplateSource, templateSourceFromConfig } from "../templates/chatTemplate";
+import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
+import type { LoadedTokenizer } from "../tokenizers/loadTokenizer";
+import type { ModelTokenizer } from "../tokenizers/modelTokenizer";
+
+export class PreviewSetupError extends Error {}
+
+/** Where the preview's template and tokenizer come from, as the user configured them. */
+export interface PreviewSources {
+  /** A loaded tokenizer folder or GGUF, when configured. */
+  tokenizer?: LoadedTokenizer;
+  /** A built-in template name, or the path of a .jinja file or a tokenizer_config.json. */
+  template?: string;
+  config?: TrainingConfig;
+}
+
+export interface PreviewSetup {
+  template: ChatTemplateSource;
+  /** Where the template came from, for the panel's header. */
+  templateLabel: string;
+  tokenizer: ModelTokenizer;
+  notes: string[];
+}
+
+function templateFromFile(path: string, specialTokens: Record<string, string>): ChatTemplateSource {
+  if (!existsSync(path)) throw new PreviewSetupError(`"${path}" is neither a built-in template (${builtinTemplateNames.join(", ")}) nor a file`);
+  const text = readFileSync(path, "utf8");
+  if (path.endsWith(".json")) {
+    const source = templateSourceFromConfig(JSON.parse(text) as Record<string, unknown>);
+    return { template: source.template, specialTokens: { ...specialTokens, ...source.specialTokens } };
+  }
+  return { template: text, specialTokens };
+}
+
+/** The special tokens a real tokenizer defines, which its template reads as variables. */
+function tokenizerSpecials(tokenizer: LoadedTokenizer | undefined): Record<string, string> {
+  if (!tokenizer) return {};
+  if (tokenizer.config) return templateSourceFromConfig({ ...tokenizer.config, chat_template: "" }, "").specialTokens;
+  const tokens: Record<string, string> = {};
+  if (tokenizer.bosToken) tokens.bos_token = tokenizer.bosToken;
+  if (tokenizer.eosToken) tokens.eos_token = tokenizer.eosToken;
+  return tokens;
+}
+
+function tokenizerTemplate(tokenizer: LoadedTokenizer, specials: Record<string, string>): ChatTemplateSource | undefined {
+  if (tokenizer.chatTemplateFile) return { template: readFileSync(tokenizer.chatTemplateFile, "utf8"), specialTokens: specials };
+  if (tokenizer.chatTemplate) return { template: tokenizer.chatTemplate, specialTokens: specials };
+  const fromConfig = tokenizer.config?.chat_template;
+  if (fromConfig) return templateSourceFromConfig(tokenizer.config as Record<string, unknown>);
+  return undefined;
+}
+
+/**
+ * Picks the template as a trainer would: an explicit choice, then the training config's
+ * `chat_template_jinja` or named `chat_template`, then the tokenizer's own, else ChatML.
+ * Without a real tokenizer, counts come from an estimate and say so.
+ */
+export function previewSetup(sources: PreviewSources): PreviewSetup {
+  const notes: string[] = [];
+  const specials = tokenizerSpecials(sources.tokenizer);
+  const named = (name: string, origin: string): { template: ChatTemplateSource; label: string } | undefined => {
+    const builtin = builtinTemplate(name);
+    if (!builtin) return undefined;
+    // A real tokenizer's special tokens win: the built-in only supplies the turn format.
+    return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `${builtin.label} (built-in${origin})` };
+  };
+  let chosen: { template: ChatTemplateSource; label: string } | undefined;
+  if (sources.template) chosen = named(sources.template, "") ?? { template: templateFromFile(sources.template, specials), label: sources.template };
+  const config = sources.config;
+  if (!chosen && config?.chatTemplateJinja) chosen = { template: { template: config.chatTemplateJinja, specialTokens: specials }, label: "chat_template_jinja of the training config" };
+  if (!chosen && config?.chatTemplate && config.chatTemplate !== "tokenizer_default" && config.chatTemplate !== "jinja") {
+    chosen = named(config.chatTemplate, ", from the training config");
+    if (!chosen) throw new PreviewSetupError(`The training config's chat_template "${config.chatTemplate}" has no built-in counterpart here; set instructStudio.preview.template to its .jinja file`);
+  }
+  if (!chosen && sources.tokenizer) {
+    const own = tokenizerTemplate(sources.tokenizer, specials);
+    if (own) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
+  }
+  if (!chosen) {
+    chosen = named("chatml", ", the default");
+    notes.push("No chat template configured: ChatML is shown. Set a tokenizer folder, a GGUF, a training config or a named template.");
+  }
+  const { template, label } = chosen as { template: ChatTemplateSource; label: string };
+  const tokenizer = sources.tokenizer ?? approximateTokenizer(templateSpecialTokens(template.template, template.specialTokens));
+  return { template, templateLabel: label, tokenizer, notes };
+}

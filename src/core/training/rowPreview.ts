@@ -1,0 +1,54 @@
+import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
+import { isPlainObject } from "../jsonl/parseRow";
+import { TemplateRaisedError } from "../templates/chatTemplate";
+import type { PreviewSetup } from "./previewSetup";
+import { InputOptions, trainingInput } from "./trainingInput";
+import { buildTrainingView, TrainingView, ViewOptions } from "./trainingView";
+import type { TrainingSettings } from "./trainingSettings";
+
+export interface RowPreview extends TrainingView {
+  formatLabel: string;
+  /** How the row's fields became the rendered text. */
+  mapping: string;
+  templateLabel: string;
+  tokenizerLabel: string;
+  /** False when token figures come from the built-in estimate. */
+  exact: boolean;
+  sequenceLen?: number;
+}
+
+export class RowPreviewError extends Error {
+  constructor(message: string, readonly kind: "not-instruction" | "template-raised" | "template-failed") {
+    super(message);
+  }
+}
+
+/** The training view of one parsed row: what the trainer would build and which tokens it trains. */
+export function previewRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: InputOptions & ViewOptions & { format?: FormatId } = {}): RowPreview {
+  const format = options.format ?? detectRowFormat(row, options.layout);
+  const input = isPlainObject(row) ? trainingInput(format, row, options) : undefined;
+  if (!input) {
+    const own = options.format ? detectRowFormat(row) : undefined;
+    const why = options.format
+      ? `The configured format (${formatLabels[options.format]}${options.layout ? `, turns in "${options.layout.field}"` : ""}) does not fit this row${own ? `, which looks like ${withArticle(formatLabels[own])} row` : ""}: the trainer would fail on it or skip it.`
+      : "This row is not instruction data the preview knows how to render.";
+    throw new RowPreviewError(why, "not-instruction");
+  }
+  let view: TrainingView;
+  try {
+    view = buildTrainingView(input, setup.template, setup.tokenizer, settings, options);
+  } catch (error) {
+    if (error instanceof TemplateRaisedError) throw new RowPreviewError(`The chat template refused this row: ${error.message}`, "template-raised");
+    throw new RowPreviewError(`The chat template failed on this row: ${(error as Error).message}`, "template-failed");
+  }
+  return {
+    ...view,
+    warnings: [...setup.notes, ...view.warnings],
+    formatLabel: format ? formatLabels[format] : "Unknown",
+    mapping: input.mapping,
+    templateLabel: setup.templateLabel,
+    tokenizerLabel: setup.tokenizer.exact ? setup.tokenizer.source : "estimate (no tokenizer configured)",
+    exact: setup.tokenizer.exact,
+    sequenceLen: settings.sequenceLen,
+  };
+}

@@ -1,0 +1,26 @@
+import type { TrainingConfig } from "../config/trainingConfig";
+
+export type TrainOnEos = "all" | "turn" | "last" | "none";
+
+/** What carries loss, with Axolotl's `type: chat_template` defaults. */
+export interface TrainingSettings {
+  rolesToTrain: string[];
+  trainOnEos: TrainOnEos;
+  trainOnInputs: boolean;
+  sequenceLen?: number;
+  /** Tokens that end a turn; Axolotl's `eot_tokens`, by default the EOS token. */
+  eotTokens?: string[];
+}
+
+export const axolotlDefaults: TrainingSettings = { rolesToTrain: ["assistant"], trainOnEos: "turn", trainOnInputs: false };
+
+/** Settings first, then the training config over them: the config is what the trainer reads. */
+export function trainingSettings(user: Partial<TrainingSettings>, config?: TrainingConfig): TrainingSettings {
+  const merged: TrainingSettings = { ...axolotlDefaults, ...Object.fromEntries(Object.entries(user).filter(([, v]) => v !== undefined)) };
+  if (config?.rolesToTrain) merged.rolesToTrain = config.rolesToTrain;
+  if (config?.trainOnEos) merged.trainOnEos = config.trainOnEos;
+  if (config?.trainOnInputs !== undefined) merged.trainOnInputs = config.trainOnInputs;
+  if (config?.sequenceLen) merged.sequenceLen = config.sequenceLen;
+  if (config?.eotTokens) merged.eotTokens = config.eotTokens;
+  return merged;
+}

@@ -1,0 +1,159 @@
+import { ChatTemplateSource, renderChat } from "../templates/chatTemplate";
+import { alignTokens, ModelTokenizer } from "../tokenizers/modelTokenizer";
+import type { ChatMessage, TrainingInput } from "./trainingInput";
+import type { TrainingSettings } from "./trainingSettings";
+import { dummyContent, findEndOfTurn, findTurn } from "./turnBoundaries";
+
+export interface ViewToken {
+  id: number;
+  start: number;
+  end: number;
+  trained: boolean;
+  special: boolean;
+  /** Index into `messages`. */
+  message: number;
+}
+
+export interface Segment {
+  text: string;
+  trainable: boolean;
+  role?: string;
+}
+
+/** Everything the panel and `render --json` show for one row. */
+export interface TrainingView {
+  text: string;
+  tokens: ViewToken[];
+  trainableTokens: number;
+  segments: Segment[];
+  messages: Array<{ role: string; tokens: number }>;
+  warnings: string[];
+}
+
+export interface ViewOptions {
+  now?: Date;
+  extra?: Record<string, unknown>;
+}
+
+function tokenSet(tokenizer: ModelTokenizer, texts: Array<string | undefined>): Set<number> {
+  const ids = new Set<number>();
+  for (const text of texts) {
+    const id = text ? tokenizer.tokenId(text) : undefined;
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
+function sameTokens(a: readonly number[], b: readonly number[], length: number): boolean {
+  if (a.length < length || b.length < length) return false;
+  for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+interface Masked {
+  text: string;
+  ids: number[];
+  trained: boolean[];
+  /** Token index where each message ends (exclusive). */
+  messageEnds: number[];
+  roles: string[];
+  warnings: string[];
+}
+
+function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
+  const render = (messages: ChatMessage[]) => renderChat(template, messages, { tools: input.tools, now: options.now, extra: options.extra });
+  const { messages } = input;
+  const text = render(messages);
+  const ids = tokenizer.encode(text);
+  const trained = new Array<boolean>(ids.length).fill(false);
+  const warnings: string[] = [];
+  const eotIds = tokenSet(tokenizer, settings.eotTokens ?? [tokenizer.eosToken ?? template.specialTokens.eos_token]);
+  const messageEnds: number[] = [];
+  let lastEot: number | undefined;
+  for (let index = 0; index < messages.length; index++) {
+    const turn = messages[index];
+    const prefixIds = index === messages.length - 1 ? ids : tokenizer.encode(render(messages.slice(0, index + 1)));
+    messageEnds.push(Math.min(ids.length, Math.max(prefixIds.length, messageEnds[index - 1] ?? 0)));
+    const explicit = typeof turn.training === "boolean" ? turn.training : undefined;
+    const shouldTrain = explicit ?? (settings.trainOnInputs || settings.rolesToTrain.includes(turn.role));
+    if (!shouldTrain && settings.trainOnEos !== "all" && settings.trainOnEos !== "last") continue;
+    const dummyIds = tokenizer.encode(render([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
+    const bounds = findTurn(dummyIds, prefixIds);
+    if (!bounds) {
+      if (shouldTrain) warnings.push(`Turn ${index + 1} (${turn.role}): its place in the rendering cannot be found (rendered with a dummy message it gives the same tokens, or none), so Axolotl trains none of it.`);
+      continue;
+    }
+    const shifted = shouldTrain && !sameTokens(prefixIds, ids, bounds.end);
+    if (shifted) {
+      warnings.push(`Turn ${index + 1} (${turn.role}): the template renders this turn differently once later turns follow (Qwen3, for one, drops earlier <think> blocks), so Axolotl's boundaries, found on the shorter conversation, mark shifted tokens as trained.`);
+    }
+    if (shouldTrain) for (let i = bounds.start; i < bounds.end && i < ids.length; i++) trained[i] = true;
+    const eot = findEndOfTurn(ids, bounds.end, eotIds);
+    if (eot === undefined) {
+      if (shouldTrain && !shifted && settings.trainOnEos === "turn") warnings.push(`Turn ${index + 1} (${turn.role}): no end-of-turn token within 3 tokens of its end, so the model does not learn to stop here (set eot_tokens to the template's turn end).`);
+      continue;
+    }
+    lastEot = eot;
+    if (settings.trainOnEos === "all" || (settings.trainOnEos === "turn" && shouldTrain)) trained[eot] = true;
+  }
+  if (settings.trainOnEos === "last" && lastEot !== undefined) trained[lastEot] = true;
+  messageEnds[messageEnds.length - 1] = ids.length;
+  return { text, ids, trained, messageEnds, roles: messages.map((m) => m.role), warnings };
+}
+
+/** Axolotl's alpaca/completion types: prompt and completion as text, the prompt masked. */
+function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings): Masked {
+  const bos = tokenizer.exact ? (tokenizer.addsBos ? tokenizer.bosToken ?? "" : "") : template.specialTokens.bos_token ?? "";
+  const eos = tokenizer.eosToken ?? template.specialTokens.eos_token ?? "";
+  const text = bos + input.prompt + input.completion + eos;
+  const ids = tokenizer.encode(text);
+  const promptIds = input.prompt ? tokenizer.encode(bos + input.prompt) : [];
+  const promptEnd = promptIds.length;
+  const trainFrom = settings.trainOnInputs || !input.prompt ? 0 : promptEnd;
+  const trained = ids.map((_, i) => i >= trainFrom);
+  const warnings = eos ? [] : ["The tokenizer has no EOS token: the completion is not closed, so the model does not learn to stop."];
+  // Trainers tokenize the prompt alone and mask that many tokens of the whole.
+  if (trainFrom > 0 && input.completion && !sameTokens(promptIds, ids, promptEnd)) {
+    warnings.push("The prompt's last token merges with the completion's first when tokenized together, so the start of the completion is masked (a prompt ending in a space does this).");
+  }
+  const roles = input.prompt ? ["prompt", "completion"] : ["text"];
+  return { text, ids, trained, messageEnds: input.prompt ? [promptEnd, ids.length] : [ids.length], roles, warnings };
+}
+
+function segmentsOf(text: string, tokens: ViewToken[], roles: string[]): Segment[] {
+  const segments: Segment[] = [];
+  let start = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const next = tokens[i + 1];
+    if (next && next.trained === token.trained && next.message === token.message) continue;
+    const end = next ? next.start : text.length;
+    if (end > start || segments.length === 0) segments.push({ text: text.slice(start, end), trainable: token.trained, role: roles[token.message] });
+    start = end;
+  }
+  if (tokens.length === 0 && text) segments.push({ text, trainable: false });
+  return segments;
+}
+
+/** Renders a row's training input and marks which tokens carry loss. */
+export function buildTrainingView(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingView {
+  const masked = input.kind === "chat" ? chatMasks(input, template, tokenizer, settings, options) : textMasks(input, template, tokenizer, settings);
+  const { spans, aligned } = alignTokens(masked.text, masked.ids, tokenizer.decode);
+  let message = 0;
+  const tokens = spans.map((span, i): ViewToken => {
+    while (message < masked.messageEnds.length - 1 && i >= masked.messageEnds[message]) message++;
+    return { ...span, trained: masked.trained[i], special: tokenizer.isSpecial(span.id), message };
+  });
+  const warnings = [...input.notes, ...masked.warnings];
+  if (!aligned) warnings.push("The tokenizer rewrites the text (a normalizer): token boundaries shown are approximate; counts are exact.");
+  if (settings.sequenceLen && tokens.length > settings.sequenceLen) warnings.push(`${tokens.length.toLocaleString("en-US")} tokens is over sequence_len ${settings.sequenceLen.toLocaleString("en-US")}: Axolotl drops this row (or truncates it, with excess_length_strategy: truncate).`);
+  const counts = masked.roles.map((role, i) => ({ role, tokens: Math.max(0, masked.messageEnds[i] - (masked.messageEnds[i - 1] ?? 0)) }));
+  return {
+    text: masked.text,
+    tokens,
+    trainableTokens: tokens.reduce((n, t) => n + (t.trained ? 1 : 0), 0),
+    segments: segmentsOf(masked.text, tokens, masked.roles),
+    messages: counts,
+    warnings,
+  };
+}

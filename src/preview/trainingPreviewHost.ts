@@ -1,0 +1,49 @@
+import { join } from "node:path";
+import type { PreviewRequest, PreviewResponse } from "../backend/previewProtocol";
+import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
+import type { RowPreview } from "../core/training/rowPreview";
+import type { PreviewSources } from "./previewSettings";
+
+export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string };
+
+/** Tokenizer loads get this much time on top of the render's own limit. */
+const loadAllowanceMs = 60_000;
+
+/** Renders rows in the preview worker process, one request at a time, newest wins. */
+export class TrainingPreviewHost {
+  private readonly process: WorkerProcess<PreviewRequest, PreviewResponse>;
+  private loadedTokenizer: string | undefined;
+
+  constructor(outDir: string) {
+    // A template that builds huge strings fails in the worker with an out-of-memory, not here.
+    this.process = new WorkerProcess(join(outDir, "preview-worker.js"), "preview", 1024);
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  async render(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
+    const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
+    try {
+      const response = await this.process.request(
+        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, configPath: sources.configPath, settings: sources.settings },
+        sources.timeoutMs + (needsLoad ? loadAllowanceMs : 0),
+      );
+      if (response.type === "error") return { ok: false, message: response.message };
+      this.loadedTokenizer = sources.tokenizerPath;
+      const preview = sources.restricted ? { ...response.preview, warnings: [sources.restricted, ...response.preview.warnings] } : response.preview;
+      return { ok: true, preview, tokenizerLoadMs: response.tokenizerLoadMs };
+    } catch (error) {
+      this.loadedTokenizer = undefined;
+      if (error instanceof WorkerTimeoutError) {
+        return { ok: false, message: `The chat template or tokenizer took too long on this row and was ${error.message}; the editor was not affected. A template that loops or builds huge text does this.` };
+      }
+      return { ok: false, message: (error as Error).message };
+    }
+  }
+
+  dispose(): void {
+    this.process.dispose();
+  }
+}
