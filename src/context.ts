@@ -84,7 +84,7 @@ export class InstructStudio implements vscode.Disposable {
     const raw = editor.document.lineAt(line).text;
     const text = line === 0 ? stripBom(raw).text : raw;
     void this.training.render(text, previewSources()).then((result) => {
-      if (sequence !== this.previewSequence) return;
+      if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
       else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);
       this.preview.post(result.ok ? { type: "showTraining", uri: row.uri, line, training: result.preview } : { type: "showTrainingError", uri: row.uri, line, message: result.message });

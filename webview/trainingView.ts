@@ -65,6 +65,7 @@ export function renderTraining(view: TrainingPanelView): { element: HTMLElement;
     report: {
       tokenElements: section.querySelectorAll(".tokens .t").length,
       trainedElements: section.querySelectorAll(".tokens .t.trained").length,
+      firstTokenTitle: section.querySelector<HTMLElement>(".tokens .t")?.title ?? "",
       figures: figure.text,
       overLimit: figure.overLimit,
       approximate: !view.exact,
@@ -76,5 +77,5 @@ export function renderTraining(view: TrainingPanelView): { element: HTMLElement;
 export function renderTrainingError(message: string): { element: HTMLElement; report: TrainingReport } {
   const section = textElement("section", "", "training");
   section.append(textElement("h2", "What the trainer sees"), textElement("p", message, "training-error"), divider());
-  return { element: section, report: { tokenElements: 0, trainedElements: 0, figures: "", overLimit: false, approximate: false, warnings: [], error: message } };
+  return { element: section, report: { tokenElements: 0, trainedElements: 0, firstTokenTitle: "", figures: "", overLimit: false, approximate: false, warnings: [], error: message } };
 }

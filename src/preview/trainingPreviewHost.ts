@@ -4,7 +4,13 @@ import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { PreviewSources } from "./previewSettings";
 
-export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string };
+export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string; superseded?: boolean };
+
+interface Queued {
+  rowText: string;
+  sources: PreviewSources;
+  resolve: (result: TrainingResult) => void;
+}
 
 /** Tokenizer loads get this much time on top of the render's own limit. */
 const loadAllowanceMs = 60_000;
@@ -13,6 +19,9 @@ const loadAllowanceMs = 60_000;
 export class TrainingPreviewHost {
   private readonly process: WorkerProcess<PreviewRequest, PreviewResponse>;
   private loadedTokenizer: string | undefined;
+  private busy = false;
+  /** The newest row asked for while another renders; older waiting ones are dropped. */
+  private queued: Queued | undefined;
 
   constructor(outDir: string) {
     // A template that builds huge strings fails in the worker with an out-of-memory, not here.
@@ -23,7 +32,30 @@ export class TrainingPreviewHost {
     return this.process.pid;
   }
 
-  async render(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
+  /**
+   * Renders one row. Requests do not pile up behind a slow one: while a row renders, only the
+   * newest request waits, and each one's time limit starts when it runs.
+   */
+  render(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
+    return new Promise((resolve) => {
+      this.queued?.resolve({ ok: false, message: "superseded by a newer row", superseded: true });
+      this.queued = { rowText, sources, resolve };
+      void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    while (this.queued) {
+      const { rowText, sources, resolve } = this.queued;
+      this.queued = undefined;
+      resolve(await this.renderNow(rowText, sources));
+    }
+    this.busy = false;
+  }
+
+  private async renderNow(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(

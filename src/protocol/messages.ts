@@ -47,6 +47,8 @@ export interface TrainingReport {
   /** Token elements drawn, trained ones among them. */
   tokenElements: number;
   trainedElements: number;
+  /** The hover text of the first token element. */
+  firstTokenTitle: string;
   /** The figures as the panel prints them. */
   figures: string;
   overLimit: boolean;

@@ -48,6 +48,7 @@ describe("preview panel: what the trainer sees", () => {
     assert.equal(training.tokenElements, want.tokens.length);
     assert.equal(training.trainedElements, want.trainableTokens);
     assert.equal(training.figures, `${want.tokens.length} tokens · ${want.trainableTokens} trained · ${want.tokens.length - want.trainableTokens} masked`);
+    assert.equal(training.firstTokenTitle, `token 1 · id ${want.tokens[0].id} · masked · system`);
     const { previewWorkerPid, extensionHostPid } = await stats();
     assert.ok(previewWorkerPid && previewWorkerPid !== extensionHostPid);
     await screenshot("training-sharegpt-qwen3");
@@ -68,17 +69,32 @@ describe("preview panel: what the trainer sees", () => {
     await screenshot("training-openai-gguf");
   });
 
-  it("shows every sample format through the mapping the trainer uses", async () => {
-    await setPreview("tokenizer", "models/qwen3");
-    for (const [file, mapping] of [["alpaca.jsonl", "Alpaca prompt"], ["s1k.jsonl", "s1K layout"], ["preference.jsonl", "prompt + chosen"], ["reasoning-think.jsonl", "turns"]]) {
-      const editor = await openInEditor(file, 0);
-      await vscode.window.showTextDocument(editor.document);
-      const training = await trainingOf(file, 0, (t, r) => t.tokenElements > 0 && r.text.includes(mapping));
-      assert.ok(training.report.text.includes(mapping), `${file}: ${training.report.text.slice(0, 400)}`);
-      assert.ok(training.trainedElements > 0 && training.trainedElements < training.tokenElements, file);
-      if (file === "s1k.jsonl") await screenshot("training-s1k");
-    }
-  });
+  const samples: Array<[string, string]> = [
+    ["alpaca.jsonl", "Alpaca prompt"],
+    ["sharegpt.jsonl", "\"conversations\" turns"],
+    ["openai-messages.jsonl", "\"messages\" turns"],
+    ["reasoning-think.jsonl", "\"messages\" turns"],
+    ["s1k.jsonl", "s1K layout"],
+    ["preference.jsonl", "prompt + chosen"],
+  ];
+  const sources: Array<[string, () => Thenable<void>]> = [
+    ["a tokenizer folder", () => setPreview("tokenizer", "models/qwen3")],
+    ["a GGUF", () => setPreview("tokenizer", "models/llama3_1.gguf")],
+    ["an Axolotl config", () => vscode.workspace.getConfiguration("instructStudio").update("trainingConfig", "fixtures/axolotl-qwen3.yml", vscode.ConfigurationTarget.Workspace)],
+  ];
+  for (const [source, configure] of sources) {
+    it(`shows every sample format through the mapping the trainer uses, with ${source}`, async () => {
+      await configure();
+      for (const [file, mapping] of samples) {
+        const editor = await openInEditor(file, 0);
+        await vscode.window.showTextDocument(editor.document);
+        const training = await trainingOf(file, 0, (t, r) => t.tokenElements > 0 && r.text.includes(mapping));
+        assert.ok(training.trainedElements > 0 && training.trainedElements < training.tokenElements, `${file}: ${training.figures}`);
+        assert.equal(training.approximate, source === "an Axolotl config", file);
+        if (file === "s1k.jsonl") await screenshot(`training-s1k-${source.split(" ").at(-1)}`);
+      }
+    });
+  }
 
   it("an Axolotl config sets the template and the limit; over sequence_len is shown", async () => {
     await vscode.workspace.getConfiguration("instructStudio").update("trainingConfig", "fixtures/axolotl-chatml.yml", vscode.ConfigurationTarget.Workspace);

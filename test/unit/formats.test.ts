@@ -39,6 +39,11 @@ describe("summarizeRow", () => {
     assert.equal(summary.characters, 7);
   });
 
+  it("reads a conversations field with role/content keys (the seed model card's dataset)", () => {
+    const summary = summarizeRow({ conversations: [{ role: "user", content: "7로 나눈 나머지?" }, { role: "assistant", content: "2" }] });
+    assert.deepEqual(summary.parts, [{ role: "user", text: "7로 나눈 나머지?" }, { role: "assistant", text: "2" }]);
+  });
+
   it("shows an OpenAI tool call as its JSON when content is null", () => {
     const summary = summarizeRow({ messages: [{ role: "assistant", content: null }, { role: "tool", content: "{}" }] });
     assert.deepEqual(summary.parts.map((p) => [p.role, p.text]), [["assistant", ""], ["tool", "{}"]]);

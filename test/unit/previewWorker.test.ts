@@ -53,3 +53,18 @@ describe("the preview worker: templates and tokenizers outside the extension hos
     assert.ok(readFileSync(join(repoRoot, "test", "fixtures", "axolotl-chatml.yml"), "utf8").includes("train_on_eos: turn"));
   });
 });
+
+describe("the preview worker under a burst of cursor moves", () => {
+  it("renders the newest row and drops the waiting ones", async () => {
+    const burst = new TrainingPreviewHost(join(repoRoot, "out"));
+    try {
+      const rows = [1, 2, 3, 4].map((n) => JSON.stringify({ messages: [{ role: "user", content: `row ${n}` }, { role: "assistant", content: `answer ${n}` }] }));
+      const results = await Promise.all(rows.map((r) => burst.render(r, { settings: {}, timeoutMs: 5000, template: "chatml" })));
+      assert.ok(results[0].ok, "the first row was already rendering");
+      assert.deepEqual(results.slice(1, 3).map((r) => !r.ok && r.superseded), [true, true]);
+      assert.ok(results[3].ok && results[3].preview.text.includes("answer 4"));
+    } finally {
+      burst.dispose();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { isPlainObject } from "../jsonl/parseRow";
 import { detectRowFormat, FormatId, formatLabels } from "./detect";
+import { chatLayoutOf } from "./layout";
 
 /** One piece of a row as a trainer sees it: a chat turn or a named text field. */
 export interface RowPart {
@@ -38,9 +39,11 @@ function fields(row: Record<string, unknown>, names: Array<[string, string]>): R
 function partsOf(format: FormatId | undefined, row: Record<string, unknown>): RowPart[] {
   switch (format) {
     case "sharegpt":
-      return turns(row.conversations, "from", "value");
-    case "openai":
-      return turns(row.messages, "role", "content");
+    case "openai": {
+      // Many "conversations" datasets use role/content keys, as the seed model card's does.
+      const layout = chatLayoutOf(row);
+      return layout ? turns(row[layout.field], layout.roleKey, layout.contentKey) : [];
+    }
     case "alpaca":
       return fields(row, [["system", "system"], ["instruction", "instruction"], ["input", "input"], ["output", "output"]]);
     case "prompt-completion":
