@@ -1,8 +1,9 @@
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import { builtinTemplate } from "../core/templates/builtinTemplates";
 import type { TrainOnEos, TrainingSettings } from "../core/training/trainingSettings";
 import { trainingConfigPath } from "../validation/settings";
+import { restrictToTrusted } from "./restrictedMode";
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
 export interface PreviewSources {
@@ -23,17 +24,10 @@ function resolvePath(setting: string): string | undefined {
   return folder ? join(folder.uri.fsPath, value) : undefined;
 }
 
-function insideWorkspace(path: string): boolean {
-  return (vscode.workspace.workspaceFolders ?? []).some((f) => {
-    const rel = relative(f.uri.fsPath, path);
-    return !rel.startsWith("..") && !isAbsolute(rel);
-  });
-}
-
 /**
- * In an untrusted workspace no template or model file from the workspace runs: tokenizer,
- * template file and training config inside it are dropped (built-in templates, estimated
- * counts). The manifest also marks these settings restricted, so a workspace cannot set them.
+ * The preview's sources from settings. In an untrusted workspace the workspace's own model
+ * files are dropped (restrictedMode.ts); the manifest also marks these settings restricted, so
+ * a workspace cannot set them.
  */
 export function previewSources(): PreviewSources {
   const section = vscode.workspace.getConfiguration("instructStudio.preview");
@@ -51,12 +45,8 @@ export function previewSources(): PreviewSources {
     },
     timeoutMs: Math.max(1, section.get<number>("timeoutSeconds", 10)) * 1000,
   };
-  if (!vscode.workspace.isTrusted) {
-    const dropped: string[] = [];
-    if (sources.tokenizerPath && insideWorkspace(sources.tokenizerPath)) dropped.push("tokenizer"), (sources.tokenizerPath = undefined);
-    if (sources.template && !builtinTemplate(sources.template) && insideWorkspace(sources.template)) dropped.push("template file"), (sources.template = undefined);
-    if (sources.configPath && insideWorkspace(sources.configPath)) dropped.push("training config"), (sources.configPath = undefined);
-    if (dropped.length > 0) sources.restricted = `Restricted Mode: the workspace's ${dropped.join(", ")} is not run until you trust this folder; built-in template and estimated counts shown.`;
-  }
-  return sources;
+  if (vscode.workspace.isTrusted) return sources;
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const { files, restricted } = restrictToTrusted(sources, folders);
+  return { ...files, restricted };
 }
