@@ -33,18 +33,28 @@ function range(start: number, stop?: number, step = 1): number[] {
 const specialTokenKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
 
 /** tokenizer_config.json holds each special token as a string or as {"content": ...}. */
+export function specialTokenText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  const content = typeof value === "object" && value !== null ? (value as { content?: unknown }).content : undefined;
+  return typeof content === "string" ? content : undefined;
+}
+
+/** The special tokens of a tokenizer_config.json, as transformers passes them to templates. */
+export function specialTokensOf(config: Record<string, unknown>): Record<string, string> {
+  const specialTokens: Record<string, string> = {};
+  for (const key of specialTokenKeys) {
+    const content = specialTokenText(config[key]);
+    if (content !== undefined) specialTokens[key] = content;
+  }
+  return specialTokens;
+}
+
 export function templateSourceFromConfig(config: Record<string, unknown>, template?: string): ChatTemplateSource {
   let chatTemplate = template ?? config.chat_template;
   // Some configs list several named templates; "default" is what apply_chat_template uses.
   if (Array.isArray(chatTemplate)) chatTemplate = (chatTemplate.find((t) => t?.name === "default") ?? chatTemplate[0])?.template;
   if (typeof chatTemplate !== "string") throw new Error("This tokenizer has no chat template");
-  const specialTokens: Record<string, string> = {};
-  for (const key of specialTokenKeys) {
-    const value = config[key];
-    const content = typeof value === "string" ? value : typeof value === "object" && value && typeof (value as { content?: unknown }).content === "string" ? (value as { content: string }).content : undefined;
-    if (content !== undefined) specialTokens[key] = content;
-  }
-  return { template: chatTemplate, specialTokens };
+  return { template: chatTemplate, specialTokens: specialTokensOf(config) };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");

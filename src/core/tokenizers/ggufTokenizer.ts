@@ -1,5 +1,5 @@
 import { checkGgufFile } from "./ggufHeader";
-import type { ModelTokenizer } from "./modelTokenizer";
+import { ModelTokenizer, singleTokenId } from "./modelTokenizer";
 
 export interface GgufTokenizer extends ModelTokenizer {
   /** The GGUF's `tokenizer.chat_template`, when it has one. */
@@ -28,10 +28,7 @@ export async function loadGgufTokenizer(path: string): Promise<GgufTokenizer> {
       count: (text) => encode(text).length,
       encode,
       decode: (ids) => model.detokenize(ids as unknown as Token[], true),
-      tokenId: (text) => {
-        const ids = encode(text);
-        return ids.length === 1 ? ids[0] : undefined;
-      },
+      tokenId: (text) => singleTokenId(encode(text)),
       isSpecial: (id) => model.isSpecialToken(id as unknown as Token),
       addsBos: model.tokens.shouldPrependBosToken && model.tokens.bos !== null,
       bosToken: model.tokens.bosString ?? undefined,

@@ -1,7 +1,8 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ModelTokenizer } from "./modelTokenizer";
+import { specialTokenText } from "../templates/chatTemplate";
+import { ModelTokenizer, singleTokenId } from "./modelTokenizer";
 
 export class TokenizerLoadError extends Error {}
 
@@ -12,9 +13,6 @@ function readJson(path: string): object {
     throw new TokenizerLoadError(`Cannot read ${path}: ${(error as Error).message}`);
   }
 }
-
-const tokenText = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof value === "object" && value !== null && typeof (value as { content?: unknown }).content === "string" ? (value as { content: string }).content : undefined;
 
 export interface TokenizerFolder extends ModelTokenizer {
   tokenizer: Tokenizer;
@@ -49,13 +47,10 @@ export function loadTokenizerFolder(dir: string): TokenizerFolder {
     count: (text) => encode(text).length,
     encode,
     decode: (ids) => tokenizer.decode(ids, { skip_special_tokens: false, clean_up_tokenization_spaces: false }),
-    tokenId: (text) => {
-      const ids = encode(text);
-      return ids.length === 1 ? ids[0] : undefined;
-    },
+    tokenId: (text) => singleTokenId(encode(text)),
     isSpecial: (id) => special.has(id),
     addsBos: tokenizer.encode("a", { add_special_tokens: true }).ids.length > probe,
-    bosToken: tokenText(config.bos_token),
-    eosToken: tokenText(config.eos_token),
+    bosToken: specialTokenText(config.bos_token),
+    eosToken: specialTokenText(config.eos_token),
   };
 }

@@ -24,6 +24,11 @@ export interface TokenSpan {
   end: number;
 }
 
+/** A text's token id when it encodes to exactly one token. */
+export function singleTokenId(ids: number[]): number | undefined {
+  return ids.length === 1 ? ids[0] : undefined;
+}
+
 const replacement = "\uFFFD";
 
 /**

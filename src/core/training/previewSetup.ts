@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { TrainingConfig } from "../config/trainingConfig";
 import { builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
-import { ChatTemplateSource, templateSourceFromConfig } from "../templates/chatTemplate";
+import { ChatTemplateSource, specialTokensOf, templateSourceFromConfig } from "../templates/chatTemplate";
 import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
 import type { LoadedTokenizer } from "../tokenizers/loadTokenizer";
 import type { ModelTokenizer } from "../tokenizers/modelTokenizer";
@@ -38,7 +38,7 @@ function templateFromFile(path: string, specialTokens: Record<string, string>): 
 /** The special tokens a real tokenizer defines, which its template reads as variables. */
 function tokenizerSpecials(tokenizer: LoadedTokenizer | undefined): Record<string, string> {
   if (!tokenizer) return {};
-  if (tokenizer.config) return templateSourceFromConfig({ ...tokenizer.config, chat_template: "" }, "").specialTokens;
+  if (tokenizer.config) return specialTokensOf(tokenizer.config);
   const tokens: Record<string, string> = {};
   if (tokenizer.bosToken) tokens.bos_token = tokenizer.bosToken;
   if (tokenizer.eosToken) tokens.eos_token = tokenizer.eosToken;
