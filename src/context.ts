@@ -7,8 +7,7 @@ import { LongLineNotice } from "./longLineNotice";
 import { previewSources } from "./preview/previewSettings";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
-import { stripBom } from "./core/jsonl/parseRow";
-import { isJsonl, rowAt } from "./rowAtCursor";
+import { isJsonl, rowAt, rowText } from "./rowAtCursor";
 import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
 import { ValidationStatusBar } from "./validation/statusBar";
@@ -81,9 +80,7 @@ export class InstructStudio implements vscode.Disposable {
     this.preview.post({ type: "showRow", row });
     if (row.syntaxErrors.length > 0) return;
     const sequence = ++this.previewSequence;
-    const raw = editor.document.lineAt(line).text;
-    const text = line === 0 ? stripBom(raw).text : raw;
-    void this.training.render(text, previewSources()).then((result) => {
+    void this.training.render(rowText(editor.document, line), previewSources()).then((result) => {
       if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
       else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);

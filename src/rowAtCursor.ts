@@ -3,10 +3,15 @@ import { summarizeRow } from "./core/formats/summary";
 import { parseRow, stripBom } from "./core/jsonl/parseRow";
 import type { RowView } from "./protocol/messages";
 
+/** The text of the row on `line`, without the file's BOM. */
+export function rowText(document: vscode.TextDocument, line: number): string {
+  const raw = document.lineAt(line).text;
+  return line === 0 ? stripBom(raw).text : raw;
+}
+
 /** Reads and summarizes the JSONL row on `line`; `undefined` for a blank line. */
 export function rowAt(document: vscode.TextDocument, line: number): RowView | undefined {
-  const raw = document.lineAt(line).text;
-  const text = line === 0 ? stripBom(raw).text : raw;
+  const text = rowText(document, line);
   const parsed = parseRow(text);
   if (parsed.kind === "blank") return undefined;
   const summary = summarizeRow(parsed.value);

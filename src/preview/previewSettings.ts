@@ -1,8 +1,7 @@
-import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import { builtinTemplate } from "../core/templates/builtinTemplates";
 import type { TrainOnEos, TrainingSettings } from "../core/training/trainingSettings";
-import { trainingConfigPath } from "../validation/settings";
+import { trainingConfigPath, workspacePath } from "../validation/settings";
 import { restrictToTrusted } from "./restrictedMode";
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
@@ -16,14 +15,6 @@ export interface PreviewSources {
   restricted?: string;
 }
 
-function resolvePath(setting: string): string | undefined {
-  const value = setting.trim();
-  if (!value) return undefined;
-  if (isAbsolute(value)) return value;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? join(folder.uri.fsPath, value) : undefined;
-}
-
 /**
  * The preview's sources from settings. In an untrusted workspace the workspace's own model
  * files are dropped (restrictedMode.ts); the manifest also marks these settings restricted, so
@@ -34,8 +25,8 @@ export function previewSources(): PreviewSources {
   const templateSetting = section.get<string>("template", "").trim();
   const sequenceLen = section.get<number>("sequenceLen", 0);
   const sources: PreviewSources = {
-    tokenizerPath: resolvePath(section.get<string>("tokenizer", "")),
-    template: templateSetting && !builtinTemplate(templateSetting) ? resolvePath(templateSetting) : templateSetting || undefined,
+    tokenizerPath: workspacePath(section.get<string>("tokenizer", "")),
+    template: templateSetting && !builtinTemplate(templateSetting) ? workspacePath(templateSetting) : templateSetting || undefined,
     configPath: trainingConfigPath(),
     settings: {
       rolesToTrain: section.get<string[]>("rolesToTrain", ["assistant"]),

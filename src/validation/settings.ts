@@ -13,13 +13,18 @@ export interface LoadedSettings {
   configError?: string;
 }
 
+/** A path setting, absolute or relative to the (first) workspace folder; empty is none. */
+export function workspacePath(setting: string): string | undefined {
+  const value = setting.trim();
+  if (!value) return undefined;
+  if (isAbsolute(value)) return value;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder ? join(folder.uri.fsPath, value) : undefined;
+}
+
 /** The training config named by `instructStudio.trainingConfig`, resolved against the workspace. */
 export function trainingConfigPath(): string | undefined {
-  const setting = vscode.workspace.getConfiguration("instructStudio").get<string>("trainingConfig", "").trim();
-  if (!setting) return undefined;
-  if (isAbsolute(setting)) return setting;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? join(folder.uri.fsPath, setting) : undefined;
+  return workspacePath(vscode.workspace.getConfiguration("instructStudio").get<string>("trainingConfig", ""));
 }
 
 /** Validation options from settings; a setting's format wins over the training config's. */
