@@ -21,7 +21,8 @@ function renderRow(row: RowView): void {
   header.append(textElement("span", `Line ${row.line + 1}`, "row-line"), tag(row.formatLabel), badge(`${row.characters.toLocaleString("en-US")} chars`));
   const body: HTMLElement[] = [header];
   for (const error of row.syntaxErrors) body.push(textElement("p", error, "syntax-error"));
-  trainingSlot.replaceChildren(row.syntaxErrors.length > 0 ? textElement("p", "", "") : textElement("p", "Rendering with the chat template…", "pending"));
+  // A row with syntax errors is not rendered (the extension sends no training view for it).
+  trainingSlot.replaceChildren(...(row.syntaxErrors.length > 0 ? [] : [textElement("p", "Rendering with the chat template…", "pending")]));
   body.push(trainingSlot, textElement("h2", "Fields"));
   for (const part of row.parts) {
     const section = textElement("section", "", `part role-${part.role.replace(/[^a-z_-]/gi, "")}`);

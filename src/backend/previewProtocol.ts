@@ -1,8 +1,6 @@
 // Messages between the extension host and the preview worker (out/preview-worker.js), which
 // renders chat templates and tokenizes: neither a hostile template nor a tokenizer load runs
 // in the extension host.
-import type { ChatLayout, RoleAliases } from "../core/formats/layout";
-import type { FormatId } from "../core/formats/detect";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { TrainingSettings } from "../core/training/trainingSettings";
 
@@ -17,9 +15,6 @@ export interface PreviewRequest {
   /** An Axolotl YAML config. */
   configPath?: string;
   settings: Partial<TrainingSettings>;
-  format?: FormatId;
-  layout?: ChatLayout;
-  roles?: RoleAliases;
 }
 
 export type PreviewResponse =

@@ -4,9 +4,7 @@ import { readFileSync, statSync } from "node:fs";
 import { parseTrainingConfig } from "../core/config/trainingConfig";
 import { parseRow } from "../core/jsonl/parseRow";
 import { LoadedTokenizer, loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
-import { previewSetup } from "../core/training/previewSetup";
-import { previewRow } from "../core/training/rowPreview";
-import { trainingSettings } from "../core/training/trainingSettings";
+import { previewConfigured } from "../core/training/rowPreview";
 import type { PreviewRequest, PreviewResponse } from "./previewProtocol";
 
 const tokenizers = new Map<string, { mtimeMs: number; tokenizer: Promise<LoadedTokenizer> }>();
@@ -33,13 +31,7 @@ async function preview(request: PreviewRequest): Promise<PreviewResponse> {
   if (parsed.kind === "blank" || parsed.errors.length > 0) return { id: request.id, type: "error", message: "The row is not valid JSON; fix it to see its rendering." };
   const config = request.configPath ? parseTrainingConfig(readFileSync(request.configPath, "utf8")) : undefined;
   const loaded = request.tokenizerPath ? await tokenizerFor(request.tokenizerPath) : undefined;
-  const setup = previewSetup({ tokenizer: loaded?.tokenizer, template: request.template, config });
-  const settings = trainingSettings(request.settings, config);
-  const result = previewRow(parsed.value, setup, settings, {
-    format: request.format ?? config?.format,
-    layout: request.layout ?? config?.layout,
-    roles: request.roles ?? config?.roles,
-  });
+  const result = previewConfigured(parsed.value, { tokenizer: loaded?.tokenizer, template: request.template, config }, request.settings);
   return { id: request.id, type: "preview", preview: result, tokenizerLoadMs: loaded?.loadMs };
 }
 

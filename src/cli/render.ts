@@ -2,9 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseTrainingConfig, TrainingConfig } from "../core/config/trainingConfig";
 import { parseRow } from "../core/jsonl/parseRow";
 import { loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
-import { previewSetup } from "../core/training/previewSetup";
-import { previewRow, RowPreview, RowPreviewError } from "../core/training/rowPreview";
-import { trainingSettings } from "../core/training/trainingSettings";
+import { previewConfigured, RowPreview, RowPreviewError } from "../core/training/rowPreview";
 import { UsageError } from "./lint";
 import { readDataset } from "./readDataset";
 
@@ -55,11 +53,9 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   }
   const tokenizer = await loadModelTokenizer(options.tokenizer);
   try {
-    const setup = previewSetup({ tokenizer, template: options.template, config });
-    const settings = trainingSettings({}, config);
     let preview: RowPreview;
     try {
-      preview = previewRow(parsed.value, setup, settings, { format: config?.format, layout: config?.layout, roles: config?.roles });
+      preview = previewConfigured(parsed.value, { tokenizer, template: options.template, config });
     } catch (error) {
       if (!(error instanceof RowPreviewError)) throw error;
       process.stderr.write(`${file}:${lineNumber}: ${error.message}\n`);

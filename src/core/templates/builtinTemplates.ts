@@ -9,8 +9,6 @@ import type { ChatTemplateSource } from "./chatTemplate";
 export interface BuiltinTemplate extends ChatTemplateSource {
   name: string;
   label: string;
-  /** Tokens that end a turn, for train_on_eos. */
-  endOfTurn: string;
 }
 
 // Whitespace control: these are parsed with trim_blocks/lstrip_blocks like every chat template.
@@ -54,15 +52,15 @@ const alpaca = `{{ bos_token }}{% for message in messages %}
 {% if add_generation_prompt %}{{ '### Response:\\n' }}{% endif %}`;
 
 const builtins: BuiltinTemplate[] = [
-  { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" }, endOfTurn: "<|im_end|>" },
-  { name: "qwen3", label: "Qwen3", template: qwen3, specialTokens: { eos_token: "<|im_end|>", pad_token: "<|endoftext|>" }, endOfTurn: "<|im_end|>" },
-  { name: "llama3", label: "Llama 3", template: llama3, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>" }, endOfTurn: "<|eot_id|>" },
-  { name: "mistral", label: "Mistral", template: mistral, specialTokens: { bos_token: "<s>", eos_token: "</s>" }, endOfTurn: "</s>" },
-  { name: "gemma", label: "Gemma", template: gemma, specialTokens: { bos_token: "<bos>", eos_token: "<eos>" }, endOfTurn: "<end_of_turn>" },
-  { name: "deepseek", label: "DeepSeek", template: deepseek, specialTokens: { bos_token: "<｜begin▁of▁sentence｜>", eos_token: "<｜end▁of▁sentence｜>" }, endOfTurn: "<｜end▁of▁sentence｜>" },
-  { name: "phi", label: "Phi-3", template: phi, specialTokens: { bos_token: "<s>", eos_token: "<|end|>" }, endOfTurn: "<|end|>" },
-  { name: "exaone", label: "EXAONE", template: exaone, specialTokens: { bos_token: "[BOS]", eos_token: "[|endofturn|]" }, endOfTurn: "[|endofturn|]" },
-  { name: "alpaca", label: "Alpaca", template: alpaca, specialTokens: { bos_token: "<s>", eos_token: "</s>" }, endOfTurn: "</s>" },
+  { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
+  { name: "qwen3", label: "Qwen3", template: qwen3, specialTokens: { eos_token: "<|im_end|>", pad_token: "<|endoftext|>" } },
+  { name: "llama3", label: "Llama 3", template: llama3, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>" } },
+  { name: "mistral", label: "Mistral", template: mistral, specialTokens: { bos_token: "<s>", eos_token: "</s>" } },
+  { name: "gemma", label: "Gemma", template: gemma, specialTokens: { bos_token: "<bos>", eos_token: "<eos>" } },
+  { name: "deepseek", label: "DeepSeek", template: deepseek, specialTokens: { bos_token: "<｜begin▁of▁sentence｜>", eos_token: "<｜end▁of▁sentence｜>" } },
+  { name: "phi", label: "Phi-3", template: phi, specialTokens: { bos_token: "<s>", eos_token: "<|end|>" } },
+  { name: "exaone", label: "EXAONE", template: exaone, specialTokens: { bos_token: "[BOS]", eos_token: "[|endofturn|]" } },
+  { name: "alpaca", label: "Alpaca", template: alpaca, specialTokens: { bos_token: "<s>", eos_token: "</s>" } },
 ];
 
 /** Axolotl's chat_template names map onto these families. */

@@ -1,10 +1,10 @@
 import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import { isPlainObject } from "../jsonl/parseRow";
 import { TemplateRaisedError } from "../templates/chatTemplate";
-import type { PreviewSetup } from "./previewSetup";
+import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
 import { InputOptions, trainingInput } from "./trainingInput";
 import { buildTrainingView, TrainingView, ViewOptions } from "./trainingView";
-import type { TrainingSettings } from "./trainingSettings";
+import { TrainingSettings, trainingSettings } from "./trainingSettings";
 
 export interface RowPreview extends TrainingView {
   formatLabel: string;
@@ -21,6 +21,15 @@ export class RowPreviewError extends Error {
   constructor(message: string, readonly kind: "not-instruction" | "template-raised" | "template-failed") {
     super(message);
   }
+}
+
+/**
+ * A row's preview from its sources as configured: the user's settings with the training
+ * config's over them, and the config's dataset format and field mapping.
+ */
+export function previewConfigured(row: unknown, sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): RowPreview {
+  const { config } = sources;
+  return previewRow(row, previewSetup(sources), trainingSettings(userSettings, config), { format: config?.format, layout: config?.layout, roles: config?.roles });
 }
 
 /** The training view of one parsed row: what the trainer would build and which tokens it trains. */
