@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import type { InstructStudio } from "./context";
-import type { RenderedReport, RowView } from "./protocol/messages";
+import type { RenderedReport, RowView } from "./protocol/webview";
 import { isJsonl, rowAt } from "./rowAtCursor";
 import { convertDataset, showReport, validateFileOnDisk } from "./validation/commands";
 import type { ConvertTarget } from "./core/convert/convertRow";
@@ -40,7 +40,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
     vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation)),
     vscode.commands.registerCommand("instructStudio.convert", (target?: ConvertTarget) => convertDataset(studio.validation, target)),
     vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, uri)),
-    vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.model.probe(gpu === true)),
+    vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),
     vscode.commands.registerCommand(
       "instructStudio.internal.stats",
       (): InternalStats => ({

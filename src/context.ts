@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
-import { ModelHost } from "./backend/modelHost";
+import { LlamaWorkerBackend } from "./backend/llamaBackend";
 import { registerCommands } from "./commands";
 import { CursorFollower } from "./cursorFollower";
 import { LongLineNotice } from "./longLineNotice";
-import { previewSources } from "./preview/previewSettings";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
 import { isJsonl, rowAt, rowText } from "./rowAtCursor";
@@ -12,6 +11,12 @@ import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
 import { ValidationStatusBar } from "./validation/statusBar";
 import { ValidationController } from "./validation/validationController";
+import { CritiqueStore } from "./model/critiqueStore";
+import { registerModelCommands } from "./model/modelCommands";
+import { ModelJobs } from "./model/modelJobs";
+import { ModelManager } from "./model/modelManager";
+import { RowActionsLens } from "./model/rowActionsLens";
+import { Settings } from "./settings";
 
 /**
  * Owns everything the extension creates; disposing it undoes activation. Heavy pieces
@@ -22,20 +27,36 @@ export class InstructStudio implements vscode.Disposable {
   readonly preview: PreviewViewProvider;
   readonly validation: ValidationController;
   readonly statusBar: ValidationStatusBar;
+  readonly settings: Settings;
+  readonly models: ModelManager;
+  readonly jobs = new ModelJobs();
+  readonly critiques: CritiqueStore;
   activationMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
-  private modelHost: ModelHost | undefined;
+  private runtimeProbe: LlamaWorkerBackend | undefined;
   private trainingHost: TrainingPreviewHost | undefined;
   private previewSequence = 0;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel("Instruct Studio", { log: true });
     this.preview = new PreviewViewProvider(extension.extensionUri, () => this.refreshPreview());
-    this.validation = new ValidationController(this.log);
+    this.settings = new Settings(this.log);
+    this.validation = new ValidationController(this.log, this.settings);
     this.statusBar = new ValidationStatusBar(this.validation);
+    this.models = new ModelManager(this.settings, join(extension.extensionPath, "out"), this.log, extension.globalState);
+    this.critiques = new CritiqueStore();
+    const rowActions = new RowActionsLens(this.models);
     const jsonl: vscode.DocumentSelector = { language: "jsonl" };
     this.disposables.push(
       this.log,
+      this.settings,
+      this.models,
+      this.critiques,
+      rowActions,
+      vscode.languages.registerHoverProvider(jsonl, this.critiques),
+      vscode.languages.registerCodeActionsProvider(jsonl, this.critiques, { providedCodeActionKinds: CritiqueStore.kinds }),
+      vscode.languages.registerCodeLensProvider(jsonl, rowActions),
+      ...registerModelCommands(this),
       this.preview,
       this.validation,
       this.statusBar,
@@ -43,16 +64,15 @@ export class InstructStudio implements vscode.Disposable {
       vscode.languages.registerHoverProvider(jsonl, new RowHoverProvider(this.validation)),
       vscode.window.registerWebviewViewProvider(PreviewViewProvider.viewId, this.preview),
       new CursorFollower(() => this.preview.isVisible && this.refreshPreview()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.preview.isVisible && this.refreshPreview()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.preview.isVisible && this.refreshPreview()),
+      this.settings.onDidChange(() => this.preview.isVisible && this.refreshPreview()),
       new LongLineNotice(extension.globalState),
       ...registerCommands(this),
     );
   }
 
-  /** The model backend, started on first use. */
-  get model(): ModelHost {
-    return (this.modelHost ??= new ModelHost(join(this.extension.extensionPath, "out")));
+  /** A bare model worker that only reports which llama.cpp build loads here (started on first use). */
+  get runtime(): LlamaWorkerBackend {
+    return (this.runtimeProbe ??= new LlamaWorkerBackend(join(this.extension.extensionPath, "out"), { modelPath: "", contextSize: 0, sequences: 1, gpu: false, stallTimeoutMs: 300_000 }));
   }
 
   /** Template rendering and tokenization, in their own process, started on first use. */
@@ -80,7 +100,7 @@ export class InstructStudio implements vscode.Disposable {
     this.preview.post({ type: "showRow", row });
     if (row.syntaxErrors.length > 0) return;
     const sequence = ++this.previewSequence;
-    void this.training.render(rowText(editor.document, line), previewSources()).then((result) => {
+    void this.training.render(rowText(editor.document, line), this.settings.current.preview).then((result) => {
       if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
       else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);
@@ -89,7 +109,7 @@ export class InstructStudio implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.modelHost?.dispose();
+    this.runtimeProbe?.dispose();
     this.trainingHost?.dispose();
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }

@@ -1,4 +1,4 @@
-import type { ExtensionToWebview, RowView, TrainingReport, WebviewState, WebviewToExtension } from "../src/protocol/messages";
+import type { ExtensionToWebview, RowView, TrainingReport, WebviewState, WebviewToExtension } from "../src/protocol/webview";
 import { badge, divider, tag, textElement } from "./components";
 import { renderTraining, renderTrainingError } from "./trainingView";
 

@@ -1,4 +1,4 @@
-import type { TrainingPanelView, TrainingReport } from "../src/protocol/messages";
+import type { TrainingPanelView, TrainingReport } from "../src/protocol/webview";
 import { badge, divider, tag, textElement } from "./components";
 
 /** More token elements than this and the rest of the rendering is shown as plain text. */

@@ -1,11 +1,10 @@
 // Runs in its own Node process: chat templates are rendered and rows tokenized here, so a
 // template that loops or explodes, or a slow tokenizer load, never blocks the editor.
-import { readFileSync, statSync } from "node:fs";
-import { parseTrainingConfig } from "../core/config/trainingConfig";
+import { statSync } from "node:fs";
 import { parseRow } from "../core/jsonl/parseRow";
 import { LoadedTokenizer, loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
 import { previewConfigured } from "../core/training/rowPreview";
-import type { PreviewRequest, PreviewResponse } from "./previewProtocol";
+import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
 
 const tokenizers = new Map<string, { mtimeMs: number; tokenizer: Promise<LoadedTokenizer> }>();
 
@@ -29,9 +28,8 @@ async function tokenizerFor(path: string): Promise<{ tokenizer: LoadedTokenizer;
 async function preview(request: PreviewRequest): Promise<PreviewResponse> {
   const parsed = parseRow(request.rowText);
   if (parsed.kind === "blank" || parsed.errors.length > 0) return { id: request.id, type: "error", message: "The row is not valid JSON; fix it to see its rendering." };
-  const config = request.configPath ? parseTrainingConfig(readFileSync(request.configPath, "utf8")) : undefined;
   const loaded = request.tokenizerPath ? await tokenizerFor(request.tokenizerPath) : undefined;
-  const result = previewConfigured(parsed.value, { tokenizer: loaded?.tokenizer, template: request.template, config }, request.settings);
+  const result = previewConfigured(parsed.value, { tokenizer: loaded?.tokenizer, template: request.template, config: request.config }, request.settings);
   return { id: request.id, type: "preview", preview: result, tokenizerLoadMs: loaded?.loadMs };
 }
 

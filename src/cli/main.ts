@@ -4,12 +4,9 @@ import { version } from "../../package.json";
 import { lintCommand, LintOptions, UsageError } from "./lint";
 import { renderCommand, RenderOptions } from "./render";
 import { statsCommand } from "./stats";
-
-/** Commands whose implementation arrives with a later release; they fail clearly instead of pretending. */
-const upcoming: Array<[string, string]> = [
-  ["generate", "generate new entries with a local model"],
-  ["critique", "critique existing entries with a local model"],
-];
+import { critiqueCommand, CritiqueCliOptions } from "./critique";
+import { generateCommand, GenerateCliOptions } from "./generate";
+import { ModelError } from "../core/model/backend";
 
 export function buildProgram(): Command {
   const program = new Command("instruct-studio")
@@ -48,17 +45,34 @@ export function buildProgram(): Command {
     .action(async (file: string, options: RenderOptions) => {
       process.exitCode = await renderCommand(file, options);
     });
-  for (const [name, description] of upcoming) {
-    program
-      .command(name)
-      .description(`${description} (not available in ${version})`)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action(() => {
-        process.stderr.write(`instruct-studio ${name}: not available in version ${version} yet.\n`);
-        process.exitCode = 2;
-      });
-  }
+  const modelOption = "a .gguf model file or an OpenAI-compatible server URL (http://host:port/v1)";
+  program
+    .command("generate")
+    .description("generate new entries like the file's (Self-Instruct) with a local model; exit 1 when none is accepted")
+    .argument("<file>", "a JSONL dataset: its rows are the examples and its format the output's")
+    .requiredOption("--model <gguf|url>", modelOption)
+    .requiredOption("--count <N>", "how many entries to accept")
+    .option("--append", "add the accepted entries to the file (atomically; existing lines stay byte-identical)")
+    .option("--json", "print one JSON array of the accepted entries")
+    .option("--seed <N>", "seed for example sampling and generation")
+    .option("--parallel <N>", "requests generated at once (default 2)")
+    .option("--context-size <N>", "context tokens per sequence (default 8192)")
+    .option("--cpu", "never use a GPU")
+    .action(async (file: string, options: GenerateCliOptions) => {
+      process.exitCode = await generateCommand(file, options);
+    });
+  program
+    .command("critique")
+    .description("critique one row with a local model: a score from 1 to 5, a rationale and issues")
+    .argument("<file>", "a JSONL dataset")
+    .requiredOption("--line <N>", "the row's line number (from 1)")
+    .requiredOption("--model <gguf|url>", modelOption)
+    .option("--json", "print {score, rationale, issues}")
+    .option("--context-size <N>", "context tokens (default 8192)")
+    .option("--cpu", "never use a GPU")
+    .action(async (file: string, options: CritiqueCliOptions) => {
+      process.exitCode = await critiqueCommand(file, options);
+    });
   return program;
 }
 
@@ -99,7 +113,7 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof ModelError) {
       process.stderr.write(`instruct-studio: ${error.message}\n`);
       process.exitCode = 2;
       return;

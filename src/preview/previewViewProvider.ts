@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import type { ExtensionToWebview, RenderedReport, WebviewToExtension } from "../protocol/messages";
+import type { ExtensionToWebview, RenderedReport, WebviewToExtension } from "../protocol/webview";
 
 /** Hosts the preview webview view: HTML with a strict CSP, typed messages both ways. */
 export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {

@@ -1,11 +1,7 @@
 import { isAbsolute, relative } from "node:path";
 import { builtinTemplate } from "../core/templates/builtinTemplates";
+import type { WorkerFiles } from "../protocol/previewWorker";
 
-export interface ConfiguredFiles {
-  tokenizerPath?: string;
-  template?: string;
-  configPath?: string;
-}
 
 function inside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -17,7 +13,7 @@ function inside(folder: string, path: string): boolean {
  * template file or training config inside a workspace folder is dropped (built-in templates
  * and estimated counts remain). Returns the files kept and, when any was dropped, why.
  */
-export function restrictToTrusted<T extends ConfiguredFiles>(files: T, workspaceFolders: string[]): { files: T; restricted?: string } {
+export function restrictToTrusted<T extends WorkerFiles>(files: T, workspaceFolders: string[]): { files: T; restricted?: string } {
   const kept = { ...files };
   const dropped: string[] = [];
   const fromWorkspace = (path: string | undefined) => path !== undefined && workspaceFolders.some((f) => inside(f, path));

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import type { PreviewRequest, PreviewResponse } from "../backend/previewProtocol";
+import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
 import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
 import type { RowPreview } from "../core/training/rowPreview";
-import type { PreviewSources } from "./previewSettings";
+import type { PreviewSources } from "../settings";
 
 export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string; superseded?: boolean };
 
@@ -59,7 +59,7 @@ export class TrainingPreviewHost {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(
-        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, configPath: sources.configPath, settings: sources.settings },
+        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, settings: sources.settings },
         sources.timeoutMs + (needsLoad ? loadAllowanceMs : 0),
       );
       if (response.type === "error") return { ok: false, message: response.message };

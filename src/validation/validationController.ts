@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { DocumentValidator } from "../core/validate/documentValidator";
 import { isJsonl } from "../rowAtCursor";
-import { loadSettings, LoadedSettings, trainingConfigPath } from "./settings";
+import type { Settings, ValidationSettings } from "../settings";
 import { toVscodeDiagnostic } from "./toVscode";
 
 /** VS Code shows at most this many diagnostics per file; the status bar and report give the rest. */
@@ -17,20 +17,21 @@ export class ValidationController implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private configWatcher: vscode.FileSystemWatcher | undefined;
-  settings: LoadedSettings;
+  settings: ValidationSettings;
   /** Fires after a document's diagnostics are published. */
   readonly onDidUpdate = this.updated.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
-    this.settings = this.readSettings();
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    source: Settings,
+  ) {
+    this.settings = source.current.validation;
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.reload()),
+      source.onDidChange((snapshot) => this.reload(snapshot.validation)),
     );
-    this.watchConfig();
     vscode.workspace.textDocuments.forEach((d) => this.track(d));
   }
 
@@ -50,32 +51,13 @@ export class ValidationController implements vscode.Disposable {
     return this.validators.get(key);
   }
 
-  private readSettings(): LoadedSettings {
-    const settings = loadSettings();
-    if (settings.configError) {
-      this.log.warn(settings.configError);
-      void vscode.window.showWarningMessage(settings.configError);
-    }
-    return settings;
-  }
-
-  private reload(): void {
-    this.settings = this.readSettings();
-    this.watchConfig();
+  private reload(settings: ValidationSettings): void {
+    this.settings = settings;
     for (const [key, validator] of this.validators) {
       if (this.building.has(key)) continue;
       validator.setOptions(this.settings.options);
       this.publish(vscode.Uri.parse(key));
     }
-  }
-
-  private watchConfig(): void {
-    this.configWatcher?.dispose();
-    const path = trainingConfigPath();
-    if (!path) return;
-    this.configWatcher = vscode.workspace.createFileSystemWatcher(path);
-    this.configWatcher.onDidChange(() => this.reload());
-    this.configWatcher.onDidCreate(() => this.reload());
   }
 
   private track(document: vscode.TextDocument): void {
@@ -149,7 +131,6 @@ export class ValidationController implements vscode.Disposable {
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
-    this.configWatcher?.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.updated.dispose();
     this.collection.dispose();

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
-import type { RuntimeInfo } from "../../src/backend/protocol";
+import type { RuntimeInfo } from "../../src/protocol/modelWorker";
 import type { InternalStats } from "../../src/commands";
 import { extensionId, openInEditor, waitFor } from "./helpers";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type { InternalStats } from "../../src/commands";
-import type { RenderedReport } from "../../src/protocol/messages";
+import type { RenderedReport } from "../../src/protocol/webview";
 import { moveCursor, openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const rendered = async () => (await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats")).previewRendered;

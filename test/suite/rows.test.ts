@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
-import type { RowView } from "../../src/protocol/messages";
+import type { RowView } from "../../src/protocol/webview";
 import { openInEditor } from "./helpers";
 
 const describeRowAt = async (file: string, line: number) => {

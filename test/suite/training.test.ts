@@ -6,7 +6,7 @@ import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokeni
 import { previewSetup } from "../../src/core/training/previewSetup";
 import { previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
-import type { RenderedReport, TrainingReport } from "../../src/protocol/messages";
+import type { RenderedReport, TrainingReport } from "../../src/protocol/webview";
 import { moveCursor, openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const stats = () => vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");

@@ -69,10 +69,14 @@ function writeValue(out: Bytes, v: Value): void {
 
 const valueType = (v: Value) => (v.type === "strings" || v.type === "i32s" ? typeIds.array : typeIds[v.type]);
 
-interface Tensor {
+export interface Tensor {
   name: string;
   dims: number[];
+  /** The values; small deterministic ones when left out (the body only has to load). */
+  data?: Float32Array;
 }
+
+export type { Value as GgufValue };
 
 export function writeGguf(path: string, metadata: Record<string, Value>, tensors: Tensor[]): void {
   const out = new Bytes();
@@ -96,12 +100,13 @@ export function writeGguf(path: string, metadata: Record<string, Value>, tensors
     offset += Math.ceil(sizes[i] / 32) * 32;
   });
   out.pad();
-  for (const size of sizes) {
-    // Small deterministic values: the body only has to load, not to be a good model.
+  sizes.forEach((size, t) => {
     const data = Buffer.alloc(Math.ceil(size / 32) * 32);
-    for (let i = 0; i < size / 4; i++) data.writeFloatLE(((i % 7) - 3) * 0.01, i * 4);
+    const given = tensors[t].data;
+    // Small deterministic values unless given: the body only has to load, not to be a good model.
+    for (let i = 0; i < size / 4; i++) data.writeFloatLE(given ? given[i] : ((i % 7) - 3) * 0.01, i * 4);
     out.push(data);
-  }
+  });
   writeFileSync(path, out.toBuffer());
 }
 

@@ -1,19 +1,25 @@
 // Messages between the extension host and the preview worker (out/preview-worker.js), which
 // renders chat templates and tokenizes: neither a hostile template nor a tokenizer load runs
 // in the extension host.
+import type { TrainingConfig } from "../core/config/trainingConfig";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { TrainingSettings } from "../core/training/trainingSettings";
 
-export interface PreviewRequest {
-  id: number;
-  type: "preview";
-  rowText: string;
+/** The user's files a worker runs: each is dropped in Restricted Mode when it sits in the workspace. */
+export interface WorkerFiles {
   /** A tokenizer folder or GGUF file; none gives estimated counts. */
   tokenizerPath?: string;
   /** A built-in template name or a template file. */
   template?: string;
-  /** An Axolotl YAML config. */
+  /** An Axolotl YAML config (parsed by the extension, sent as `config`). */
   configPath?: string;
+}
+
+export interface PreviewRequest extends Omit<WorkerFiles, "configPath"> {
+  id: number;
+  type: "preview";
+  rowText: string;
+  config?: TrainingConfig;
   settings: Partial<TrainingSettings>;
 }
 

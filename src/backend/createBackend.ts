@@ -1,0 +1,31 @@
+import { isUrl, ModelBackend } from "../core/model/backend";
+import { HttpBackend } from "./httpBackend";
+import { LlamaWorkerBackend } from "./llamaBackend";
+
+export interface BackendSettings {
+  /** A .gguf file, or an OpenAI-compatible server's URL. */
+  model: string;
+  /** The server's model name (HTTP only). */
+  serverModel?: string;
+  apiKey?: string;
+  contextSize: number;
+  parallel: number;
+  gpu: "auto" | false;
+  stallTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+/** The one place that picks a backend: a URL is a server, anything else a GGUF file. */
+export function createBackend(outDir: string, settings: BackendSettings): ModelBackend {
+  if (isUrl(settings.model)) {
+    return new HttpBackend({ url: settings.model, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, log: settings.log });
+  }
+  return new LlamaWorkerBackend(outDir, {
+    modelPath: settings.model,
+    contextSize: settings.contextSize,
+    sequences: settings.parallel,
+    gpu: settings.gpu,
+    stallTimeoutMs: settings.stallTimeoutMs,
+    log: settings.log,
+  });
+}

@@ -1,0 +1,128 @@
+import * as vscode from "vscode";
+import { formatLabels } from "../core/formats/detect";
+import { Critique, critiquePrompt, critiqueSchema, parseCritique } from "../core/generation/critique";
+import { replaceValue, responseTarget, rewritePrompt } from "../core/generation/responseEdit";
+import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
+import { Limiter } from "../core/model/limiter";
+import { ModelBackend, ModelError } from "../core/model/backend";
+import type { InstructStudio } from "../context";
+import { rowText } from "../rowAtCursor";
+import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
+import { anchorAt, replaceRow, ReplaceOutcome } from "./safeEdits";
+
+const critiqueMaxTokens = 768;
+
+async function critiqueOne(backend: ModelBackend, text: string, format: RowTarget["format"], signal: AbortSignal, onText?: (chunk: string) => void): Promise<Critique> {
+  const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: critiqueMaxTokens, temperature: 0 }, onText, signal);
+  if (result.stopReason === "abort") throw new ModelError("Cancelled.", "cancelled");
+  if (result.stopReason === "maxTokens") throw new ModelError(`The critique was cut off at ${critiqueMaxTokens} tokens.`, "output");
+  return parseCritique(result.text);
+}
+
+export async function critiqueEntry(studio: InstructStudio, args?: { uri?: string; line?: number }): Promise<Critique> {
+  const target = await rowTarget(studio, args);
+  const critique = await studio.models.use((backend) =>
+    studio.jobs.run(`Critiquing line ${target.anchor.line + 1}`, (signal, report) => {
+      let streamed = "";
+      return critiqueOne(backend, target.anchor.text, target.format, signal, (chunk) => report(tail((streamed += chunk))));
+    }),
+  );
+  studio.critiques.set(target.document, target.anchor.line, critique);
+  return critique;
+}
+
+export interface FileCritique {
+  critiqued: number;
+  failed: number;
+  cancelled: boolean;
+  results: Array<{ line: number; score: number }>;
+}
+
+/** Critiques every row (or the selected ones), several at once where the backend allows, then reports by score. */
+export async function critiqueFile(studio: InstructStudio, args?: { maxRows?: number }): Promise<FileCritique | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== "jsonl") throw new ModelError("Open a .jsonl dataset to critique its rows.", "file");
+  const document = editor.document;
+  const selection = editor.selection;
+  const [first, last] = selection.isEmpty ? [0, document.lineCount - 1] : [selection.start.line, selection.end.line];
+  const lines: number[] = [];
+  for (let i = first; i <= last && lines.length < (args?.maxRows ?? Infinity); i++) {
+    const parsed = parseRow(rowText(document, i));
+    if (parsed.kind === "value" && parsed.errors.length === 0 && isPlainObject(parsed.value)) lines.push(i);
+  }
+  if (lines.length === 0) throw new ModelError("No valid rows to critique.", "file");
+  const results: Array<{ line: number; critique: Critique }> = [];
+  let failed = 0;
+  const outcome = await studio.models.use((backend) =>
+    studio.jobs.run(`Critiquing ${lines.length} rows`, async (signal, report) => {
+      const limiter = new Limiter(backend.info().parallel);
+      await Promise.all(
+        lines.map((line) =>
+          limiter.run(async () => {
+            if (signal.aborted) return;
+            try {
+              const target = await rowTarget(studio, { uri: document.uri.toString(), line });
+              const critique = await critiqueOne(backend, target.anchor.text, target.format, signal);
+              results.push({ line, critique });
+              studio.critiques.set(document, line, critique);
+            } catch (error) {
+              if (error instanceof ModelError && error.kind === "cancelled") return;
+              failed++;
+              studio.log.warn(`Critique of line ${line + 1}: ${(error as Error).message}`);
+              if (error instanceof ModelError && (error.kind === "crashed" || error.kind === "hung" || error.kind === "server")) throw error;
+            }
+            report(`${results.length + failed}/${lines.length}`);
+          }),
+        ),
+      );
+      return { cancelled: signal.aborted };
+    }),
+  );
+  results.sort((a, b) => a.critique.score - b.critique.score || a.line - b.line);
+  const rows = results.map(({ line, critique }) => `| [${line + 1}](${document.uri.with({ fragment: `L${line + 1}` }).toString()}) | ${critique.score} | ${critique.rationale.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 200)} |`);
+  const report = `# Critique of ${vscode.workspace.asRelativePath(document.uri)}\n\n${results.length} rows critiqued${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}; lowest scores first.\n\n| Line | Score | Rationale |\n|---:|---:|---|\n${rows.join("\n")}\n`;
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: "markdown", content: report }), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  return { critiqued: results.length, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })) };
+}
+
+function describeOutcome(outcome: ReplaceOutcome, line: number): string {
+  if (outcome === "applied") return `Line ${line + 1} updated.`;
+  if (outcome === "row-changed") return `Line ${line + 1} was edited meanwhile; the model's text was not applied.`;
+  return "VS Code refused the edit; nothing was written.";
+}
+
+/** "Rewrite response" and "Continue the assistant turn": one undo step, only if the row is still as it was. */
+async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue", args?: { uri?: string; line?: number; feedback?: string }): Promise<{ outcome: ReplaceOutcome; text: string }> {
+  const target = await rowTarget(studio, args);
+  const { layout, roles } = chatShape(target, studio);
+  const response = responseTarget(target.row, target.format, layout, roles);
+  if (typeof response === "string") throw new ModelError(`Nothing to ${mode} on line ${target.anchor.line + 1}: ${response}.`, "file");
+  const model = studio.models.modelSettings;
+  const text = await studio.models.use((backend) =>
+    studio.jobs.run(mode === "rewrite" ? `Rewriting the response on line ${target.anchor.line + 1}` : `Continuing the response on line ${target.anchor.line + 1}`, async (signal, report) => {
+      let streamed = "";
+      const request =
+        mode === "rewrite"
+          ? { messages: rewritePrompt(response, args?.feedback) }
+          : { messages: [...response.context, { role: "assistant" as const, content: response.response }], continueLastTurn: true };
+      const result = await backend.generate({ ...request, maxTokens: model.maxTokens, temperature: model.temperature, topP: model.topP }, (chunk) => report(tail((streamed += chunk))), signal);
+      if (result.stopReason === "abort") throw new ModelError("Cancelled; the row is unchanged.", "cancelled");
+      if (result.stopReason === "maxTokens") throw new ModelError(`The model's text was cut off at ${model.maxTokens} tokens; the row is unchanged (raise instructStudio.model.maxTokens).`, "output");
+      return result.text;
+    }),
+  );
+  const newValue = mode === "rewrite" ? text.trim() : response.response + text;
+  if (!newValue.trim()) throw new ModelError("The model wrote nothing; the row is unchanged.", "output");
+  const document = target.document;
+  const outcome = await replaceRow(document, target.anchor, replaceValue(target.anchor.text, response.path, newValue));
+  const message = describeOutcome(outcome, target.anchor.line);
+  if (outcome === "applied") {
+    void vscode.window.showInformationMessage(message);
+    const line = anchorAt(document, target.anchor.line);
+    if (line.text !== target.anchor.text) studio.log.info(`${mode}: line ${target.anchor.line + 1} replaced (${newValue.length} characters of response).`);
+  } else void vscode.window.showWarningMessage(message);
+  return { outcome, text: newValue };
+}
+
+export const rewriteResponse = (studio: InstructStudio, args?: { uri?: string; line?: number; feedback?: string }) => editResponse(studio, "rewrite", args);
+export const continueTurn = (studio: InstructStudio, args?: { uri?: string; line?: number }) => editResponse(studio, "continue", args);

@@ -1,0 +1,162 @@
+import { basename } from "node:path";
+import * as vscode from "vscode";
+import { createBackend } from "../backend/createBackend";
+import { LlamaWorkerBackend } from "../backend/llamaBackend";
+import { isUrl, ModelBackend, ModelError } from "../core/model/backend";
+import type { ModelSettings, Settings } from "../settings";
+
+const recentKey = "instructStudio.recentModels";
+const deviceLabels: Record<string, string> = { cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", cpu: "CPU", auto: "GPU auto", server: "server" };
+
+/**
+ * Owns the model backend: created lazily from the settings, loaded with a progress bar,
+ * unloaded after an idle time, shown in the status bar, recreated when the settings change.
+ */
+export class ModelManager implements vscode.Disposable {
+  private backend: ModelBackend | undefined;
+  private backendFor: string | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private active = 0;
+  private state: "idle" | "loading" | "busy" = "idle";
+  private readonly item = vscode.window.createStatusBarItem("instructStudio.model", vscode.StatusBarAlignment.Right, 99);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly outDir: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly memento: vscode.Memento,
+  ) {
+    this.item.name = "Instruct Studio Model";
+    this.item.command = "instructStudio.chooseModel";
+    this.subscriptions = [this.item, settings.onDidChange(() => this.refresh())];
+    this.refresh();
+  }
+
+  get modelSettings(): ModelSettings {
+    return this.settings.current.model;
+  }
+
+  /** Why no model command can run now, or undefined when one can. */
+  unavailable(): string | undefined {
+    const model = this.modelSettings;
+    if (model.restricted) return model.restricted;
+    if (!model.model) return "No model chosen: pick a .gguf file or an OpenAI-compatible server first.";
+    return undefined;
+  }
+
+  /** The worker's pid while one runs (tests kill it to check recovery). */
+  get workerPid(): number | undefined {
+    return this.backend instanceof LlamaWorkerBackend ? this.backend.pid : undefined;
+  }
+
+  get info() {
+    return this.backend?.info();
+  }
+
+  private refresh(): void {
+    const model = this.modelSettings;
+    const key = JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
+    if (this.backend && this.backendFor !== key) {
+      this.log.info("Model settings changed; the model will load again on the next command.");
+      this.backend.dispose();
+      this.backend = undefined;
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const model = this.modelSettings;
+    if (!model.model) {
+      this.item.text = "$(hubot) No model";
+      this.item.tooltip = model.restricted ?? "Instruct Studio: choose a local model (.gguf) or a server for generate and critique.";
+      this.item.show();
+      return;
+    }
+    const info = this.backend?.info();
+    const name = isUrl(model.model) ? new URL(model.model).host : basename(model.model);
+    const device = info?.loaded ? deviceLabels[info.device] ?? info.device : model.gpu === false ? "CPU" : "GPU auto";
+    const state = this.state === "loading" ? "$(sync~spin) loading" : this.state === "busy" ? "$(sync~spin) generating" : info?.loaded ? "loaded" : "not loaded";
+    this.item.text = `$(hubot) ${name} · ${device} · ${state}`;
+    this.item.tooltip = new vscode.MarkdownString(
+      `**Instruct Studio model**\n\n${isUrl(model.model) ? "Server" : "File"}: \`${model.model.replace(/`/g, "")}\`\n\nDevice: ${device}${info?.contextSize ? `\n\nContext: ${info.contextSize} tokens × ${info.parallel}` : ""}\n\nClick to choose another model.`,
+    );
+    this.item.show();
+  }
+
+  private ensureBackend(): ModelBackend {
+    const model = this.modelSettings;
+    if (!model.model) throw new ModelError(this.unavailable() ?? "No model chosen.", "file");
+    if (!this.backend) {
+      this.backend = createBackend(this.outDir, { ...model, model: model.model, log: (line) => this.log.info(line) });
+      this.backendFor = JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
+    }
+    return this.backend;
+  }
+
+  /**
+   * Runs `work` with a loaded backend. The first use loads the model under a progress bar;
+   * the idle timer starts again when the last job ends.
+   */
+  async use<T>(work: (backend: ModelBackend) => Promise<T>): Promise<T> {
+    const backend = this.ensureBackend();
+    clearTimeout(this.idleTimer);
+    this.active++;
+    try {
+      if (!backend.info().loaded) {
+        this.state = "loading";
+        this.render();
+        const label = backend.info().label;
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Loading ${label}` }, async (progress) => {
+          let reported = 0;
+          await backend.prepare((fraction) => {
+            const percent = Math.round(fraction * 100);
+            if (percent > reported) progress.report({ increment: percent - reported, message: `${percent}%` });
+            reported = Math.max(reported, percent);
+          });
+        });
+      }
+      this.state = "busy";
+      this.render();
+      return await work(backend);
+    } catch (error) {
+      this.log.error(error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      this.active--;
+      if (this.active === 0) {
+        this.state = "idle";
+        this.scheduleUnload();
+      }
+      this.render();
+    }
+  }
+
+  private scheduleUnload(): void {
+    const ms = this.modelSettings.idleUnloadMs;
+    if (ms <= 0) return;
+    this.idleTimer = setTimeout(() => void this.unload("idle"), ms);
+  }
+
+  async unload(why: "idle" | "user" = "user"): Promise<void> {
+    clearTimeout(this.idleTimer);
+    if (!this.backend || this.active > 0) return;
+    await this.backend.unload().catch((error: Error) => this.log.warn(`Unloading the model: ${error.message}`));
+    this.log.info(why === "idle" ? "Model unloaded after the idle time." : "Model unloaded.");
+    this.render();
+  }
+
+  recent(): string[] {
+    return this.memento.get<string[]>(recentKey, []);
+  }
+
+  async remember(model: string): Promise<void> {
+    await this.memento.update(recentKey, [model, ...this.recent().filter((m) => m !== model)].slice(0, 8));
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+    this.backend?.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
