@@ -81,10 +81,10 @@ describe("instruct-studio CLI", () => {
     );
   });
 
-  it("commands of later releases fail clearly with exit code 2", () => {
+  it("generate and critique without a model are usage errors (exit 2)", () => {
     const result = run("generate", "data.jsonl", "--count", "3");
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /not available in version/);
+    assert.match(result.stderr, /required option '--model/);
   });
 
   it("an unknown command exits 2 with help", () => {
