@@ -8,6 +8,7 @@ import { packageVsix } from "../test/launch/integrationRun";
 import { runSuiteInWorkbench } from "../test/launch/workbench";
 import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
+import { modelOverhead } from "./modelBench";
 import { previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
 import { alpacaFile, cliPeakMemory, lintThroughput, revalidationLatency } from "./validationBench";
 
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     cliMemory: await cliPeakMemory(await alpacaFile(1024)),
   };
   const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput() };
+  const model = await modelOverhead();
   const grammar = await grammarCost();
   const vsix = packageVsix();
   const vsixBytes = statSync(vsix).size;
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     grammar,
     validation,
     preview,
+    model,
     samples,
   };
   const fmt = (n: number) => n.toFixed(2);
@@ -115,6 +118,8 @@ async function main(): Promise<void> {
   console.log(`preview of a ${latency.tokens}-token row (render + tokenize + masks, after warm-up): p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms = ${fmt(latency.ratio)}x one bare tokenization of its text (p95 ${fmt(latency.encodeP95Ms)} ms)`);
   console.log(`tokenizer load: Qwen3 tokenizer.json folder ${fmt(tokenizers.folderLoadMs)} ms = ${fmt(tokenizers.folderLoadRatio)}x a bare JSON.parse of tokenizer.json (${fmt(tokenizers.jsonParseMs)} ms); its GGUF with llama.cpp, vocabulary only, ${fmt(tokenizers.ggufLoadMs)} ms`);
   console.log(`tokenization throughput on ${fmt(tokenizers.megabytes)} MB of mixed English/Korean: @huggingface/tokenizers ${fmt(tokenizers.tokenizersMBps)} MB/s, llama.cpp ${fmt(tokenizers.llamaCppMBps)} MB/s on the same vocabulary (tokenizers takes ${fmt(1 / tokenizers.throughputRatio)}x llama.cpp's time; same count: ${tokenizers.sameCount === 1 ? "yes" : "NO"})`);
+  const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+  console.log(`local model (CPU, ${model.threads} threads, ${model.maxTokens} tokens, median of ${model.runs}): through the extension's worker ${fmt(model.workerTokensPerSecond)} tokens/s and ${fmt(model.workerFirstTokenMs)} ms to the first token; node-llama-cpp called directly ${fmt(model.directTokensPerSecond)} tokens/s and ${fmt(model.directFirstTokenMs)} ms: overhead ${pct(model.throughputOverhead)} in throughput, ${pct(model.firstTokenOverhead)} to the first token`);
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(join(artifactsDir, "bench.json"), JSON.stringify(report, null, 2));
   console.log(`written to ${join(artifactsDir, "bench.json")}`);

@@ -101,7 +101,9 @@ export class LlamaEngine {
       firstTokenMs ??= performance.now() - started;
       onText(text);
     };
-    const sampling = { maxTokens: request.maxTokens, temperature: request.temperature ?? 0, topP: request.topP, seed: request.seed, signal, stopOnAbortSignal: true, onTextChunk };
+    let completionTokens = 0;
+    const onToken = (tokens: readonly unknown[]) => (completionTokens += tokens.length);
+    const sampling = { maxTokens: request.maxTokens, temperature: request.temperature ?? 0, topP: request.topP, seed: request.seed, signal, stopOnAbortSignal: true, onTextChunk, onToken };
     const grammar = request.schema ? await this.loaded.model.llama.createGrammarForJsonSchema(request.schema as never) : undefined;
     const sequence = await this.sequence(context);
     try {
@@ -110,14 +112,14 @@ export class LlamaEngine {
         const promptTokens = model.tokenize(request.prompt).length + 1;
         this.checkFits(promptTokens, request.maxTokens);
         const { response, metadata } = await completion.generateCompletionWithMeta(request.prompt, { ...sampling, grammar, customStopTriggers: request.stop });
-        return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens: model.tokenize(response).length, firstTokenMs, totalMs: performance.now() - started };
+        return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens, firstTokenMs, totalMs: performance.now() - started };
       }
       const chat = new module.LlamaChat({ contextSequence: sequence });
       const history = toHistory(request);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
       this.checkFits(promptTokens, request.maxTokens);
       const { response, metadata } = await chat.generateResponse(history, { ...sampling, grammar });
-      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens: model.tokenize(response).length, firstTokenMs, totalMs: performance.now() - started };
+      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens, firstTokenMs, totalMs: performance.now() - started };
     } finally {
       sequence.dispose();
       this.waiting.shift()?.();

@@ -11,6 +11,8 @@ export interface SuiteResults {
 
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", timeout: 90_000, color: false, reporter: "spec" });
+  // INSTRUCT_STUDIO_TEST_GREP=pattern runs only the matching tests (while working on them).
+  if (process.env.INSTRUCT_STUDIO_TEST_GREP) mocha.grep(process.env.INSTRUCT_STUDIO_TEST_GREP);
   for (const file of readdirSync(__dirname).filter((f) => f.endsWith(".test.js")).sort()) mocha.addFile(join(__dirname, file));
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   await new Promise<void>((resolve, reject) => {

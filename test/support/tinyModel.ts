@@ -24,6 +24,9 @@ export interface TinyModelOptions {
   /** Logit of '"' and of <|im_end|>: higher ends strings and replies sooner. */
   endLogit?: number;
   name?: string;
+  /** A wider, deeper body costs real compute per token (the benchmark's model); the logits stay the same. */
+  embd?: number;
+  blocks?: number;
 }
 
 export function writeTinyModel(path: string, options: TinyModelOptions = {}): void {
@@ -38,8 +41,9 @@ export function writeTinyModel(path: string, options: TinyModelOptions = {}): vo
   logits['"'.charCodeAt(0)] = endLogit;
   logits[imEnd] = endLogit;
 
-  const embd = 64;
-  const ff = 128;
+  const embd = options.embd ?? 64;
+  const ff = embd * 2;
+  const blocks = options.blocks ?? 1;
   const vocab = tokens.length;
   const ones = (n: number) => new Float32Array(n).fill(1);
   const zeros = (n: number) => new Float32Array(n);
@@ -50,19 +54,23 @@ export function writeTinyModel(path: string, options: TinyModelOptions = {}): vo
     { name: "token_embd.weight", dims: [embd, vocab], data: ones(embd * vocab) },
     { name: "output_norm.weight", dims: [embd], data: ones(embd) },
     { name: "output.weight", dims: [embd, vocab], data: output },
-    { name: "blk.0.attn_norm.weight", dims: [embd], data: ones(embd) },
-    ...["attn_q", "attn_k", "attn_v", "attn_output"].map((n) => ({ name: `blk.0.${n}.weight`, dims: [embd, embd], data: zeros(embd * embd) })),
-    { name: "blk.0.ffn_norm.weight", dims: [embd], data: ones(embd) },
-    { name: "blk.0.ffn_gate.weight", dims: [embd, ff], data: zeros(embd * ff) },
-    { name: "blk.0.ffn_up.weight", dims: [embd, ff], data: zeros(embd * ff) },
-    { name: "blk.0.ffn_down.weight", dims: [ff, embd], data: zeros(embd * ff) },
   ];
+  for (let b = 0; b < blocks; b++) {
+    tensors.push(
+      { name: `blk.${b}.attn_norm.weight`, dims: [embd], data: ones(embd) },
+      ...["attn_q", "attn_k", "attn_v", "attn_output"].map((n) => ({ name: `blk.${b}.${n}.weight`, dims: [embd, embd], data: zeros(embd * embd) })),
+      { name: `blk.${b}.ffn_norm.weight`, dims: [embd], data: ones(embd) },
+      { name: `blk.${b}.ffn_gate.weight`, dims: [embd, ff], data: zeros(embd * ff) },
+      { name: `blk.${b}.ffn_up.weight`, dims: [embd, ff], data: zeros(embd * ff) },
+      { name: `blk.${b}.ffn_down.weight`, dims: [ff, embd], data: zeros(embd * ff) },
+    );
+  }
   const metadata: Record<string, GgufValue> = {
     "general.architecture": { type: "string", value: "llama" },
     "general.name": { type: "string", value: options.name ?? "instruct-studio-test" },
     "llama.context_length": { type: "u32", value: 4096 },
     "llama.embedding_length": { type: "u32", value: embd },
-    "llama.block_count": { type: "u32", value: 1 },
+    "llama.block_count": { type: "u32", value: blocks },
     "llama.feed_forward_length": { type: "u32", value: ff },
     "llama.attention.head_count": { type: "u32", value: 4 },
     "llama.attention.head_count_kv": { type: "u32", value: 4 },

@@ -24,3 +24,23 @@ describe("package.json", () => {
     for (const command of manifest.contributes.commands) assert.match(command.title, /\S/, command.command);
   });
 });
+
+describe("package-lock.json and node-llama-cpp's binaries", () => {
+  const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; resolved?: string; integrity?: string; optionalDependencies?: Record<string, string> }> };
+  const library = lock.packages["node_modules/node-llama-cpp"];
+
+  it("pins node-llama-cpp exactly, as the library accepts only binaries of its own version", () => {
+    assert.equal(manifest.dependencies["node-llama-cpp"], library.version);
+  });
+
+  it("locks every platform's binary package at node-llama-cpp's version, so npm ci works on every OS", () => {
+    const binaries = Object.keys(library.optionalDependencies ?? {});
+    assert.ok(binaries.length >= 10, binaries.join());
+    for (const name of binaries) {
+      const entry = lock.packages[`node_modules/${name}`];
+      assert.ok(entry, `${name} is missing from package-lock.json`);
+      assert.equal(entry.version, library.version, `${name} is ${entry.version}, node-llama-cpp ${library.version}`);
+      assert.ok(entry.resolved && entry.integrity, `${name} has no resolved URL or integrity`);
+    }
+  });
+});
