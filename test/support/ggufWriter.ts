@@ -110,6 +110,24 @@ export function writeGguf(path: string, metadata: Record<string, Value>, tensors
   writeFileSync(path, out.toBuffer());
 }
 
+/** Architecture keys of a small llama-architecture body with a byte-level BPE tokenizer (`pre` names its pre-tokenizer). */
+export function llamaMetadata(name: string, body: { embd: number; ff: number; blocks: number }, pre: string): Record<string, Value> {
+  return {
+    "general.architecture": { type: "string", value: "llama" },
+    "general.name": { type: "string", value: name },
+    "llama.context_length": { type: "u32", value: 4096 },
+    "llama.embedding_length": { type: "u32", value: body.embd },
+    "llama.block_count": { type: "u32", value: body.blocks },
+    "llama.feed_forward_length": { type: "u32", value: body.ff },
+    "llama.attention.head_count": { type: "u32", value: 4 },
+    "llama.attention.head_count_kv": { type: "u32", value: 4 },
+    "llama.attention.layer_norm_rms_epsilon": { type: "f32", value: 1e-5 },
+    "llama.rope.dimension_count": { type: "u32", value: body.embd / 4 },
+    "tokenizer.ggml.model": { type: "string", value: "gpt2" },
+    "tokenizer.ggml.pre": { type: "string", value: pre },
+  };
+}
+
 interface TokenizerJson {
   model: { vocab: Record<string, number>; merges: Array<string | [string, string]> };
   added_tokens: Array<{ id: number; content: string; special: boolean }>;
@@ -147,18 +165,7 @@ export function ggufFromTokenizerJson(path: string, tokenizerDir: string, pre: s
   const embd = 16;
   const ff = 32;
   const metadata: Record<string, Value> = {
-    "general.architecture": { type: "string", value: "llama" },
-    "general.name": { type: "string", value: `test-${pre}` },
-    "llama.context_length": { type: "u32", value: 4096 },
-    "llama.embedding_length": { type: "u32", value: embd },
-    "llama.block_count": { type: "u32", value: 2 },
-    "llama.feed_forward_length": { type: "u32", value: ff },
-    "llama.attention.head_count": { type: "u32", value: 4 },
-    "llama.attention.head_count_kv": { type: "u32", value: 4 },
-    "llama.attention.layer_norm_rms_epsilon": { type: "f32", value: 1e-5 },
-    "llama.rope.dimension_count": { type: "u32", value: embd / 4 },
-    "tokenizer.ggml.model": { type: "string", value: "gpt2" },
-    "tokenizer.ggml.pre": { type: "string", value: pre },
+    ...llamaMetadata(`test-${pre}`, { embd, ff, blocks: 2 }, pre),
     "tokenizer.ggml.tokens": { type: "strings", value: tokens },
     "tokenizer.ggml.token_type": { type: "i32s", value: types },
     "tokenizer.ggml.merges": { type: "strings", value: merges },

@@ -6,7 +6,7 @@
 // JSON string with '"' and a free-text reply with <|im_end|> (both also in the top-p 0.5 nucleus);
 // a JSON-schema grammar shapes the rest. Generation quality cannot be tested with no real weights;
 // the pipeline, grammar, streaming, cancellation and file safety can.
-import { GgufValue, Tensor, writeGguf } from "./ggufWriter";
+import { GgufValue, llamaMetadata, Tensor, writeGguf } from "./ggufWriter";
 
 export const testWords = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"];
 
@@ -66,18 +66,7 @@ export function writeTinyModel(path: string, options: TinyModelOptions = {}): vo
     );
   }
   const metadata: Record<string, GgufValue> = {
-    "general.architecture": { type: "string", value: "llama" },
-    "general.name": { type: "string", value: options.name ?? "instruct-studio-test" },
-    "llama.context_length": { type: "u32", value: 4096 },
-    "llama.embedding_length": { type: "u32", value: embd },
-    "llama.block_count": { type: "u32", value: blocks },
-    "llama.feed_forward_length": { type: "u32", value: ff },
-    "llama.attention.head_count": { type: "u32", value: 4 },
-    "llama.attention.head_count_kv": { type: "u32", value: 4 },
-    "llama.attention.layer_norm_rms_epsilon": { type: "f32", value: 1e-5 },
-    "llama.rope.dimension_count": { type: "u32", value: embd / 4 },
-    "tokenizer.ggml.model": { type: "string", value: "gpt2" },
-    "tokenizer.ggml.pre": { type: "string", value: "default" },
+    ...llamaMetadata(options.name ?? "instruct-studio-test", { embd, ff, blocks }, "default"),
     "tokenizer.ggml.tokens": { type: "strings", value: tokens },
     "tokenizer.ggml.token_type": { type: "i32s", value: types },
     "tokenizer.ggml.merges": { type: "strings", value: [] },
