@@ -40,8 +40,9 @@ export async function replaceRow(document: vscode.TextDocument, anchor: RowAncho
   if (line === undefined) return "row-changed";
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, document.lineAt(line).range, newText);
-  if (!(await vscode.workspace.applyEdit(edit))) return "rejected";
-  return "applied";
+  if (await vscode.workspace.applyEdit(edit)) return "applied";
+  // VS Code refuses an edit when the document changed under it: the user typed meanwhile.
+  return locateRow(document, anchor) === undefined ? "row-changed" : "rejected";
 }
 
 /**

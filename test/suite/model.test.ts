@@ -101,6 +101,23 @@ describe("local model commands", function () {
     assert.deepEqual(JSON.parse(editor.document.lineAt(1).text), before, "one undo step restores the row");
   });
 
+  it("critique a file several rows at once, lowest scores first; continue an assistant turn in place", async () => {
+    const editor = await copyOf("openai-messages.jsonl", "critiqued-file.jsonl");
+    const result = await run<{ critiqued: number; results: Array<{ line: number; score: number }> }>("instructStudio.critiqueFile", { maxRows: 3 });
+    assert.equal(result.critiqued, 3, JSON.stringify(result));
+    const scores = result.results.map((r) => r.score);
+    assert.deepEqual(scores, [...scores].sort((a, b) => a - b));
+    await waitFor("three critique diagnostics", () => (vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === "critique").length === 3 ? true : undefined));
+    await vscode.window.showTextDocument(editor.document);
+    const before = JSON.parse(editor.document.lineAt(0).text);
+    const continued = await run<{ outcome: string; text: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0 });
+    assert.equal(continued.outcome, "applied");
+    const after = JSON.parse(editor.document.lineAt(0).text);
+    const last = after.messages.length - 1;
+    assert.ok(after.messages[last].content.startsWith(before.messages[last].content) && after.messages[last].content.length > before.messages[last].content.length);
+    assert.deepEqual(after.messages.slice(0, last), before.messages.slice(0, last));
+  });
+
   it("never overwrites a row the user edited while the model wrote", async () => {
     const editor = await copyOf("sharegpt.jsonl", "edited-sharegpt.jsonl");
     const pending = run<{ outcome: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0 });

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { after, describe, it } from "node:test";
 import { TrainingPreviewHost } from "../../src/preview/trainingPreviewHost";
 import { repoRoot } from "../launch/paths";
@@ -44,7 +46,7 @@ describe("the preview worker: templates and tokenizers outside the extension hos
   });
 
   it("an Axolotl config decides template, mapping and limit", async () => {
-    const result = await host.render(row, sources({ configPath: join(repoRoot, "test", "fixtures", "axolotl-chatml.yml") }));
+    const result = await host.render(row, sources({ config: parseTrainingConfig(readFileSync(join(repoRoot, "test", "fixtures", "axolotl-chatml.yml"), "utf8")) }));
     assert.ok(result.ok, result.ok ? "" : result.message);
     assert.match(result.preview.templateLabel, /ChatML \(built-in, from the training config\)/);
     assert.equal(result.preview.sequenceLen, 16);
