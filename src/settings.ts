@@ -12,7 +12,7 @@ import type { TrainOnEos, TrainingSettings } from "./core/training/trainingSetti
 import type { ValidationOptions } from "./core/validate/analyzeRow";
 import type { BackendSettings } from "./backend/createBackend";
 import type { WorkerFiles } from "./protocol/previewWorker";
-import { restrictToTrusted } from "./preview/restrictedMode";
+import { inWorkspace, restrictToTrusted } from "./preview/restrictedMode";
 
 /** A path setting, absolute or relative to the (first) workspace folder; empty is none. */
 export function workspacePath(setting: string): string | undefined {
@@ -106,14 +106,14 @@ function read(): SettingsSnapshot {
   };
   if (!trusted) {
     const { files, restricted } = restrictToTrusted(preview, workspaceFolders());
-    preview = { ...files, config: files.configPath ? preview.config : undefined, restricted: restricted ?? configRestricted };
+    preview = { ...files, restricted: restricted ?? configRestricted };
   }
 
   const endpoint = section.get<string>("model.endpoint", "").trim();
   const modelPath = workspacePath(section.get<string>("model.path", ""));
   let model = endpoint && isUrl(endpoint) ? endpoint : modelPath;
   let modelRestricted: string | undefined;
-  if (!trusted && model && !isUrl(model) && restrictToTrusted({ tokenizerPath: model }, workspaceFolders()).restricted) {
+  if (!trusted && model && !isUrl(model) && inWorkspace(model, workspaceFolders())) {
     modelRestricted = "Restricted Mode: a model file inside this workspace is not run until you trust the folder.";
     model = undefined;
   }

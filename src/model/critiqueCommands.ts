@@ -8,7 +8,7 @@ import { ModelBackend, ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
 import { rowText } from "../rowAtCursor";
 import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
-import { anchorAt, replaceRow, ReplaceOutcome } from "./safeEdits";
+import { replaceRow, ReplaceOutcome } from "./safeEdits";
 
 const critiqueMaxTokens = 768;
 
@@ -116,11 +116,8 @@ async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue"
   const document = target.document;
   const outcome = await replaceRow(document, target.anchor, replaceValue(target.anchor.text, response.path, newValue));
   const message = describeOutcome(outcome, target.anchor.line);
-  if (outcome === "applied") {
-    void vscode.window.showInformationMessage(message);
-    const line = anchorAt(document, target.anchor.line);
-    if (line.text !== target.anchor.text) studio.log.info(`${mode}: line ${target.anchor.line + 1} replaced (${newValue.length} characters of response).`);
-  } else void vscode.window.showWarningMessage(message);
+  studio.log.info(`${mode}, line ${target.anchor.line + 1}: ${message}`);
+  void (outcome === "applied" ? vscode.window.showInformationMessage(message) : vscode.window.showWarningMessage(message));
   return { outcome, text: newValue };
 }
 

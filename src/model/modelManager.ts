@@ -6,6 +6,9 @@ import { isUrl, ModelBackend, ModelError } from "../core/model/backend";
 import type { ModelSettings, Settings } from "../settings";
 
 const recentKey = "instructStudio.recentModels";
+/** Settings that need a new backend when they change (sampling and the idle time do not). */
+const backendKey = (model: ModelSettings) => JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
+
 const deviceLabels: Record<string, string> = { cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", cpu: "CPU", auto: "GPU auto", server: "server" };
 
 /**
@@ -56,8 +59,7 @@ export class ModelManager implements vscode.Disposable {
 
   private refresh(): void {
     const model = this.modelSettings;
-    const key = JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
-    if (this.backend && this.backendFor !== key) {
+    if (this.backend && this.backendFor !== backendKey(model)) {
       this.log.info("Model settings changed; the model will load again on the next command.");
       this.backend.dispose();
       this.backend = undefined;
@@ -89,7 +91,7 @@ export class ModelManager implements vscode.Disposable {
     if (!model.model) throw new ModelError(this.unavailable() ?? "No model chosen.", "file");
     if (!this.backend) {
       this.backend = createBackend(this.outDir, { ...model, model: model.model, log: (line) => this.log.info(line) });
-      this.backendFor = JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
+      this.backendFor = backendKey(model);
     }
     return this.backend;
   }

@@ -2,10 +2,14 @@ import { isAbsolute, relative } from "node:path";
 import { builtinTemplate } from "../core/templates/builtinTemplates";
 import type { WorkerFiles } from "../protocol/previewWorker";
 
-
 function inside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
   return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** Whether a file lies in one of the workspace folders (and so is not run until the folder is trusted). */
+export function inWorkspace(path: string | undefined, workspaceFolders: string[]): boolean {
+  return path !== undefined && workspaceFolders.some((f) => inside(f, path));
 }
 
 /**
@@ -16,7 +20,7 @@ function inside(folder: string, path: string): boolean {
 export function restrictToTrusted<T extends WorkerFiles>(files: T, workspaceFolders: string[]): { files: T; restricted?: string } {
   const kept = { ...files };
   const dropped: string[] = [];
-  const fromWorkspace = (path: string | undefined) => path !== undefined && workspaceFolders.some((f) => inside(f, path));
+  const fromWorkspace = (path: string | undefined) => inWorkspace(path, workspaceFolders);
   if (fromWorkspace(kept.tokenizerPath)) dropped.push("tokenizer"), (kept.tokenizerPath = undefined);
   if (kept.template && !builtinTemplate(kept.template) && fromWorkspace(kept.template)) dropped.push("template file"), (kept.template = undefined);
   if (fromWorkspace(kept.configPath)) dropped.push("training config"), (kept.configPath = undefined);
