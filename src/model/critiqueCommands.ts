@@ -92,7 +92,7 @@ function describeOutcome(outcome: ReplaceOutcome, line: number): string {
 }
 
 /** "Rewrite response" and "Continue the assistant turn": one undo step, only if the row is still as it was. */
-async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue", args?: { uri?: string; line?: number; feedback?: string }): Promise<{ outcome: ReplaceOutcome; text: string }> {
+async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue", args?: { uri?: string; line?: number; feedback?: string; seed?: number }): Promise<{ outcome: ReplaceOutcome; text: string }> {
   const target = await rowTarget(studio, args);
   const { layout, roles } = chatShape(target, studio);
   const response = responseTarget(target.row, target.format, layout, roles);
@@ -105,14 +105,15 @@ async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue"
         mode === "rewrite"
           ? { messages: rewritePrompt(response, args?.feedback) }
           : { messages: [...response.context, { role: "assistant" as const, content: response.response }], continueLastTurn: true };
-      const result = await backend.generate({ ...request, maxTokens: model.maxTokens, temperature: model.temperature, topP: model.topP }, (chunk) => report(tail((streamed += chunk))), signal);
+      const result = await backend.generate({ ...request, maxTokens: model.maxTokens, temperature: model.temperature, topP: model.topP, seed: args?.seed }, (chunk) => report(tail((streamed += chunk))), signal);
       if (result.stopReason === "abort") throw new ModelError("Cancelled; the row is unchanged.", "cancelled");
       if (result.stopReason === "maxTokens") throw new ModelError(`The model's text was cut off at ${model.maxTokens} tokens; the row is unchanged (raise instructStudio.model.maxTokens).`, "output");
       return result.text;
     }),
   );
+  // A continuation that adds nothing would be "applied" as an identical row: refuse it like an empty rewrite.
+  if (!text.trim()) throw new ModelError("The model wrote nothing; the row is unchanged.", "output");
   const newValue = mode === "rewrite" ? text.trim() : response.response + text;
-  if (!newValue.trim()) throw new ModelError("The model wrote nothing; the row is unchanged.", "output");
   const document = target.document;
   const outcome = await replaceRow(document, target.anchor, replaceValue(target.anchor.text, response.path, newValue));
   const message = describeOutcome(outcome, target.anchor.line);
@@ -121,5 +122,5 @@ async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue"
   return { outcome, text: newValue };
 }
 
-export const rewriteResponse = (studio: InstructStudio, args?: { uri?: string; line?: number; feedback?: string }) => editResponse(studio, "rewrite", args);
-export const continueTurn = (studio: InstructStudio, args?: { uri?: string; line?: number }) => editResponse(studio, "continue", args);
+export const rewriteResponse = (studio: InstructStudio, args?: { uri?: string; line?: number; feedback?: string; seed?: number }) => editResponse(studio, "rewrite", args);
+export const continueTurn = (studio: InstructStudio, args?: { uri?: string; line?: number; seed?: number }) => editResponse(studio, "continue", args);

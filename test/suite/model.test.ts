@@ -110,7 +110,7 @@ describe("local model commands", function () {
     await waitFor("three critique diagnostics", () => (vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === "critique").length === 3 ? true : undefined));
     await vscode.window.showTextDocument(editor.document);
     const before = JSON.parse(editor.document.lineAt(0).text);
-    const continued = await run<{ outcome: string; text: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0 });
+    const continued = await run<{ outcome: string; text: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0, seed: 5 });
     assert.equal(continued.outcome, "applied");
     const after = JSON.parse(editor.document.lineAt(0).text);
     const last = after.messages.length - 1;
@@ -119,14 +119,22 @@ describe("local model commands", function () {
   });
 
   it("never overwrites a row the user edited while the model wrote", async () => {
-    const editor = await copyOf("sharegpt.jsonl", "edited-sharegpt.jsonl");
-    const pending = run<{ outcome: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0 });
-    await waitFor("the job to start", async () => ((await state()).jobs > 0 ? true : undefined));
-    const mine = editor.document.lineAt(0).text.replace("Paris.", "Paris, on the Seine.");
-    await editor.edit((b) => b.replace(editor.document.lineAt(0).range, mine));
-    const result = await pending;
-    assert.equal(result.outcome, "row-changed");
-    assert.equal(editor.document.lineAt(0).text, mine);
+    // A server that streams slowly keeps the job running while the user types (a warm local test model can finish first).
+    await setModel("model.endpoint", server.url);
+    server.behaviour.chunkDelayMs = 150;
+    try {
+      const editor = await copyOf("sharegpt.jsonl", "edited-sharegpt.jsonl");
+      const pending = run<{ outcome: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0 });
+      await waitFor("the job to start", async () => ((await state()).jobs > 0 ? true : undefined));
+      const mine = editor.document.lineAt(0).text.replace("Paris.", "Paris, on the Seine.");
+      await editor.edit((b) => b.replace(editor.document.lineAt(0).range, mine));
+      const result = await pending;
+      assert.equal(result.outcome, "row-changed");
+      assert.equal(editor.document.lineAt(0).text, mine);
+    } finally {
+      server.behaviour.chunkDelayMs = 0;
+      await setModel("model.endpoint", undefined);
+    }
   });
 
   it("cancelling generation leaves every line valid; a killed worker is reported and the next command starts a new one", async () => {
