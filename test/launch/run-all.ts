@@ -10,6 +10,7 @@ interface Count {
   label: string;
   passed: number;
   failed: number;
+  failures?: string[];
 }
 
 function typecheck(): Count {
@@ -32,7 +33,8 @@ function unitTests(): Count {
   const summary = readFileSync(tap, "utf8");
   const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(summary)?.[1] ?? 0);
   const failed = count("fail") + count("cancelled");
-  return { label: "unit", passed: count("pass"), failed: failed || (result.status === 0 ? 0 : 1) };
+  const failures = [...summary.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]);
+  return { label: "unit", passed: count("pass"), failed: failed || (result.status === 0 ? 0 : 1), failures };
 }
 
 async function integration(): Promise<Count[]> {
@@ -44,7 +46,8 @@ async function integration(): Promise<Count[]> {
     const label = mode === "dev" ? "integration (source tree)" : "integration (installed VSIX)";
     // A run that wrote no results, or failed outside any test, counts as one failure.
     const failed = results && (exitCode === 0 || results.failed > 0) ? results.failed : Math.max(1, results?.failed ?? 0);
-    counts.push({ label, passed: results?.passed ?? 0, failed });
+    const failures = (results?.tests ?? []).filter((t) => t.state === "failed").map((t) => `${t.title}\n      ${(t.error ?? "").split("\n").slice(0, 6).join("\n      ")}`);
+    counts.push({ label, passed: results?.passed ?? 0, failed, failures });
   }
   return counts;
 }
@@ -53,6 +56,8 @@ async function main(): Promise<void> {
   const counts = [typecheck(), unitTests(), ...(await integration())];
   console.log("\n== summary");
   for (const c of counts) console.log(`${c.label}: ${c.passed} passed, ${c.failed} failed`);
+  // CI keeps only the end of the log: the failing tests are named again here.
+  for (const c of counts) for (const f of c.failures ?? []) console.log(`FAILED (${c.label}) ${f}`);
   const passed = counts.reduce((n, c) => n + c.passed, 0);
   const failed = counts.reduce((n, c) => n + c.failed, 0);
   console.log(`total: ${passed} passed, ${failed} failed`);
