@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readLines } from "../src/core/jsonl/lineReader";
+import { analyzeRow } from "../src/core/validate/analyzeRow";
 import { DocumentValidator } from "../src/core/validate/documentValidator";
 import { sampleFileFormat, validateStream } from "../src/core/validate/streamValidator";
 import { repoRoot } from "../test/launch/paths";
@@ -90,15 +91,17 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
  * on each edit (re-check the line, update duplicates, collect what it publishes). The document is
  * 300,000 distinct short rows: VS Code gives extensions no file over 50 MB.
  */
-export function revalidationLatency(lines: number, edits: number): Record<string, number> {
+export function revalidationLatency(lines: number, edits: number, identical = false): Record<string, number> {
   const next = random(lines);
-  const all = Array.from({ length: lines }, (_, i) => JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) }));
+  const same = JSON.stringify({ instruction: "Name a colour.", input: "", output: "Blue." });
+  const all = Array.from({ length: lines }, (_, i) => (identical ? same : JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) })));
   const text = all.join("\n");
   const validator = new DocumentValidator();
   const openStarted = performance.now();
   validator.setText(text);
   const openMs = performance.now() - openStarted;
   const samples: number[] = [];
+  const publishSamples: number[] = [];
   for (let i = 0; i < edits; i++) {
     const line = Math.floor(next() * lines);
     const row = all[line];
@@ -106,14 +109,45 @@ export function revalidationLatency(lines: number, edits: number): Record<string
     const column = row.length - 3;
     const started = performance.now();
     validator.applyEdit(line, column, line, column, "x");
+    samples.push(performance.now() - started);
+    // What the editor publishes after a pause in typing (at most 1,000 diagnostics).
+    const publishStarted = performance.now();
     validator.diagnostics(1000);
     validator.summary();
-    samples.push(performance.now() - started);
+    publishSamples.push(performance.now() - publishStarted);
     all[line] = row.slice(0, column) + "x" + row.slice(column);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  return { lines, megabytes: text.length / 1024 / 1024, edits, openMs, p50Ms: at(0.5), p95Ms: at(0.95), maxMs: samples[samples.length - 1] };
+  const at = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+  return { lines, megabytes: text.length / 1024 / 1024, edits, openMs, p50Ms: at(samples, 0.5), p95Ms: at(samples, 0.95), maxMs: at(samples, 1), publishP95Ms: at(publishSamples, 0.95) };
+}
+
+/** Hostile shapes against ordinary data of the same size, in the same process: the ratios show whether any is superlinear. */
+export function hostileRows(): Record<string, number> {
+  const distinct = revalidationLatency(100_000, 200);
+  const identical = revalidationLatency(100_000, 200, true);
+  const keys = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, i]));
+  const wide = JSON.stringify({ instruction: "a", input: "", output: "b", ...keys });
+  const long = JSON.stringify({ instruction: "a", input: "", output: "b", note: "x".repeat(wide.length) });
+  const time = (row: string) => {
+    const started = performance.now();
+    analyzeRow(row, 0, undefined);
+    return performance.now() - started;
+  };
+  time(long);
+  const longMs = time(long);
+  const wideMs = time(wide);
+  return {
+    identicalOpenMs: identical.openMs,
+    distinctOpenMs: distinct.openMs,
+    identicalEditP95Ms: identical.p95Ms,
+    distinctEditP95Ms: distinct.p95Ms,
+    editP95Ratio: identical.p95Ms / distinct.p95Ms,
+    identicalPublishP95Ms: identical.publishP95Ms,
+    distinctPublishP95Ms: distinct.publishP95Ms,
+    wideRowMs: wideMs,
+    sameLengthRowMs: longMs,
+    wideRowRatio: wideMs / longMs,
+  };
 }
 
 /** The process and its descendants (the CLI re-runs itself with a capped heap). */

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import { parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
 import type { FormatId } from "./core/formats/detect";
 import { isUrl } from "./core/model/backend";
-import type { RuleSettings } from "./core/rules/catalog";
+import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
 import type { TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
@@ -28,6 +28,8 @@ export interface ValidationSettings {
   config?: TrainingConfig;
   configPath?: string;
   configError?: string;
+  /** Setting values that were not understood, each named. */
+  settingsProblems?: string[];
 }
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
@@ -81,11 +83,13 @@ function read(): SettingsSnapshot {
   const formatSetting = section.get<string>("format", "auto");
   // An explicit format setting wins over the training config's dataset type, everywhere.
   const format = formatSetting !== "auto" ? (formatSetting as FormatId) : config?.format;
+  const { rules, problems } = parseRuleSettings(section.get<unknown>("rules", {}));
   const validation: ValidationSettings = {
-    options: { rules: section.get<RuleSettings>("rules", {}), format, layout: config?.layout, roles: config?.roles },
+    options: { rules, format, layout: config?.layout, roles: config?.roles },
     config,
     configPath,
     configError,
+    settingsProblems: problems,
   };
 
   const templateSetting = section.get<string>("preview.template", "").trim();
@@ -161,10 +165,10 @@ export class Settings implements vscode.Disposable {
 
   private readAndReport(): SettingsSnapshot {
     const snapshot = read();
-    const error = snapshot.validation.configError;
-    if (error) {
-      this.log.warn(error);
-      void vscode.window.showWarningMessage(error);
+    const { configError, settingsProblems = [] } = snapshot.validation;
+    for (const problem of [...(configError ? [configError] : []), ...settingsProblems]) {
+      this.log.warn(problem);
+      void vscode.window.showWarningMessage(problem);
     }
     return snapshot;
   }

@@ -1,10 +1,11 @@
-import { readFileSync } from "node:fs";
 import { parseTrainingConfig } from "../core/config/trainingConfig";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
-import { sampleFileFormat, StreamOptions, validateStream } from "../core/validate/streamValidator";
-import { readDataset } from "./readDataset";
-import { loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
+import { StreamOptions, validateLines } from "../core/validate/streamValidator";
+import { readConfigFile } from "./configFile";
+import { escapeControls, stdoutClosed, write } from "./output";
+import { isStdin, readDataset } from "./readDataset";
+import { loadTokenizerForCli } from "./tokenizerFile";
 
 export interface CliDiagnostic {
   file: string;
@@ -35,13 +36,14 @@ const toCli = (file: string, d: Diagnostic): CliDiagnostic => ({
   message: d.message,
 });
 
-export class UsageError extends Error {}
+import { UsageError } from "./usageError";
+export { UsageError };
 
 async function streamOptions(options: LintOptions): Promise<{ stream: StreamOptions; dispose?: () => Promise<void> }> {
   const stream: StreamOptions = {};
   let maxTokens: number | undefined;
   if (options.config) {
-    const config = parseTrainingConfig(readFileSync(options.config, "utf8"));
+    const config = parseTrainingConfig(readConfigFile(options.config));
     Object.assign(stream, { format: config.format, layout: config.layout, roles: config.roles });
     maxTokens = config.sequenceLen;
   }
@@ -50,34 +52,39 @@ async function streamOptions(options: LintOptions): Promise<{ stream: StreamOpti
     if (!Number.isInteger(maxTokens) || maxTokens <= 0) throw new UsageError(`--max-tokens wants a positive whole number, not "${options.maxTokens}"`);
   }
   let counter: (TokenCounter & { dispose?: () => Promise<void> }) | undefined;
-  if (options.tokenizer) counter = await loadModelTokenizer(options.tokenizer);
+  if (options.tokenizer) counter = await loadTokenizerForCli(options.tokenizer);
   if (counter && maxTokens === undefined) throw new UsageError("--tokenizer needs a limit: --max-tokens N, or a --config with sequence_len");
   if (counter && maxTokens !== undefined) stream.tokens = { counter, max: maxTokens };
   return { stream, dispose: counter?.dispose };
 }
 
 export async function lintCommand(files: string[], options: LintOptions): Promise<number> {
+  if (files.filter(isStdin).length > 1) throw new UsageError("standard input (-) can be read only once");
   const { stream, dispose } = await streamOptions(options);
-  const all: CliDiagnostic[] = [];
   let errors = 0;
-  const emit = (cli: CliDiagnostic) => {
+  let printed = 0;
+  // --json streams its array: millions of findings are never held at once.
+  const emit = async (cli: CliDiagnostic) => {
     if (cli.severity === "error") errors++;
-    if (options.json) all.push(cli);
-    else process.stdout.write(`${cli.file}:${cli.line}:${cli.column} ${cli.severity} ${cli.rule} ${cli.message}\n`);
+    if (options.json) await write(`${printed++ === 0 ? "[\n" : ",\n"}${JSON.stringify(cli)}`);
+    else await write(`${escapeControls(`${cli.file}:${cli.line}:${cli.column} ${cli.severity} ${cli.rule} ${cli.message}`)}\n`);
   };
   try {
     for (const file of files) {
       try {
-        const sample = await sampleFileFormat(readDataset(file), stream);
-        for await (const diagnostic of validateStream(readDataset(file), sample, stream)) emit(toCli(file, diagnostic));
+        for await (const diagnostic of validateLines(readDataset(file), stream)) {
+          await emit(toCli(file, diagnostic));
+          // Nobody reads on, and the exit status is settled: stop reading.
+          if (stdoutClosed() && errors > 0) return 1;
+        }
       } catch (error) {
         const message = `Cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
-        emit({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", rule: "unreadable", message });
+        await emit({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", rule: "unreadable", message });
       }
     }
   } finally {
     await dispose?.();
   }
-  if (options.json) process.stdout.write(`${JSON.stringify(all)}\n`);
+  if (options.json) await write(printed === 0 ? "[]\n" : "\n]\n");
   return errors > 0 ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { statsCommand } from "./stats";
 import { critiqueCommand, CritiqueCliOptions } from "./critique";
 import { generateCommand, GenerateCliOptions } from "./generate";
 import { ModelError } from "../core/model/backend";
+import { escapeControls, watchStdout } from "./output";
 
 export function buildProgram(): Command {
   const program = new Command("instruct-studio")
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
   program
     .command("lint")
     .description("check datasets; exit 1 when any error is found")
-    .argument("<files...>", "JSONL files")
+    .argument("<files...>", "JSONL files (- for standard input)")
     .option("--json", "print one JSON array of diagnostics")
     .option("--config <training.yml>", "an Axolotl config: dataset type, field mapping, roles, sequence_len")
     .option("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file, to find rows over the token limit")
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     .option("--template <name|file>", "a built-in template (chatml, llama3, mistral, gemma, qwen3, deepseek, phi, exaone, alpaca) or a .jinja file")
     .option("--config <axolotl.yml>", "an Axolotl config: chat_template, field mapping, roles_to_train, train_on_eos, sequence_len")
     .option("--json", "print {text, tokens, segments, trainableTokens, messages}")
+    .option("--timeout <seconds>", "stop a template that runs longer than this (default 10, as in the editor)")
     .action(async (file: string, options: RenderOptions) => {
       process.exitCode = await renderCommand(file, options);
     });
@@ -87,12 +89,18 @@ function relaunchWithHeapCap(): number | undefined {
   if (command !== "lint" && command !== "stats") return undefined;
   const userSet = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
   if (userSet || process.env.INSTRUCT_STUDIO_HEAP_CAPPED) return undefined;
-  const heapMb = process.argv.includes("--json") ? 2048 : 128;
+  // A tokenizer.json of 27 MB needs several times that while it loads; findings stream either way.
+  const heapMb = process.argv.includes("--tokenizer") ? 2048 : 128;
   const child = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, __filename, ...process.argv.slice(2)], {
     stdio: "inherit",
     env: { ...process.env, INSTRUCT_STUDIO_HEAP_CAPPED: "1" },
   });
-  return child.status ?? 1;
+  if (child.status === null) {
+    // Killed (out of memory aborts): a crash, never "errors found".
+    process.stderr.write(`instruct-studio: the ${command} process stopped (${child.signal ?? "killed"}${child.signal === "SIGABRT" ? ", probably out of memory" : ""})\n`);
+    return 2;
+  }
+  return child.status;
 }
 
 async function main(): Promise<void> {
@@ -101,11 +109,14 @@ async function main(): Promise<void> {
     process.exitCode = relaunched;
     return;
   }
-  // `instruct-studio lint big.jsonl | head`: a closed pipe ends the output, not with a crash.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  watchStdout();
+  // Exit 1 means "errors found": anything unexpected must not look like it.
+  const crash = (error: unknown) => {
+    process.stderr.write(`instruct-studio: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (error) {
@@ -114,11 +125,11 @@ async function main(): Promise<void> {
       return;
     }
     if (error instanceof UsageError || error instanceof ModelError) {
-      process.stderr.write(`instruct-studio: ${error.message}\n`);
+      process.stderr.write(`instruct-studio: ${escapeControls(error.message)}\n`);
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`instruct-studio: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`instruct-studio: internal error: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 2;
   }
 }

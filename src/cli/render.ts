@@ -1,10 +1,20 @@
-import { readFileSync } from "node:fs";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
 import { parseTrainingConfig, TrainingConfig } from "../core/config/trainingConfig";
 import { parseRow } from "../core/jsonl/parseRow";
-import { loadModelTokenizer } from "../core/tokenizers/loadTokenizer";
-import { previewConfigured, RowPreview, RowPreviewError } from "../core/training/rowPreview";
-import { UsageError } from "./lint";
+import type { RowPreview } from "../core/training/rowPreview";
+import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
+import { readConfigFile } from "./configFile";
+import { escapeControls, write } from "./output";
 import { readDataset } from "./readDataset";
+import { UsageError } from "./usageError";
+
+/** The preview's limits: a template runs in its own process, capped in memory and time. */
+const renderHeapMb = 1024;
+const defaultTimeoutSeconds = 10;
+/** Tokenizer loads get this much on top of the render's own limit, as in the editor. */
+const loadAllowanceMs = 60_000;
 
 export interface RenderOptions {
   line: string;
@@ -12,6 +22,7 @@ export interface RenderOptions {
   template?: string;
   config?: string;
   json?: boolean;
+  timeout?: string;
 }
 
 async function readLine(file: string, lineNumber: number): Promise<string> {
@@ -23,9 +34,9 @@ async function readLine(file: string, lineNumber: number): Promise<string> {
   throw new UsageError(`${file} has no line ${lineNumber}`);
 }
 
-/** The text with trained pieces marked: green on a terminal, ⟦…⟧ in a pipe. */
+/** The text with trained pieces marked: green on a terminal, ⟦…⟧ in a pipe. Its control characters are shown escaped. */
 function annotated(preview: RowPreview, colour: boolean): string {
-  return preview.segments.map((s) => (!s.trainable ? s.text : colour ? `\x1b[42;30m${s.text}\x1b[0m` : `⟦${s.text}⟧`)).join("");
+  return preview.segments.map((s) => (!s.trainable ? escapeControls(s.text) : colour ? `\x1b[42;30m${escapeControls(s.text)}\x1b[0m` : `⟦${escapeControls(s.text)}⟧`)).join("");
 }
 
 function summary(preview: RowPreview): string {
@@ -44,31 +55,42 @@ function summary(preview: RowPreview): string {
 export async function renderCommand(file: string, options: RenderOptions): Promise<number> {
   const lineNumber = Number(options.line);
   if (!Number.isInteger(lineNumber) || lineNumber < 1) throw new UsageError(`--line wants a line number from 1, not "${options.line}"`);
-  const config: TrainingConfig | undefined = options.config ? parseTrainingConfig(readFileSync(options.config, "utf8")) : undefined;
-  const parsed = parseRow(await readLine(file, lineNumber));
+  const timeoutSeconds = options.timeout === undefined ? defaultTimeoutSeconds : Number(options.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout wants a number of seconds, not "${options.timeout}"`);
+  if (!statSync(options.tokenizer, { throwIfNoEntry: false })) throw new UsageError(`no tokenizer at ${options.tokenizer}`);
+  const config: TrainingConfig | undefined = options.config ? parseTrainingConfig(readConfigFile(options.config)) : undefined;
+  const rowText = await readLine(file, lineNumber);
+  const parsed = parseRow(rowText);
   if (parsed.kind === "blank" || parsed.errors.length > 0) {
     const problem = parsed.kind === "blank" ? "the line is blank" : `not valid JSON (column ${parsed.errors[0].start + 1}: ${parsed.errors[0].message})`;
     process.stderr.write(`${file}:${lineNumber}: ${problem}\n`);
     return 1;
   }
-  const tokenizer = await loadModelTokenizer(options.tokenizer);
+  const worker = new WorkerProcess<PreviewRequest, PreviewResponse>(join(__dirname, "preview-worker.js"), "render", renderHeapMb);
   try {
-    let preview: RowPreview;
+    let response: PreviewResponse;
     try {
-      preview = previewConfigured(parsed.value, { tokenizer, template: options.template, config });
+      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, settings: {} };
+      // An empty row loads the tokenizer under its own allowance; the row then gets --timeout alone.
+      await worker.request({ ...request, rowText: "{}" }, loadAllowanceMs);
+      response = await worker.request({ ...request, rowText }, timeoutSeconds * 1000);
     } catch (error) {
-      if (!(error instanceof RowPreviewError)) throw error;
-      process.stderr.write(`${file}:${lineNumber}: ${error.message}\n`);
+      if (error instanceof WorkerTimeoutError) throw new UsageError(`rendering ${file}:${lineNumber} ${error.message} (--timeout ${timeoutSeconds}); a template that loops or builds huge text does this`);
+      throw new UsageError(`rendering ${file}:${lineNumber} failed: ${(error as Error).message}`);
+    }
+    if (response.type === "error") {
+      process.stderr.write(`${file}:${lineNumber}: ${escapeControls(response.message)}\n`);
       return 1;
     }
+    const preview = response.preview;
     if (options.json) {
       const { text, tokens, segments, trainableTokens, messages } = preview;
-      process.stdout.write(`${JSON.stringify({ text, tokens: tokens.length, segments, trainableTokens, messages })}\n`);
+      await write(`${JSON.stringify({ text, tokens: tokens.length, segments, trainableTokens, messages })}\n`);
     } else {
-      process.stdout.write(`${annotated(preview, process.stdout.isTTY === true)}\n\n${summary(preview)}\n`);
+      await write(`${annotated(preview, process.stdout.isTTY === true)}\n\n${escapeControls(summary(preview))}\n`);
     }
     return 0;
   } finally {
-    await tokenizer.dispose?.();
+    worker.dispose();
   }
 }

@@ -17,6 +17,7 @@ export class FixProvider implements vscode.CodeActionProvider {
     for (let line = range.start.line; line <= range.end.line; line++) {
       for (const d of validator.diagnosticsAt(line)) {
         if (!d.fix || !toRange(d).intersection(range)) continue;
+        if (!this.validation.fixesMatchDocument(document, [d])) return [];
         const matching = context.diagnostics.filter((v) => v.source === diagnosticSource && v.code === d.rule && v.range.isEqual(toRange(d)));
         const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
         action.edit = toWorkspaceEdit(document.uri, [d]);
@@ -26,7 +27,7 @@ export class FixProvider implements vscode.CodeActionProvider {
         if (!offered.has(d.rule)) {
           offered.add(d.rule);
           const all = validator.diagnostics().filter((other) => other.rule === d.rule && other.fix);
-          if (all.length > 1) actions.push(this.fixAll(document, d.rule, all));
+          if (all.length > 1 && this.validation.fixesMatchDocument(document, all)) actions.push(this.fixAll(document, d.rule, all));
         }
       }
     }

@@ -1,5 +1,9 @@
+import { createReadStream } from "node:fs";
 import * as vscode from "vscode";
+import { scanLineBreaks } from "../core/jsonl/lineReader";
+import type { Diagnostic } from "../core/lint/diagnostic";
 import { DocumentValidator } from "../core/validate/documentValidator";
+import { loneCrFinding, utf16Finding } from "../core/validate/lineChecks";
 import { isJsonl } from "../rowAtCursor";
 import type { Settings, ValidationSettings } from "../settings";
 import { toVscodeDiagnostic } from "./toVscode";
@@ -7,13 +11,15 @@ import { toVscodeDiagnostic } from "./toVscode";
 /** VS Code shows at most this many diagnostics per file; the status bar and report give the rest. */
 export const maxPublished = 1000;
 const publishDelayMs = 80;
+/** Edits held while a document is first validated; past this the validation restarts from the document's text. */
+const maxQueuedChanges = 10_000;
 
 /** Keeps a DocumentValidator per open JSONL document, fed by edits, and publishes its diagnostics. */
 export class ValidationController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("instruct-studio");
   private readonly validators = new Map<string, DocumentValidator>();
-  /** Documents whose first validation is still running, with the edits that came meanwhile. */
-  private readonly building = new Map<string, vscode.TextDocumentContentChangeEvent[]>();
+  /** Documents whose first validation is still running, with the edits that came meanwhile ("restart": too many). */
+  private readonly building = new Map<string, vscode.TextDocumentContentChangeEvent[] | "restart">();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -30,6 +36,7 @@ export class ValidationController implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.validators.has(d.uri.toString()) && void this.scanDisk(d)),
       source.onDidChange((snapshot) => this.reload(snapshot.validation)),
     );
     vscode.workspace.textDocuments.forEach((d) => this.track(d));
@@ -61,20 +68,110 @@ export class ValidationController implements vscode.Disposable {
   }
 
   private track(document: vscode.TextDocument): void {
+    if (!isJsonl(document) || this.validators.has(document.uri.toString())) return;
+    this.build(document);
+  }
+
+  /** Validates the document's whole text, in slices; edits that come meanwhile are queued. */
+  private build(document: vscode.TextDocument): void {
     const key = document.uri.toString();
-    if (!isJsonl(document) || this.validators.has(key)) return;
     const started = performance.now();
     const validator = new DocumentValidator(this.settings.options);
     this.validators.set(key, validator);
     this.building.set(key, []);
-    void validator.setTextInSlices(document.getText()).then(() => {
-      const queued = this.building.get(key) ?? [];
-      this.building.delete(key);
-      if (this.validators.get(key) !== validator) return;
-      for (const change of queued) this.applyChange(validator, change);
-      this.log.info(`validated ${document.uri.fsPath} (${document.lineCount} lines) in ${(performance.now() - started).toFixed(0)} ms`);
-      this.publish(document.uri);
-    });
+    const version = document.version;
+    validator
+      .setTextInSlices(document.getText())
+      .then(() => {
+        if (this.validators.get(key) !== validator) return;
+        const queued = this.building.get(key) ?? [];
+        this.building.delete(key);
+        if (queued === "restart") return this.build(document);
+        this.log.info(`validated ${document.uri.fsPath} (${document.lineCount} lines) in ${(performance.now() - started).toFixed(0)} ms`);
+        if (queued.length > 0 && !this.applyChanges(document, validator, queued, false)) return;
+        void this.scanDisk(document);
+        this.publish(document.uri);
+      })
+      .catch((error: unknown) => {
+        // Never leave a document "building": say so on the file, and let the next edit try again.
+        if (this.validators.get(key) !== validator) return;
+        this.building.delete(key);
+        this.validators.delete(key);
+        const message = `Instruct Studio could not validate this file (version ${version}): ${error instanceof Error ? error.message : String(error)}. Edit it to retry; the log has details.`;
+        this.log.error(message, error);
+        this.collection.set(document.uri, [new vscode.Diagnostic(new vscode.Range(0, 0, 0, 1), message, vscode.DiagnosticSeverity.Error)]);
+      });
+  }
+
+  /**
+   * Applies edits to the validator's copy, then checks the lines they touched against the live
+   * document. On any failure or difference the copy is rebuilt from the document: a drifted
+   * copy would publish wrong lines and compute quick fixes that corrupt rows. False when rebuilt.
+   * Edits queued over several events are checked by line count only (their ranges are in
+   * older versions of the document); quick fixes check their own lines before they are offered.
+   */
+  private applyChanges(document: vscode.TextDocument, validator: DocumentValidator, changes: readonly vscode.TextDocumentContentChangeEvent[], oneEvent = true): boolean {
+    let problem: string | undefined;
+    try {
+      for (const change of changes) this.applyChange(validator, change);
+      if (validator.lineCount !== document.lineCount) problem = `${validator.lineCount} lines held, ${document.lineCount} in the document`;
+      // VS Code sends an event's changes bottom to top, each applied after the previous: a change's
+      // lines end up shifted by the line count changes of those after it (above it).
+      let shift = 0;
+      for (let i = changes.length - 1; i >= 0 && !problem && oneEvent; i--) {
+        const { range, text } = changes[i];
+        const added = text.split("\n").length - 1;
+        const first = range.start.line + shift;
+        for (let line = first; line <= Math.min(document.lineCount - 1, first + added) && !problem; line++) {
+          if (validator.lineText(line) !== document.lineAt(line).text) problem = `line ${line + 1} differs from the document`;
+        }
+        shift += added - (range.end.line - range.start.line);
+      }
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    if (!problem) return true;
+    this.log.warn(`validation of ${document.uri.fsPath} lost track of an edit (${problem}); validating the document again`);
+    this.build(document);
+    return false;
+  }
+
+  /**
+   * Whether the validator holds the document's text on every line `diagnostics`' fixes edit: a
+   * fix is offered only then. A difference means the copy drifted; it is rebuilt.
+   */
+  fixesMatchDocument(document: vscode.TextDocument, diagnostics: readonly Diagnostic[]): boolean {
+    const validator = this.validators.get(document.uri.toString());
+    if (!validator) return false;
+    for (const d of diagnostics) {
+      for (const edit of d.fix?.edits ?? []) {
+        const last = edit.endColumn === 0 && edit.endLine > edit.line ? edit.endLine - 1 : edit.endLine;
+        for (let line = edit.line; line <= last; line++) {
+          if (line >= document.lineCount || validator.lineText(line) !== document.lineAt(line).text) {
+            this.log.warn(`a quick fix for ${document.uri.fsPath} line ${line + 1} was computed on text that differs from the document; validating the document again`);
+            this.build(document);
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Findings only the bytes on disk show: UTF-16, lone CRs (VS Code turns them into its own line ending). */
+  private async scanDisk(document: vscode.TextDocument): Promise<void> {
+    if (document.uri.scheme !== "file") return;
+    try {
+      const scan = await scanLineBreaks(createReadStream(document.uri.fsPath, { highWaterMark: 1 << 20 }));
+      const validator = this.validators.get(document.uri.toString());
+      if (!validator) return;
+      const findings = [...(scan.utf16 ? [utf16Finding(scan.utf16)] : []), ...(scan.firstLoneCrLine !== undefined ? [loneCrFinding(scan.firstLoneCrLine)] : [])];
+      const before = validator.summary().counts;
+      validator.setFileFindings(findings);
+      if (JSON.stringify(before) !== JSON.stringify(validator.summary().counts)) this.publish(document.uri);
+    } catch (error) {
+      this.log.warn(`could not read ${document.uri.fsPath} from disk to check its encoding and line endings: ${(error as Error).message}`);
+    }
   }
 
   /** Resolves once the document's first validation is done. */
@@ -108,10 +205,11 @@ export class ValidationController implements vscode.Disposable {
     if (event.contentChanges.length === 0) return;
     const queue = this.building.get(key);
     if (queue) {
-      queue.push(...event.contentChanges);
+      if (queue !== "restart") queue.push(...event.contentChanges);
+      if (queue !== "restart" && queue.length > maxQueuedChanges) this.building.set(key, "restart");
       return;
     }
-    for (const change of event.contentChanges) this.applyChange(validator, change);
+    if (!this.applyChanges(event.document, validator, event.contentChanges)) return;
     clearTimeout(this.timers.get(key));
     this.timers.set(
       key,

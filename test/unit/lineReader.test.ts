@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
+import { readLines, ReadLine, scanLineBreaks } from "../../src/core/jsonl/lineReader";
 
 async function collect(chunks: Array<string | number[]>, maxLineBytes?: number): Promise<ReadLine[]> {
   async function* source() {
@@ -43,5 +43,27 @@ describe("readLines", () => {
   it("reports blank lines and no phantom line after the final newline", async () => {
     const lines = await collect(['{"a":1}\n\n{"b":2}\n']);
     assert.deepEqual(lines.map((l) => l.text), ['{"a":1}', "", '{"b":2}']);
+  });
+
+  it("breaks lines at a lone CR as VS Code numbers them, and says which ending each line had", async () => {
+    const lines = await collect(['{"a":1}\r{"b":2}\r\n{"c":3}\r', '\n{"d":4}\r']);
+    assert.deepEqual(lines.map((l) => [l.lineNumber, l.text, l.eol]), [[1, '{"a":1}', "\r"], [2, '{"b":2}', "\r\n"], [3, '{"c":3}', "\r\n"], [4, '{"d":4}', "\r"]]);
+  });
+
+  it("reads a UTF-16 file as one marked line and nothing else", async () => {
+    const le = await collect([[0xff, 0xfe, 0x7b, 0, 0x7d, 0, 0x0a, 0]]);
+    assert.deepEqual(le.map((l) => [l.lineNumber, l.utf16]), [[1, "utf-16le"]]);
+    const withoutBom = await collect([[0, 0x7b, 0, 0x7d, 0, 0x0a]]);
+    assert.equal(withoutBom[0].utf16, "utf-16be");
+  });
+
+  it("scanLineBreaks finds the first lone CR at the line VS Code shows it on, across chunks", async () => {
+    const scan = async (chunks: string[]) => scanLineBreaks((async function* () {
+      for (const c of chunks) yield new TextEncoder().encode(c);
+    })());
+    assert.deepEqual(await scan(["a\r\nb\n", "c\r", "\nd\re\n"]), { firstLoneCrLine: 3 });
+    assert.deepEqual(await scan(["a\r\nb\r", "\nc\n"]), {});
+    assert.deepEqual(await scan(["a\nb\r"]), { firstLoneCrLine: 1 });
+    assert.deepEqual(await scan(["\uFEFFa"]), {});
   });
 });

@@ -34,7 +34,7 @@ export function withArticle(label: string): string {
   return `${/^(?:[AEIOU]|s1K)/i.test(label) ? "an" : "a"} ${label}`;
 }
 
-const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => k in row);
+const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => Object.hasOwn(row, k));
 
 /**
  * Detects the dataset format of one row from its keys. Order matters: more specific shapes
@@ -42,7 +42,7 @@ const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) 
  */
 export function detectRowFormat(row: unknown, configuredChat?: ChatLayout): FormatId | undefined {
   if (!isPlainObject(row)) return undefined;
-  if (configuredChat && configuredChat.field in row) return configuredChat.roleKey === "from" ? "sharegpt" : "openai";
+  if (configuredChat && Object.hasOwn(row, configuredChat.field)) return configuredChat.roleKey === "from" ? "sharegpt" : "openai";
   if (has(row, "conversations")) return "sharegpt";
   if (has(row, "chosen", "rejected")) return "preference";
   if (has(row, "completion", "label") && typeof row.label === "boolean") return "kto";

@@ -56,16 +56,16 @@ export function canonicalRole(name: unknown, aliases: RoleAliases): CanonicalRol
  * keys decide (many "conversations" datasets use role/content, as the seed model card's does).
  */
 export function chatLayoutOf(row: Record<string, unknown>, configured?: ChatLayout): ChatLayout | undefined {
-  if (configured && configured.field in row) return configured;
+  if (configured && Object.hasOwn(row, configured.field)) return configured;
   for (const field of ["messages", "conversations"]) {
     const turns = row[field];
     if (!Array.isArray(turns)) {
-      if (field in row) return field === "messages" ? openaiLayout : sharegptLayout;
+      if (Object.hasOwn(row, field)) return field === "messages" ? openaiLayout : sharegptLayout;
       continue;
     }
     const first = turns.find(isPlainObject);
-    if (first && "from" in first) return { field, roleKey: "from", contentKey: "value" };
-    if (first && "role" in first) return { field, roleKey: "role", contentKey: "content" };
+    if (first && Object.hasOwn(first, "from")) return { field, roleKey: "from", contentKey: "value" };
+    if (first && Object.hasOwn(first, "role")) return { field, roleKey: "role", contentKey: "content" };
     return field === "messages" ? openaiLayout : sharegptLayout;
   }
   return undefined;

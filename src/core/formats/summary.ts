@@ -33,7 +33,7 @@ function promptOrMessages(value: unknown, fallbackRole: string): RowPart[] {
 }
 
 function fields(row: Record<string, unknown>, names: Array<[string, string]>): RowPart[] {
-  return names.filter(([key]) => key in row).map(([key, role]) => ({ role, text: textOf(row[key]) }));
+  return names.filter(([key]) => Object.hasOwn(row, key)).map(([key, role]) => ({ role, text: textOf(row[key]) }));
 }
 
 function partsOf(format: FormatId | undefined, row: Record<string, unknown>): RowPart[] {
@@ -51,7 +51,7 @@ function partsOf(format: FormatId | undefined, row: Record<string, unknown>): Ro
       return [...promptOrMessages(row.prompt, "prompt"), ...promptOrMessages(row.completion, "completion")];
     case "preference":
       return [
-        ...("prompt" in row ? promptOrMessages(row.prompt, "prompt") : []),
+        ...(Object.hasOwn(row, "prompt") ? promptOrMessages(row.prompt, "prompt") : []),
         ...promptOrMessages(row.chosen, "chosen"),
         ...promptOrMessages(row.rejected, "rejected"),
       ];

@@ -9,6 +9,10 @@ export interface ReadLine {
   invalidUtf8: boolean;
   /** The line exceeded `maxLineBytes`; `text` is empty and the line was skipped, not held. */
   tooLong: boolean;
+  /** How the line ended: `"\r"` is a lone carriage return, which VS Code shows as a line break and trainers do not. */
+  eol: "\n" | "\r\n" | "\r" | "";
+  /** Set on the only line read from a UTF-16 file (by its byte order mark or its NUL bytes): nothing else is read. */
+  utf16?: "utf-16le" | "utf-16be";
 }
 
 export interface LineReaderOptions {
@@ -29,10 +33,20 @@ function decode(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
   }
 }
 
+/** UTF-16 by its byte order mark, or by the NUL byte that ASCII text has in every other place. */
+export function utf16Of(head: Uint8Array): "utf-16le" | "utf-16be" | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  if (head.length >= 4 && head[1] === 0 && head[3] === 0 && head[0] !== 0 && head[2] !== 0) return "utf-16le";
+  if (head.length >= 4 && head[0] === 0 && head[2] === 0 && head[1] !== 0 && head[3] !== 0) return "utf-16be";
+  return undefined;
+}
+
 /**
  * Splits a byte stream into lines with bounded memory: only the current line is held, and a
- * line over `maxLineBytes` is skipped. Hand-written because Node's readline neither reports
- * invalid UTF-8 nor bounds a line's length; both matter for 1 GB datasets.
+ * line over `maxLineBytes` is skipped. Lines break at LF, CRLF and a lone CR, as VS Code numbers
+ * them. Hand-written because Node's readline neither reports invalid UTF-8 nor bounds a line's
+ * length; both matter for 1 GB datasets.
  */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: LineReaderOptions = {}): AsyncGenerator<ReadLine> {
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
@@ -41,22 +55,34 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
   let overflow = false;
   let lineNumber = 0;
 
-  const finish = (): ReadLine => {
+  const line = (bytes: Uint8Array, eol: ReadLine["eol"]): ReadLine => {
     lineNumber++;
-    const byteLength = pending;
+    if (lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    return { lineNumber, byteLength: bytes.length, tooLong: false, eol, ...decode(bytes) };
+  };
+
+  /** The lines of the bytes up to an LF (or the end of input): more than one where lone CRs stand in them. */
+  function* finish(atLf: boolean): Generator<ReadLine> {
     if (overflow) {
+      const byteLength = pending;
       pieces = [];
       pending = 0;
       overflow = false;
-      return { lineNumber, text: "", byteLength, invalidUtf8: false, tooLong: true };
+      yield { lineNumber: ++lineNumber, text: "", byteLength, invalidUtf8: false, tooLong: true, eol: atLf ? "\n" : "" };
+      return;
     }
-    let bytes = pieces.length === 1 ? pieces[0] : concat(pieces, pending);
+    const bytes = pieces.length === 1 ? pieces[0] : concat(pieces, pending);
     pieces = [];
     pending = 0;
-    if (bytes.length > 0 && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
-    if (lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    return { lineNumber, byteLength, tooLong: false, ...decode(bytes) };
-  };
+    let start = 0;
+    for (let cr = bytes.indexOf(13); cr !== -1 && (cr < bytes.length - 1 || !atLf); cr = bytes.indexOf(13, start)) {
+      yield line(bytes.subarray(start, cr), "\r");
+      start = cr + 1;
+    }
+    const rest = bytes.subarray(start);
+    if (atLf && rest.length > 0 && rest[rest.length - 1] === 13) yield line(rest.subarray(0, rest.length - 1), "\r\n");
+    else if (atLf || rest.length > 0 || start === 0) yield line(rest, atLf ? "\n" : "");
+  }
 
   const append = (bytes: Uint8Array) => {
     pending += bytes.length;
@@ -69,17 +95,26 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
     }
   };
 
+  let first = true;
   for await (const chunk of chunks) {
+    if (first && chunk.length > 0) {
+      first = false;
+      const utf16 = utf16Of(chunk);
+      if (utf16) {
+        yield { lineNumber: 1, text: "", byteLength: 0, invalidUtf8: false, tooLong: false, eol: "", utf16 };
+        return;
+      }
+    }
     let start = 0;
     for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
       append(chunk.subarray(start, newline));
-      yield finish();
+      yield* finish(true);
       start = newline + 1;
     }
     // Copy the tail: stream chunks may be reused by the producer.
     if (start < chunk.length) append(chunk.slice(start));
   }
-  if (pending > 0 || pieces.length > 0) yield finish();
+  if (pending > 0 || pieces.length > 0) yield* finish(false);
 }
 
 function concat(pieces: Uint8Array[], length: number): Uint8Array {
@@ -90,4 +125,52 @@ function concat(pieces: Uint8Array[], length: number): Uint8Array {
     offset += piece.length;
   }
   return out;
+}
+
+export interface LineBreakScan {
+  utf16?: "utf-16le" | "utf-16be";
+  /** 0-based line (as VS Code numbers lines) of the first line ended by a lone CR. */
+  firstLoneCrLine?: number;
+}
+
+/**
+ * What an editor cannot see in a file it has decoded: UTF-16, and lone CRs, which VS Code turns
+ * into its own line ending on load. Scans bytes only, and stops at the first lone CR.
+ */
+export async function scanLineBreaks(chunks: AsyncIterable<Uint8Array>): Promise<LineBreakScan> {
+  let line = 0;
+  let first = true;
+  let pendingCr = false;
+  for await (const chunk of chunks) {
+    if (first && chunk.length > 0) {
+      first = false;
+      const utf16 = utf16Of(chunk);
+      if (utf16) return { utf16 };
+    }
+    let from = 0;
+    if (pendingCr) {
+      if (chunk[0] !== 10) return { firstLoneCrLine: line };
+      pendingCr = false;
+      line++;
+      from = 1;
+    }
+    for (let cr = chunk.indexOf(13, from); cr !== -1; cr = chunk.indexOf(13, cr + 1)) {
+      line += countLf(chunk, from, cr);
+      from = cr;
+      if (cr === chunk.length - 1) pendingCr = true;
+      else if (chunk[cr + 1] !== 10) return { firstLoneCrLine: line };
+      else {
+        line++;
+        from = cr + 2;
+      }
+    }
+    if (!pendingCr) line += countLf(chunk, from, chunk.length);
+  }
+  return pendingCr ? { firstLoneCrLine: line } : {};
+}
+
+function countLf(bytes: Uint8Array, from: number, to: number): number {
+  let count = 0;
+  for (let lf = bytes.indexOf(10, from); lf !== -1 && lf < to; lf = bytes.indexOf(10, lf + 1)) count++;
+  return count;
 }

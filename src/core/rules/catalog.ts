@@ -8,6 +8,10 @@ export interface RuleInfo {
 /** Every rule, its default severity and what it checks. Settings may turn any off or re-rank it. */
 export const ruleCatalog = {
   syntax: { severity: "error", description: "The line is not valid JSON (exact range of the first problem)." },
+  "too-deep": { severity: "error", description: "A row nested deeper than trainers' JSON readers go (Python's json stops near 1,000 levels)." },
+  "duplicate-key": { severity: "warning", description: "A key repeated in one object: every JSON reader keeps only the last value." },
+  "unreadable-row": { severity: "error", description: "A row the validator could not check (the message says why); other rows are still checked." },
+  "line-ending": { severity: "error", description: "A line ended by a lone carriage return (CR): trainers split rows at LF and read it with the next row." },
   "not-object": { severity: "error", description: "A row is not a JSON object." },
   "blank-line": { severity: "warning", description: "A blank line between rows." },
   "invalid-utf8": { severity: "error", description: "The line is not valid UTF-8." },

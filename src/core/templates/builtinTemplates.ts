@@ -87,7 +87,7 @@ export const builtinTemplateNames = builtins.map((t) => t.name);
 export const allBuiltinTemplates: readonly BuiltinTemplate[] = builtins;
 
 export function builtinTemplate(name: string): BuiltinTemplate | undefined {
-  const key = aliases[name] ?? name;
+  const key = (Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name;
   return builtins.find((t) => t.name === key);
 }
 

@@ -89,8 +89,21 @@ export function strftime(date: Date, format: string): string {
  * `raise_exception` and `strftime_now`. @huggingface/jinja applies trim_blocks and lstrip_blocks
  * as transformers configures Jinja2.
  */
+/** Parsed templates by source: the preview renders one template for every prefix of a conversation. */
+const parsedTemplates = new Map<string, ReturnType<typeof parse>>();
+
+function parsedTemplate(template: string): ReturnType<typeof parse> {
+  let program = parsedTemplates.get(template);
+  if (!program) {
+    program = parse(tokenize(template, { lstrip_blocks: true, trim_blocks: true }));
+    if (parsedTemplates.size >= 16) parsedTemplates.clear();
+    parsedTemplates.set(template, program);
+  }
+  return program;
+}
+
 export function renderChat(source: ChatTemplateSource, messages: unknown[], options: RenderOptions = {}): string {
-  const program = parse(tokenize(source.template, { lstrip_blocks: true, trim_blocks: true }));
+  const program = parsedTemplate(source.template);
   const now = options.now ?? new Date();
   // The library's Template.render installs its own raise_exception (a plain Error) and a
   // strftime_now that reads the clock and the locale; these are transformers' semantics instead.

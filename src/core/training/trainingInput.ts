@@ -97,7 +97,7 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
       if (format === "preference") notes.push("Showing prompt + chosen; the rejected completion is built the same way.");
       const conversational = Array.isArray(row.prompt) || Array.isArray(row[completionField]);
       if (conversational) {
-        const messages = [...("prompt" in row ? asMessages(row.prompt, "user") : []), ...asMessages(row[completionField], "assistant")];
+        const messages = [...(Object.hasOwn(row, "prompt") ? asMessages(row.prompt, "user") : []), ...asMessages(row[completionField], "assistant")];
         return { kind: "chat", messages, tools, mapping: `Conversational prompt + ${completionField}: rendered with the chat template, loss on the ${completionField}`, notes };
       }
       return { kind: "text", prompt: text(row.prompt), completion: text(row[completionField]), mapping: `prompt + ${completionField} as plain text (TRL), loss on the ${completionField}`, notes };

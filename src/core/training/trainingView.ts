@@ -2,6 +2,7 @@ import { ChatTemplateSource, renderChat } from "../templates/chatTemplate";
 import { alignTokens, ModelTokenizer } from "../tokenizers/modelTokenizer";
 import type { ChatMessage, TrainingInput } from "./trainingInput";
 import type { TrainingSettings } from "./trainingSettings";
+import { prefixEncoder } from "./segmentEncoder";
 import { dummyContent, findEndOfTurn, findTurn } from "./turnBoundaries";
 
 export interface ViewToken {
@@ -65,6 +66,7 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   const { messages } = input;
   const text = render(messages);
   const ids = tokenizer.encode(text);
+  const encodePrefix = prefixEncoder(tokenizer, text, ids);
   const trained = new Array<boolean>(ids.length).fill(false);
   const warnings: string[] = [];
   const eotIds = tokenSet(tokenizer, settings.eotTokens ?? [tokenizer.eosToken ?? template.specialTokens.eos_token]);
@@ -72,12 +74,12 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   let lastEot: number | undefined;
   for (let index = 0; index < messages.length; index++) {
     const turn = messages[index];
-    const prefixIds = index === messages.length - 1 ? ids : tokenizer.encode(render(messages.slice(0, index + 1)));
+    const prefixIds = index === messages.length - 1 ? ids : encodePrefix(render(messages.slice(0, index + 1)));
     messageEnds.push(Math.min(ids.length, Math.max(prefixIds.length, messageEnds[index - 1] ?? 0)));
     const explicit = typeof turn.training === "boolean" ? turn.training : undefined;
     const shouldTrain = explicit ?? (settings.trainOnInputs || settings.rolesToTrain.includes(turn.role));
     if (!shouldTrain && settings.trainOnEos !== "all" && settings.trainOnEos !== "last") continue;
-    const dummyIds = tokenizer.encode(render([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
+    const dummyIds = encodePrefix(render([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
     const bounds = findTurn(dummyIds, prefixIds);
     if (!bounds) {
       if (shouldTrain) warnings.push(`Turn ${index + 1} (${turn.role}): its place in the rendering cannot be found (rendered with a dummy message it gives the same tokens, or none), so Axolotl trains none of it.`);

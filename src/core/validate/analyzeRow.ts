@@ -1,5 +1,6 @@
 import { detectRowFormat, FormatId } from "../formats/detect";
 import { ChatLayout, chatLayoutOf, RoleAliases } from "../formats/layout";
+import { countKeys, duplicateKeys, jsonShape, maxNestingDepth } from "../jsonl/jsonShape";
 import { isPlainObject, stripBom } from "../jsonl/parseRow";
 import type { Diagnostic } from "../lint/diagnostic";
 import { checkRowSyntax } from "../lint/syntaxRules";
@@ -7,7 +8,7 @@ import { effectiveSeverity, RuleId, RuleSettings } from "../rules/catalog";
 import { checkContent } from "./content";
 import { checkConversation } from "./conversation";
 import { minhashSignature } from "./minhash";
-import { RowContext } from "./rowContext";
+import { finding, RowContext } from "./rowContext";
 import { checkRowKeys } from "./structure";
 import { textFields } from "./textFields";
 
@@ -97,8 +98,25 @@ export function applyRuleSettings(diagnostics: Diagnostic[], rules: RuleSettings
  * undefined the file is not instruction data and only syntax is checked.
  */
 export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions = {}): RowAnalysis {
+  try {
+    return analyzeRowUnguarded(rawLine, line, fileFormat, options);
+  } catch (error) {
+    // One row the rules cannot handle is one finding on that row, never a failed file.
+    const reason = error instanceof Error ? error.message : String(error);
+    const span = { line, column: 0, endLine: line, endColumn: Math.max(1, rawLine.length) };
+    return { kind: "invalid", diagnostics: applyRuleSettings([finding("unreadable-row", span, `This row could not be checked (${reason}); the other rows were.`)], options.rules) };
+  }
+}
+
+function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions): RowAnalysis {
   const { text, bomLength: base } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 };
   if (text.trim() === "") return { kind: "blank", diagnostics: applyRuleSettings(checkRowSyntax(text, line).diagnostics, options.rules) };
+  const shape = jsonShape(text);
+  if (shape.maxDepth > maxNestingDepth) {
+    const span = { line, column: base, endLine: line, endColumn: base + text.length };
+    const message = `The row nests ${shape.maxDepth.toLocaleString("en-US")} levels deep; trainers' JSON readers stop near 1,000 (Python's recursion limit), and it is not checked past ${maxNestingDepth}.`;
+    return { kind: "invalid", diagnostics: applyRuleSettings([finding("too-deep", span, message)], options.rules) };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -117,7 +135,8 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
   const layout = format === "sharegpt" || format === "openai" ? chatLayoutOf(value, options.layout) : undefined;
   const ctx = new RowContext(line, base, text, value, format, layout, options.roles);
   const diagnostics = checkRowKeys(ctx);
-  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: "chosen" in value && "rejected" in value }));
+  if (shape.keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
+  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected") }));
   for (const field of ["prompt", "completion", "chosen", "rejected"]) {
     if (!layout && Array.isArray(value[field])) {
       diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false }));
@@ -139,4 +158,14 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
       return texts.join("\n");
     },
   };
+}
+
+function duplicateKeyFindings(ctx: RowContext): Diagnostic[] {
+  return duplicateKeys(ctx.raw).map((d) => {
+    const first = ctx.spanOf({ offset: d.firstOffset, length: d.length });
+    return {
+      ...finding("duplicate-key", ctx.spanOf(d), `\`${d.key}\` appears twice in one object: JSON readers keep only this last value and drop the first.`),
+      related: [{ ...first, message: "First value (dropped)" }],
+    };
+  });
 }

@@ -26,7 +26,8 @@ function isEmptyContent(content: unknown): boolean {
 }
 
 function roleFix(ctx: RowContext, path: Array<string | number>, name: string, aliases: RoleAliases) {
-  const likely = likelyRoles[name.toLowerCase()] ?? canonicalRole(name.toLowerCase(), aliases);
+  const lower = name.toLowerCase();
+  const likely = (Object.hasOwn(likelyRoles, lower) ? likelyRoles[lower] : undefined) ?? canonicalRole(lower, aliases);
   const target = likely ? aliases[likely][0] : undefined;
   return target && target !== name ? { target, fix: ctx.replaceValue(path, target, `Map role "${name}" to "${target}"`) } : undefined;
 }
@@ -64,7 +65,7 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
       for (const call of turn.tool_calls) if (isPlainObject(call) && typeof call.id === "string") callIds.add(call.id);
     }
     const hasToolCall = Array.isArray(turn.tool_calls) ? turn.tool_calls.length > 0 : turn.function_call !== undefined || name === "function_call";
-    if (layout.contentKey in turn && isEmptyContent(turn[layout.contentKey]) && !hasToolCall) {
+    if (Object.hasOwn(turn, layout.contentKey) && isEmptyContent(turn[layout.contentKey]) && !hasToolCall) {
       found.push(finding("empty-content", ctx.valueSpan([layout.field, index, layout.contentKey]), `Turn ${index + 1} (${String(name)}) has empty content and no tool call; write it or remove the turn.`));
     }
     if (role === "tool" && typeof turn.tool_call_id === "string" && callIds.size > 0 && !callIds.has(turn.tool_call_id)) {

@@ -1,7 +1,8 @@
 import { dominantFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
-import { analyzeRow, RowAnalysis, ValidationOptions } from "./analyzeRow";
+import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
+import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
 import { bandKeys, bandMaps, similarityAtLeast } from "./minhash";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
@@ -17,9 +18,40 @@ interface Entry {
   text: string;
   analysis: RowAnalysis;
   bands: number[];
-  duplicateOf?: Entry;
+  /** The rows with the same content key, this one included. */
+  group?: DuplicateGroup;
   nearDuplicateOf?: { entry: Entry; similarity: number };
+  /** Counts of the row's diagnostics by severity while it has any (it is then "flagged"). */
+  counts?: Record<Severity, number>;
 }
+
+/**
+ * Rows with one content key. The first (lowest line) is cached: lines shift with edits but
+ * never change order, so it stays right until it leaves or an earlier row joins. A group of
+ * 100,000 identical rows costs O(1) per edit, not a scan of the group.
+ */
+class DuplicateGroup {
+  readonly members = new Set<Entry>();
+  private firstMember: Entry | undefined;
+
+  add(entry: Entry): void {
+    this.members.add(entry);
+    if (this.firstMember && entry.line < this.firstMember.line) this.firstMember = entry;
+  }
+
+  delete(entry: Entry): void {
+    this.members.delete(entry);
+    if (this.firstMember === entry) this.firstMember = undefined;
+  }
+
+  first(): Entry | undefined {
+    if (!this.firstMember) for (const e of this.members) if (!this.firstMember || e.line < this.firstMember.line) this.firstMember = e;
+    return this.firstMember;
+  }
+}
+
+const zeroCounts = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
+const severities: Severity[] = ["error", "warning", "info", "hint"];
 
 export interface Summary {
   counts: Record<Severity, number>;
@@ -35,13 +67,18 @@ const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
  */
 export class DocumentValidator {
   private entries: Entry[] = [];
-  private readonly exact = new Map<number, Entry[]>();
+  private readonly exact = new Map<number, DuplicateGroup>();
   private readonly buckets = bandMaps<Entry[]>();
   private fileFormat: FormatId | undefined;
   /** The first row of the file's format, where mixed-format diagnostics point. */
   private firstOfFormat: Entry | undefined;
-  /** Rows with any finding: publishing walks these, not the whole document. */
+  /** Diagnostics by severity over the whole document, kept as rows are (re)flagged. */
+  private totals = zeroCounts();
+  /** Findings about the file on disk (its encoding, its line endings), which no line's text shows. */
+  /** Rows with any diagnostic (counts set): few in most files, so publishing walks them, not every line. */
   private readonly flagged = new Set<Entry>();
+  private fileFindingsRaw: Diagnostic[] = [];
+  private fileFindings: Diagnostic[] = [];
   /** Lines that are not blank, kept as edits come. */
   private rowCount = 0;
 
@@ -53,6 +90,19 @@ export class DocumentValidator {
 
   get lineCount(): number {
     return this.entries.length;
+  }
+
+  /** Sets the findings about the file on disk; they count and publish with the rows'. */
+  setFileFindings(findings: Diagnostic[]): void {
+    for (const d of this.fileFindings) this.totals[d.severity]--;
+    this.fileFindingsRaw = findings;
+    this.fileFindings = applyRuleSettings(findings, this.options.rules);
+    for (const d of this.fileFindings) this.totals[d.severity]++;
+  }
+
+  /** The text of a line as the validator holds it: callers check it against the live document. */
+  lineText(line: number): string | undefined {
+    return this.entries[line]?.text;
   }
 
   setText(text: string): void {
@@ -86,18 +136,30 @@ export class DocumentValidator {
    * (endLine, endColumn) is replaced by `text`.
    */
   applyEdit(startLine: number, startColumn: number, endLine: number, endColumn: number, text: string): void {
-    const head = this.entries[startLine]?.text.slice(0, startColumn) ?? "";
-    const tail = this.entries[endLine]?.text.slice(endColumn) ?? "";
+    if (startLine < 0 || endLine >= this.entries.length || startLine > endLine || (startLine === endLine && startColumn > endColumn)) {
+      throw new RangeError(`Edit ${startLine}:${startColumn}-${endLine}:${endColumn} is outside the validator's ${this.entries.length} lines`);
+    }
+    const head = this.entries[startLine].text.slice(0, startColumn);
+    const tail = this.entries[endLine].text.slice(endColumn);
     const lines = splitLines(head + text + tail);
     const added = lines.map((line, i) => this.newEntry(line, startLine + i));
     const removed = this.entries.splice(startLine, endLine - startLine + 1, ...added);
     if (added.length !== removed.length) for (let i = startLine + added.length; i < this.entries.length; i++) this.entries[i].line = i;
+    // The first row of each duplicate group touched, before and after: only those change status.
+    const affected = new Set<Entry>();
+    const noteFirst = (entry: Entry) => {
+      const first = entry.group?.first();
+      if (first) affected.add(first);
+    };
     for (const entry of removed) {
+      noteFirst(entry);
       this.unindex(entry);
-      this.flagged.delete(entry);
+      this.unflag(entry);
       if (entry.analysis.kind !== "blank") this.rowCount--;
+      noteFirst(entry);
     }
 
+    for (const entry of added) entry.analysis = this.analyze(entry, this.fileFormat);
     const before = this.fileFormat;
     if (startLine < formatSampleRows + removed.length) this.fileFormat = this.sampleFormat();
     if (this.fileFormat !== before) {
@@ -105,12 +167,23 @@ export class DocumentValidator {
       return;
     }
     for (const entry of added) {
-      entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
       if (entry.analysis.kind !== "blank") this.rowCount++;
+      const joined = entry.analysis.contentKey === undefined ? undefined : this.exact.get(entry.analysis.contentKey)?.first();
+      if (joined) affected.add(joined);
       this.index(entry);
+      noteFirst(entry);
     }
-    this.refreshDuplicates(this.neighbours([...removed, ...added]));
-    for (const entry of added) this.reflag(entry);
+    for (const entry of this.nearNeighbours([...removed, ...added])) {
+      // An exact duplicate stays one whatever its bucket neighbours do (group firsts are in `affected` already).
+      if (this.duplicateOf(entry) && !entry.nearDuplicateOf) continue;
+      affected.add(entry);
+    }
+    for (const entry of added) affected.add(entry);
+    for (const entry of affected) {
+      if (this.entries[entry.line] !== entry) continue;
+      this.refreshDuplicate(entry);
+      this.reflag(entry);
+    }
     // The row before the file's last line may have become the last one (and lose its blank-line).
     const last = this.entries[this.entries.length - 1];
     if (last) this.reflag(last);
@@ -118,16 +191,27 @@ export class DocumentValidator {
 
   /** All diagnostics, row-level and cross-row, errors first, each severity by line; at most `limit`. */
   diagnostics(limit = Infinity): Diagnostic[] {
-    const bySeverity: Record<Severity, Diagnostic[]> = { error: [], warning: [], info: [], hint: [] };
-    const rows = [...this.flagged].sort((a, b) => a.line - b.line);
-    for (const entry of rows) for (const d of this.diagnosticsOf(entry)) bySeverity[d.severity].push(d);
-    return [...bySeverity.error, ...bySeverity.warning, ...bySeverity.info, ...bySeverity.hint].slice(0, limit);
+    const found: Diagnostic[] = [];
+    // Rows are walked once per severity, and only flagged rows of that severity build diagnostics:
+    // a file of 100,000 duplicates builds `limit` of them, not 100,000.
+    // Flagged rows in line order: sorted when they are few, else the lines walked in order.
+    const rows = this.flagged.size * 8 < this.entries.length ? [...this.flagged].sort((a, b) => a.line - b.line) : this.entries;
+    for (const severity of severities) {
+      if (this.totals[severity] === 0) continue;
+      for (const d of this.fileFindings) if (d.severity === severity && found.length < limit) found.push(d);
+      for (const entry of rows) {
+        if (found.length >= limit) return found;
+        if (!entry.counts?.[severity]) continue;
+        for (const d of this.diagnosticsOf(entry)) if (d.severity === severity && found.length < limit) found.push(d);
+      }
+    }
+    return found;
   }
 
   /** Diagnostics of one line (row-level and cross-row). */
   diagnosticsAt(line: number): Diagnostic[] {
     const entry = this.entries[line];
-    return entry ? this.diagnosticsOf(entry) : [];
+    return [...this.fileFindings.filter((d) => d.line === line), ...(entry ? this.diagnosticsOf(entry) : [])];
   }
 
   private diagnosticsOf(entry: Entry): Diagnostic[] {
@@ -137,9 +221,7 @@ export class DocumentValidator {
   }
 
   summary(): Summary {
-    const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
-    for (const entry of this.flagged) for (const d of this.diagnosticsOf(entry)) counts[d.severity]++;
-    return { counts, format: this.fileFormat, rows: this.rowCount };
+    return { counts: { ...this.totals }, format: this.fileFormat, rows: this.rowCount };
   }
 
   analysisAt(line: number): RowAnalysis | undefined {
@@ -148,6 +230,16 @@ export class DocumentValidator {
 
   private newEntry(text: string, line: number): Entry {
     return { line, text, analysis: { kind: "blank", diagnostics: [] }, bands: [] };
+  }
+
+  /** analyzeRow plus the checks of the line as bytes, which the CLI's reader makes while reading. */
+  private analyze(entry: Entry, format: FormatId | undefined): RowAnalysis {
+    const tooLong = isTooLong(entry.text);
+    if (tooLong !== undefined) return { kind: "invalid", diagnostics: applyRuleSettings([tooLongFinding(entry.line, tooLong)], this.options.rules) };
+    const analysis = analyzeRow(entry.text, entry.line, format, this.options);
+    const encoding = encodingFinding(entry.line, entry.text, false);
+    if (encoding) analysis.diagnostics = [...applyRuleSettings([encoding], this.options.rules), ...analysis.diagnostics];
+    return analysis;
   }
 
   private sampleFormat(): FormatId | undefined {
@@ -165,30 +257,51 @@ export class DocumentValidator {
     return best;
   }
 
+  private duplicateOf(entry: Entry): Entry | undefined {
+    const first = entry.group && entry.group.members.size > 1 ? entry.group.first() : undefined;
+    return first === entry ? undefined : first;
+  }
+
+  /** Recounts a row's diagnostics after anything that decides them changed. */
   private reflag(entry: Entry): void {
-    const a = entry.analysis;
-    const mixed = a.format !== undefined && this.fileFormat !== undefined && a.format !== this.fileFormat;
-    const isFinalEmptyLine = entry.text === "" && entry.line === this.entries.length - 1;
-    if (this.entries[entry.line] === entry && !isFinalEmptyLine && (a.diagnostics.length > 0 || entry.duplicateOf || entry.nearDuplicateOf || mixed)) this.flagged.add(entry);
-    else this.flagged.delete(entry);
+    this.unflag(entry);
+    if (this.entries[entry.line] !== entry) return;
+    const diagnostics = this.diagnosticsOf(entry);
+    if (diagnostics.length === 0) return;
+    entry.counts = zeroCounts();
+    this.flagged.add(entry);
+    for (const d of diagnostics) entry.counts[d.severity]++;
+    for (const severity of severities) this.totals[severity] += entry.counts[severity];
+  }
+
+  private unflag(entry: Entry): void {
+    if (!entry.counts) return;
+    for (const severity of severities) this.totals[severity] -= entry.counts[severity];
+    entry.counts = undefined;
+    this.flagged.delete(entry);
   }
 
   /** Re-analyses every line; yields every 500 lines so a caller may pause between slices. */
   private *reanalyzeSteps(): Generator<void> {
     this.exact.clear();
     this.buckets.forEach((b) => b.clear());
+    this.totals = zeroCounts();
     this.flagged.clear();
     this.rowCount = 0;
+    this.fileFindings = [];
+    this.setFileFindings(this.fileFindingsRaw);
     // Rows are first read without a file format (each finds its own), then the majority decides.
     for (const entry of this.entries) {
-      entry.analysis = analyzeRow(entry.text, entry.line, undefined, this.options);
+      entry.counts = undefined;
+      entry.group = undefined;
+      entry.analysis = this.analyze(entry, undefined);
       if (entry.analysis.kind !== "blank") this.rowCount++;
       if (entry.line % 500 === 0) yield;
     }
     this.fileFormat = this.sampleFormat();
     for (const entry of this.entries) {
       if (this.fileFormat && entry.analysis.kind === "row" && !entry.analysis.format) {
-        entry.analysis = analyzeRow(entry.text, entry.line, this.fileFormat, this.options);
+        entry.analysis = this.analyze(entry, this.fileFormat);
       }
       this.index(entry);
       if (entry.line % 500 === 0) yield;
@@ -202,45 +315,37 @@ export class DocumentValidator {
 
   private index(entry: Entry): void {
     const { contentKey, signature } = entry.analysis;
-    if (contentKey !== undefined) push(this.exact, contentKey, entry);
+    if (contentKey !== undefined) {
+      let group = this.exact.get(contentKey);
+      if (!group) this.exact.set(contentKey, (group = new DuplicateGroup()));
+      group.add(entry);
+      entry.group = group;
+    }
     entry.bands = signature ? bandKeys(signature) : [];
     entry.bands.forEach((key, band) => push(this.buckets[band], key, entry, maxBucketRows));
   }
 
   private unindex(entry: Entry): void {
-    if (entry.analysis.contentKey !== undefined) pull(this.exact, entry.analysis.contentKey, entry);
+    const group = entry.group;
+    if (group) {
+      group.delete(entry);
+      if (group.members.size === 0) this.exact.delete(entry.analysis.contentKey!);
+    }
     entry.bands.forEach((key, band) => pull(this.buckets[band], key, entry));
   }
 
-  /** The entries whose duplicate status may change when `changed` entries come or go. */
-  private neighbours(changed: Entry[]): Set<Entry> {
+  /** Rows sharing a near-duplicate bucket with `changed` rows: their nearest earlier row may change. Buckets are bounded. */
+  private nearNeighbours(changed: Entry[]): Set<Entry> {
     const affected = new Set<Entry>();
-    for (const entry of changed) {
-      if (entry.analysis.contentKey !== undefined) for (const other of this.exact.get(entry.analysis.contentKey) ?? []) affected.add(other);
-      entry.bands.forEach((key, band) => this.buckets[band].get(key)?.forEach((other) => affected.add(other)));
-    }
-    for (const entry of changed) if (this.entries[entry.line] === entry) affected.add(entry);
+    for (const entry of changed) entry.bands.forEach((key, band) => this.buckets[band].get(key)?.forEach((other) => affected.add(other)));
     return affected;
   }
 
-  private refreshDuplicates(entries: Iterable<Entry>): void {
-    for (const entry of entries) {
-      this.refreshDuplicate(entry);
-      this.reflag(entry);
-    }
-  }
-
   private refreshDuplicate(entry: Entry): void {
-    entry.duplicateOf = undefined;
     entry.nearDuplicateOf = undefined;
     const key = entry.analysis.contentKey;
-    if (key !== undefined) {
-      for (const other of this.exact.get(key) ?? []) {
-        if (other.line < entry.line && (!entry.duplicateOf || other.line < entry.duplicateOf.line)) entry.duplicateOf = other;
-      }
-    }
     const signature = entry.analysis.signature;
-    if (entry.duplicateOf || !signature) return;
+    if (this.duplicateOf(entry) || !signature) return;
     const compared = new Set<Entry>();
     for (let band = 0; band < entry.bands.length; band++) {
       for (const other of this.buckets[band].get(entry.bands[band]) ?? []) {
@@ -273,8 +378,9 @@ export class DocumentValidator {
         ...(withFix ? { fix: { title: "Delete this duplicate row", edits: [{ line: entry.line, column: 0, endLine: entry.line + 1, endColumn: 0, newText: "" }] } } : {}),
       });
     };
-    if (entry.duplicateOf) {
-      report("duplicate-row", `Duplicate of row ${entry.duplicateOf.line + 1}.`, entry.duplicateOf, "First occurrence", true);
+    const duplicateOf = this.duplicateOf(entry);
+    if (duplicateOf) {
+      report("duplicate-row", `Duplicate of row ${duplicateOf.line + 1}.`, duplicateOf, "First occurrence", true);
     } else if (entry.nearDuplicateOf) {
       const { entry: other, similarity } = entry.nearDuplicateOf;
       report("near-duplicate", `Asks nearly what row ${other.line + 1} asks (estimated Jaccard ${similarity.toFixed(2)} over word 5-grams).`, other, "Similar row", false);
@@ -302,6 +408,7 @@ function atLine(d: Diagnostic, line: number): Diagnostic {
   if (delta === 0) return d;
   const moved: Diagnostic = { ...d, line, endLine: d.endLine + delta };
   if (d.fix) moved.fix = { ...d.fix, edits: d.fix.edits.map((e) => ({ ...e, line: e.line + delta, endLine: e.endLine + delta })) };
+  if (d.related) moved.related = d.related.map((r) => ({ ...r, line: r.line + delta, endLine: r.endLine + delta }));
   return moved;
 }
 

@@ -1,4 +1,4 @@
-import { findNodeAtLocation, JSONPath, parseTree } from "jsonc-parser";
+import { JSONPath, parseTree } from "jsonc-parser";
 import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import type { JsonNode } from "../jsonl/parseRow";
@@ -11,6 +11,8 @@ import { ruleCatalog, RuleId } from "../rules/catalog";
  */
 export class RowContext {
   private treeCache: JsonNode | undefined;
+  /** Property values by name, per object node: jsonc-parser's findNodeAtLocation scans an object's properties on every call, quadratic on a row of 40,000 keys. */
+  private readonly properties = new Map<JsonNode, Map<string, JsonNode>>();
 
   constructor(
     readonly line: number,
@@ -28,7 +30,27 @@ export class RowContext {
   }
 
   nodeAt(path: JSONPath): JsonNode | undefined {
-    return path.length === 0 ? this.tree : findNodeAtLocation(this.tree, path);
+    let node: JsonNode | undefined = this.tree;
+    for (const segment of path) {
+      if (!node) return undefined;
+      if (typeof segment === "number") node = node.type === "array" ? node.children?.[segment] : undefined;
+      else node = node.type === "object" ? this.propertiesOf(node).get(segment) : undefined;
+    }
+    return node;
+  }
+
+  private propertiesOf(object: JsonNode): Map<string, JsonNode> {
+    let byName = this.properties.get(object);
+    if (!byName) {
+      byName = new Map();
+      // A repeated name keeps its last value, the one JSON.parse (and so every trainer) reads.
+      for (const property of object.children ?? []) {
+        const [name, value] = property.children ?? [];
+        if (name && value) byName.set(String(name.value), value);
+      }
+      this.properties.set(object, byName);
+    }
+    return byName;
   }
 
   /** The span of the value at `path`, or of the row when it cannot be found. */

@@ -7,6 +7,7 @@ import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
 import { HashIndex } from "./hashIndex";
+import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
 import { bandKeys, bandMaps, permutations, similarityAtLeast } from "./minhash";
 
 export interface StreamOptions extends ValidationOptions {
@@ -21,13 +22,55 @@ export interface StreamOptions extends ValidationOptions {
  */
 export const defaultNearDuplicateIndexRows = 100_000;
 
+export interface FormatSample {
+  format?: FormatId;
+  firstLine?: number;
+}
+
+/** Bytes of rows held to find the file's format before validating them: bounds memory on huge rows. */
+export const maxSampleBytes = 64 * 1024 * 1024;
+
+/**
+ * Validates lines read once (standard input, a FIFO): the first rows are held while they decide
+ * the file's format, then validated with the rest. `onSample` hears the format first.
+ */
+export async function* validateLines(lines: AsyncIterable<ReadLine>, options: StreamOptions = {}, onSample?: (sample: FormatSample) => void): AsyncGenerator<Diagnostic> {
+  const iterator = lines[Symbol.asyncIterator]();
+  const held: ReadLine[] = [];
+  let rows = 0;
+  let bytes = 0;
+  let ended = false;
+  while (rows < formatSampleRows && bytes < maxSampleBytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    held.push(next.value);
+    bytes += next.value.byteLength;
+    if (next.value.text.trim() !== "" || next.value.tooLong) rows++;
+  }
+  const sample = await sampleFileFormat(fromArray(held), options);
+  onSample?.(sample);
+  async function* all(): AsyncGenerator<ReadLine> {
+    yield* held.splice(0);
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  yield* validateStream(all(), sample, options);
+}
+
+async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
+  yield* items;
+}
+
 /** The file's format: the majority format of its first rows (the editor uses the same rule). */
-export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: ValidationOptions): Promise<{ format?: FormatId; firstLine?: number }> {
+export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: ValidationOptions): Promise<FormatSample> {
   if (options.format) return { format: options.format };
   const counts = new Map<FormatId, { count: number; firstLine: number }>();
   let seen = 0;
   for await (const line of lines) {
-    if (line.tooLong) continue;
+    if (line.tooLong || line.utf16) continue;
     const analysis = analyzeRow(line.text, line.lineNumber - 1, undefined, options);
     if (analysis.kind === "blank") continue;
     if (analysis.format) {
@@ -46,7 +89,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
  * in line order. Memory: one line at a time, a 53-bit hash per row for exact duplicates, and
  * the near-duplicate index of the first `nearDuplicateIndexRows` rows.
  */
-export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { format?: FormatId; firstLine?: number }, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
+export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: FormatSample, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
   const exact = new HashIndex();
   // Compact near-duplicate index: signatures in one pooled buffer; a bucket is a bare slot
   // number until a second row joins it. Slots are in line order, like the editor's lists.
@@ -57,15 +100,23 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: { 
   const slotHashes: number[] = [];
   const bands = bandMaps<number | number[]>();
   const rules = options.rules;
+  let loneCrSeen = false;
   for await (const read of lines) {
     const line = read.lineNumber - 1;
+    if (read.utf16) {
+      yield* applyRuleSettings([utf16Finding(read.utf16)], rules);
+      return;
+    }
+    if (read.eol === "\r" && !loneCrSeen) {
+      loneCrSeen = true;
+      yield* applyRuleSettings([loneCrFinding(line)], rules);
+    }
     if (read.tooLong) {
-      yield* applyRuleSettings([{ line, column: 0, endLine: line, endColumn: 1, severity: "error", rule: "line-too-long", message: `Line of ${read.byteLength.toLocaleString("en-US")} bytes is too long to check; split or shorten the row.` }], rules);
+      yield* applyRuleSettings([tooLongFinding(line, read.byteLength)], rules);
       continue;
     }
-    if (read.invalidUtf8) {
-      yield* applyRuleSettings([{ line, column: 0, endLine: line, endColumn: Math.max(1, read.text.length), severity: "error", rule: "invalid-utf8", message: "Line is not valid UTF-8; re-encode the file as UTF-8 (the bad bytes show as \uFFFD)." }], rules);
-    }
+    const encoding = encodingFinding(line, read.text, read.invalidUtf8);
+    if (encoding) yield* applyRuleSettings([encoding], rules);
     const analysis = analyzeRow(read.text, line, sample.format, options);
     for (const d of analysis.diagnostics) yield d;
     if (analysis.kind !== "row") continue;

@@ -6,11 +6,15 @@ import { didYouMean } from "../rules/didYouMean";
 import { finding, RowContext } from "./rowContext";
 
 /** Checks the keys of the object at `path` against a schema: missing, wrong type, misspelt, unused. */
+/** Unused keys reported one by one per object; the rest are counted in one finding. */
+export const maxUnusedKeyFindings = 20;
+
 export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>, path: JSONPath, schema: FormatSchema, what: string): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const unusedNames = Object.keys(schema).filter((k) => !(k in object));
+  const unusedNames = Object.keys(schema).filter((k) => !Object.hasOwn(object, k));
+  let unused = 0;
   for (const [key, value] of Object.entries(object)) {
-    const spec = schema[key];
+    const spec = Object.hasOwn(schema, key) ? schema[key] : undefined;
     if (spec) {
       const type = jsonTypeOf(value);
       if (!spec.types.includes(type)) {
@@ -27,12 +31,16 @@ export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>
           edits: [{ ...keySpan, newText: JSON.stringify(suggestion) }],
         }),
       );
-    } else {
+    } else if (++unused <= maxUnusedKeyFindings) {
       found.push(finding("unused-key", ctx.keySpan([...path, key]), `\`${key}\` is not a field of ${what}; trainers ignore it.`));
     }
   }
+  if (unused > maxUnusedKeyFindings) {
+    const more = (unused - maxUnusedKeyFindings).toLocaleString("en-US");
+    found.push(finding("unused-key", ctx.braceSpan(path), `${more} more keys of ${what} are not fields of its format; trainers ignore them.`));
+  }
   for (const [key, spec] of Object.entries(schema)) {
-    if (spec.required && !(key in object)) {
+    if (spec.required && !Object.hasOwn(object, key)) {
       found.push(finding("missing-field", ctx.braceSpan(path), `${what[0].toUpperCase()}${what.slice(1)} has no \`${key}\`; add it.`));
     }
   }
@@ -42,7 +50,7 @@ export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>
 /** Top-level keys of a row against its format's schema. */
 export function checkRowKeys(ctx: RowContext): Diagnostic[] {
   const schema = { ...formatSchemas[ctx.format] };
-  if (ctx.layout && !(ctx.layout.field in schema)) {
+  if (ctx.layout && !Object.hasOwn(schema, ctx.layout.field)) {
     delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
     schema[ctx.layout.field] = { types: ["array"], required: true };
   }
