@@ -26,7 +26,7 @@ const common = {
 const productBuilds = [
   {
     ...common,
-    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts" },
+    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",

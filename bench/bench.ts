@@ -9,7 +9,7 @@ import { runSuiteInWorkbench } from "../test/launch/workbench";
 import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
 import { modelOverhead } from "./modelBench";
-import { previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
+import { longConversation, previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
 import { alpacaFile, cliPeakMemory, hostileRows, lintThroughput, revalidationLatency } from "./validationBench";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     hostile: hostileRows(),
     cliMemory: await cliPeakMemory(await alpacaFile(1024)),
   };
-  const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput() };
+  const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput(), conversation: longConversation() };
   const model = await modelOverhead();
   const grammar = await grammarCost();
   const vsix = packageVsix();
@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   console.log(`100,000 identical rows: first validation ${fmt(hostile.identicalOpenMs)} ms (distinct rows ${fmt(hostile.distinctOpenMs)} ms); p95 per edit ${fmt(hostile.identicalEditP95Ms)} ms = ${fmt(hostile.editP95Ratio)}x distinct rows (${fmt(hostile.distinctEditP95Ms)} ms); publishing 1,000 diagnostics p95 ${fmt(hostile.identicalPublishP95Ms)} ms (distinct rows ${fmt(hostile.distinctPublishP95Ms)} ms)`);
   console.log(`a row of 40,000 keys: ${fmt(hostile.wideRowMs)} ms = ${fmt(hostile.wideRowRatio)}x a row of the same length with 4 keys (${fmt(hostile.sameLengthRowMs)} ms)`);
   console.log(`CLI lint of a ${fmt(cliMemory.gigabytes)} GB file: peak RSS ${fmt(cliMemory.peakMb)} MB, ${fmt(cliMemory.seconds)} s`);
-  const { latency, tokenizers } = preview;
+  const { latency, tokenizers, conversation } = preview;
+  console.log(`preview of a ${conversation.turns}-turn conversation (Qwen3's template, every prefix rendered as Axolotl's find_turn does): ${fmt(conversation.previewMs)} ms = ${fmt(conversation.ratio)}x one render and tokenization of the whole (${fmt(conversation.renderAndTokenizeOnceMs)} ms)`);
   console.log(`preview of a ${latency.tokens}-token row (render + tokenize + masks, after warm-up): p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms = ${fmt(latency.ratio)}x one bare tokenization of its text (p95 ${fmt(latency.encodeP95Ms)} ms)`);
   console.log(`tokenizer load: Qwen3 tokenizer.json folder ${fmt(tokenizers.folderLoadMs)} ms = ${fmt(tokenizers.folderLoadRatio)}x a bare JSON.parse of tokenizer.json (${fmt(tokenizers.jsonParseMs)} ms); its GGUF with llama.cpp, vocabulary only, ${fmt(tokenizers.ggufLoadMs)} ms`);
   console.log(`tokenization throughput on ${fmt(tokenizers.megabytes)} MB of mixed English/Korean: @huggingface/tokenizers ${fmt(tokenizers.tokenizersMBps)} MB/s, llama.cpp ${fmt(tokenizers.llamaCppMBps)} MB/s on the same vocabulary (tokenizers takes ${fmt(1 / tokenizers.throughputRatio)}x llama.cpp's time; same count: ${tokenizers.sameCount === 1 ? "yes" : "NO"})`);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { loadGgufTokenizer } from "../src/core/tokenizers/ggufTokenizer";
 import { loadTokenizerFolder } from "../src/core/tokenizers/huggingFaceTokenizer";
 import type { ModelTokenizer } from "../src/core/tokenizers/modelTokenizer";
+import { renderChat } from "../src/core/templates/chatTemplate";
 import { previewSetup } from "../src/core/training/previewSetup";
 import { previewRow } from "../src/core/training/rowPreview";
 import { trainingSettings } from "../src/core/training/trainingSettings";
@@ -45,6 +46,21 @@ export async function previewLatency(runs = 20): Promise<Record<string, number>>
   const p95 = percentile(previewMs, 0.95);
   const baselineP95 = percentile(encodeMs, 0.95);
   return { tokens: preview.tokens.length, runs, p50Ms: percentile(previewMs, 0.5), p95Ms: p95, encodeP95Ms: baselineP95, ratio: p95 / baselineP95 };
+}
+
+/**
+ * A conversation of `turns` turns through Qwen3's own template: Axolotl's find_turn renders every
+ * prefix twice. Against one render and tokenization of the whole conversation.
+ */
+export function longConversation(turns = 1000): Record<string, number> {
+  const tokenizer = loadTokenizerFolder(qwen3Dir);
+  const setup = previewSetup({ tokenizer });
+  const messages = Array.from({ length: turns }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?` }));
+  const settings = trainingSettings({});
+  let tokens = 0;
+  const previewMs = time(() => (tokens = previewRow({ messages }, setup, settings).tokens.length));
+  const onceMs = time(() => tokenizer.encode(renderChat(setup.template, messages)));
+  return { turns, tokens, previewMs, renderAndTokenizeOnceMs: onceMs, ratio: previewMs / onceMs };
 }
 
 export async function tokenizerLoadAndThroughput(): Promise<Record<string, number>> {

@@ -52,5 +52,15 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
         extensionHostPid: process.pid,
       }),
     ),
+    // Tests: make the validator's copy of a document lose an edit (what a throwing edit once did),
+    // and read a line of that copy back.
+    vscode.commands.registerCommand("instructStudio.internal.loseValidatorEdit", (uri: string, line: number, start: number, end: number) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      document && studio.validation.validatorFor(document)?.applyEdit(line, start, line, end, "");
+    }),
+    vscode.commands.registerCommand("instructStudio.internal.validatorLine", (uri: string, line: number) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      return document && studio.validation.validatorFor(document)?.lineText(line);
+    }),
   ];
 }

@@ -1,9 +1,9 @@
 // One snapshot of the extension's settings and its training config, read once per change and
 // fed to validation, the preview and the model commands alike.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import { parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
+import { maxConfigBytes, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
 import type { FormatId } from "./core/formats/detect";
 import { isUrl } from "./core/model/backend";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
@@ -61,6 +61,8 @@ export interface SettingsSnapshot {
 function readConfig(path: string | undefined): Pick<ValidationSettings, "config" | "configError"> {
   if (!path) return {};
   try {
+    const size = statSync(path).size;
+    if (size > maxConfigBytes) throw new Error(`it is ${(size / 1024 / 1024).toFixed(0)} MB; a config is a few KB, and files over ${maxConfigBytes / 1024 / 1024} MB are not read (is it the dataset?)`);
     return { config: parseTrainingConfig(readFileSync(path, "utf8")) };
   } catch (error) {
     return { configError: `Instruct Studio cannot use the training config ${path}: ${(error as Error).message}` };

@@ -1,8 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
+import { maxConfigBytes } from "../core/config/trainingConfig";
 import { UsageError } from "./usageError";
 
-/** A training config is a few kilobytes; one past this is a wrong path (a dataset?), not read into memory. */
-export const maxConfigBytes = 4 * 1024 * 1024;
 
 export function readConfigFile(path: string): string {
   const stat = statSync(path, { throwIfNoEntry: false });

@@ -1,10 +1,23 @@
 import * as vscode from "vscode";
-import type { Diagnostic } from "../core/lint/diagnostic";
 import { diagnosticSource, toRange, toWorkspaceEdit } from "./toVscode";
-import type { ValidationController } from "./validationController";
+import { ValidationController } from "./validationController";
 
-/** Quick fixes computed by the core, one per problem, plus "fix all of this kind" per file. */
-export class FixProvider implements vscode.CodeActionProvider {
+class FixAllAction extends vscode.CodeAction {
+  constructor(
+    readonly document: vscode.TextDocument,
+    readonly rule: string,
+    count: number,
+  ) {
+    super(`Fix all ${count.toLocaleString("en-US")} \`${rule}\` problems in this file`, vscode.CodeActionKind.QuickFix);
+  }
+}
+
+/**
+ * Quick fixes computed by the core, one per problem, plus "fix all of this kind" per file, whose
+ * edit is built only when chosen (a file of 100,000 duplicates would otherwise build 100,000
+ * fixes whenever the light bulb asks).
+ */
+export class FixProvider implements vscode.CodeActionProvider<vscode.CodeAction> {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(private readonly validation: ValidationController) {}
@@ -12,12 +25,14 @@ export class FixProvider implements vscode.CodeActionProvider {
   provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const validator = this.validation.flush(document);
     if (!validator) return [];
+    const requested = Array.from({ length: range.end.line - range.start.line + 1 }, (_, i) => range.start.line + i);
+    if (!this.validation.matchesDocument(document, requested)) return [];
     const actions: vscode.CodeAction[] = [];
     const offered = new Set<string>();
-    for (let line = range.start.line; line <= range.end.line; line++) {
+    for (const line of requested) {
       for (const d of validator.diagnosticsAt(line)) {
         if (!d.fix || !toRange(d).intersection(range)) continue;
-        if (!this.validation.fixesMatchDocument(document, [d])) return [];
+        if (!this.validation.matchesDocument(document, ValidationController.fixLines([d]))) return [];
         const matching = context.diagnostics.filter((v) => v.source === diagnosticSource && v.code === d.rule && v.range.isEqual(toRange(d)));
         const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
         action.edit = toWorkspaceEdit(document.uri, [d]);
@@ -26,17 +41,19 @@ export class FixProvider implements vscode.CodeActionProvider {
         actions.push(action);
         if (!offered.has(d.rule)) {
           offered.add(d.rule);
-          const all = validator.diagnostics().filter((other) => other.rule === d.rule && other.fix);
-          if (all.length > 1 && this.validation.fixesMatchDocument(document, all)) actions.push(this.fixAll(document, d.rule, all));
+          const count = validator.fixableCount(d.rule);
+          if (count > 1) actions.push(new FixAllAction(document, d.rule, count));
         }
       }
     }
     return actions;
   }
 
-  private fixAll(document: vscode.TextDocument, rule: string, all: Diagnostic[]): vscode.CodeAction {
-    const action = new vscode.CodeAction(`Fix all ${all.length} \`${rule}\` problems in this file`, vscode.CodeActionKind.QuickFix);
-    action.edit = toWorkspaceEdit(document.uri, all);
+  resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
+    if (!(action instanceof FixAllAction)) return action;
+    const validator = this.validation.flush(action.document);
+    const all = validator?.fixable(action.rule) ?? [];
+    if (all.length > 0 && this.validation.matchesDocument(action.document, ValidationController.fixLines(all))) action.edit = toWorkspaceEdit(action.document.uri, all);
     return action;
   }
 }

@@ -1,13 +1,12 @@
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import * as vscode from "vscode";
 import { convertRow, ConvertTarget, convertTargets } from "../core/convert/convertRow";
 import { formatLabels } from "../core/formats/detect";
-import { readLines } from "../core/jsonl/lineReader";
-import type { Diagnostic } from "../core/lint/diagnostic";
 import { formatReport } from "../core/report";
-import { sampleFileFormat, validateStream } from "../core/validate/streamValidator";
+import { Worker } from "node:worker_threads";
+import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 import { isJsonl } from "../rowAtCursor";
 import type { ValidationController } from "./validationController";
 
@@ -85,17 +84,10 @@ export interface DiskValidationResult {
   report?: vscode.TextDocument;
 }
 
-/** Counts the bytes a stream hands on, for the progress bar. */
-async function* counted(stream: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of stream) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}
-
 /**
  * `instructStudio.validateFileOnDisk`: VS Code gives extensions no file over 50 MB, so this
- * streams the file from disk with the CLI's validator, cancellable, and opens the report.
+ * streams the file from disk with the CLI's validator in a worker thread (the extension host
+ * only draws the progress bar), cancellable, and opens the report.
  */
 export async function validateFileOnDisk(validation: ValidationController, uri?: vscode.Uri): Promise<DiskValidationResult | undefined> {
   const target =
@@ -104,39 +96,42 @@ export async function validateFileOnDisk(validation: ValidationController, uri?:
   if (!target) return undefined;
   const file = target.fsPath;
   const size = statSync(file).size;
-  const options = validation.settings.options;
+  const job: DiskValidationJob = { file, options: validation.settings.options, keep: reportLimit };
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Validating ${basename(file)}`, cancellable: true },
     async (progress, token) => {
-      const sample = await sampleFileFormat(readLines(createReadStream(file)), options);
-      const kept: Diagnostic[] = [];
-      let problems = 0;
-      let read = 0;
+      const worker = new Worker(join(__dirname, "validate-worker.js"), { workerData: job });
       let reported = 0;
-      let lines = 0;
-      const stream = counted(createReadStream(file, { highWaterMark: 1 << 20 }), (n) => {
-        read += n;
-        const percent = size ? Math.floor((read / size) * 100) : 100;
-        if (percent > reported) {
-          progress.report({ increment: percent - reported, message: `${percent}% · ${problems.toLocaleString("en-US")} problems` });
-          reported = percent;
-        }
+      let last: Extract<DiskValidationMessage, { type: "progress" }> = { type: "progress", bytesRead: 0, lines: 0, problems: 0 };
+      const outcome = await new Promise<Exclude<DiskValidationMessage, { type: "progress" }>>((resolve) => {
+        // Cancelling asks the worker for what it found so far; one that does not answer is stopped.
+        const cancel = token.onCancellationRequested(() => {
+          worker.postMessage("stop");
+          setTimeout(() => resolve({ type: "done", lines: last.lines, bytesRead: last.bytesRead, problems: last.problems, kept: [], cancelled: true }), 2000);
+        });
+        worker.on("message", (message: DiskValidationMessage) => {
+          if (message.type !== "progress") {
+            cancel.dispose();
+            return resolve(message);
+          }
+          last = message;
+          const percent = size ? Math.floor((message.bytesRead / size) * 100) : 100;
+          if (percent > reported) {
+            progress.report({ increment: percent - reported, message: `${percent}% · ${message.problems.toLocaleString("en-US")} problems` });
+            reported = percent;
+          }
+        });
+        worker.on("error", (error) => resolve({ type: "error", message: error.message }));
+        worker.on("exit", (code) => resolve({ type: "error", message: `the validation worker stopped (exit ${code})` }));
       });
-      const counting = (async function* () {
-        for await (const line of readLines(stream)) {
-          if (token.isCancellationRequested) return;
-          lines = line.lineNumber;
-          yield line;
-        }
-      })();
-      for await (const d of validateStream(counting, sample, options)) {
-        if (token.isCancellationRequested) break;
-        problems++;
-        if (kept.length < reportLimit) kept.push(d);
+      void worker.terminate();
+      if (outcome.type === "error") {
+        void vscode.window.showErrorMessage(`Instruct Studio could not validate ${basename(file)}: ${outcome.message}`);
+        return undefined;
       }
-      const cancelled = token.isCancellationRequested;
-      const note = cancelled ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((read / Math.max(size, 1)) * 100)}% of the file).` : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
-      const report = await openReport(formatReport({ file, format: sample.format, rows: lines, diagnostics: kept, total: problems, note }));
+      const { lines, problems, cancelled, bytesRead } = outcome;
+      const note = cancelled ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).` : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
+      const report = await openReport(formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note }));
       return { file, lines, problems, cancelled, report };
     },
   );

@@ -58,12 +58,13 @@ export class ValidationController implements vscode.Disposable {
     return this.validators.get(key);
   }
 
+  /** New settings re-validate every open dataset in slices, as opening one does: a large file never blocks the host. */
   private reload(settings: ValidationSettings): void {
     this.settings = settings;
-    for (const [key, validator] of this.validators) {
-      if (this.building.has(key)) continue;
-      validator.setOptions(this.settings.options);
-      this.publish(vscode.Uri.parse(key));
+    for (const key of [...this.validators.keys()]) {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+      if (document) this.build(document);
+      else this.untrack(vscode.Uri.parse(key));
     }
   }
 
@@ -137,25 +138,31 @@ export class ValidationController implements vscode.Disposable {
   }
 
   /**
-   * Whether the validator holds the document's text on every line `diagnostics`' fixes edit: a
-   * fix is offered only then. A difference means the copy drifted; it is rebuilt.
+   * Whether the validator holds the document's text on `lines`: fixes are offered only then. A
+   * difference means the copy drifted; it is rebuilt.
    */
-  fixesMatchDocument(document: vscode.TextDocument, diagnostics: readonly Diagnostic[]): boolean {
+  matchesDocument(document: vscode.TextDocument, lines: Iterable<number>): boolean {
     const validator = this.validators.get(document.uri.toString());
     if (!validator) return false;
+    for (const line of lines) {
+      if (line < document.lineCount && validator.lineText(line) === document.lineAt(line).text) continue;
+      this.log.warn(`the validator's copy of ${document.uri.fsPath} differs from the document at line ${line + 1}; no quick fix is offered from it, and the document is validated again`);
+      this.build(document);
+      return false;
+    }
+    return true;
+  }
+
+  /** The lines the fixes of `diagnostics` edit. */
+  static fixLines(diagnostics: readonly Diagnostic[]): number[] {
+    const lines: number[] = [];
     for (const d of diagnostics) {
       for (const edit of d.fix?.edits ?? []) {
         const last = edit.endColumn === 0 && edit.endLine > edit.line ? edit.endLine - 1 : edit.endLine;
-        for (let line = edit.line; line <= last; line++) {
-          if (line >= document.lineCount || validator.lineText(line) !== document.lineAt(line).text) {
-            this.log.warn(`a quick fix for ${document.uri.fsPath} line ${line + 1} was computed on text that differs from the document; validating the document again`);
-            this.build(document);
-            return false;
-          }
-        }
+        for (let line = edit.line; line <= last; line++) lines.push(line);
       }
     }
-    return true;
+    return lines;
   }
 
   /** Findings only the bytes on disk show: UTF-16, lone CRs (VS Code turns them into its own line ending). */
@@ -223,7 +230,10 @@ export class ValidationController implements vscode.Disposable {
   private publish(uri: vscode.Uri): void {
     const validator = this.validators.get(uri.toString());
     if (!validator) return;
+    const started = performance.now();
     this.collection.set(uri, validator.diagnostics(maxPublished).map((d) => toVscodeDiagnostic(uri, d)));
+    const ms = performance.now() - started;
+    if (ms > 50) this.log.debug(`published diagnostics of ${uri.fsPath} in ${ms.toFixed(0)} ms`);
     this.updated.fire(uri);
   }
 

@@ -27,6 +27,7 @@ describe("packaging and grammar", () => {
       "out/extension.js",
       "out/model-worker.js",
       "out/preview-worker.js",
+      "out/validate-worker.js",
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",

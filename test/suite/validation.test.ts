@@ -22,7 +22,8 @@ async function writeWorkspaceFile(name: string, content: string): Promise<vscode
 }
 
 async function applyCodeAction(uri: vscode.Uri, range: vscode.Range, title: RegExp): Promise<void> {
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, range);
+  // Resolved as the light bulb resolves the one chosen: "fix all" builds its edit only then.
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, range, undefined, 10);
   const action = actions.find((a) => title.test(a.title));
   assert.ok(action, `no code action ${title} among ${actions.map((a) => a.title).join(" | ")}`);
   assert.ok(await vscode.workspace.applyEdit(action.edit!));

@@ -118,6 +118,11 @@ describe("the document validator under edits", () => {
         fresh.setText(text);
         assert.deepEqual(v.diagnostics(), fresh.diagnostics());
         assert.deepEqual(v.summary(), fresh.summary());
+        for (const rule of new Set(fresh.diagnostics().map((d) => d.rule))) {
+          const withFix = fresh.diagnostics().filter((d) => d.rule === rule && d.fix);
+          assert.equal(v.fixableCount(rule), withFix.length, rule);
+          assert.deepEqual(v.fixable(rule), withFix.sort((a, b) => a.line - b.line));
+        }
       }),
       { numRuns: 300 },
     );

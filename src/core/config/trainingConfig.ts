@@ -2,6 +2,9 @@ import { parseDocument } from "yaml";
 import type { FormatId } from "../formats/detect";
 import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 
+/** A training config is a few kilobytes; one past this is a wrong path (a dataset?), and is not parsed: YAML parsing of 100 MB takes seconds and gigabytes. */
+export const maxConfigBytes = 4 * 1024 * 1024;
+
 /** What an Axolotl training config says about the dataset and what gets trained. */
 export interface TrainingConfig {
   format?: FormatId;

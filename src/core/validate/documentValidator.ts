@@ -23,6 +23,8 @@ interface Entry {
   nearDuplicateOf?: { entry: Entry; similarity: number };
   /** Counts of the row's diagnostics by severity while it has any (it is then "flagged"). */
   counts?: Record<Severity, number>;
+  /** Rules of its diagnostics that come with a fix, one per diagnostic. */
+  fixable?: string[];
 }
 
 /**
@@ -75,6 +77,8 @@ export class DocumentValidator {
   /** Diagnostics by severity over the whole document, kept as rows are (re)flagged. */
   private totals = zeroCounts();
   /** Findings about the file on disk (its encoding, its line endings), which no line's text shows. */
+  /** Diagnostics with a fix, by rule: "Fix all N" needs the count on every code action request. */
+  private readonly fixableTotals = new Map<string, number>();
   /** Rows with any diagnostic (counts set): few in most files, so publishing walks them, not every line. */
   private readonly flagged = new Set<Entry>();
   private fileFindingsRaw: Diagnostic[] = [];
@@ -220,6 +224,18 @@ export class DocumentValidator {
     return [...entry.analysis.diagnostics.map((d) => atLine(d, entry.line)), ...this.crossRow(entry)];
   }
 
+  /** How many diagnostics of `rule` come with a fix, without building them. */
+  fixableCount(rule: string): number {
+    return this.fixableTotals.get(rule) ?? 0;
+  }
+
+  /** Every diagnostic of `rule` with a fix, in line order. */
+  fixable(rule: string): Diagnostic[] {
+    const found: Diagnostic[] = [];
+    for (const entry of this.entries) if (entry.fixable?.includes(rule)) for (const d of this.diagnosticsOf(entry)) if (d.rule === rule && d.fix) found.push(d);
+    return found;
+  }
+
   summary(): Summary {
     return { counts: { ...this.totals }, format: this.fileFormat, rows: this.rowCount };
   }
@@ -271,6 +287,9 @@ export class DocumentValidator {
     entry.counts = zeroCounts();
     this.flagged.add(entry);
     for (const d of diagnostics) entry.counts[d.severity]++;
+    const fixable = diagnostics.filter((d) => d.fix).map((d) => d.rule);
+    if (fixable.length) entry.fixable = fixable;
+    for (const rule of fixable) this.fixableTotals.set(rule, (this.fixableTotals.get(rule) ?? 0) + 1);
     for (const severity of severities) this.totals[severity] += entry.counts[severity];
   }
 
@@ -279,6 +298,8 @@ export class DocumentValidator {
     for (const severity of severities) this.totals[severity] -= entry.counts[severity];
     entry.counts = undefined;
     this.flagged.delete(entry);
+    for (const rule of entry.fixable ?? []) this.fixableTotals.set(rule, this.fixableTotals.get(rule)! - 1);
+    entry.fixable = undefined;
   }
 
   /** Re-analyses every line; yields every 500 lines so a caller may pause between slices. */
@@ -287,6 +308,7 @@ export class DocumentValidator {
     this.buckets.forEach((b) => b.clear());
     this.totals = zeroCounts();
     this.flagged.clear();
+    this.fixableTotals.clear();
     this.rowCount = 0;
     this.fileFindings = [];
     this.setFileFindings(this.fileFindingsRaw);
