@@ -3,7 +3,7 @@ import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { lintCommand, LintOptions, UsageError } from "./lint";
 import { renderCommand, RenderOptions } from "./render";
-import { statsCommand } from "./stats";
+import { statsCommand, StatsOptions } from "./stats";
 import { critiqueCommand, CritiqueCliOptions } from "./critique";
 import { generateCommand, GenerateCliOptions } from "./generate";
 import { ModelError } from "../core/model/backend";
@@ -28,10 +28,14 @@ export function buildProgram(): Command {
     });
   program
     .command("stats")
-    .description("count rows, formats and characters of datasets")
-    .argument("<files...>", "JSONL files")
-    .option("--json", "print JSON")
-    .action(async (files: string[], options: { json?: boolean }) => {
+    .description("the training budget of a dataset (one or several files): tokens per row, trained tokens, rows over sequence_len, optimizer steps with and without packing")
+    .argument("<files...>", "JSONL files (- for standard input), one training set")
+    .option("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file (without it, counts are estimates)")
+    .option("--template <name|file>", "a built-in template or a .jinja file (default: the config's, the tokenizer's, else ChatML)")
+    .option("--config <axolotl.yml>", "an Axolotl config: sequence_len, sample_packing, batch sizes, epochs, warmup, field mapping")
+    .option("--gpus <N>", "GPUs of the run (Axolotl reads them from the environment; default 1)")
+    .option("--json", "print one object for the whole set, with a per-file breakdown")
+    .action(async (files: string[], options: StatsOptions) => {
       process.exitCode = await statsCommand(files, options);
     });
   program

@@ -44,6 +44,7 @@ describe("hardening in the editor", function () {
     const report = await vscode.commands.executeCommand<vscode.TextDocument>("instructStudio.showReport");
     assert.match(report.getText(), /too-deep/);
     await vscode.window.showTextDocument(editor.document);
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
     await screenshot("hardening-hostile-rows");
   });
 
@@ -116,6 +117,7 @@ describe("hardening in the editor", function () {
     const invalid = await writeFile("invalid-utf8.jsonl", Buffer.concat([Buffer.from('{"instruction":"caf'), Buffer.from([0xe9]), Buffer.from('","input":"","output":"x"}\n')]));
     await openInEditor("invalid-utf8.jsonl");
     await diagnosticsFor(invalid, (d) => d.some((x) => x.code === "invalid-utf8"), "the invalid UTF-8 finding");
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
     await screenshot("hardening-encodings");
   });
 

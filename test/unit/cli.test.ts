@@ -74,7 +74,7 @@ describe("instruct-studio CLI", () => {
     const path = file("mixed.jsonl", '{"instruction":"a","output":"bb"}\n{"conversations":[{"from":"human","value":"x"}]}\n\n{"oops"\n');
     const result = run("stats", "--json", path);
     assert.equal(result.status, 0);
-    const [stats] = JSON.parse(result.stdout);
+    const [stats] = JSON.parse(result.stdout).files;
     assert.deepEqual(
       { rows: stats.rows, blank: stats.blankLines, invalid: stats.invalidRows, formats: stats.formats, characters: stats.characters },
       { rows: 3, blank: 1, invalid: 1, formats: { alpaca: 1, sharegpt: 1 }, characters: 4 },

@@ -85,7 +85,7 @@ describe("instruct-studio CLI, hardened", () => {
     const data = file("stats.jsonl", `${clean}\n${clean}\n`);
     const result = run(["stats", "--json", data, join(dir, "missing.jsonl")]);
     assert.equal(result.status, 1);
-    const [counted, missing] = JSON.parse(result.stdout);
+    const [counted, missing] = JSON.parse(result.stdout).files;
     assert.equal(counted.rows, 2);
     assert.match(missing.error, /Cannot read the file: ENOENT/);
   });

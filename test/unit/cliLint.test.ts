@@ -98,4 +98,24 @@ describe("instruct-studio lint: the editor's verdicts", () => {
     assert.equal(result.status, 2);
     assert.match(result.stderr, /not a valid GGUF file: not a GGUF file \(no GGUF magic\)/);
   });
+
+  it("--tokenizer with a GGUF of millions of empty strings fails clearly, before llama.cpp reads it", () => {
+    const count = 4_000_001;
+    const key = Buffer.from("tokenizer.ggml.tokens");
+    const header = Buffer.alloc(4 + 4 + 8 + 8 + 8 + key.length + 4 + 4 + 8);
+    let at = header.write("GGUF", 0, "latin1");
+    at = header.writeUInt32LE(3, at);
+    at = header.writeBigUInt64LE(0n, at);
+    at = header.writeBigUInt64LE(1n, at);
+    at = header.writeBigUInt64LE(BigInt(key.length), at);
+    at += key.copy(header, at);
+    at = header.writeUInt32LE(9, at);
+    at = header.writeUInt32LE(8, at);
+    header.writeBigUInt64LE(BigInt(count), at);
+    const empties = join(dir, "empty-strings.gguf");
+    writeFileSync(empties, Buffer.concat([header, Buffer.alloc(count * 8)]));
+    const result = run("lint", "--tokenizer", empties, "--max-tokens", "10", join(repoRoot, "samples", "alpaca.jsonl"));
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /an array of 4,000,001 elements is more than any model's vocabulary/);
+  });
 });

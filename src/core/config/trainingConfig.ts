@@ -17,6 +17,20 @@ export interface TrainingConfig {
   rolesToTrain?: string[];
   trainOnEos?: "all" | "turn" | "last" | "none";
   eotTokens?: string[];
+  /** The settings that decide the number of optimizer steps. */
+  schedule?: TrainingSchedule;
+}
+
+/** Axolotl's batch and length settings, as the training budget reads them. */
+export interface TrainingSchedule {
+  samplePacking?: boolean;
+  microBatchSize?: number;
+  gradientAccumulationSteps?: number;
+  numEpochs?: number;
+  warmupRatio?: number;
+  warmupSteps?: number;
+  /** What Axolotl does with rows longer than `sequence_len` (default drop). */
+  excessLengthStrategy?: "drop" | "truncate" | "raise";
 }
 
 export class TrainingConfigError extends Error {}
@@ -43,7 +57,7 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   if (document.errors.length > 0) throw new TrainingConfigError(`Invalid YAML: ${document.errors[0].message}`);
   const root: unknown = document.toJS();
   if (!isRecord(root)) throw new TrainingConfigError("The training config is not a YAML mapping.");
-  const config: TrainingConfig = {};
+  const config: TrainingConfig = { schedule: schedule(root) };
   const datasets = Array.isArray(root.datasets) ? root.datasets.filter(isRecord) : [];
   const dataset = datasets[0];
   if (dataset) {
@@ -60,7 +74,7 @@ export function parseTrainingConfig(text: string): TrainingConfig {
     if (isRecord(dataset.roles)) {
       const roles: RoleAliases = { system: ["system"], user: [], assistant: [], tool: ["tool"] };
       for (const [role, names] of Object.entries(dataset.roles)) {
-        if (role in roles && Array.isArray(names)) roles[role as CanonicalRole] = names.filter((n): n is string => typeof n === "string");
+        if (Object.hasOwn(roles, role) && Array.isArray(names)) roles[role as CanonicalRole] = names.filter((n): n is string => typeof n === "string");
       }
       config.roles = roles;
     }
@@ -75,4 +89,19 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   if (typeof root.train_on_inputs === "boolean") config.trainOnInputs = root.train_on_inputs;
   if (Array.isArray(root.eot_tokens)) config.eotTokens = root.eot_tokens.filter((t): t is string => typeof t === "string");
   return config;
+}
+
+const positiveNumber = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined);
+
+function schedule(root: Record<string, unknown>): TrainingSchedule {
+  const strategy = root.excess_length_strategy;
+  return {
+    samplePacking: typeof root.sample_packing === "boolean" ? root.sample_packing : undefined,
+    microBatchSize: positiveNumber(root.micro_batch_size),
+    gradientAccumulationSteps: positiveNumber(root.gradient_accumulation_steps),
+    numEpochs: positiveNumber(root.num_epochs),
+    warmupRatio: typeof root.warmup_ratio === "number" && root.warmup_ratio >= 0 && root.warmup_ratio < 1 ? root.warmup_ratio : undefined,
+    warmupSteps: typeof root.warmup_steps === "number" && root.warmup_steps >= 0 ? Math.floor(root.warmup_steps) : undefined,
+    excessLengthStrategy: strategy === "drop" || strategy === "truncate" || strategy === "raise" ? strategy : undefined,
+  };
 }

@@ -12,6 +12,12 @@ const STRING = 8;
 const ARRAY = 9;
 /** Metadata larger than this is not read (a full 256K-token vocabulary with merges is about 30 MB). */
 const maxMetadataBytes = 512 * 1024 * 1024;
+/**
+ * Elements in one metadata array: the largest vocabularies have about 260,000 tokens and under a
+ * million merges. Millions of empty strings fit in a small file, and llama.cpp then builds an
+ * object per element until it runs out of memory.
+ */
+export const maxArrayElements = 4_000_000;
 
 class Reader {
   private buffer = Buffer.alloc(0);
@@ -67,6 +73,7 @@ function skipValue(reader: Reader, type: number): void {
     const elementType = reader.u32();
     const count = reader.u64();
     if (elementType === ARRAY) throw new GgufFormatError("nested arrays are not valid GGUF metadata");
+    if (count > maxArrayElements) throw new GgufFormatError(`an array of ${count.toLocaleString("en-US")} elements is more than any model's vocabulary (at most ${maxArrayElements.toLocaleString("en-US")} are read)`);
     if (elementType === STRING) {
       if (count > (reader.size - reader.offset) / 8) throw new GgufFormatError(`array of ${count} strings cannot fit in the file`);
       for (let i = 0; i < count; i++) reader.skipString();

@@ -315,6 +315,7 @@ export class DocumentValidator {
     // Rows are first read without a file format (each finds its own), then the majority decides.
     for (const entry of this.entries) {
       entry.counts = undefined;
+      entry.fixable = undefined;
       entry.group = undefined;
       entry.analysis = this.analyze(entry, undefined);
       if (entry.analysis.kind !== "blank") this.rowCount++;
