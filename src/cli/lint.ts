@@ -3,7 +3,7 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
-import { escapeControls, stdoutClosed, write } from "./output";
+import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isStdin, readDataset } from "./readDataset";
 import { loadTokenizerForCli } from "./tokenizerFile";
 
@@ -63,11 +63,12 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   const { stream, dispose } = await streamOptions(options);
   let errors = 0;
   let printed = 0;
+  const out = new BufferedOutput();
   // --json streams its array: millions of findings are never held at once.
   const emit = async (cli: CliDiagnostic) => {
     if (cli.severity === "error") errors++;
-    if (options.json) await write(`${printed++ === 0 ? "[\n" : ",\n"}${JSON.stringify(cli)}`);
-    else await write(`${escapeControls(`${cli.file}:${cli.line}:${cli.column} ${cli.severity} ${cli.rule} ${cli.message}`)}\n`);
+    if (options.json) await out.push(`${printed++ === 0 ? "[\n" : ",\n"}${JSON.stringify(cli)}`);
+    else await out.push(`${escapeControls(`${cli.file}:${cli.line}:${cli.column} ${cli.severity} ${cli.rule} ${cli.message}`)}\n`);
   };
   try {
     for (const file of files) {
@@ -85,6 +86,7 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   } finally {
     await dispose?.();
   }
-  if (options.json) await write(printed === 0 ? "[]\n" : "\n]\n");
+  if (options.json) await out.push(printed === 0 ? "[]\n" : "\n]\n");
+  await out.flush();
   return errors > 0 ? 1 : 0;
 }

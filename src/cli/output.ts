@@ -35,3 +35,19 @@ export async function write(text: string): Promise<void> {
 export function escapeControls(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/** Collects small writes into 64 KB ones: millions of findings are millions of lines. */
+export class BufferedOutput {
+  private pending = "";
+
+  async push(text: string): Promise<void> {
+    this.pending += text;
+    if (this.pending.length >= 64 * 1024) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = "";
+    if (text) await write(text);
+  }
+}
