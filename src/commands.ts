@@ -58,6 +58,12 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
       document && studio.validation.validatorFor(document)?.applyEdit(line, start, line, end, "");
     }),
+    // Tests: wait until a document's validation has run and its diagnostics are published.
+    vscode.commands.registerCommand("instructStudio.internal.validated", async (uri: string) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (!document || !(await studio.validation.ready(document))) return undefined;
+      return studio.validation.flush(document)?.summary();
+    }),
     vscode.commands.registerCommand("instructStudio.internal.validatorLine", (uri: string, line: number) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
       return document && studio.validation.validatorFor(document)?.lineText(line);

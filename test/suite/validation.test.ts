@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { InternalStats } from "../../src/commands";
+import type { Summary } from "../../src/core/validate/documentValidator";
 import type { ConvertResult, DiskValidationResult } from "../../src/validation/commands";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
@@ -152,7 +153,9 @@ describe("validation in the editor", () => {
         { from: "gpt", value: "오늘은 날씨가 좋습니다." },
       ],
     });
-    await waitFor("diagnostics of the converted file", async () => (await new Promise((r) => setTimeout(r, 300)), true));
+    const summary = await waitFor("the converted file's validation", async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", document.uri.toString()));
+    assert.equal(summary.rows, 5);
+    assert.equal(summary.format, "sharegpt");
     assert.deepEqual(ours(document.uri), []);
   });
 
@@ -188,7 +191,9 @@ describe("validation in the editor", () => {
     await writeWorkspaceFile("axolotl.yml", ["sequence_len: 4096", "datasets:", "  - path: ./dialog.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text", ""].join("\n"));
     const uri = await writeWorkspaceFile("dialog.jsonl", `${JSON.stringify({ dialog: [{ speaker: "user", text: "hi" }, { speaker: "robot", text: "hello" }] })}\n`);
     await openInEditor("dialog.jsonl");
-    await new Promise((r) => setTimeout(r, 300));
+    const summary = await waitFor("the file's validation", async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", uri.toString()));
+    assert.equal(summary.rows, 1);
+    assert.equal(summary.format, undefined);
     assert.deepEqual(ours(uri), [], "without the config the rows are no known format");
     const config = vscode.workspace.getConfiguration("instructStudio");
     await config.update("trainingConfig", "axolotl.yml", vscode.ConfigurationTarget.Workspace);
