@@ -26,7 +26,7 @@ const common = {
 const productBuilds = [
   {
     ...common,
-    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts" },
+    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts", "budget-worker": "src/backend/budgetWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",
@@ -43,7 +43,7 @@ const productBuilds = [
   },
   {
     ...common,
-    entryPoints: { webview: "webview/main.ts", "webview-style": "webview/style.css" },
+    entryPoints: { webview: "webview/main.ts", "budget-webview": "webview/budget.ts", "webview-style": "webview/style.css" },
     outdir: "out",
     platform: "browser",
     format: "iife",

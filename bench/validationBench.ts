@@ -161,9 +161,10 @@ function processTree(pid: number): number[] {
 }
 
 /** Peak resident memory of `instruct-studio lint` on a large file: the largest of its processes, read from /proc while it runs. */
-export async function cliPeakMemory(path: string): Promise<Record<string, number>> {
+export async function cliPeakMemory(path: string, args = ["lint", path], stdout?: (chunk: Buffer) => void): Promise<Record<string, number>> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, "out", "cli.js"), "lint", path], { stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, [join(repoRoot, "out", "cli.js"), ...args], { stdio: ["ignore", stdout ? "pipe" : "ignore", "inherit"] });
+  if (stdout) child.stdout!.on("data", stdout);
   let peakKb = 0;
   const poll = setInterval(() => {
     for (const pid of processTree(child.pid!)) {

@@ -38,6 +38,19 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       return row;
     }),
     vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation)),
+    // From the explorer: the clicked file, or all selected ones (a dataset split over files).
+    vscode.commands.registerCommand("instructStudio.showTrainingBudget", (uri?: vscode.Uri, selected?: vscode.Uri[]) => studio.budget.show(selected?.length ? selected : uri ? [uri] : undefined)),
+    // The webview's Cancel button does the same.
+    vscode.commands.registerCommand("instructStudio.internal.budgetCancel", () => studio.budget.cancel()),
+    vscode.commands.registerCommand("instructStudio.internal.budgetExport", (plot: "tokens-per-row" | "optimizer-steps", format: "svg" | "png", path: string) => studio.budget.exportTo(plot, format, path)),
+    vscode.commands.registerCommand("instructStudio.internal.budgetState", () => ({
+      rendered: studio.budget.lastRendered,
+      report: studio.budget.lastReport?.report,
+      measuredRows: studio.budget.lastMeasuredRows,
+      completedRuns: studio.budget.completedRuns,
+      workerPid: studio.budgetPid,
+      extensionHostPid: process.pid,
+    })),
     vscode.commands.registerCommand("instructStudio.convert", (target?: ConvertTarget) => convertDataset(studio.validation, target)),
     vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, uri)),
     vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),

@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
 import { LlamaWorkerBackend } from "./backend/llamaBackend";
+import { BudgetHost } from "./budget/budgetHost";
+import { BudgetView } from "./budget/budgetView";
 import { registerCommands } from "./commands";
 import { CursorFollower } from "./cursorFollower";
 import { LongLineNotice } from "./longLineNotice";
@@ -31,10 +33,13 @@ export class InstructStudio implements vscode.Disposable {
   readonly models: ModelManager;
   readonly jobs = new ModelJobs();
   readonly critiques: CritiqueStore;
+  readonly budget: BudgetView;
   activationMs = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private runtimeProbe: LlamaWorkerBackend | undefined;
   private trainingHost: TrainingPreviewHost | undefined;
+  /** The budget worker is started by the first run, not here. */
+  private readonly budgetHost: BudgetHost;
   private previewSequence = 0;
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -45,6 +50,8 @@ export class InstructStudio implements vscode.Disposable {
     this.statusBar = new ValidationStatusBar(this.validation);
     this.models = new ModelManager(this.settings, join(extension.extensionPath, "out"), this.log, extension.globalState);
     this.critiques = new CritiqueStore();
+    this.budgetHost = new BudgetHost(join(extension.extensionPath, "out"));
+    this.budget = new BudgetView(extension.extensionUri, this.settings, this.budgetHost, this.log);
     const rowActions = new RowActionsLens(this.models);
     const jsonl: vscode.DocumentSelector = { language: "jsonl" };
     this.disposables.push(
@@ -58,6 +65,8 @@ export class InstructStudio implements vscode.Disposable {
       vscode.languages.registerCodeLensProvider(jsonl, rowActions),
       ...registerModelCommands(this),
       this.preview,
+      this.budget,
+      this.budgetHost,
       this.validation,
       this.statusBar,
       vscode.languages.registerCodeActionsProvider(jsonl, new FixProvider(this.validation), { providedCodeActionKinds: FixProvider.kinds }),
@@ -78,6 +87,10 @@ export class InstructStudio implements vscode.Disposable {
   /** Template rendering and tokenization, in their own process, started on first use. */
   get training(): TrainingPreviewHost {
     return (this.trainingHost ??= new TrainingPreviewHost(join(this.extension.extensionPath, "out")));
+  }
+
+  get budgetPid(): number | undefined {
+    return this.budgetHost.pid;
   }
 
   get trainingPid(): number | undefined {

@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
+import { webviewHtml } from "./webviewHtml";
 import type { ExtensionToWebview, RenderedReport, WebviewToExtension } from "../protocol/webview";
 
 /** Hosts the preview webview view: HTML with a strict CSP, typed messages both ways. */
@@ -24,7 +24,7 @@ export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.D
     this.ready = false;
     const outUri = vscode.Uri.joinPath(this.extensionUri, "out");
     view.webview.options = { enableScripts: true, localResourceRoots: [outUri] };
-    view.webview.html = this.html(view.webview, outUri);
+    view.webview.html = webviewHtml(view.webview, outUri, { script: "webview.js", title: "Instruct Studio Preview" });
     this.disposables.push(
       view.webview.onDidReceiveMessage((message: WebviewToExtension) => this.receive(message)),
       view.onDidChangeVisibility(() => view.visible && this.onVisible()),
@@ -54,32 +54,6 @@ export class PreviewViewProvider implements vscode.WebviewViewProvider, vscode.D
       this.lastRendered = message.report;
       this.onRenderedEmitter.fire(message.report);
     }
-  }
-
-  private html(webview: vscode.Webview, outUri: vscode.Uri): string {
-    const nonce = randomBytes(16).toString("base64");
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(outUri, "webview.js"));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(outUri, "webview-style.css"));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join("; ");
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Instruct Studio Preview</title>
-</head>
-<body>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {

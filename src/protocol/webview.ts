@@ -1,5 +1,6 @@
 // The one message protocol between the extension (src/) and the preview webview (webview/).
 // Both sides import these types; nothing else crosses the boundary.
+import type { DatasetReport } from "../core/budget/datasetReport";
 import type { RowPart } from "../core/formats/summary";
 import type { RowPreview } from "../core/training/rowPreview";
 
@@ -61,4 +62,42 @@ export interface TrainingReport {
 export interface WebviewState {
   lastRow?: RowView;
   lastTraining?: { uri: string; line: number; training?: TrainingPanelView; error?: string };
+}
+
+// The Dataset view (training budget): its own webview panel, fed by the budget worker.
+
+export type BudgetToWebview =
+  | { type: "budgetRunning"; files: string[]; gpus: number }
+  | { type: "budgetProgress"; bytesDone: number; bytesTotal: number; rows: number }
+  | { type: "budgetReport"; report: DatasetReport; seconds: number; gpus: number }
+  | { type: "budgetCancelled" }
+  | { type: "budgetError"; message: string }
+  /** Asks the view to export a plot, as its SVG and PNG buttons do. */
+  | { type: "budgetRequestExport"; plot: "tokens-per-row" | "optimizer-steps"; format: "svg" | "png" };
+
+export type BudgetFromWebview =
+  | { type: "budgetReady" }
+  | { type: "budgetCancel" }
+  | { type: "budgetRerun" }
+  | { type: "budgetSetGpus"; gpus: number }
+  /** Opens a row of the dataset (an over-limit or duplicate row). */
+  | { type: "budgetOpenRow"; file: string; line: number }
+  /** A plot to save: SVG markup, or a PNG as base64. */
+  | { type: "budgetExport"; plot: string; format: "svg" | "png"; data: string }
+  | { type: "budgetRendered"; rendered: BudgetRendered };
+
+/** What the Dataset view drew, for the host and its tests. */
+export interface BudgetRendered {
+  state: "running" | "report" | "cancelled" | "error" | "empty";
+  /** The view's visible text, cut to its first 6,000 characters. */
+  text: string;
+  histogramBars: number;
+  /** The x position (in plot units) of the sequence_len marker, when drawn. */
+  limitMarker: boolean;
+  stepBars: number;
+  overLimitLinks: number;
+  /** While running: the rows the progress bar last showed as read. */
+  progressRows?: number;
+  scriptElements: number;
+  imageElements: number;
 }

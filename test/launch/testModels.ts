@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ggufFromTokenizerJson } from "../support/ggufWriter";
+import { ggufFromTokenizerJson } from "../../src/core/tokenizers/ggufWriter";
 import { writeTinyModel } from "../support/tinyModel";
 import { repoRoot } from "./paths";
 

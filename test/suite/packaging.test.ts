@@ -28,6 +28,8 @@ describe("packaging and grammar", () => {
       "out/model-worker.js",
       "out/preview-worker.js",
       "out/validate-worker.js",
+      "out/budget-worker.js",
+      "out/budget-webview.js",
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",

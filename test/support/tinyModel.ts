@@ -6,7 +6,7 @@
 // JSON string with '"' and a free-text reply with <|im_end|> (both also in the top-p 0.5 nucleus);
 // a JSON-schema grammar shapes the rest. Generation quality cannot be tested with no real weights;
 // the pipeline, grammar, streaming, cancellation and file safety can.
-import { GgufValue, llamaMetadata, Tensor, writeGguf } from "./ggufWriter";
+import { GgufValue, llamaMetadata, Tensor, writeGguf } from "../../src/core/tokenizers/ggufWriter";
 
 export const testWords = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango"];
 

@@ -10,7 +10,7 @@ import { previewSetup } from "../../src/core/training/previewSetup";
 import { previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
-import { ggufFromTokenizerJson } from "../support/ggufWriter";
+import { ggufFromTokenizerJson } from "../../src/core/tokenizers/ggufWriter";
 
 // Token counts must equal llama.cpp's on the model's own vocabulary: each GGUF here carries the
 // full vocabulary, merges and chat template of a real tokenizer.json, so llama.cpp and

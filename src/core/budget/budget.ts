@@ -63,7 +63,9 @@ export function trainingBudget(rows: readonly RowTokens[], settings: BudgetSetti
   const epochs = settings.numEpochs ?? 1;
   const lengths = rows.map((r) => r.tokens);
   const over = limit === undefined ? [] : rows.filter((r) => r.tokens > limit);
-  const kept: RowTokens[] = limit === undefined || strategy !== "drop" ? [...rows] : rows.filter((r) => r.tokens <= limit);
+  // Axolotl drops rows under min_sample_len (`min_sample_len or 2`) whatever the strategy, and rows over the limit with `drop`.
+  const minimum = settings.minSampleLen || 2;
+  const kept: RowTokens[] = rows.filter((r) => r.tokens >= minimum && (limit === undefined || strategy !== "drop" || r.tokens <= limit));
   const keptLengths = kept.map((r) => (limit !== undefined && strategy === "truncate" ? Math.min(r.tokens, limit) : r.tokens));
   const trainedOf = (r: RowTokens) => (limit !== undefined && strategy === "truncate" && r.tokens > limit ? (r.trainedWithinLimit ?? r.trained) : r.trained);
   const totalNumTokens = keptLengths.reduce((a, b) => a + b, 0);

@@ -19,6 +19,8 @@ export interface TrainingConfig {
   eotTokens?: string[];
   /** The settings that decide the number of optimizer steps. */
   schedule?: TrainingSchedule;
+  /** The datasets' `path`s that name files or folders (not hub ids), as written. */
+  datasetPaths?: string[];
 }
 
 /** Axolotl's batch and length settings, as the training budget reads them. */
@@ -29,6 +31,8 @@ export interface TrainingSchedule {
   numEpochs?: number;
   warmupRatio?: number;
   warmupSteps?: number;
+  /** Rows with fewer tokens are dropped (Axolotl's `min_sample_len`, default 2). */
+  minSampleLen?: number;
   /** What Axolotl does with rows longer than `sequence_len` (default drop). */
   excessLengthStrategy?: "drop" | "truncate" | "raise";
 }
@@ -83,7 +87,17 @@ export function parseTrainingConfig(text: string): TrainingConfig {
     if (eos === "all" || eos === "turn" || eos === "last" || eos === "none") config.trainOnEos = eos;
     config.chatTemplate = stringOr(dataset.chat_template);
   }
+  const paths = datasets.map((d) => d.path).filter((p): p is string => typeof p === "string" && looksLocal(p));
+  if (paths.length > 0) config.datasetPaths = paths;
   if (typeof root.sequence_len === "number" && root.sequence_len > 0) config.sequenceLen = root.sequence_len;
+  else {
+    // LLaMA-Factory's cutoff_len and TRL's max_length (max_seq_length before TRL 0.20): both truncate.
+    const other = [root.cutoff_len, root.max_length, root.max_seq_length].find((v) => typeof v === "number" && v > 0);
+    if (typeof other === "number") {
+      config.sequenceLen = other;
+      config.schedule = { ...config.schedule, excessLengthStrategy: config.schedule?.excessLengthStrategy ?? "truncate" };
+    }
+  }
   config.chatTemplate = config.chatTemplate ?? stringOr(root.chat_template);
   config.chatTemplateJinja = stringOr(root.chat_template_jinja);
   if (typeof root.train_on_inputs === "boolean") config.trainOnInputs = root.train_on_inputs;
@@ -93,15 +107,24 @@ export function parseTrainingConfig(text: string): TrainingConfig {
 
 const positiveNumber = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined);
 
+/** A dataset `path` that is a local file or folder rather than a hub id (`org/name`). */
+function looksLocal(path: string): boolean {
+  return /^(\.{0,2}\/|~|[A-Za-z]:[\\/])/.test(path) || /\.(jsonl?|ndjson|parquet|csv|arrow)$/i.test(path);
+}
+
+const booleanOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
+
+/** Axolotl's names first, then LLaMA-Factory's and TRL's (Hugging Face TrainingArguments) where they mean the same. */
 function schedule(root: Record<string, unknown>): TrainingSchedule {
   const strategy = root.excess_length_strategy;
   return {
-    samplePacking: typeof root.sample_packing === "boolean" ? root.sample_packing : undefined,
-    microBatchSize: positiveNumber(root.micro_batch_size),
+    samplePacking: booleanOf(root.sample_packing) ?? booleanOf(root.packing),
+    microBatchSize: positiveNumber(root.micro_batch_size) ?? positiveNumber(root.per_device_train_batch_size),
     gradientAccumulationSteps: positiveNumber(root.gradient_accumulation_steps),
-    numEpochs: positiveNumber(root.num_epochs),
+    numEpochs: positiveNumber(root.num_epochs) ?? positiveNumber(root.num_train_epochs),
     warmupRatio: typeof root.warmup_ratio === "number" && root.warmup_ratio >= 0 && root.warmup_ratio < 1 ? root.warmup_ratio : undefined,
     warmupSteps: typeof root.warmup_steps === "number" && root.warmup_steps >= 0 ? Math.floor(root.warmup_steps) : undefined,
+    minSampleLen: typeof root.min_sample_len === "number" && root.min_sample_len >= 0 ? Math.floor(root.min_sample_len) : undefined,
     excessLengthStrategy: strategy === "drop" || strategy === "truncate" || strategy === "raise" ? strategy : undefined,
   };
 }

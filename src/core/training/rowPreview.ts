@@ -2,8 +2,8 @@ import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats
 import { isPlainObject } from "../jsonl/parseRow";
 import { TemplateRaisedError } from "../templates/chatTemplate";
 import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
-import { InputOptions, trainingInput } from "./trainingInput";
-import { buildTrainingView, TrainingView, ViewOptions } from "./trainingView";
+import { InputOptions, TrainingInput, trainingInput } from "./trainingInput";
+import { buildTrainingView, TrainingCounts, trainingCounts, TrainingView, ViewOptions } from "./trainingView";
 import { TrainingSettings, trainingSettings } from "./trainingSettings";
 
 export interface RowPreview extends TrainingView {
@@ -32,8 +32,9 @@ export function previewConfigured(row: unknown, sources: PreviewSources, userSet
   return previewRow(row, previewSetup(sources), trainingSettings(userSettings, config), { format: config?.format, layout: config?.layout, roles: config?.roles });
 }
 
-/** The training view of one parsed row: what the trainer would build and which tokens it trains. */
-export function previewRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: InputOptions & ViewOptions & { format?: FormatId } = {}): RowPreview {
+type RowOptions = InputOptions & ViewOptions & { format?: FormatId };
+
+function rowInput(row: unknown, options: RowOptions): { format: FormatId | undefined; input: TrainingInput } {
   const format = options.format ?? detectRowFormat(row, options.layout);
   const input = isPlainObject(row) ? trainingInput(format, row, options) : undefined;
   if (!input) {
@@ -43,13 +44,22 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
       : "This row is not instruction data the preview knows how to render.";
     throw new RowPreviewError(why, "not-instruction");
   }
-  let view: TrainingView;
+  return { format, input };
+}
+
+function throughTemplate<T>(build: () => T): T {
   try {
-    view = buildTrainingView(input, setup.template, setup.tokenizer, settings, options);
+    return build();
   } catch (error) {
     if (error instanceof TemplateRaisedError) throw new RowPreviewError(`The chat template refused this row: ${error.message}`, "template-raised");
     throw new RowPreviewError(`The chat template failed on this row: ${(error as Error).message}`, "template-failed");
   }
+}
+
+/** The training view of one parsed row: what the trainer would build and which tokens it trains. */
+export function previewRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): RowPreview {
+  const { format, input } = rowInput(row, options);
+  const view = throughTemplate(() => buildTrainingView(input, setup.template, setup.tokenizer, settings, options));
   return {
     ...view,
     warnings: [...setup.notes, ...view.warnings],
@@ -60,4 +70,10 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
     exact: setup.tokenizer.exact,
     sequenceLen: settings.sequenceLen,
   };
+}
+
+/** A row's token figures as `previewRow` computes them (same masks), for counting a whole dataset. */
+export function measureRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): TrainingCounts {
+  const { input } = rowInput(row, options);
+  return throughTemplate(() => trainingCounts(input, setup.template, setup.tokenizer, settings, options));
 }

@@ -137,9 +137,36 @@ function segmentsOf(text: string, tokens: ViewToken[], roles: string[]): Segment
   return segments;
 }
 
+function masksOf(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
+  return input.kind === "chat" ? chatMasks(input, template, tokenizer, settings, options) : textMasks(input, template, tokenizer, settings);
+}
+
+/** A row's figures for the training budget: the same masks as the view, without the token text the panel needs. */
+export interface TrainingCounts {
+  tokens: number;
+  trained: number;
+  /** Trained tokens within the first `sequenceLen` (what Axolotl's truncate keeps). */
+  trainedWithinLimit?: number;
+  /** Messages (chat rows) or parts (prompt and completion). */
+  turns: number;
+}
+
+export function trainingCounts(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingCounts {
+  const masked = masksOf(input, template, tokenizer, settings, options);
+  const limit = settings.sequenceLen;
+  let trained = 0;
+  let trainedWithinLimit = 0;
+  masked.trained.forEach((isTrained, i) => {
+    if (!isTrained) return;
+    trained++;
+    if (limit !== undefined && i < limit) trainedWithinLimit++;
+  });
+  return { tokens: masked.ids.length, trained, trainedWithinLimit: limit === undefined ? undefined : trainedWithinLimit, turns: masked.roles.length };
+}
+
 /** Renders a row's training input and marks which tokens carry loss. */
 export function buildTrainingView(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingView {
-  const masked = input.kind === "chat" ? chatMasks(input, template, tokenizer, settings, options) : textMasks(input, template, tokenizer, settings);
+  const masked = masksOf(input, template, tokenizer, settings, options);
   const { spans, aligned } = alignTokens(masked.text, masked.ids, tokenizer.decode);
   let message = 0;
   const tokens = spans.map((span, i): ViewToken => {

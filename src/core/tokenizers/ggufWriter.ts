@@ -1,6 +1,7 @@
-// Writes GGUF files for tests: a model's real vocabulary (from a tokenizer.json) with a tiny
-// body, so llama.cpp's tokenizer can be compared with @huggingface/tokenizers on the same
-// vocabulary, with no model hub. Layout per the GGUF v3 spec (shared/notes explain it).
+// Writes GGUF files: a model's real vocabulary (from a tokenizer.json), without weights for the
+// training budget's bulk tokenization through llama.cpp, or with a tiny body for tests that load
+// a model. No library writes GGUF from Node (node-llama-cpp and @huggingface/gguf only read it).
+// Layout per the GGUF v3 spec (shared/notes explain it).
 import { readFileSync, writeFileSync } from "node:fs";
 
 type Value = { type: "u32" | "i32" | "f32" | "bool" | "string"; value: number | boolean | string } | { type: "strings"; value: string[] } | { type: "i32s"; value: number[] };
@@ -139,7 +140,7 @@ interface TokenizerJson {
  * tokenizer.json and a 2-block body of width 16 (the preview loads vocabularies only). `pre` is llama.cpp's pre-tokenizer name
  * (qwen2, llama-bpe). The chat template and BOS/EOS come from tokenizer_config.json.
  */
-export function ggufFromTokenizerJson(path: string, tokenizerDir: string, pre: string): void {
+export function ggufFromTokenizerJson(path: string, tokenizerDir: string, pre: string, options: { body?: boolean } = {}): void {
   const json = JSON.parse(readFileSync(`${tokenizerDir}/tokenizer.json`, "utf8")) as TokenizerJson;
   const config = JSON.parse(readFileSync(`${tokenizerDir}/tokenizer_config.json`, "utf8")) as Record<string, unknown>;
   const size = [...Object.values(json.model.vocab), ...json.added_tokens.map((t) => t.id)].reduce((a, b) => Math.max(a, b), 0) + 1;
@@ -180,8 +181,8 @@ export function ggufFromTokenizerJson(path: string, tokenizerDir: string, pre: s
   const addBos = typeof config.add_bos_token === "boolean" ? config.add_bos_token : bosText !== undefined && JSON.stringify(json.post_processor ?? null).includes(JSON.stringify(bosText));
   metadata["tokenizer.ggml.add_bos_token"] = { type: "bool", value: addBos };
   if (typeof config.chat_template === "string") metadata["tokenizer.chat_template"] = { type: "string", value: config.chat_template };
-  const tensors: Tensor[] = [{ name: "token_embd.weight", dims: [embd, size] }, { name: "output_norm.weight", dims: [embd] }];
-  for (let i = 0; i < 2; i++) {
+  const tensors: Tensor[] = options.body === false ? [] : [{ name: "token_embd.weight", dims: [embd, size] }, { name: "output_norm.weight", dims: [embd] }];
+  for (let i = 0; i < (options.body === false ? 0 : 2); i++) {
     tensors.push(
       { name: `blk.${i}.attn_norm.weight`, dims: [embd] },
       ...["attn_q", "attn_k", "attn_v", "attn_output"].map((n) => ({ name: `blk.${i}.${n}.weight`, dims: [embd, embd] })),
