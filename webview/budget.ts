@@ -147,7 +147,7 @@ function showReport(r: DatasetReport, seconds: number): void {
   const log = textElement("section", "", "axolotl-log");
   log.append(
     textElement("h2", "As Axolotl will log it"),
-    logLine("total_num_tokens:", `${approx}${n(r.totalNumTokens)}`, `over ${n(r.keptRows)} rows that reach the trainer`),
+    logLine("total_num_tokens:", `${approx}${n(r.totalNumTokens)}`, `over ${n(r.keptRows)} row${r.keptRows === 1 ? "" : "s"} that reach${r.keptRows === 1 ? "es" : ""} the trainer`),
     logLine("total_supervised_tokens:", `${approx}${n(r.totalSupervisedTokens)}`, "tokens with loss"),
     logLine("total_num_steps:", n(r.totalNumSteps), `sample_packing ${r.samplePacking} · ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} · batch ${n(r.batch)} (micro batch × accumulation × ${r.gpus} GPU${r.gpus === 1 ? "" : "s"})`),
     logLine("steps per epoch:", `${n(r.steps.perEpochWithoutPacking)} without packing · ${r.sequenceLen ? n(r.steps.perEpochWithPacking) : "—"} with packing`),

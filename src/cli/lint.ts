@@ -5,6 +5,7 @@ import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isStdin, readDataset } from "./readDataset";
+import { ruleOptions } from "./ruleOptions";
 import { loadTokenizerForCli } from "./tokenizerFile";
 
 export interface CliDiagnostic {
@@ -23,6 +24,11 @@ export interface LintOptions {
   config?: string;
   tokenizer?: string;
   maxTokens?: string;
+  /** Repeatable `id=severity`. */
+  rule?: string[];
+  /** A JSON file shaped like the instructStudio.rules setting. */
+  rules?: string;
+  maxFindings?: string;
 }
 
 const toCli = (file: string, d: Diagnostic): CliDiagnostic => ({
@@ -40,7 +46,7 @@ import { UsageError } from "./usageError";
 export { UsageError };
 
 async function streamOptions(options: LintOptions): Promise<{ stream: StreamOptions; dispose?: () => Promise<void> }> {
-  const stream: StreamOptions = {};
+  const stream: StreamOptions = { rules: ruleOptions(options.rules, options.rule) };
   let maxTokens: number | undefined;
   if (options.config) {
     const config = parseTrainingConfig(readConfigFile(options.config));
@@ -58,15 +64,40 @@ async function streamOptions(options: LintOptions): Promise<{ stream: StreamOpti
   return { stream, dispose: counter?.dispose };
 }
 
+function maxFindingsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const max = Number(value);
+  if (!Number.isInteger(max) || max < 0) throw new UsageError(`--max-findings wants a whole number from 0, not "${value}"`);
+  return max;
+}
+
+/** Findings per rule and how many were printed, for the summary that --max-findings adds. */
+type RuleCounts = Map<string, { findings: number; shown: number }>;
+
+function ruleSummary(counts: RuleCounts, max: number): string {
+  const rows = [...counts.entries()].sort((a, b) => b[1].findings - a[1].findings);
+  const lines = rows.map(([rule, c]) => `  ${rule.padEnd(24)} ${c.findings.toLocaleString("en-US")}${c.shown < c.findings ? ` (${c.shown.toLocaleString("en-US")} shown)` : ""}`);
+  return `\nfindings by rule (at most ${max.toLocaleString("en-US")} shown per rule):\n${lines.join("\n") || "  none"}\n`;
+}
+
 export async function lintCommand(files: string[], options: LintOptions): Promise<number> {
   if (files.filter(isStdin).length > 1) throw new UsageError("standard input (-) can be read only once");
+  const maxFindings = maxFindingsOf(options.maxFindings);
   const { stream, dispose } = await streamOptions(options);
   let errors = 0;
   let printed = 0;
+  const counts: RuleCounts = new Map();
   const out = new BufferedOutput();
   // --json streams its array: millions of findings are never held at once.
   const emit = async (cli: CliDiagnostic) => {
     if (cli.severity === "error") errors++;
+    if (maxFindings !== undefined) {
+      const count = counts.get(cli.rule) ?? { findings: 0, shown: 0 };
+      counts.set(cli.rule, count);
+      count.findings++;
+      if (count.shown >= maxFindings) return;
+      count.shown++;
+    }
     if (options.json) await out.push(`${printed++ === 0 ? "[\n" : ",\n"}${JSON.stringify(cli)}`);
     else await out.push(`${escapeControls(`${cli.file}:${cli.line}:${cli.column} ${cli.severity} ${cli.rule} ${cli.message}`)}\n`);
   };
@@ -87,6 +118,9 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
     await dispose?.();
   }
   if (options.json) await out.push(printed === 0 ? "[]\n" : "\n]\n");
+  // The JSON array on stdout keeps its shape; its summary goes to stderr as one JSON object.
+  if (maxFindings !== undefined && !options.json) await out.push(ruleSummary(counts, maxFindings));
   await out.flush();
+  if (maxFindings !== undefined && options.json) process.stderr.write(`${JSON.stringify({ findingsByRule: Object.fromEntries(counts), maxFindings })}\n`);
   return errors > 0 ? 1 : 0;
 }

@@ -23,6 +23,9 @@ export function buildProgram(): Command {
     .option("--config <training.yml>", "an Axolotl config: dataset type, field mapping, roles, sequence_len")
     .option("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file, to find rows over the token limit")
     .option("--max-tokens <N>", "the token limit (default: the config's sequence_len)")
+    .option("--rule <id=severity>", "set a rule's severity (off, error, warning, info, hint); repeatable", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--rules <file.json>", "rule severities as in the instructStudio.rules setting; --rule wins")
+    .option("--max-findings <N>", "print at most N findings per rule, then a per-rule summary (stderr with --json); the exit status counts them all")
     .action(async (files: string[], options: LintOptions) => {
       process.exitCode = await lintCommand(files, options);
     });

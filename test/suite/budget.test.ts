@@ -124,6 +124,28 @@ describe("Dataset view: the training budget", () => {
     await vscode.commands.executeCommand("workbench.action.files.revert");
   });
 
+  it("as a new user: the open file, no config and no tokenizer; counts are labelled approximate and the view says what sequence_len needs", async () => {
+    await setting("trainingConfig", undefined);
+    await setting("preview.tokenizer", undefined);
+    try {
+      const document = await vscode.workspace.openTextDocument(workspaceFile("s1k.jsonl"));
+      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+      const runs = (await state()).completedRuns;
+      await vscode.commands.executeCommand("instructStudio.showTrainingBudget");
+      const s = await drawn(runs, (x) => x.report!.files.length === 1 && x.report!.files[0].file === document.uri.fsPath);
+      assert.equal(s.report.exact, false);
+      assert.equal(s.report.sequenceLen, undefined);
+      assert.match(s.rendered.text, /approximate counts/);
+      assert.match(s.rendered.text, /No sequence_len: set instructStudio\.trainingConfig/);
+      assert.equal(s.rendered.limitMarker, false);
+      assert.equal(s.rendered.stepBars, 1, "without sequence_len there is no packing to compare");
+      await screenshot("budget-new-user");
+    } finally {
+      await setting("trainingConfig", "budget/axolotl.yml");
+      await setting("preview.tokenizer", "models/qwen3");
+    }
+  });
+
   it("a large file shows progress and can be cancelled; the editor keeps answering", async () => {
     const big = write("budget/big.jsonl", `${Array.from({ length: 100_000 }, (_, i) => chat(`Question ${i}: ${"why ".repeat(i % 20)}?`, `Answer ${i}: ${"because ".repeat(i % 30)}.`)).join("\n")}\n`);
     await vscode.commands.executeCommand("instructStudio.showTrainingBudget", vscode.Uri.file(big));
