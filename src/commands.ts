@@ -69,7 +69,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
     // and read a line of that copy back.
     vscode.commands.registerCommand("instructStudio.internal.loseValidatorEdit", (uri: string, line: number, start: number, end: number) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      document && studio.validation.validatorFor(document)?.applyEdit(line, start, line, end, "");
+      if (document) studio.validation.validatorFor(document)?.applyEdit(line, start, line, end, "");
     }),
     // Tests: wait until a document's validation has run and its diagnostics are published.
     vscode.commands.registerCommand("instructStudio.internal.validated", async (uri: string) => {

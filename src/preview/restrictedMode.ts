@@ -21,9 +21,18 @@ export function restrictToTrusted<T extends WorkerFiles>(files: T, workspaceFold
   const kept = { ...files };
   const dropped: string[] = [];
   const fromWorkspace = (path: string | undefined) => inWorkspace(path, workspaceFolders);
-  if (fromWorkspace(kept.tokenizerPath)) dropped.push("tokenizer"), (kept.tokenizerPath = undefined);
-  if (kept.template && !builtinTemplate(kept.template) && fromWorkspace(kept.template)) dropped.push("template file"), (kept.template = undefined);
-  if (fromWorkspace(kept.configPath)) dropped.push("training config"), (kept.configPath = undefined);
+  if (fromWorkspace(kept.tokenizerPath)) {
+    dropped.push("tokenizer");
+    kept.tokenizerPath = undefined;
+  }
+  if (kept.template && !builtinTemplate(kept.template) && fromWorkspace(kept.template)) {
+    dropped.push("template file");
+    kept.template = undefined;
+  }
+  if (fromWorkspace(kept.configPath)) {
+    dropped.push("training config");
+    kept.configPath = undefined;
+  }
   if (dropped.length === 0) return { files: kept };
   return { files: kept, restricted: `Restricted Mode: the workspace's ${dropped.join(", ")} is not run until you trust this folder; built-in template and estimated counts shown.` };
 }

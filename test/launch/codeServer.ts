@@ -45,7 +45,7 @@ export function ensureCodeServer(): string {
       stdio: "inherit",
     });
   } catch (error) {
-    throw new Error(`code-server install failed; see ${log}: ${(error as Error).message}`);
+    throw new Error(`code-server install failed; see ${log}: ${(error as Error).message}`, { cause: error });
   }
   if (!existsSync(entry)) throw new Error(`code-server install left no ${entry}; see ${log}`);
   writeFileSync(installedMarker, codeServerVersion);

@@ -1,4 +1,4 @@
-// `npm test`: type check, unit tests under plain Node, then the integration suite in a real
+// `npm test`: type check, ESLint, unit tests under plain Node, then the integration suite in a real
 // VS Code twice (source tree, installed VSIX). Ends with one line: "total: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
@@ -17,6 +17,13 @@ function typecheck(): Count {
   console.log("\n== type check (tsc --noEmit)");
   const result = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", repoRoot], { stdio: "inherit" });
   return { label: "type check", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
+}
+
+function eslint(): Count {
+  console.log("\n== lint (eslint, typescript-eslint's recommended rules)");
+  const bin = join(repoRoot, "node_modules", "eslint", "bin", "eslint.js");
+  const result = spawnSync(process.execPath, [bin, "src", "webview", "test", "bench"], { cwd: repoRoot, stdio: "inherit" });
+  return { label: "eslint", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
 }
 
 function unitTests(): Count {
@@ -53,7 +60,7 @@ async function integration(): Promise<Count[]> {
 }
 
 async function main(): Promise<void> {
-  const counts = [typecheck(), unitTests(), ...(await integration())];
+  const counts = [typecheck(), eslint(), unitTests(), ...(await integration())];
   console.log("\n== summary");
   for (const c of counts) console.log(`${c.label}: ${c.passed} passed, ${c.failed} failed`);
   // CI keeps only the end of the log: the failing tests are named again here.

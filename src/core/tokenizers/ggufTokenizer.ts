@@ -40,6 +40,6 @@ export async function loadGgufTokenizer(path: string): Promise<GgufTokenizer> {
     };
   } catch (error) {
     await llama.dispose();
-    throw new Error(`${path} is not a GGUF model llama.cpp can read: ${(error as Error).message}`);
+    throw new Error(`${path} is not a GGUF model llama.cpp can read: ${(error as Error).message}`, { cause: error });
   }
 }
