@@ -62,6 +62,10 @@ export const messageKeys: Record<string, FormatSchema> = {
     content: { types: ["string", "null", "array"] },
     name: text,
     weight: { types: ["number"] },
+    // Axolotl's per-turn training controls.
+    loss_weight: { types: ["number"] },
+    training: { types: ["boolean"] },
+    training_detail: { types: ["array"] },
     tool_calls: { types: ["array"] },
     tool_call_id: text,
     function_call: { types: ["object"] },
@@ -73,6 +77,10 @@ export const messageKeys: Record<string, FormatSchema> = {
     from: { types: ["string"], required: true },
     value: { types: ["string"], required: true },
     weight: { types: ["number"] },
+    loss_weight: { types: ["number"] },
+    training: { types: ["boolean"] },
+    training_detail: { types: ["array"] },
+    reasoning_content: text,
   },
 };
 

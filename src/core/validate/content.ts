@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../lint/diagnostic";
+import { checkGenerationArtifacts } from "./generationArtifacts";
 import { detectMojibake } from "./mojibake";
 import { finding, RowContext } from "./rowContext";
 import type { TextField } from "./textFields";
@@ -67,7 +68,10 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
     if (/(?:^|\.)input$/.test(field.name) && text !== "" && placeholderInput.test(text)) {
       found.push(finding("placeholder-input", whole(), `"${text}" stands for no input; use "" so every row says it the same way.`, ctx.replaceValue(path, "", 'Replace with ""')));
     }
-    if (text.length > 0 && (isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1))) && text.trim() !== "" && field.role !== "thinking") {
+    // A prompt ending in a space or newline and a completion starting with one are the usual separators of prompt/completion data.
+    const leading = isSpace(text.charCodeAt(0)) && !(ctx.format === "prompt-completion" && field.name === "completion");
+    const trailing = isSpace(text.charCodeAt(text.length - 1)) && !(ctx.format === "prompt-completion" && field.name === "prompt");
+    if (text.length > 0 && (leading || trailing) && text.trim() !== "" && field.role !== "thinking") {
       found.push(finding("surrounding-whitespace", whole(), `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`, ctx.replaceValue(path, text.trim(), "Trim whitespace")));
     }
     const lower = field.role === "assistant" ? text.toLowerCase() : "";
@@ -86,8 +90,11 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         found.push(finding("merged-instructions", at(start, merged.index + merged[0].length), "Another numbered instruction is merged into this output; split it into its own row."));
       }
     }
+    const artifacts = checkGenerationArtifacts(ctx, field);
+    found.push(...artifacts.found);
     if (!mayNeedChecks.test(text)) continue;
     for (const match of text.matchAll(leakedTemplate)) {
+      if (artifacts.covered.some(([start, end]) => match.index >= start && match.index < end)) continue;
       found.push(finding("leaked-template", at(match.index, match.index + match[0].length), `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`));
     }
     if (field.role === "assistant" || field.role === "thinking") {

@@ -42,13 +42,15 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
   const sequence: Array<{ role: CanonicalRole; index: number }> = [];
   const callIds = new Set<string>();
   let unknownRoles = 0;
+  const schema = turnSchema(layout);
+  const contentRequired = Object.hasOwn(schema, layout.contentKey) && schema[layout.contentKey].required === true;
 
   turns.forEach((turn, index) => {
     if (!isPlainObject(turn)) {
       found.push(finding("wrong-type", ctx.valueSpan([layout.field, index]), `Turn ${index + 1} should be an object with \`${layout.roleKey}\` and \`${layout.contentKey}\`.`));
       return;
     }
-    found.push(...checkObjectKeys(ctx, turn, [layout.field, index], turnSchema(layout), `turn ${index + 1}`));
+    found.push(...checkObjectKeys(ctx, turn, [layout.field, index], schema, `turn ${index + 1}`));
     const rolePath = [layout.field, index, layout.roleKey];
     const name = turn[layout.roleKey];
     const role = canonicalRole(name, aliases);
@@ -67,6 +69,9 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
     const hasToolCall = Array.isArray(turn.tool_calls) ? turn.tool_calls.length > 0 : turn.function_call !== undefined || name === "function_call";
     if (Object.hasOwn(turn, layout.contentKey) && isEmptyContent(turn[layout.contentKey]) && !hasToolCall) {
       found.push(finding("empty-content", ctx.valueSpan([layout.field, index, layout.contentKey]), `Turn ${index + 1} (${String(name)}) has empty content and no tool call; write it or remove the turn.`));
+    } else if (!Object.hasOwn(turn, layout.contentKey) && !hasToolCall && !contentRequired) {
+      // Where the schema requires the key, missing-field reports it already.
+      found.push(finding("empty-content", ctx.valueSpan([layout.field, index]), `Turn ${index + 1} (${String(name)}) has no \`${layout.contentKey}\` and no tool call: trainers fail on it (Axolotl) or reject the file (OpenAI).`));
     }
     if (role === "tool" && typeof turn.tool_call_id === "string" && callIds.size > 0 && !callIds.has(turn.tool_call_id)) {
       found.push(finding("tool-call-mismatch", ctx.valueSpan([layout.field, index, "tool_call_id"]), `Tool result "${turn.tool_call_id}" answers no earlier tool call (${[...callIds].join(", ")}).`));
