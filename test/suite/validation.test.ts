@@ -93,6 +93,32 @@ describe("validation in the editor", () => {
     await diagnosticsFor(uri, (d) => d.length === 0, "no placeholder left");
   });
 
+  it("generation artifacts: a run-on answer is cut by its quick fix, a slot left unfilled and a looping answer are shown", async () => {
+    const rows = [
+      { instruction: "Name the capital of France.", input: "", output: "Paris.\n\nInstruction: Name the capital of Spain.\nOutput: Madrid." },
+      { instruction: "Write a greeting card.", input: "", output: "Happy birthday, {{recipient}}!" },
+      { instruction: "Say something.", input: "", output: `Well. ${"I agree. ".repeat(14).trim()}` },
+    ].map((r) => JSON.stringify(r));
+    const uri = await writeWorkspaceFile("artifacts.jsonl", `${rows.join("\n")}\n`);
+    const editor = await openInEditor("artifacts.jsonl");
+    const found = await diagnosticsFor(uri, (d) => ["run-on-generation", "unfilled-placeholder", "degenerate-repetition"].every((rule) => d.some((x) => x.code === rule)), "the three artifacts");
+    assert.deepEqual([0, 1, 2].map((line) => rulesAt(uri, line)), [["run-on-generation"], ["unfilled-placeholder"], ["degenerate-repetition"]]);
+    const placeholder = found.find((d) => d.code === "unfilled-placeholder")!;
+    assert.equal(editor.document.getText(placeholder.range), "{{recipient}}");
+    await screenshot("validation-generation-artifacts");
+    await applyCodeAction(uri, found.find((d) => d.code === "run-on-generation")!.range, /Cut the output before "Instruction:"/);
+    assert.equal(JSON.parse(editor.document.lineAt(0).text).output, "Paris.");
+    await diagnosticsFor(uri, () => rulesAt(uri, 0).length === 0, "the run-on gone");
+  });
+
+  it("a file of no instruction format says so once, at its first row, with the keys it saw", async () => {
+    const uri = workspaceFile("events.ndjson");
+    await openInEditor("events.ndjson");
+    const found = await diagnosticsFor(uri, (d) => d.length > 0, "the no-format info");
+    assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.severity]), [["no-instruction-format", 0, vscode.DiagnosticSeverity.Information]]);
+    assert.match(found[0].message, /keys seen: level, msg/);
+  });
+
   it("deletes a duplicate row with its quick fix", async () => {
     const row = JSON.stringify({ instruction: "Name a colour.", input: "", output: "Red." });
     const uri = await writeWorkspaceFile("dupes.jsonl", `${row}\n${JSON.stringify({ instruction: "Name a fruit.", input: "", output: "Pear." })}\n${row}\n`);
@@ -194,12 +220,13 @@ describe("validation in the editor", () => {
     const summary = await waitFor("the file's validation", async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", uri.toString()));
     assert.equal(summary.rows, 1);
     assert.equal(summary.format, undefined);
-    assert.deepEqual(ours(uri), [], "without the config the rows are no known format");
+    assert.deepEqual(ours(uri).map((d) => d.code), ["no-instruction-format"], "without the config the rows are no known format, and it says so");
     const config = vscode.workspace.getConfiguration("instructStudio");
     await config.update("trainingConfig", "axolotl.yml", vscode.ConfigurationTarget.Workspace);
     try {
       const [role] = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "unknown-role"), "the config's roles applied");
       assert.match(role.message, /Unknown role "robot"/);
+      assert.ok(!ours(uri).some((d) => d.code === "no-instruction-format"), "read as chat rows through the config");
     } finally {
       await config.update("trainingConfig", undefined, vscode.ConfigurationTarget.Workspace);
     }

@@ -67,7 +67,7 @@ describe("instruct-studio CLI", () => {
     const result = run("lint", "--json", bad, missing);
     assert.equal(result.status, 1);
     const rules = (JSON.parse(result.stdout) as Array<{ rule: string; file: string }>).map((d) => [d.file, d.rule]);
-    assert.deepEqual(rules, [[bad, "invalid-utf8"], [missing, "unreadable"]]);
+    assert.deepEqual(rules, [[bad, "no-instruction-format"], [bad, "invalid-utf8"], [missing, "unreadable"]]);
   });
 
   it("stats counts rows by format", () => {

@@ -58,11 +58,17 @@ describe("duplicates in a document", () => {
     assert.equal(v.format, "alpaca");
   });
 
-  it("a log file that is not instruction data gets syntax errors only", () => {
+  it("a log file that is not instruction data: its syntax errors and one info naming the keys it saw, gone once a row has a format", () => {
     const v = new DocumentValidator();
     v.setText(['{"level":"info","msg":"started"}', '{"level":"warn",}', '{"level":"info","msg":"started"}'].join("\n"));
-    assert.deepEqual(v.diagnostics().map((d) => d.rule), ["syntax"]);
+    const found = v.diagnostics().sort((a, b) => a.line - b.line);
+    assert.deepEqual(found.map((d) => [d.rule, d.line]), [["no-instruction-format", 0], ["syntax", 1]]);
+    assert.match(found[0].message, /keys seen: level, msg/);
     assert.equal(v.format, undefined);
+    assert.equal(v.summary().counts.info, 1);
+    v.applyEdit(1, 0, 1, 17, row("now a dataset"));
+    assert.deepEqual(v.diagnostics().map((d) => d.rule).filter((r) => r === "no-instruction-format"), []);
+    assert.equal(v.summary().counts.info, 0);
   });
 
   it("line edits keep later diagnostics on their lines", () => {

@@ -22,13 +22,25 @@ const bookkeeping: FormatSchema = {
 };
 
 /**
+ * Columns LLaMA-Factory's chat layouts read beside the messages (`dataset_info.json` tags and
+ * columns): KTO's `kto_tag` (TRL's unpaired preference `label` too), and media lists.
+ */
+const llamaFactoryColumns: FormatSchema = {
+  kto_tag: { types: ["boolean"] },
+  label: { types: ["boolean"] },
+  images: { types: ["array", "string"] },
+  videos: { types: ["array", "string"] },
+  audios: { types: ["array", "string"] },
+};
+
+/**
  * Top-level fields per format (Alpaca: tatsu-lab/stanford_alpaca and LLaMA-Factory; TRL's
  * dataset formats; s1K's columns; Self-Instruct's seed tasks). Chat turns are checked apart.
  */
 export const formatSchemas: Record<FormatId, FormatSchema> = {
   alpaca: { ...bookkeeping, instruction: requiredText, input: text, output: requiredText, system: text, history: { types: ["array"] } },
-  sharegpt: { ...bookkeeping, conversations: { types: ["array"], required: true }, system: text, tools: { types: ["string", "array"] }, chosen: { types: ["object"] }, rejected: { types: ["object"] } },
-  openai: { ...bookkeeping, messages: { types: ["array"], required: true }, tools: { types: ["array"] }, parallel_tool_calls: { types: ["boolean"] } },
+  sharegpt: { ...bookkeeping, conversations: { types: ["array"], required: true }, system: text, tools: { types: ["string", "array"] }, chosen: { types: ["object"] }, rejected: { types: ["object"] }, ...llamaFactoryColumns },
+  openai: { ...bookkeeping, messages: { types: ["array"], required: true }, tools: { types: ["string", "array"] }, parallel_tool_calls: { types: ["boolean"] }, chosen: { types: ["object"] }, rejected: { types: ["object"] }, ...llamaFactoryColumns },
   "prompt-completion": { ...bookkeeping, prompt: textOrMessages, completion: textOrMessages },
   preference: { ...bookkeeping, prompt: { types: ["string", "array"] }, chosen: textOrMessages, rejected: textOrMessages, score_chosen: { types: ["number"] }, score_rejected: { types: ["number"] } },
   kto: { ...bookkeeping, prompt: textOrMessages, completion: textOrMessages, label: { types: ["boolean"], required: true } },

@@ -1,5 +1,6 @@
 import { isPlainObject } from "../jsonl/parseRow";
 import { detectRowFormat, FormatId, formatLabels } from "./detect";
+import { partsText, partTextKey } from "./contentParts";
 import { chatLayoutOf } from "./layout";
 
 /** One piece of a row as a trainer sees it: a chat turn or a named text field. */
@@ -19,6 +20,7 @@ const textOf = (value: unknown): string => {
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return "";
   if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value.join("\n");
+  if (Array.isArray(value) && value.some((v) => partTextKey(v) !== undefined)) return partsText(value);
   return JSON.stringify(value);
 };
 

@@ -20,6 +20,7 @@ export const ruleCatalog = {
   "wrong-type": { severity: "error", description: "A field has the wrong JSON type." },
   "unknown-key": { severity: "warning", description: "A key that looks like a misspelt known key (did you mean ...)." },
   "unused-key": { severity: "hint", description: "A key that trainers of this format ignore." },
+  "no-instruction-format": { severity: "info", description: "A file whose rows match no instruction format: said once, with the keys seen." },
   "mixed-formats": { severity: "warning", description: "A row of another format than the file's." },
   "unknown-role": { severity: "error", description: "A role name trainers do not recognise." },
   "role-order": { severity: "error", description: "Roles out of order (LLaMA-Factory alternation; Invalid role tag)." },

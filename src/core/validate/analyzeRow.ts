@@ -33,6 +33,8 @@ export interface RowAnalysis {
   signature?: Uint32Array;
   /** The text a trainer reads, for token counts. */
   text?: string;
+  /** A row of no known format: its first keys, to say what the file holds instead. */
+  keys?: string[];
 }
 
 const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
@@ -130,7 +132,7 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   }
   const ownFormat = options.format ?? detectRowFormat(value, options.layout);
   const format = ownFormat ?? fileFormat;
-  if (!format) return { kind: "row", diagnostics: [] };
+  if (!format) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
 
   const layout = format === "sharegpt" || format === "openai" ? chatLayoutOf(value, options.layout) : undefined;
   const ctx = new RowContext(line, base, text, value, format, layout, options.roles);

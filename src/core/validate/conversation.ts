@@ -1,6 +1,7 @@
 import { isPlainObject } from "../jsonl/parseRow";
 import type { Diagnostic } from "../lint/diagnostic";
 import { canonicalRole, CanonicalRole, ChatLayout, likelyRoles, RoleAliases, rolesFor } from "../formats/layout";
+import { partsText, partTextKey } from "../formats/contentParts";
 import { messageKeys } from "../formats/schema";
 import { finding, RowContext } from "./rowContext";
 import { checkObjectKeys } from "./structure";
@@ -21,7 +22,7 @@ function turnSchema(layout: ChatLayout) {
 function isEmptyContent(content: unknown): boolean {
   if (content === null || content === undefined) return true;
   if (typeof content === "string") return content.trim() === "";
-  if (Array.isArray(content)) return content.every((part) => !isPlainObject(part) || (typeof part.text === "string" && part.text.trim() === ""));
+  if (Array.isArray(content)) return content.every((part) => !isPlainObject(part) || (partTextKey(part) !== undefined && partsText([part]).trim() === ""));
   return false;
 }
 
@@ -103,7 +104,8 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
       break;
     }
   }
-  if (dialogue.length > 0 && !dialogue.some((s) => s.role === "assistant")) {
+  // A preference row's answers are its chosen and rejected messages, not turns.
+  if (dialogue.length > 0 && !options.preference && !dialogue.some((s) => s.role === "assistant")) {
     found.push(finding("no-assistant-turn", ctx.valueSpan([layout.field]), "No assistant turn: this row trains nothing."));
   } else if (dialogue.length > 0 && !options.preference && dialogue[dialogue.length - 1].role !== "assistant") {
     found.push(finding("last-turn-not-assistant", roleSpan(dialogue[dialogue.length - 1].index), "The conversation ends without an assistant turn; the last turn is not trained on."));

@@ -1,4 +1,5 @@
 import { dominantFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
+import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
@@ -82,6 +83,8 @@ export class DocumentValidator {
   /** Rows with any diagnostic (counts set): few in most files, so publishing walks them, not every line. */
   private readonly flagged = new Set<Entry>();
   private fileFindingsRaw: Diagnostic[] = [];
+  /** The file matches no format (from the sampled rows), said once. */
+  private noFormatRaw: Diagnostic | undefined;
   private fileFindings: Diagnostic[] = [];
   /** Lines that are not blank, kept as edits come. */
   private rowCount = 0;
@@ -98,9 +101,13 @@ export class DocumentValidator {
 
   /** Sets the findings about the file on disk; they count and publish with the rows'. */
   setFileFindings(findings: Diagnostic[]): void {
-    for (const d of this.fileFindings) this.totals[d.severity]--;
     this.fileFindingsRaw = findings;
-    this.fileFindings = applyRuleSettings(findings, this.options.rules);
+    this.refreshFileFindings();
+  }
+
+  private refreshFileFindings(): void {
+    for (const d of this.fileFindings) this.totals[d.severity]--;
+    this.fileFindings = applyRuleSettings(this.noFormatRaw ? [...this.fileFindingsRaw, this.noFormatRaw] : this.fileFindingsRaw, this.options.rules);
     for (const d of this.fileFindings) this.totals[d.severity]++;
   }
 
@@ -259,15 +266,23 @@ export class DocumentValidator {
   }
 
   private sampleFormat(): FormatId | undefined {
-    if (this.options.format) return this.options.format;
+    if (this.options.format) {
+      this.noFormatRaw = undefined;
+      this.refreshFileFindings();
+      return this.options.format;
+    }
     const counts = new Map<FormatId, number>();
+    const noFormat = new NoFormatSample();
     let seen = 0;
     for (const entry of this.entries) {
       if (seen >= formatSampleRows) break;
       const own = entry.analysis.kind === "row" ? entry.analysis.format : undefined;
       if (entry.analysis.kind !== "blank") seen++;
       if (own) counts.set(own, (counts.get(own) ?? 0) + 1);
+      noFormat.add(entry.line, entry.text.length, entry.analysis);
     }
+    this.noFormatRaw = noFormat.finding();
+    this.refreshFileFindings();
     const best = dominantFormat(counts);
     this.firstOfFormat = best ? this.entries.find((e) => e.analysis.kind === "row" && e.analysis.format === best) : undefined;
     return best;

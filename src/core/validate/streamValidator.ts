@@ -3,6 +3,7 @@ import { dominantFormat, formatLabels, withArticle } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
 import type { Diagnostic } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
+import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
@@ -25,6 +26,8 @@ export const defaultNearDuplicateIndexRows = 100_000;
 export interface FormatSample {
   format?: FormatId;
   firstLine?: number;
+  /** Said once before the rows: none of the sampled rows matches a format. */
+  noFormat?: Diagnostic;
 }
 
 /** Bytes of rows held to find the file's format before validating them: bounds memory on huge rows. */
@@ -68,11 +71,13 @@ async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
 export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: ValidationOptions): Promise<FormatSample> {
   if (options.format) return { format: options.format };
   const counts = new Map<FormatId, { count: number; firstLine: number }>();
+  const noFormat = new NoFormatSample();
   let seen = 0;
   for await (const line of lines) {
     if (line.tooLong || line.utf16) continue;
     const analysis = analyzeRow(line.text, line.lineNumber - 1, undefined, options);
     if (analysis.kind === "blank") continue;
+    noFormat.add(line.lineNumber - 1, line.text.length, analysis);
     if (analysis.format) {
       const entry = counts.get(analysis.format) ?? { count: 0, firstLine: line.lineNumber - 1 };
       entry.count++;
@@ -81,7 +86,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
     if (++seen >= formatSampleRows) break;
   }
   const best = dominantFormat(new Map([...counts].map(([format, { count }]) => [format, count])));
-  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined };
+  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined, noFormat: noFormat.finding() };
 }
 
 /**
@@ -101,6 +106,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
   const bands = bandMaps<number | number[]>();
   const rules = options.rules;
   let loneCrSeen = false;
+  let noFormat = sample.noFormat;
   for await (const read of lines) {
     const line = read.lineNumber - 1;
     if (read.utf16) {
@@ -114,6 +120,11 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
     if (read.tooLong) {
       yield* applyRuleSettings([tooLongFinding(line, read.byteLength)], rules);
       continue;
+    }
+    // In line order: said with the first row it names.
+    if (noFormat && line >= noFormat.line) {
+      yield* applyRuleSettings([noFormat], rules);
+      noFormat = undefined;
     }
     const encoding = encodingFinding(line, read.text, read.invalidUtf8);
     if (encoding) yield* applyRuleSettings([encoding], rules);

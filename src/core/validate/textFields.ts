@@ -1,3 +1,4 @@
+import { partTextKey } from "../formats/contentParts";
 import { isPlainObject } from "../jsonl/parseRow";
 import { canonicalRole, CanonicalRole, rolesFor } from "../formats/layout";
 import { RowContext, valueAt } from "./rowContext";
@@ -35,7 +36,10 @@ export function turnFields(ctx: RowContext, field: string, roleKey: string, cont
     const role = canonicalRole(turn[roleKey], aliases) ?? fallback;
     const content = turn[contentKey];
     if (Array.isArray(content)) {
-      return content.flatMap((part, j) => (isPlainObject(part) && typeof part.text === "string" ? stringField(ctx, [field, i, contentKey, j, "text"], role) : []));
+      return content.flatMap((part, j) => {
+        const key = partTextKey(part);
+        return key ? stringField(ctx, [field, i, contentKey, j, key], role) : [];
+      });
     }
     return stringField(ctx, [field, i, contentKey], role);
   });
@@ -62,7 +66,9 @@ export function textFields(ctx: RowContext): TextField[] {
     case "openai": {
       const layout = ctx.layout;
       if (!layout) return [];
-      return [...stringField(ctx, ["system"], "system"), ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other")];
+      // LLaMA-Factory's preference rows: chosen and rejected are single messages after the turns.
+      const answers = (["chosen", "rejected"] as const).flatMap((key) => (isPlainObject(row[key]) ? stringField(ctx, [key, layout.contentKey], "assistant", true) : []));
+      return [...stringField(ctx, ["system"], "system"), ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other"), ...answers];
     }
     case "prompt-completion":
     case "kto":
