@@ -117,3 +117,40 @@ describe("chat turns: missing content and Axolotl's per-turn keys", () => {
     assert.deepEqual(only(diagnose(sharegpt), "unused-key"), []);
   });
 });
+
+describe("refusal-boilerplate by its shape", () => {
+  const refusal = (answer: string, extra: Record<string, unknown> = {}) => only(diagnose({ ...chat("Can you help?", answer), ...extra }), "refusal-boilerplate");
+
+  it("flags AI disclaimers and refusals", () => {
+    for (const answer of [
+      "As an AI language model, I cannot browse the internet.",
+      "As an AI, I don't have personal opinions.",
+      "I'm sorry, but as an AI language model I can't do that.",
+      "I'm sorry, but I cannot provide that information.",
+      "I cannot fulfill this request.",
+      "As a large language model, I am unable to see images.",
+    ]) {
+      const [found] = refusal(answer);
+      assert.ok(found, answer);
+      assert.equal(found.severity, "warning");
+    }
+  });
+
+  it("leaves self-introductions and dialogue alone", () => {
+    for (const answer of [
+      "I am Qwen, trained by Alibaba Cloud as a language model to help with writing.",
+      "\"I'm afraid I can't do that, Dave,\" said HAL.",
+      "As an AI researcher, I have published twelve papers.",
+      "I'm sorry to hear that your cat is ill; keep her warm and call the vet.",
+    ]) {
+      assert.deepEqual(refusal(answer), [], answer);
+    }
+  });
+
+  it("a decline scoped to the tools of function-calling data is info", () => {
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: {} } }];
+    const [found] = refusal("I'm sorry, but I cannot help with booking flights: none of the available functions can do it.", { tools });
+    assert.equal(found.severity, "info");
+    assert.match(found.message, /scoped to the available tools/);
+  });
+});

@@ -33,7 +33,7 @@ describe("content rules", () => {
   it("refusal-boilerplate: 'As an AI language model' in an answer, not in a question", () => {
     const line = JSON.stringify(alpaca("As an AI language model, I cannot browse the web."));
     const [found] = only(diagnose(line), "refusal-boilerplate");
-    assert.equal(line.slice(found.column, found.endColumn), "As an AI language model");
+    assert.equal(line.slice(found.column, found.endColumn), "As an AI language model, I cannot");
     assert.deepEqual(only(diagnose(alpaca("ok", "", "Explain what 'as an AI language model' means")), "refusal-boilerplate"), []);
   });
 

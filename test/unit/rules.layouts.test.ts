@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
+import { trainingInput } from "../../src/core/training/trainingInput";
 import { validateLines } from "../../src/core/validate/streamValidator";
 import { diagnose, only, rulesOf } from "./ruleHelpers";
 
@@ -61,5 +63,20 @@ describe("LLaMA-Factory layouts", () => {
       tools: '[{"name": "weather", "description": "Current weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}]',
     };
     assert.deepEqual(rulesOf(diagnose(tools)), []);
+  });
+});
+
+describe("Axolotl's gpteacher type", () => {
+  const gpteacher = (response: string) => ({ instruction: "Summarise the text.", input: "The cat sat on the mat all day.", response });
+
+  it("instruction, input and response: read as Alpaca with response as the answer", () => {
+    assert.deepEqual(rulesOf(diagnose(gpteacher("A cat spent the day on a mat."))), []);
+    const [empty] = only(diagnose(gpteacher("")), "empty-output");
+    assert.match(empty.message, /`response` is empty/);
+    const input = trainingInput("alpaca", gpteacher("A cat spent the day on a mat."));
+    assert.ok(input && input.kind === "text");
+    assert.equal(input.completion, "A cat spent the day on a mat.");
+    assert.match(input.mapping, /type: gpteacher/);
+    assert.equal(parseTrainingConfig("datasets:\n  - path: ./g.jsonl\n    type: gpteacher\n").format, "alpaca");
   });
 });

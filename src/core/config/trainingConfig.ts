@@ -45,7 +45,8 @@ const stringOr = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefi
 function datasetFormat(type: unknown): FormatId | undefined {
   const name = typeof type === "string" ? type : undefined;
   if (!name) return undefined;
-  if (name === "alpaca" || name.startsWith("alpaca")) return "alpaca";
+  // gpteacher: Alpaca's layout with `response` for `output` (read as Alpaca here, see alpacaOutputKey).
+  if (name === "alpaca" || name.startsWith("alpaca") || name === "gpteacher") return "alpaca";
   if (name === "sharegpt" || name.startsWith("sharegpt")) return "sharegpt";
   if (name === "completion") return "text";
   return undefined;

@@ -1,4 +1,5 @@
 import { detectRowFormat, FormatId } from "../formats/detect";
+import { alpacaOutput } from "../formats/alpacaOutput";
 import { canonicalRole, CanonicalRole, ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -21,10 +22,11 @@ function alpacaTurns(row: Record<string, unknown>): Turn[] | string {
     if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") return "a history entry is not a [question, answer] pair";
     turns.push({ role: "user", content: pair[0] }, { role: "assistant", content: pair[1] });
   }
-  if (typeof row.instruction !== "string" || typeof row.output !== "string") return "instruction or output is missing";
+  const output = alpacaOutput(row);
+  if (typeof row.instruction !== "string" || typeof output !== "string") return "instruction or output is missing";
   // LLaMA-Factory's Alpaca converter joins instruction and input with a newline.
   const input = typeof row.input === "string" && row.input !== "" ? `\n${row.input}` : "";
-  turns.push({ role: "user", content: row.instruction + input }, { role: "assistant", content: row.output });
+  turns.push({ role: "user", content: row.instruction + input }, { role: "assistant", content: output });
   return turns;
 }
 

@@ -1,4 +1,5 @@
 import { isPlainObject } from "../jsonl/parseRow";
+import { alpacaOutputKey } from "./alpacaOutput";
 import { detectRowFormat, FormatId, formatLabels } from "./detect";
 import { partsText, partTextKey } from "./contentParts";
 import { chatLayoutOf } from "./layout";
@@ -47,7 +48,7 @@ function partsOf(format: FormatId | undefined, row: Record<string, unknown>): Ro
       return layout ? turns(row[layout.field], layout.roleKey, layout.contentKey) : [];
     }
     case "alpaca":
-      return fields(row, [["system", "system"], ["instruction", "instruction"], ["input", "input"], ["output", "output"]]);
+      return fields(row, [["system", "system"], ["instruction", "instruction"], ["input", "input"], [alpacaOutputKey(row), "output"]]);
     case "prompt-completion":
     case "kto":
       return [...promptOrMessages(row.prompt, "prompt"), ...promptOrMessages(row.completion, "completion")];

@@ -1,4 +1,5 @@
 import type { FormatId } from "../formats/detect";
+import { alpacaOutput } from "../formats/alpacaOutput";
 import { ChatLayout, RoleAliases, canonicalRole } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -8,7 +9,7 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 export function instructionAndAnswer(row: Record<string, unknown>, format: FormatId, layout?: ChatLayout, roles?: RoleAliases): { instruction: string; input: string; answer: string } {
   switch (format) {
     case "alpaca":
-      return { instruction: str(row.instruction), input: str(row.input), answer: str(row.output) };
+      return { instruction: str(row.instruction), input: str(row.input), answer: str(alpacaOutput(row)) };
     case "self-instruct": {
       const first = Array.isArray(row.instances) && isPlainObject(row.instances[0]) ? row.instances[0] : {};
       return { instruction: str(row.instruction), input: str(first.input), answer: str(first.output) };

@@ -1,4 +1,5 @@
 import { applyEdits, JSONPath, modify } from "jsonc-parser";
+import { alpacaOutput, alpacaOutputKey } from "../formats/alpacaOutput";
 import type { FormatId } from "../formats/detect";
 import { canonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
@@ -38,7 +39,7 @@ export function responseTarget(row: Record<string, unknown>, format: FormatId, l
   const system = typeof row.system === "string" && row.system ? [{ role: "system" as const, content: row.system }] : [];
   switch (format) {
     case "alpaca":
-      return { path: ["output"], context: [...system, ...user(withInput(str(row.instruction), str(row.input)))], response: str(row.output) };
+      return { path: [alpacaOutputKey(row)], context: [...system, ...user(withInput(str(row.instruction), str(row.input)))], response: str(alpacaOutput(row)) };
     case "self-instruct": {
       const first = Array.isArray(row.instances) ? row.instances[0] : undefined;
       if (!isPlainObject(first)) return "the task has no instance";

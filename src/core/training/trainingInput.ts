@@ -1,4 +1,5 @@
 import type { FormatId } from "../formats/detect";
+import { alpacaOutputKey } from "../formats/alpacaOutput";
 import { canonicalRole, ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -65,7 +66,8 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
     }
     case "alpaca": {
       const prompt = alpacaPrompt(text(row.instruction), text(row.input));
-      return { kind: "text", prompt, completion: text(row.output), mapping: "Alpaca prompt (Axolotl type: alpaca): instruction and input in the prompt, output as the completion", notes };
+      const key = alpacaOutputKey(row);
+      return { kind: "text", prompt, completion: text(row[key]), mapping: `Alpaca prompt (Axolotl type: ${key === "response" ? "gpteacher" : "alpaca"}): instruction and input in the prompt, ${key} as the completion`, notes };
     }
     case "self-instruct": {
       const instances = Array.isArray(row.instances) ? row.instances.filter(isPlainObject) : [];

@@ -7,13 +7,22 @@ import type { TextField } from "./textFields";
 /** Inconsistent no-input markers (AlpacaDataCleaned's list and their variants). */
 const placeholderInput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*input\s*>|no\s*-?\s*input\.?|noinput|none\.?|null|nil|-+|not applicable\.?|<\s*empty\s*>|empty)\s*$/i;
 const placeholderOutput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*output\s*>|no\s*-?\s*output\.?|nooutput|none\.?|null|-+)\s*$/i;
+/**
+ * Refusals and AI disclaimers by their shape: an "as an AI / language model" that goes on to what
+ * the model cannot do, an apology that goes on to a disclaimer or a refusal, a refused request.
+ * Self-introductions ("I was trained ... as a language model") and dialogue ("I'm afraid I can't,
+ * Dave") are not boilerplate.
+ */
+const cannot = String.raw`(?:cannot|can't|can not|do not|don't|am not able|am unable|won't|will not|have no|lack)`;
+const asAnAi = String.raw`as (?:an? )?(?:AI|artificial intelligence|(?:large )?language model)(?: (?:language )?model| assistant)?`;
 const refusals = [
-  /\bas an ai(?: language)? model\b/i,
-  /\bas a (?:large )?language model\b/i,
-  /\bI(?:'m| am) (?:sorry|afraid),? (?:but )?(?:as an ai|I (?:can(?:not|'t)|am unable to|won't))\b/i,
+  new RegExp(String.raw`\b${asAnAi},? I(?:'m| am)? ?${cannot}\b`, "i"),
+  new RegExp(String.raw`\bI(?:'m| am) (?:sorry|afraid),? but (?:${asAnAi}|I ${cannot} (?:fulfill|comply|assist|help|provide|create|generate|write|answer))\b`, "i"),
   /\bI (?:can(?:not|'t)|am unable to|am not able to) (?:fulfill|comply with|assist with|help with) (?:this|that|your) request\b/i,
   /\bOpenAI(?:'s)? (?:use[- ]case|content) polic/i,
 ];
+/** A decline scoped to the tools of function-calling data ("none of the available functions can"): a fair answer there. */
+const toolScoped = /\b(?:functions?|tools?|APIs?)\b/i;
 /**
  * Template markers and control tokens that belong to a chat template, not to content. Reasoning
  * markers (`<think>`, `<|begin_of_thought|>`, ...) are data conventions and are left alone.
@@ -37,7 +46,7 @@ const controlCharacters = new RegExp(controlCharacter.source, "g");
  */
 const mayNeedChecks = /[<[#\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u04ff\u2013-\u2122｜]/;
 /** Words that refusals and merged instructions contain, looked up natively in lower-cased text. */
-const answerKeywords = ["as an ai", "language model", "sorry", "afraid", "unable", "cannot", "can't", "openai", "instruction"];
+const answerKeywords = ["as an ai", "artificial intelligence", "language model", "sorry", "afraid", "unable", "cannot", "can't", "openai", "instruction"];
 
 function firstUnbalanced(text: string, open: string, tags: RegExp): number | undefined {
   if (!text.includes("<")) return undefined;
@@ -51,6 +60,8 @@ function firstUnbalanced(text: string, open: string, tags: RegExp): number | und
   }
   return depth > 0 ? lastOpen : undefined;
 }
+
+const hasTools = (row: Record<string, unknown>) => (Array.isArray(row.tools) && row.tools.length > 0) || (typeof row.tools === "string" && row.tools.trim() !== "") || Array.isArray(row.functions);
 
 const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0xfeff;
 
@@ -80,7 +91,10 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
       for (const pattern of refusals) {
         const match = pattern.exec(text);
         if (match) {
-          found.push(finding("refusal-boilerplate", at(match.index, match.index + match[0].length), `Refusal boilerplate ("${match[0]}") teaches the model to refuse; rewrite or drop the row.`));
+          const span = at(match.index, match.index + match[0].length);
+          if (hasTools(ctx.row) && toolScoped.test(text)) {
+            found.push({ ...finding("refusal-boilerplate", span, `A decline scoped to the available tools ("${match[0]}"): fine in function-calling data when no tool fits; check that none does.`), severity: "info" });
+          } else found.push(finding("refusal-boilerplate", span, `Refusal boilerplate ("${match[0]}") teaches the model to refuse; rewrite or drop the row.`));
           break;
         }
       }

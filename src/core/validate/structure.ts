@@ -1,4 +1,5 @@
 import type { JSONPath } from "jsonc-parser";
+import { alpacaOutputKey } from "../formats/alpacaOutput";
 import type { Diagnostic } from "../lint/diagnostic";
 import { formatLabels, withArticle } from "../formats/detect";
 import { FormatSchema, formatSchemas, jsonTypeOf } from "../formats/schema";
@@ -50,6 +51,10 @@ export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>
 /** Top-level keys of a row against its format's schema. */
 export function checkRowKeys(ctx: RowContext): Diagnostic[] {
   const schema = { ...formatSchemas[ctx.format] };
+  if (ctx.format === "alpaca" && alpacaOutputKey(ctx.row) === "response") {
+    delete schema.output;
+    schema.response = { types: ["string"], required: true };
+  }
   if (ctx.layout && !Object.hasOwn(schema, ctx.layout.field)) {
     delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
     schema[ctx.layout.field] = { types: ["array"], required: true };

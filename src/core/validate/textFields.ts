@@ -1,4 +1,5 @@
 import { partTextKey } from "../formats/contentParts";
+import { alpacaOutputKey } from "../formats/alpacaOutput";
 import { isPlainObject } from "../jsonl/parseRow";
 import { canonicalRole, CanonicalRole, rolesFor } from "../formats/layout";
 import { RowContext, valueAt } from "./rowContext";
@@ -59,7 +60,7 @@ export function textFields(ctx: RowContext): TextField[] {
         ...history.flatMap((_, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
         ...stringField(ctx, ["instruction"], "user"),
         ...stringField(ctx, ["input"], "user"),
-        ...stringField(ctx, ["output"], "assistant", true),
+        ...stringField(ctx, [alpacaOutputKey(row)], "assistant", true),
       ];
     }
     case "sharegpt":
