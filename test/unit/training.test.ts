@@ -103,6 +103,15 @@ describe("non-chat rows: the mapping the trainer uses", () => {
     const all = previewRow(alpaca, previewSetup({ tokenizer: llama3 }), trainingSettings({ trainOnInputs: true }));
     assert.equal(all.trainableTokens, all.tokens.length);
     assert.match(preview.mapping, /Alpaca prompt/);
+    // The label names what built the text, not the model's chat template, which this row never goes through.
+    assert.equal(preview.templateLabel, "Alpaca prompt (not a conversation: no chat template)");
+    assert.doesNotMatch(preview.warnings.join("\n"), /double stop/);
+  });
+
+  it("a completion that already ends with the EOS the trainer adds is a double stop", () => {
+    const preview = previewRow({ instruction: "Name a colour.", input: "", output: "Blue.<|eot_id|>" }, previewSetup({ tokenizer: llama3 }), defaults);
+    assert.match(preview.warnings.join("\n"), /already ends with <\|eot_id\|>.*double stop/);
+    assert.ok(preview.text.endsWith("Blue.<|eot_id|><|eot_id|>"));
   });
 
   it("s1K: question as user, think/answer layout as the assistant turn", () => {

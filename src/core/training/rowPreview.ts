@@ -65,7 +65,8 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
     warnings: [...setup.notes, ...view.warnings],
     formatLabel: format ? formatLabels[format] : "Unknown",
     mapping: input.mapping,
-    templateLabel: setup.templateLabel,
+    // A text row is built by its prompt format, not by the chat template configured for conversations.
+    templateLabel: input.kind === "text" ? `${input.promptFormat} (not a conversation: no chat template)` : setup.templateLabel,
     tokenizerLabel: setup.tokenizer.exact ? setup.tokenizer.source : "estimate (no tokenizer configured)",
     exact: setup.tokenizer.exact,
     sequenceLen: settings.sequenceLen,

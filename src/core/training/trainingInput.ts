@@ -16,7 +16,8 @@ export interface ChatMessage {
  */
 export type TrainingInput =
   | { kind: "chat"; messages: ChatMessage[]; tools?: unknown[]; mapping: string; notes: string[] }
-  | { kind: "text"; prompt: string; completion: string; mapping: string; notes: string[] };
+  /** `promptFormat` names what builds the text in place of a chat template ("Alpaca prompt"). */
+  | { kind: "text"; prompt: string; completion: string; mapping: string; notes: string[]; promptFormat: string };
 
 const text = (value: unknown): string => (typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value));
 
@@ -67,13 +68,13 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
     case "alpaca": {
       const prompt = alpacaPrompt(text(row.instruction), text(row.input));
       const key = alpacaOutputKey(row);
-      return { kind: "text", prompt, completion: text(row[key]), mapping: `Alpaca prompt (Axolotl type: ${key === "response" ? "gpteacher" : "alpaca"}): instruction and input in the prompt, ${key} as the completion`, notes };
+      return { kind: "text", prompt, completion: text(row[key]), mapping: `Alpaca prompt (Axolotl type: ${key === "response" ? "gpteacher" : "alpaca"}): instruction and input in the prompt, ${key} as the completion`, notes, promptFormat: "Alpaca prompt" };
     }
     case "self-instruct": {
       const instances = Array.isArray(row.instances) ? row.instances.filter(isPlainObject) : [];
       const first = instances[0] ?? {};
       if (instances.length > 1) notes.push(`Showing instance 1 of ${instances.length}; each instance becomes its own training example.`);
-      return { kind: "text", prompt: alpacaPrompt(text(row.instruction), text(first.input)), completion: text(first.output), mapping: "Self-Instruct task as an Alpaca prompt: instruction and the instance's input, the instance's output as the completion", notes };
+      return { kind: "text", prompt: alpacaPrompt(text(row.instruction), text(first.input)), completion: text(first.output), mapping: "Self-Instruct task as an Alpaca prompt: instruction and the instance's input, the instance's output as the completion", notes, promptFormat: "Alpaca prompt" };
     }
     case "s1k": {
       // simplescaling/s1's tokenization: the question as the user turn, the reasoning trace and
@@ -90,7 +91,7 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
       const answer = text(row.answer ?? row.response ?? row.output);
       if (!question && !answer) notes.push("A passage with no question or answer: it is Genstruct's input, nothing here is trained.");
       const completion = question || answer ? `${question}\n\n[[[Assistant]]] ${answer}` : "";
-      return { kind: "text", prompt, completion, mapping: "Genstruct layout: [[[Title]]] and [[[Content]]] up to \"[[[User]]] \" as the prompt, the question and [[[Assistant]]] answer as the completion", notes };
+      return { kind: "text", prompt, completion, mapping: "Genstruct layout: [[[Title]]] and [[[Content]]] up to \"[[[User]]] \" as the prompt, the question and [[[Assistant]]] answer as the completion", notes, promptFormat: "Genstruct layout" };
     }
     case "prompt-completion":
     case "kto":
@@ -102,10 +103,10 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
         const messages = [...(Object.hasOwn(row, "prompt") ? asMessages(row.prompt, "user") : []), ...asMessages(row[completionField], "assistant")];
         return { kind: "chat", messages, tools, mapping: `Conversational prompt + ${completionField}: rendered with the chat template, loss on the ${completionField}`, notes };
       }
-      return { kind: "text", prompt: text(row.prompt), completion: text(row[completionField]), mapping: `prompt + ${completionField} as plain text (TRL), loss on the ${completionField}`, notes };
+      return { kind: "text", prompt: text(row.prompt), completion: text(row[completionField]), mapping: `prompt + ${completionField} as plain text (TRL), loss on the ${completionField}`, notes, promptFormat: "prompt and completion as plain text" };
     }
     case "text":
-      return { kind: "text", prompt: "", completion: text(row.text), mapping: "Plain text (Axolotl type: completion): every token is trained", notes };
+      return { kind: "text", prompt: "", completion: text(row.text), mapping: "Plain text (Axolotl type: completion): every token is trained", notes, promptFormat: "plain text" };
     default:
       return undefined;
   }

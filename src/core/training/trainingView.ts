@@ -114,6 +114,9 @@ function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: Ch
   const trainFrom = settings.trainOnInputs || !input.prompt ? 0 : promptEnd;
   const trained = ids.map((_, i) => i >= trainFrom);
   const warnings = eos ? [] : ["The tokenizer has no EOS token: the completion is not closed, so the model does not learn to stop."];
+  if (eos && input.completion.trimEnd().endsWith(eos)) {
+    warnings.push(`The completion already ends with ${eos}, and the trainer adds ${eos} again: the model learns to stop twice (a double stop). Remove it from the data.`);
+  }
   // Trainers tokenize the prompt alone and mask that many tokens of the whole.
   if (trainFrom > 0 && input.completion && !sameTokens(promptIds, ids, promptEnd)) {
     warnings.push("The prompt's last token merges with the completion's first when tokenized together, so the start of the completion is masked (a prompt ending in a space does this).");
