@@ -40,8 +40,14 @@ export class BudgetView implements vscode.Disposable {
     private readonly host: BudgetHost,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.gpus = Math.max(1, vscode.workspace.getConfiguration("instructStudio").get<number>("budget.gpus", 1));
+    this.gpus = gpusSetting();
     this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration("instructStudio.budget.gpus")) return;
+        this.gpus = gpusSetting();
+        // Settings' own listener may have re-run with the old count already: this run supersedes it.
+        if (this.panel) void this.run();
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.isShown(e.document.uri) && e.contentChanges.length > 0 && this.follow()),
       vscode.workspace.onDidSaveTextDocument((d) => this.isShown(d.uri) && this.follow()),
       settings.onDidChange(() => this.panel && this.run()),
@@ -202,6 +208,11 @@ export class BudgetView implements vscode.Disposable {
     this.renderedEmitter.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** The view's own GPU field overrides this until the setting changes again. */
+function gpusSetting(): number {
+  return Math.max(1, Math.floor(vscode.workspace.getConfiguration("instructStudio").get<number>("budget.gpus", 1)) || 1);
 }
 
 /** Axolotl resolves a dataset path from where it runs; here, the config's folder, then the workspace. */

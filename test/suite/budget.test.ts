@@ -94,6 +94,16 @@ describe("Dataset view: the training budget", () => {
     assert.equal(s.rendered.stepBars, 2);
     assert.equal(s.rendered.overLimitLinks, 1);
     assert.ok(s.workerPid && s.workerPid !== s.extensionHostPid, "measured in the budget worker, not the extension host");
+    // 2 GPUs from the setting: batch 8, so ceil(10 x 3 / 8) = 4 steps without packing.
+    await setting("budget.gpus", 2);
+    try {
+      const two = await drawn(s.completedRuns, (x) => x.report!.gpus === 2);
+      assert.equal(two.report.batch, 8);
+      assert.equal(two.report.steps.withoutPacking, Math.ceil((s.report.keptRows * 3) / 8));
+    } finally {
+      await setting("budget.gpus", undefined);
+    }
+    await drawn((await state()).completedRuns - 1, (x) => x.report!.gpus === 1);
     await screenshot("budget-dataset-view");
     // The plots' SVG and PNG exports, through the view's own export code.
     const svgPath = join(dirname(a), "histogram.svg");
