@@ -1,5 +1,6 @@
 import type { DatasetReport, FileError, FileFigures } from "../src/core/budget/datasetReport";
 import type { BudgetFromWebview, BudgetRendered, BudgetToWebview } from "../src/protocol/webview";
+import { FormatId, formatLabels } from "../src/core/formats/formatLabels";
 import { badge, button, textElement } from "./components";
 import { histogramPlot, Plot, pngBase64, stepsPlot, svgText } from "./budgetPlots";
 
@@ -12,10 +13,7 @@ const vscode = acquireVsCodeApi();
 const root = document.getElementById("root") as HTMLElement;
 const n = (value: number) => value.toLocaleString("en-US");
 const fileName = (path: string) => path.split(/[\\/]/).pop() ?? path;
-const formatNames: Record<string, string> = {
-  alpaca: "Alpaca", sharegpt: "ShareGPT", openai: "OpenAI messages", "prompt-completion": "prompt/completion", preference: "preference", kto: "KTO",
-  s1k: "s1K reasoning", genstruct: "Genstruct", "self-instruct": "Self-Instruct", text: "text", unknown: "not instruction data",
-};
+const formatName = (format: string) => (format === "unknown" ? "not instruction data" : (formatLabels[format as FormatId] ?? format));
 
 let state: BudgetRendered["state"] = "empty";
 let plots: Plot[] = [];
@@ -126,7 +124,7 @@ function filesTable(files: DatasetReport["files"], approx: string): HTMLElement 
       continue;
     }
     const figures = f as FileFigures;
-    const formats = Object.entries(figures.formats).map(([format, count]) => `${formatNames[format] ?? format} ${n(count ?? 0)}`).join(", ");
+    const formats = Object.entries(figures.formats).map(([format, count]) => `${formatName(format)} ${n(count ?? 0)}`).join(", ");
     const cells = [fileName(figures.file), n(figures.rows), formats || "—", n(figures.invalidRows), n(figures.notRendered), `${approx}${n(figures.tokens.total)}`, `${approx}${n(figures.trainedTokens)}`, n(figures.overLimit), n(figures.duplicates)];
     for (const cell of cells) row.append(textElement("td", cell));
     row.title = figures.notRenderedReason ? `Not rendered: ${figures.notRenderedReason}` : figures.file;

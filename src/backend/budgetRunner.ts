@@ -169,10 +169,10 @@ async function measureFile(file: string, size: number, job: BudgetJob, measurer:
     return tallyLines(file, textLines(text), measureWith(measurer), { ...tallyOptions, cache });
   }
   const special = options.openLines?.(file);
-  // A FIFO or <(...) has no size and can be read once, from the start.
-  const stream = special ?? (statSync(file).isFile() ? undefined : readLines(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxLineBytes: maxRowBytes }));
-  if (stream) return tallyLines(file, stream, measureWith(measurer), tallyOptions);
+  if (special) return tallyLines(file, special, measureWith(measurer), tallyOptions);
   const stat = statSync(file);
+  // A FIFO or <(...) has no size and can be read once, from the start.
+  if (!stat.isFile()) return tallyLines(file, readLines(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxLineBytes: maxRowBytes }), measureWith(measurer), tallyOptions);
   const stamp = `${stat.size}:${stat.mtimeMs}`;
   const cached = options.fileCaches?.get(file);
   if (cached?.stamp === stamp) {

@@ -31,8 +31,6 @@ export class BudgetView implements vscode.Disposable {
   lastMeasuredRows: number | undefined;
   /** Runs that ended with a report. */
   completedRuns = 0;
-  private readonly renderedEmitter = new vscode.EventEmitter<BudgetRendered>();
-  readonly onRendered = this.renderedEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -150,7 +148,6 @@ export class BudgetView implements vscode.Disposable {
         return;
       case "budgetRendered":
         this.lastRendered = message.rendered;
-        this.renderedEmitter.fire(message.rendered);
     }
   }
 
@@ -205,7 +202,6 @@ export class BudgetView implements vscode.Disposable {
   dispose(): void {
     clearTimeout(this.followTimer);
     this.panel?.dispose();
-    this.renderedEmitter.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

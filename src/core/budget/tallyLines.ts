@@ -1,3 +1,4 @@
+import { splitLines } from "../jsonl/lineReader";
 import { addLine, addUnreadableLine, emptyTally, FileTally, LineMeasure } from "./datasetTally";
 
 /** A line as the budget reads it (the CLI's and the worker's line readers give more). */
@@ -76,7 +77,7 @@ export async function tallyLines(file: string, lines: AsyncIterable<BudgetLine> 
 
 /** An open document's text as lines (VS Code's own line breaks: \n, \r\n, \r). */
 export function* textLines(text: string): Generator<BudgetLine> {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   for (let i = 0; i < lines.length; i++) yield { lineNumber: i + 1, text: lines[i], byteLength: Buffer.byteLength(lines[i]) };
 }

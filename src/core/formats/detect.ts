@@ -1,33 +1,9 @@
 import { isPlainObject } from "../jsonl/parseRow";
+import type { FormatId } from "./formatLabels";
 import type { ChatLayout } from "./layout";
 
-export const formatIds = [
-  "alpaca",
-  "sharegpt",
-  "openai",
-  "prompt-completion",
-  "preference",
-  "kto",
-  "s1k",
-  "genstruct",
-  "self-instruct",
-  "text",
-] as const;
-
-export type FormatId = (typeof formatIds)[number];
-
-export const formatLabels: Record<FormatId, string> = {
-  alpaca: "Alpaca",
-  sharegpt: "ShareGPT",
-  openai: "OpenAI messages",
-  "prompt-completion": "Prompt-completion",
-  preference: "Preference",
-  kto: "KTO",
-  s1k: "s1K reasoning",
-  genstruct: "Genstruct passage",
-  "self-instruct": "Self-Instruct seed task",
-  text: "Plain text",
-};
+export { formatIds, formatLabels } from "./formatLabels";
+export type { FormatId } from "./formatLabels";
 
 /** "an Alpaca row", "a ShareGPT row", "an s1K row" (said "ess-one-kay"). */
 export function withArticle(label: string): string {

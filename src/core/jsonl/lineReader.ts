@@ -20,6 +20,9 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
 }
 
+/** A document's lines as the editor splits them: at \n, \r\n and a lone \r. */
+export const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
+
 export const defaultMaxLineBytes = 64 * 1024 * 1024;
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

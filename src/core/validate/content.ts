@@ -2,7 +2,7 @@ import type { Diagnostic } from "../lint/diagnostic";
 import { checkGenerationArtifacts } from "./generationArtifacts";
 import { detectMojibake } from "./mojibake";
 import { finding, RowContext } from "./rowContext";
-import type { TextField } from "./textFields";
+import { isInputField, TextField } from "./textFields";
 
 /** Inconsistent no-input markers (AlpacaDataCleaned's list and their variants). */
 const placeholderInput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*input\s*>|no\s*-?\s*input\.?|noinput|none\.?|null|nil|-+|not applicable\.?|<\s*empty\s*>|empty)\s*$/i;
@@ -76,7 +76,7 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
       const rule = ctx.format === "s1k" && field.name === "attempt" ? "empty-attempt" : "empty-output";
       found.push(finding(rule, whole(), text.trim() === "" ? `\`${field.name}\` is empty: nothing to learn from this row.` : `\`${field.name}\` is a placeholder ("${text.trim()}"), not an answer.`));
     }
-    if (/(?:^|\.)input$/.test(field.name) && text !== "" && placeholderInput.test(text)) {
+    if (isInputField(field) && text !== "" && placeholderInput.test(text)) {
       found.push(finding("placeholder-input", whole(), `"${text}" stands for no input; use "" so every row says it the same way.`, ctx.replaceValue(path, "", 'Replace with ""')));
     }
     // A prompt ending in a space or newline and a completion starting with one are the usual separators of prompt/completion data.

@@ -1,4 +1,5 @@
 import { dominantFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
+import { splitLines } from "../jsonl/lineReader";
 import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
@@ -62,7 +63,6 @@ export interface Summary {
   rows: number;
 }
 
-const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
 
 /**
  * Validates a document line by line and keeps the results: an edit re-checks only the lines it

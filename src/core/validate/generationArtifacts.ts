@@ -4,7 +4,7 @@
 // <nooutput> marker. Each is tuned for precision: code, LaTeX and ordinary prose stay silent.
 import type { Diagnostic } from "../lint/diagnostic";
 import { finding, RowContext } from "./rowContext";
-import type { TextField } from "./textFields";
+import { isInputField, TextField } from "./textFields";
 
 /** {{name}} slots, [INSERT ...]/[YOUR NAME] brackets, and single-brace slots with a placeholder-like name. */
 const placeholder =
@@ -94,7 +94,7 @@ function inCodeBlock(text: string, index: number): boolean {
 }
 
 const answerRole = (field: TextField) => field.isOutput || field.role === "assistant";
-const promptRole = (field: TextField) => field.role === "user" || /(?:^|\.)input$/.test(field.name);
+const promptRole = (field: TextField) => field.role === "user" || isInputField(field);
 
 /**
  * The findings, and the string ranges that run-on and prompt-label cover (the leaked-template rule

@@ -23,6 +23,9 @@ function stringField(ctx: RowContext, path: Array<string | number>, role: FieldR
   return [{ path, text, role, name: pathName(path), isOutput }];
 }
 
+/** An Alpaca-style `input` field (also inside Self-Instruct instances). */
+export const isInputField = (field: TextField) => /(?:^|\.)input$/.test(field.name);
+
 export function pathName(path: Array<string | number>): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
