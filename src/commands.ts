@@ -77,6 +77,12 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       if (!document || !(await studio.validation.ready(document))) return undefined;
       return studio.validation.flush(document)?.summary();
     }),
+    // Tests: what the JSON-array validator found in a document's current version (null: not validated yet).
+    vscode.commands.registerCommand("instructStudio.internal.arrayFindings", (uri: string) => {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      const result = document && studio.arrays.resultOf(document);
+      return result ? { isDataset: result.findings !== undefined, count: result.findings?.length ?? 0 } : null;
+    }),
     vscode.commands.registerCommand("instructStudio.internal.validatorLine", (uri: string, line: number) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
       return document && studio.validation.validatorFor(document)?.lineText(line);

@@ -9,6 +9,7 @@ import { LongLineNotice } from "./longLineNotice";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
 import { isJsonl, rowAt, rowText } from "./rowAtCursor";
+import { ArrayValidationController } from "./validation/arrayValidation";
 import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
 import { ValidationStatusBar } from "./validation/statusBar";
@@ -28,6 +29,8 @@ export class InstructStudio implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly preview: PreviewViewProvider;
   readonly validation: ValidationController;
+  /** JSON files holding an array of rows. */
+  readonly arrays: ArrayValidationController;
   readonly statusBar: ValidationStatusBar;
   readonly settings: Settings;
   readonly models: ModelManager;
@@ -47,6 +50,7 @@ export class InstructStudio implements vscode.Disposable {
     this.preview = new PreviewViewProvider(extension.extensionUri, () => this.refreshPreview());
     this.settings = new Settings(this.log);
     this.validation = new ValidationController(this.log, this.settings);
+    this.arrays = new ArrayValidationController(this.log, this.settings);
     this.statusBar = new ValidationStatusBar(this.validation);
     this.models = new ModelManager(this.settings, join(extension.extensionPath, "out"), this.log, extension.globalState);
     this.critiques = new CritiqueStore();
@@ -68,6 +72,7 @@ export class InstructStudio implements vscode.Disposable {
       this.budget,
       this.budgetHost,
       this.validation,
+      this.arrays,
       this.statusBar,
       vscode.languages.registerCodeActionsProvider(jsonl, new FixProvider(this.validation), { providedCodeActionKinds: FixProvider.kinds }),
       vscode.languages.registerHoverProvider(jsonl, new RowHoverProvider(this.validation)),

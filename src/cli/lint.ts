@@ -4,7 +4,8 @@ import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
-import { isStdin, readDataset } from "./readDataset";
+import { validateArrayItems } from "../core/jsonArray/validateArray";
+import { isStdin, openDataset } from "./readDataset";
 import { ruleOptions } from "./ruleOptions";
 import { loadTokenizerForCli } from "./tokenizerFile";
 
@@ -104,7 +105,9 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   try {
     for (const file of files) {
       try {
-        for await (const diagnostic of validateLines(readDataset(file), stream)) {
+        const dataset = await openDataset(file);
+        const findings = dataset.kind === "array" ? validateArrayItems(dataset.items, stream) : validateLines(dataset.lines, stream);
+        for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
           if (stdoutClosed() && errors > 0) return 1;

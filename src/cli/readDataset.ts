@@ -1,4 +1,6 @@
 import { createReadStream } from "node:fs";
+import { ArrayItem, readArrayElements } from "../core/jsonArray/arrayElements";
+import { looksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
 
@@ -11,11 +13,44 @@ export const cliMaxLineBytes = maxRowBytes;
  */
 export const isStdin = (file: string) => file === "-" || file === "/dev/stdin" || file === "/dev/fd/0" || file === "/proc/self/fd/0";
 
+const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 }));
+
 /**
  * Streams a dataset file (or standard input for `-`) line by line, reading it once: a FIFO or
  * `<(...)` cannot be read twice. Memory stays bounded whatever the file's size.
  */
 export function readDataset(file: string): AsyncGenerator<ReadLine> {
-  const source = isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
-  return readLines(source, { maxLineBytes: cliMaxLineBytes });
+  return readLines(openBytes(file), { maxLineBytes: cliMaxLineBytes });
+}
+
+export type OpenedDataset = { kind: "jsonl"; lines: AsyncGenerator<ReadLine> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
+
+/**
+ * A dataset as JSON Lines or as a JSON array of rows (Alpaca's `alpaca_data.json`), decided from
+ * its first bytes, which are read once and then handed on: standard input is read only once.
+ */
+export async function openDataset(file: string): Promise<OpenedDataset> {
+  const iterator = openBytes(file)[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let ended = false;
+  // Enough to see the first line, or 64 KB of it.
+  while (headBytes < 64 * 1024) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.length;
+    if (next.value.includes(10)) break;
+  }
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    yield* head;
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  const first = Buffer.concat(head).subarray(0, 64 * 1024);
+  if (looksLikeJsonArray(file, first)) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
+  return { kind: "jsonl", lines: readLines(bytes(), { maxLineBytes: cliMaxLineBytes }) };
 }

@@ -120,7 +120,7 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
   if (pending > 0 || pieces.length > 0) yield* finish(false);
 }
 
-function concat(pieces: Uint8Array[], length: number): Uint8Array {
+export function concat(pieces: Uint8Array[], length: number): Uint8Array {
   const out = new Uint8Array(length);
   let offset = 0;
   for (const piece of pieces) {

@@ -1,0 +1,20 @@
+/**
+ * Whether a dataset holds one JSON array of rows rather than JSON Lines, from its name and first
+ * bytes: a `.json` file that starts with `[`, or any file whose first line opens an array it does
+ * not close (a pretty-printed array). A JSON Lines file whose rows are arrays stays JSON Lines.
+ */
+export function looksLikeJsonArray(name: string, head: Uint8Array): boolean {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  if (head[i] !== 0x5b) return false;
+  if (/\.json$/i.test(name)) return true;
+  const newline = head.indexOf(10, i);
+  if (newline === -1) return false;
+  const firstLine = new TextDecoder().decode(head.subarray(i, newline)).trimEnd();
+  return !firstLine.endsWith("]");
+}
+
+/** The same decision on a document's text (the editor's copy). */
+export function textLooksLikeJsonArray(name: string, text: string): boolean {
+  return looksLikeJsonArray(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
+}

@@ -1,0 +1,82 @@
+import type { Diagnostic, Span } from "../lint/diagnostic";
+import type { ArrayElement, FilePosition } from "./arrayElements";
+
+interface HeldElement {
+  element: ArrayElement;
+  /** Offsets in the element's text where each of its lines starts; computed when first needed. */
+  lineStarts?: number[];
+}
+
+/**
+ * Moves findings on array elements to the file: the validators number rows by element (a row's
+ * "line" is its ordinal) and place columns as offsets in the element's text, which may span
+ * lines and share its first line with the element before it.
+ */
+export class ArrayPlacement {
+  /** Start line and column of every element, for findings that point back at an earlier row. */
+  private starts = new Int32Array(2 * 1024);
+  private count = 0;
+  /** Elements read but not yet passed by the findings: their texts place columns exactly. */
+  private readonly held = new Map<number, HeldElement>();
+  private lowestHeld = 0;
+
+  add(element: ArrayElement): void {
+    if (2 * (element.ordinal + 1) > this.starts.length) {
+      const grown = new Int32Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[2 * element.ordinal] = element.start.line;
+    this.starts[2 * element.ordinal + 1] = element.start.column;
+    this.count = Math.max(this.count, element.ordinal + 1);
+    this.held.set(element.ordinal, { element });
+  }
+
+  /** The finding at its place in the file. Findings come in row order: rows before it are let go. */
+  place(d: Diagnostic): Diagnostic {
+    for (; this.lowestHeld < d.line; this.lowestHeld++) this.held.delete(this.lowestHeld);
+    const placed: Diagnostic = { ...d, ...this.span(d) };
+    if (d.related) placed.related = d.related.map((r) => ({ ...r, ...this.span(r) }));
+    if (d.fix) placed.fix = { ...d.fix, edits: d.fix.edits.map((e) => ({ ...e, ...this.span(e) })) };
+    return placed;
+  }
+
+  private span(span: Span): Span {
+    const held = this.held.get(span.line);
+    // A whole-row span (to the start of the next row) is the element with one separating comma.
+    if (held && span.endLine === span.line + 1 && span.column === 0 && span.endColumn === 0) return spanOf(held.element.removal.start, held.element.removal.end);
+    if (held && span.endLine === span.line) return spanOf(this.position(held, span.column), this.position(held, Math.max(span.endColumn, span.column)));
+    if (span.line < this.count) {
+      const line = this.starts[2 * span.line];
+      const column = this.starts[2 * span.line + 1];
+      return { line, column, endLine: line, endColumn: column + 1 };
+    }
+    return span;
+  }
+
+  private position(held: HeldElement, offset: number): FilePosition {
+    const { element } = held;
+    held.lineStarts ??= lineStartsOf(element.text);
+    const starts = held.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (starts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: element.start.line + low, column: (low === 0 ? element.start.column : 0) + offset - starts[low] };
+  }
+}
+
+const spanOf = (start: FilePosition, end: FilePosition): Span => ({ line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
+
+/** Offsets where lines start, breaking at \n, \r\n and a lone \r as VS Code does. */
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}

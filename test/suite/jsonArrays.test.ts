@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import * as vscode from "vscode";
+import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
+
+interface ArrayFindings {
+  isDataset: boolean;
+  count: number;
+}
+
+/** Waits until the JSON-array validator has seen the document's current version. */
+const validated = (uri: vscode.Uri) =>
+  waitFor(`the JSON-array validation of ${uri.fsPath}`, async () => (await vscode.commands.executeCommand<ArrayFindings | null>("instructStudio.internal.arrayFindings", uri.toString())) ?? undefined);
+
+// Pretty-printed as alpaca_data.json is: each row spans five lines.
+const alpacaArray = `[
+    {
+        "instruction": "Give three tips for staying healthy.",
+        "input": "",
+        "output": "1. Eat a balanced diet.\\n2. Exercise.\\n3. Sleep."
+    },
+    {
+        "instruction": "What is the capital of France?",
+        "input": "",
+        "output": ""
+    },
+    {
+        "instruction": "Give three tips for staying healthy.",
+        "input": "",
+        "output": "1. Eat a balanced diet.\\n2. Exercise.\\n3. Sleep."
+    },
+    {
+        "instruction": "<b>Translate</b> to Korean: good morning",
+        "input": "",
+        "outptu": "좋은 아침입니다"
+    }
+]
+`;
+
+describe("JSON-array datasets in the editor", () => {
+  it("reads each element of a .json array as a row, with findings at their lines, and a duplicate's fix keeps the JSON valid", async () => {
+    const uri = workspaceFile("alpaca_data.json");
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(alpacaArray));
+    const editor = await openInEditor("alpaca_data.json");
+    assert.equal(editor.document.languageId, "json");
+    const result = await validated(uri);
+    assert.equal(result.isDataset, true);
+    const found = ours(uri);
+    const at = (rule: string) => found.find((d) => d.code === rule);
+    assert.equal(editor.document.getText(at("empty-output")!.range), '""');
+    assert.equal(at("empty-output")!.range.start.line, 9);
+    assert.equal(editor.document.getText(at("unknown-key")!.range), '"outptu"');
+    assert.equal(at("unknown-key")!.range.start.line, 19);
+    assert.match(at("unknown-key")!.message, /did you mean `output`/);
+    const duplicate = at("duplicate-row")!;
+    assert.equal(duplicate.range.start.line, 11);
+    assert.equal(duplicate.message, "Duplicate of row 1.");
+    assert.equal(duplicate.relatedInformation?.[0].location.range.start.line, 1);
+    // Nothing reported where JSONL would complain: no syntax errors on the array's lines.
+    assert.deepEqual(found.filter((d) => d.code === "syntax"), []);
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    editor.selection = new vscode.Selection(19, 10, 19, 10);
+    await screenshot("json-array-alpaca");
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, duplicate.range);
+    const remove = actions.find((a) => a.title === "Delete this duplicate row");
+    assert.ok(remove, `no deletion among ${actions.map((a) => a.title).join(" | ")}`);
+    assert.ok(await vscode.workspace.applyEdit(remove.edit!));
+    const rows = JSON.parse(editor.document.getText()) as unknown[];
+    assert.equal(rows.length, 3);
+    await waitFor("the duplicate to be gone", () => (ours(uri).some((d) => d.code === "duplicate-row") ? undefined : true));
+    assert.ok(ours(uri).some((d) => d.code === "unknown-key" && d.range.start.line === 14));
+  });
+
+  it("reports a missing comma between elements where it is, and leaves JSON arrays that hold no dataset alone", async () => {
+    const broken = workspaceFile("broken_array.json");
+    await vscode.workspace.fs.writeFile(broken, Buffer.from('[\n  {"instruction": "a", "output": "b"}\n  {"instruction": "c", "output": "d"}\n]\n'));
+    await openInEditor("broken_array.json");
+    await validated(broken);
+    const syntax = ours(broken).filter((d) => d.code === "syntax");
+    assert.deepEqual(syntax.map((d) => [d.range.start.line, d.range.start.character, d.message]), [[2, 2, "Comma expected between elements."]]);
+
+    const settings = workspaceFile("not_a_dataset.json");
+    await vscode.workspace.fs.writeFile(settings, Buffer.from('[\n  {"name": "alpha", "port": 80},\n  {"name": "beta", "port": 81}\n]\n'));
+    await openInEditor("not_a_dataset.json");
+    assert.equal((await validated(settings)).isDataset, false);
+    assert.deepEqual(ours(settings), []);
+  });
+});
