@@ -13,6 +13,7 @@ import type { ValidationOptions } from "./core/validate/analyzeRow";
 import type { BackendSettings } from "./backend/createBackend";
 import type { WorkerFiles } from "./protocol/previewWorker";
 import { inWorkspace, restrictToTrusted } from "./preview/restrictedMode";
+import { isTrainerTarget, trainerTargets } from "./core/targets/trainerTarget";
 
 /** A path setting, absolute or relative to the (first) workspace folder; empty is none. */
 export function workspacePath(setting: string): string | undefined {
@@ -86,8 +87,11 @@ function read(): SettingsSnapshot {
   // An explicit format setting wins over the training config's dataset type, everywhere.
   const format = formatSetting !== "auto" ? (formatSetting as FormatId) : config?.format;
   const { rules, problems } = parseRuleSettings(section.get<unknown>("rules", {}));
+  const targetSetting = section.get<unknown>("target", "any");
+  const target = isTrainerTarget(targetSetting) ? targetSetting : undefined;
+  if (targetSetting !== "any" && !target) problems.push(`instructStudio.target: "${String(targetSetting)}" is not one of any, ${trainerTargets.join(", ")}; no target is applied`);
   const validation: ValidationSettings = {
-    options: { rules, format, layout: config?.layout, roles: config?.roles },
+    options: { rules, format, layout: config?.layout, roles: config?.roles, target },
     config,
     configPath,
     configError,

@@ -4,6 +4,7 @@ import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
+import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
 import { isStdin, openDataset } from "./readDataset";
 import { ruleOptions } from "./ruleOptions";
@@ -30,6 +31,7 @@ export interface LintOptions {
   /** A JSON file shaped like the instructStudio.rules setting. */
   rules?: string;
   maxFindings?: string;
+  target?: string;
 }
 
 const toCli = (file: string, d: Diagnostic): CliDiagnostic => ({
@@ -48,6 +50,10 @@ export { UsageError };
 
 async function streamOptions(options: LintOptions): Promise<{ stream: StreamOptions; dispose?: () => Promise<void> }> {
   const stream: StreamOptions = { rules: ruleOptions(options.rules, options.rule) };
+  if (options.target !== undefined) {
+    if (!isTrainerTarget(options.target)) throw new UsageError(`--target wants one of ${trainerTargets.join(", ")}, not "${options.target}"`);
+    stream.target = options.target;
+  }
   let maxTokens: number | undefined;
   if (options.config) {
     const config = parseTrainingConfig(readConfigFile(options.config));

@@ -88,3 +88,27 @@ describe("JSON-array datasets in the editor", () => {
     assert.deepEqual(ours(settings), []);
   });
 });
+
+describe("instructStudio.target in the editor", () => {
+  const setTarget = (value: string | undefined) => vscode.workspace.getConfiguration("instructStudio").update("target", value, vscode.ConfigurationTarget.Workspace);
+
+  it("makes a message key OpenAI rejects an error under openai, and only a hint otherwise", async () => {
+    const uri = workspaceFile("openai_upload.jsonl");
+    const row = { messages: [{ role: "user", content: "2+2?", lang: "en" }, { role: "assistant", content: "4" }] };
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(row)}\n`));
+    const editor = await openInEditor("openai_upload.jsonl");
+    try {
+      await waitFor("the unused-key hint", () => (ours(uri).some((d) => d.code === "unused-key") ? true : undefined));
+      await setTarget("openai");
+      const rejected = await waitFor("the target-rejects error", () => ours(uri).find((d) => d.code === "target-rejects"));
+      assert.equal(rejected.severity, vscode.DiagnosticSeverity.Error);
+      assert.equal(editor.document.getText(rejected.range), '"lang"');
+      assert.ok(!ours(uri).some((d) => d.code === "unused-key"));
+      await vscode.commands.executeCommand("workbench.actions.view.problems");
+      await screenshot("target-openai");
+    } finally {
+      await setTarget(undefined);
+    }
+    await waitFor("the hint again", () => (ours(uri).some((d) => d.code === "unused-key") && !ours(uri).some((d) => d.code === "target-rejects") ? true : undefined));
+  });
+});

@@ -10,6 +10,7 @@ import { checkConversation } from "./conversation";
 import { minhashSignature } from "./minhash";
 import { finding, RowContext } from "./rowContext";
 import { checkRowKeys } from "./structure";
+import type { TrainerTarget } from "../targets/trainerTarget";
 import { textFields } from "./textFields";
 
 export interface ValidationOptions {
@@ -20,6 +21,8 @@ export interface ValidationOptions {
   /** Role names from a training config (Axolotl `roles`). */
   roles?: RoleAliases;
   rules?: RuleSettings;
+  /** The trainer the dataset is for, where trainers disagree (instructStudio.target, lint --target). */
+  target?: TrainerTarget;
 }
 
 export interface RowAnalysis {
@@ -138,10 +141,10 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   const ctx = new RowContext(line, base, text, value, format, layout, options.roles);
   const diagnostics = checkRowKeys(ctx);
   if (shape.keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
-  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected") }));
+  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected"), target: options.target }));
   for (const field of ["prompt", "completion", "chosen", "rejected"]) {
     if (!layout && Array.isArray(value[field])) {
-      diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false }));
+      diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false, target: options.target }));
     }
   }
   const fields = textFields(ctx);

@@ -5,12 +5,14 @@ import { partsText, partTextKey } from "../formats/contentParts";
 import { messageKeys } from "../formats/schema";
 import { finding, RowContext } from "./rowContext";
 import { checkObjectKeys } from "./structure";
+import { openaiMessageKeys, openaiRoles, TrainerTarget } from "../targets/trainerTarget";
 
 export interface ConversationOptions {
   /** A whole training conversation (checked for order and an assistant turn), or a TRL fragment. */
   whole: boolean;
   /** LLaMA-Factory's preference rows (ShareGPT with chosen/rejected) have an odd message count. */
   preference?: boolean;
+  target?: TrainerTarget;
 }
 
 function turnSchema(layout: ChatLayout) {
@@ -51,10 +53,12 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
       found.push(finding("wrong-type", ctx.valueSpan([layout.field, index]), `Turn ${index + 1} should be an object with \`${layout.roleKey}\` and \`${layout.contentKey}\`.`));
       return;
     }
-    found.push(...checkObjectKeys(ctx, turn, [layout.field, index], schema, `turn ${index + 1}`));
     const rolePath = [layout.field, index, layout.roleKey];
     const name = turn[layout.roleKey];
     const role = canonicalRole(name, aliases);
+    const keyFindings = checkObjectKeys(ctx, turn, [layout.field, index], schema, `turn ${index + 1}`);
+    if (options.target === "openai" && layout.roleKey === "role") found.push(...openaiTurnFindings(ctx, turn, [layout.field, index], keyFindings, !role));
+    else found.push(...keyFindings);
     if (typeof name === "string" && !role) {
       unknownRoles++;
       const suggestion = roleFix(ctx, rolePath, name, aliases);
@@ -120,4 +124,30 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
     );
   }
   return found;
+}
+
+/**
+ * What OpenAI's fine-tuning upload rejects in one message, where other trainers ignore it: keys
+ * besides its own, roles besides its own, a `weight` other than 0 or 1 or on a non-assistant
+ * message. A rejected key is not also reported as merely unused.
+ */
+function openaiTurnFindings(ctx: RowContext, turn: Record<string, unknown>, path: Array<string | number>, keyFindings: Diagnostic[], roleReported: boolean): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const rejectedAt = new Set<string>();
+  for (const key of Object.keys(turn)) {
+    if (openaiMessageKeys.includes(key)) continue;
+    const span = ctx.keySpan([...path, key]);
+    rejectedAt.add(`${span.line}:${span.column}`);
+    const message = `OpenAI fine-tuning rejects the file for a message key \`${key}\`: it accepts ${openaiMessageKeys.join(", ")}. Remove it or move it out of the message.`;
+    found.push(finding("target-rejects", span, message, ctx.removeProperty([...path, key], `Remove \`${key}\` from the message`)));
+  }
+  const kept = keyFindings.filter((d) => !(d.rule === "unused-key" && rejectedAt.has(`${d.line}:${d.column}`)));
+  const role = turn.role;
+  if (typeof role === "string" && !roleReported && !openaiRoles.includes(role)) {
+    found.push(finding("target-rejects", ctx.valueSpan([...path, "role"]), `OpenAI fine-tuning rejects the role "${role}" (mapped by the training config's roles): it accepts ${openaiRoles.join(", ")}.`));
+  }
+  if (Object.hasOwn(turn, "weight") && (role !== "assistant" || (turn.weight !== 0 && turn.weight !== 1))) {
+    found.push(finding("target-rejects", ctx.valueSpan([...path, "weight"]), "OpenAI fine-tuning accepts `weight` only on assistant messages, as 0 or 1."));
+  }
+  return [...kept, ...found];
 }

@@ -267,7 +267,7 @@ export class DocumentValidator {
 
   private sampleFormat(): FormatId | undefined {
     if (this.options.format) {
-      this.noFormatRaw = undefined;
+      this.noFormatRaw = new NoFormatSample().fileFinding(this.options.target, this.options.format);
       this.refreshFileFindings();
       return this.options.format;
     }
@@ -281,7 +281,7 @@ export class DocumentValidator {
       if (own) counts.set(own, (counts.get(own) ?? 0) + 1);
       noFormat.add(entry.line, entry.text.length, entry.analysis);
     }
-    this.noFormatRaw = noFormat.finding();
+    this.noFormatRaw = noFormat.fileFinding(this.options.target);
     this.refreshFileFindings();
     const best = dominantFormat(counts);
     this.firstOfFormat = best ? this.entries.find((e) => e.analysis.kind === "row" && e.analysis.format === best) : undefined;

@@ -1,4 +1,4 @@
-import { JSONPath, parseTree } from "jsonc-parser";
+import { JSONPath, modify, parseTree } from "jsonc-parser";
 import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import type { JsonNode } from "../jsonl/parseRow";
@@ -81,6 +81,11 @@ export class RowContext {
 
   spanOf(node: { offset: number; length: number }): Span {
     return { line: this.line, column: this.base + node.offset, endLine: this.line, endColumn: this.base + node.offset + node.length };
+  }
+
+  /** A fix that deletes the property at `path` with its comma (jsonc-parser's own edit). */
+  removeProperty(path: JSONPath, title: string): Fix {
+    return { title, edits: modify(this.raw, path, undefined, {}).map((e) => ({ ...this.spanOf(e), newText: e.content })) };
   }
 
   /** A fix that replaces the value at `path` with `value`. */

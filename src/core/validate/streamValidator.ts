@@ -69,7 +69,7 @@ async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
 
 /** The file's format: the majority format of its first rows (the editor uses the same rule). */
 export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: ValidationOptions): Promise<FormatSample> {
-  if (options.format) return { format: options.format };
+  if (options.format) return { format: options.format, noFormat: new NoFormatSample().fileFinding(options.target, options.format) };
   const counts = new Map<FormatId, { count: number; firstLine: number }>();
   const noFormat = new NoFormatSample();
   let seen = 0;
@@ -86,7 +86,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
     if (++seen >= formatSampleRows) break;
   }
   const best = dominantFormat(new Map([...counts].map(([format, { count }]) => [format, count])));
-  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined, noFormat: noFormat.finding() };
+  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined, noFormat: noFormat.fileFinding(options.target) };
 }
 
 /**
