@@ -8,6 +8,7 @@ import { effectiveSeverity, RuleId, RuleSettings } from "../rules/catalog";
 import { checkContent } from "./content";
 import { checkConversation } from "./conversation";
 import { minhashSignature } from "./minhash";
+import { rowSides, RowSketch } from "./nearDuplicates";
 import { finding, RowContext } from "./rowContext";
 import { checkRowKeys } from "./structure";
 import type { TrainerTarget } from "../targets/trainerTarget";
@@ -34,6 +35,8 @@ export interface RowAnalysis {
   contentKey?: number;
   /** MinHash signature of the text, for near duplicates. */
   signature?: Uint32Array;
+  /** Each field of the row, sketched, to judge a near-duplicate candidate. */
+  sketch?: RowSketch;
   /** The text a trainer reads, for token counts. */
   text?: string;
   /** A row of no known format: its first keys, to say what the file holds instead. */
@@ -150,15 +153,16 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   const fields = textFields(ctx);
   diagnostics.push(...checkContent(ctx, fields));
   const texts = fields.map((f) => f.text);
-  // Near duplicates compare what a row asks (as Self-Instruct compares instructions): the prompt
-  // side is shorter than the answers, and two rows asking the same are the ones to review.
-  const asked = fields.filter((f) => f.role === "user" || f.role === "system").map((f) => f.text);
+  // Near duplicates are found by what a row asks (as Self-Instruct compares instructions): the
+  // prompt side is shorter than the answers, and two rows asking the same are the ones to review.
+  const sides = rowSides(fields);
   return {
     kind: "row",
     format: ownFormat,
     diagnostics: applyRuleSettings(diagnostics, options.rules),
     contentKey: contentHash(fields),
-    signature: minhashSignature(asked.length ? asked : texts),
+    signature: fields.some((f) => f.role === "user" || f.role === "system") ? sides.signature : minhashSignature(texts),
+    sketch: sides.sketch,
     get text() {
       return texts.join("\n");
     },

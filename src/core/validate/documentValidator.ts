@@ -5,7 +5,8 @@ import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
-import { bandKeys, bandMaps, similarityAtLeast } from "./minhash";
+import { bandKeys, bandMaps } from "./minhash";
+import { findNearDuplicate, nearDuplicateMessage, nearDuplicateSeverity, NearDuplicateVerdict } from "./nearDuplicates";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
@@ -22,7 +23,7 @@ interface Entry {
   bands: number[];
   /** The rows with the same content key, this one included. */
   group?: DuplicateGroup;
-  nearDuplicateOf?: { entry: Entry; similarity: number };
+  nearDuplicateOf?: { entry: Entry; verdict: NearDuplicateVerdict };
   /** Counts of the row's diagnostics by severity while it has any (it is then "flagged"). */
   counts?: Record<Severity, number>;
   /** Rules of its diagnostics that come with a fix, one per diagnostic. */
@@ -384,28 +385,22 @@ export class DocumentValidator {
     const key = entry.analysis.contentKey;
     const signature = entry.analysis.signature;
     if (this.duplicateOf(entry) || !signature) return;
-    const compared = new Set<Entry>();
-    for (let band = 0; band < entry.bands.length; band++) {
-      for (const other of this.buckets[band].get(entry.bands[band]) ?? []) {
-        if (compared.size >= maxNearDuplicateCandidates) return;
-        if (other.line >= entry.line || compared.has(other)) continue;
-        compared.add(other);
-        if (other.analysis.contentKey === key) continue;
-        const similarity = similarityAtLeast(signature, other.analysis.signature!, nearDuplicateThreshold);
-        if (similarity >= 0) {
-          entry.nearDuplicateOf = { entry: other, similarity };
-          return;
-        }
-      }
-    }
+    const found = findNearDuplicate(
+      { signature, sketch: entry.analysis.sketch!, contentKey: key, bands: entry.bands },
+      (band, bandKey) => this.buckets[band].get(bandKey),
+      (other) => (other.line < entry.line ? { signature: other.analysis.signature!, sketch: other.analysis.sketch!, contentKey: other.analysis.contentKey } : undefined),
+      nearDuplicateThreshold,
+      maxNearDuplicateCandidates,
+    );
+    if (found) entry.nearDuplicateOf = { entry: found.match, verdict: found.verdict };
   }
 
   private crossRow(entry: Entry): Diagnostic[] {
     const found: Diagnostic[] = [];
     const rules = this.options.rules;
     const row = { line: entry.line, column: 0, endLine: entry.line, endColumn: entry.text.length };
-    const report = (rule: RuleId, message: string, relatedTo: Entry, relatedMessage: string, withFix: boolean) => {
-      const severity = effectiveSeverity(rule, rules);
+    const report = (rule: RuleId, message: string, relatedTo: Entry, relatedMessage: string, withFix: boolean, ownSeverity?: Severity) => {
+      const severity = ownSeverity ?? effectiveSeverity(rule, rules);
       if (!severity) return;
       found.push({
         ...row,
@@ -420,8 +415,9 @@ export class DocumentValidator {
     if (duplicateOf) {
       report("duplicate-row", `Duplicate of row ${duplicateOf.line + 1}.`, duplicateOf, "First occurrence", true);
     } else if (entry.nearDuplicateOf) {
-      const { entry: other, similarity } = entry.nearDuplicateOf;
-      report("near-duplicate", `Asks nearly what row ${other.line + 1} asks (estimated Jaccard ${similarity.toFixed(2)} over word 5-grams).`, other, "Similar row", false);
+      const { entry: other, verdict } = entry.nearDuplicateOf;
+      const severity = nearDuplicateSeverity(verdict, rules);
+      if (severity) report("near-duplicate", nearDuplicateMessage(other.line, verdict), other, "Similar row", false, severity);
     }
     const own = entry.analysis.format;
     if (own && this.fileFormat && own !== this.fileFormat && !this.options.format) {

@@ -10,7 +10,6 @@ export const permutations = 128;
 export const bands = 16;
 const rowsPerBand = permutations / bands;
 const shingleWords = 5;
-const binBits = 7; // 2^7 = 128 bins
 const empty = 0xffffffff;
 
 function fmix32(h: number): number {
@@ -55,50 +54,61 @@ export function wordHashes(text: string, into: number[] = []): number[] {
  * The signature of texts read as one, or undefined with fewer than five words (exact
  * duplicates cover those). Each 5-gram is hashed once from its word hashes.
  */
-export function minhashSignature(texts: string | string[]): Uint32Array | undefined {
+export function minhashSignature(texts: string | string[], bins = permutations): Uint32Array | undefined {
   const words: number[] = [];
   for (const text of typeof texts === "string" ? [texts] : texts) wordHashes(text, words);
-  if (words.length < shingleWords) return undefined;
-  const signature = new Uint32Array(permutations).fill(empty);
-  for (let i = 0; i + shingleWords <= words.length; i++) {
+  return signatureOfWords(words, bins);
+}
+
+/**
+ * The signature of a text given as its word hashes (from `wordHashes`), `words[from..to)`;
+ * written into `into` (its length is the bin count) when given, to spare an allocation.
+ */
+export function signatureOfWords(words: readonly number[], bins = permutations, from = 0, to = words.length, into?: Uint32Array): Uint32Array | undefined {
+  if (to - from < shingleWords) return undefined;
+  const binBits = Math.log2(bins);
+  const signature = into ? into.fill(empty) : new Uint32Array(bins).fill(empty);
+  for (let i = from; i + shingleWords <= to; i++) {
     const h = fmix32(Math.imul(words[i], 0x9e3779b1) ^ Math.imul(words[i + 1], 0x85ebca77) ^ Math.imul(words[i + 2], 0xc2b2ae3d) ^ Math.imul(words[i + 3], 0x27d4eb2f) ^ Math.imul(words[i + 4], 0x165667b1));
     const bin = h >>> (32 - binBits);
     const value = h & ((1 << (32 - binBits)) - 1);
     if (value < signature[bin]) signature[bin] = value;
   }
-  densify(signature);
+  densify(signature, binBits);
   return signature;
 }
 
-/** Fills empty bins from the next non-empty bin to the right, offset by the distance. */
-function densify(signature: Uint32Array): void {
-  // Walk right to left once: each empty bin takes the nearest filled bin to its right (wrapping).
-  let next = signature.findIndex((v) => v !== empty);
-  if (next === -1) return;
-  const original = signature.slice();
-  for (let bin = permutations - 1; bin >= 0; bin--) {
-    if (original[bin] !== empty) {
+/** Fills empty bins from the next non-empty bin to the right (wrapping), offset by the distance. */
+function densify(signature: Uint32Array, binBits: number): void {
+  const bins = signature.length;
+  let next = 0;
+  while (next < bins && signature[next] === empty) next++;
+  if (next === bins) return;
+  const step = 2 ** (32 - binBits);
+  // Right to left: a filled bin is never written, so each empty one reads its right neighbour's source as stored.
+  for (let bin = bins - 1; bin >= 0; bin--) {
+    if (signature[bin] !== empty) {
       next = bin;
       continue;
     }
-    const distance = (next - bin + permutations) % permutations;
-    signature[bin] = (original[next] + distance * 0x2000000) >>> 0;
+    const distance = (next - bin + bins) % bins;
+    signature[bin] = (signature[next] + distance * step) >>> 0;
   }
 }
 
 /** Estimated Jaccard similarity: the share of bins where both signatures agree. */
 export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
   let same = 0;
-  for (let i = 0; i < permutations; i++) if (a[i] === b[i]) same++;
-  return same / permutations;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
 }
 
 /** The estimate when it reaches `threshold`, else -1; stops as soon as it cannot. */
 export function similarityAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): number {
-  const allowedMisses = Math.floor(permutations * (1 - threshold));
+  const allowedMisses = Math.floor(a.length * (1 - threshold));
   let misses = 0;
-  for (let i = 0; i < permutations; i++) if (a[i] !== b[i] && ++misses > allowedMisses) return -1;
-  return (permutations - misses) / permutations;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && ++misses > allowedMisses) return -1;
+  return (a.length - misses) / a.length;
 }
 
 /**

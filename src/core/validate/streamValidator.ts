@@ -9,7 +9,8 @@ import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
 import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
-import { bandKeys, bandMaps, permutations, similarityAtLeast } from "./minhash";
+import { bandKeys, bandMaps, permutations } from "./minhash";
+import { findNearDuplicate, nearDuplicateMessage, nearDuplicateSeverity, RowSketch } from "./nearDuplicates";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -103,6 +104,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
   let signatures = pool;
   const slotLines: number[] = [];
   const slotHashes: number[] = [];
+  const slotSketches: RowSketch[] = [];
   const bands = bandMaps<number | number[]>();
   const rules = options.rules;
   let loneCrSeen = false;
@@ -155,27 +157,20 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
     if (analysis.signature) {
       const keys = bandKeys(analysis.signature);
       if (!isDuplicate) {
-        // The same search as DocumentValidator: bands in order, earlier rows in line order,
-        // at most maxNearDuplicateCandidates compared, the first similar row found wins.
-        const compared = new Set<number>();
-        let best: { line: number; similarity: number } | undefined;
-        search: for (let band = 0; band < keys.length; band++) {
-          const bucket = bands[band].get(keys[band]);
-          for (const slot of typeof bucket === "number" ? [bucket] : (bucket ?? [])) {
-            if (compared.size >= maxNearDuplicateCandidates) break search;
-            if (compared.has(slot)) continue;
-            compared.add(slot);
-            if (slotHashes[slot] === contentHash) continue;
-            const similarity = similarityAtLeast(analysis.signature, signatures.subarray(slot * permutations, (slot + 1) * permutations), nearDuplicateThreshold);
-            if (similarity >= 0) {
-              best = { line: slotLines[slot], similarity };
-              break search;
-            }
-          }
-        }
-        const severity = effectiveSeverity("near-duplicate", rules);
+        const found = findNearDuplicate(
+          { signature: analysis.signature, sketch: analysis.sketch!, contentKey: contentHash, bands: keys },
+          (band, key) => {
+            const bucket = bands[band].get(key);
+            return typeof bucket === "number" ? [bucket] : bucket;
+          },
+          (slot) => ({ signature: signatures.subarray(slot * permutations, (slot + 1) * permutations), sketch: slotSketches[slot], contentKey: slotHashes[slot] }),
+          nearDuplicateThreshold,
+          maxNearDuplicateCandidates,
+        );
+        const best = found && { line: slotLines[found.match], verdict: found.verdict };
+        const severity = best && nearDuplicateSeverity(best.verdict, rules);
         if (best && severity) {
-          yield { ...row, severity, rule: "near-duplicate", message: `Asks nearly what row ${best.line + 1} asks (estimated Jaccard ${best.similarity.toFixed(2)} over word 5-grams).`, related: related(best.line, "Similar row") };
+          yield { ...row, severity, rule: "near-duplicate", message: nearDuplicateMessage(best.line, best.verdict), related: related(best.line, "Similar row") };
         }
       }
       if (slotLines.length < indexLimit) {
@@ -188,6 +183,7 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
         signatures.set(analysis.signature, slot * permutations);
         slotLines.push(line);
         slotHashes.push(contentHash ?? -1);
+        slotSketches.push(analysis.sketch!);
         keys.forEach((key, band) => {
           const bucket = bands[band].get(key);
           if (bucket === undefined) bands[band].set(key, slot);
