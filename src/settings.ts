@@ -1,6 +1,7 @@
 // One snapshot of the extension's settings and its training config, read once per change and
 // fed to validation, the preview and the model commands alike.
 import { readFileSync, statSync } from "node:fs";
+import { mappingOf } from "./core/formats/instructionTypes";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import { maxConfigBytes, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
@@ -91,7 +92,7 @@ function read(): SettingsSnapshot {
   const target = isTrainerTarget(targetSetting) ? targetSetting : undefined;
   if (targetSetting !== "any" && !target) problems.push(`instructStudio.target: "${String(targetSetting)}" is not one of any, ${trainerTargets.join(", ")}; no target is applied`);
   const validation: ValidationSettings = {
-    options: { rules, format, layout: config?.layout, roles: config?.roles, target },
+    options: { rules, format, ...mappingOf(config), target },
     config,
     configPath,
     configError,

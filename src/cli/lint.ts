@@ -1,5 +1,6 @@
 import { parseTrainingConfig } from "../core/config/trainingConfig";
 import type { Diagnostic } from "../core/lint/diagnostic";
+import { mappingOf } from "../core/formats/instructionTypes";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
@@ -57,7 +58,7 @@ async function streamOptions(options: LintOptions): Promise<{ stream: StreamOpti
   let maxTokens: number | undefined;
   if (options.config) {
     const config = parseTrainingConfig(readConfigFile(options.config));
-    Object.assign(stream, { format: config.format, layout: config.layout, roles: config.roles });
+    Object.assign(stream, { format: config.format, ...mappingOf(config) });
     maxTokens = config.sequenceLen;
   }
   if (options.maxTokens !== undefined) {

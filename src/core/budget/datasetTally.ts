@@ -1,5 +1,6 @@
 import type { TrainingConfig } from "../config/trainingConfig";
 import type { FormatId } from "../formats/detect";
+import { mappingOf } from "../formats/instructionTypes";
 import { summarizeRow } from "../formats/summary";
 import { isPlainObject, parseRow } from "../jsonl/parseRow";
 import type { PreviewSetup } from "../training/previewSetup";
@@ -23,7 +24,7 @@ export function measureLine(text: string, setup: PreviewSetup, settings: Trainin
   const summary = summarizeRow(parsed.value);
   const format = summary.format ?? "unknown";
   try {
-    const counts = measureRow(parsed.value, setup, settings, { format: config?.format, layout: config?.layout, roles: config?.roles });
+    const counts = measureRow(parsed.value, setup, settings, { format: config?.format, ...mappingOf(config) });
     return { kind: "measured", format, characters: summary.characters, ...counts, duplicateKey: contentHash(summary.parts) };
   } catch (error) {
     if (error instanceof RowPreviewError) return { kind: "notRendered", format, characters: summary.characters, reason: error.message };

@@ -1,15 +1,14 @@
 import { parseDocument } from "yaml";
 import type { FormatId } from "../formats/detect";
-import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
+import { CanonicalRole, RoleAliases } from "../formats/layout";
+import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
 
 /** A training config is a few kilobytes; one past this is a wrong path (a dataset?), and is not parsed: YAML parsing of 100 MB takes seconds and gigabytes. */
 export const maxConfigBytes = 4 * 1024 * 1024;
 
 /** What an Axolotl training config says about the dataset and what gets trained. */
-export interface TrainingConfig {
+export interface TrainingConfig extends FieldMapping {
   format?: FormatId;
-  layout?: ChatLayout;
-  roles?: RoleAliases;
   sequenceLen?: number;
   chatTemplate?: string;
   chatTemplateJinja?: string;
@@ -42,14 +41,20 @@ export class TrainingConfigError extends Error {}
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const stringOr = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
-function datasetFormat(type: unknown): FormatId | undefined {
+/** The format and key mapping an Axolotl dataset `type:` names (a name, or a custom mapping). */
+function datasetFormat(dataset: Record<string, unknown>): Pick<TrainingConfig, "format" | "instructionType" | "textField"> {
+  const type = dataset.type;
+  const custom = customInstructionType(type);
+  if (custom) return { format: "alpaca", instructionType: custom };
   const name = typeof type === "string" ? type : undefined;
-  if (!name) return undefined;
-  // gpteacher: Alpaca's layout with `response` for `output` (read as Alpaca here, see alpacaOutputKey).
-  if (name === "alpaca" || name.startsWith("alpaca") || name === "gpteacher") return "alpaca";
-  if (name === "sharegpt" || name.startsWith("sharegpt")) return "sharegpt";
-  if (name === "completion") return "text";
-  return undefined;
+  if (!name) return {};
+  // `context_qa.load_v2`, `alpaca_chat.load_qa`: the module's name picks the layout.
+  const base = name.split(".")[0];
+  if (Object.hasOwn(axolotlInstructionTypes, base) && base !== "alpaca") return { format: "alpaca", instructionType: axolotlInstructionTypes[base] };
+  if (name === "alpaca" || name.startsWith("alpaca")) return { format: "alpaca" };
+  if (name === "sharegpt" || name.startsWith("sharegpt")) return { format: "sharegpt" };
+  if (name === "completion" || name === "pretrain") return { format: "text", ...(typeof dataset.field === "string" && dataset.field ? { textField: dataset.field } : {}) };
+  return {};
 }
 
 /**
@@ -67,7 +72,7 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   const dataset = datasets[0];
   if (dataset) {
     const type = dataset.type;
-    config.format = datasetFormat(type);
+    Object.assign(config, datasetFormat(dataset));
     if (type === "chat_template" || dataset.field_messages || dataset.message_property_mappings) {
       const mappings = isRecord(dataset.message_property_mappings) ? dataset.message_property_mappings : {};
       const field = stringOr(dataset.field_messages) ?? "messages";

@@ -1,5 +1,5 @@
 import { detectRowFormat, FormatId } from "../formats/detect";
-import { alpacaOutput } from "../formats/alpacaOutput";
+import { instructionParts, instructionTypeOf, outputKeyOf } from "../formats/instructionTypes";
 import { canonicalRole, CanonicalRole, ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -22,11 +22,11 @@ function alpacaTurns(row: Record<string, unknown>): Turn[] | string {
     if (!Array.isArray(pair) || typeof pair[0] !== "string" || typeof pair[1] !== "string") return "a history entry is not a [question, answer] pair";
     turns.push({ role: "user", content: pair[0] }, { role: "assistant", content: pair[1] });
   }
-  const output = alpacaOutput(row);
-  if (typeof row.instruction !== "string" || typeof output !== "string") return "instruction or output is missing";
+  const type = instructionTypeOf(row);
+  if (typeof row[type.instruction] !== "string" || typeof row[outputKeyOf(row, type)] !== "string") return "instruction or output is missing";
+  const parts = instructionParts(row, type);
   // LLaMA-Factory's Alpaca converter joins instruction and input with a newline.
-  const input = typeof row.input === "string" && row.input !== "" ? `\n${row.input}` : "";
-  turns.push({ role: "user", content: row.instruction + input }, { role: "assistant", content: output });
+  turns.push({ role: "user", content: parts.instruction + (parts.input ? `\n${parts.input}` : "") }, { role: "assistant", content: parts.output });
   return turns;
 }
 

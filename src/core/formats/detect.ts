@@ -1,6 +1,7 @@
 import { isPlainObject } from "../jsonl/parseRow";
 import type { FormatId } from "./formatLabels";
 import type { ChatLayout } from "./layout";
+import { looksLikeInstructionType } from "./instructionTypes";
 
 export { formatIds, formatLabels } from "./formatLabels";
 export type { FormatId } from "./formatLabels";
@@ -25,7 +26,7 @@ export function detectRowFormat(row: unknown, configuredChat?: ChatLayout): Form
   if (has(row, "messages")) return "openai";
   if (has(row, "question", "attempt") || has(row, "thinking_trajectories")) return "s1k";
   if (has(row, "instruction", "instances")) return "self-instruct";
-  if (has(row, "instruction") || has(row, "output", "input")) return "alpaca";
+  if (has(row, "instruction") || has(row, "output", "input") || looksLikeInstructionType(row)) return "alpaca";
   if (has(row, "prompt", "completion")) return "prompt-completion";
   if (has(row, "title", "content")) return "genstruct";
   if (has(row, "text") && typeof row.text === "string") return "text";

@@ -1,4 +1,5 @@
 import type { FormatId } from "./detect";
+import { InstructionType, outputKeyOf } from "./instructionTypes";
 
 export type JsonType = "string" | "number" | "boolean" | "array" | "object" | "null";
 
@@ -100,4 +101,17 @@ export function jsonTypeOf(value: unknown): JsonType {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   return typeof value as JsonType;
+}
+
+/** The top-level fields of a row of an Alpaca-family type: its own keys in place of Alpaca's. */
+export function instructionSchema(type: InstructionType, row: Record<string, unknown>): FormatSchema {
+  if (type.name === "alpaca") return formatSchemas.alpaca;
+  const schema: FormatSchema = { ...bookkeeping, [type.instruction]: requiredText };
+  if (type.input) schema[type.input] = type.inputIsList ? { types: ["array"] } : text;
+  const output = outputKeyOf(row, type);
+  schema[output] = requiredText;
+  for (const alternative of [type.output, ...(type.outputAlternatives ?? [])]) if (alternative !== output) schema[alternative] = text;
+  if (type.system) schema[type.system] = text;
+  Object.assign(schema, type.columns);
+  return schema;
 }

@@ -1,5 +1,5 @@
 import { isPlainObject } from "../jsonl/parseRow";
-import { alpacaOutputKey } from "./alpacaOutput";
+import { instructionTypeOf, outputKeyOf } from "./instructionTypes";
 import { detectRowFormat, FormatId, formatLabels } from "./detect";
 import { partsText, partTextKey } from "./contentParts";
 import { chatLayoutOf } from "./layout";
@@ -47,8 +47,10 @@ function partsOf(format: FormatId | undefined, row: Record<string, unknown>): Ro
       const layout = chatLayoutOf(row);
       return layout ? turns(row[layout.field], layout.roleKey, layout.contentKey) : [];
     }
-    case "alpaca":
-      return fields(row, [["system", "system"], ["instruction", "instruction"], ["input", "input"], [alpacaOutputKey(row), "output"]]);
+    case "alpaca": {
+      const type = instructionTypeOf(row);
+      return fields(row, [[type.system ?? "system", "system"], [type.instruction, "instruction"], [type.input ?? "input", "input"], [outputKeyOf(row, type), "output"]]);
+    }
     case "prompt-completion":
     case "kto":
       return [...promptOrMessages(row.prompt, "prompt"), ...promptOrMessages(row.completion, "completion")];

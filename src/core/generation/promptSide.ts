@@ -1,5 +1,5 @@
 import type { FormatId } from "../formats/detect";
-import { alpacaOutput } from "../formats/alpacaOutput";
+import { instructionParts, instructionTypeOf } from "../formats/instructionTypes";
 import { ChatLayout, RoleAliases, canonicalRole } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -8,8 +8,10 @@ const str = (v: unknown) => (typeof v === "string" ? v : "");
 /** The instruction a row asks (what Self-Instruct's filters look at) and the answer it gives. */
 export function instructionAndAnswer(row: Record<string, unknown>, format: FormatId, layout?: ChatLayout, roles?: RoleAliases): { instruction: string; input: string; answer: string } {
   switch (format) {
-    case "alpaca":
-      return { instruction: str(row.instruction), input: str(row.input), answer: str(alpacaOutput(row)) };
+    case "alpaca": {
+      const parts = instructionParts(row, instructionTypeOf(row));
+      return { instruction: parts.instruction, input: parts.input, answer: parts.output };
+    }
     case "self-instruct": {
       const first = Array.isArray(row.instances) && isPlainObject(row.instances[0]) ? row.instances[0] : {};
       return { instruction: str(row.instruction), input: str(first.input), answer: str(first.output) };

@@ -1,5 +1,5 @@
 import { applyEdits, JSONPath, modify } from "jsonc-parser";
-import { alpacaOutput, alpacaOutputKey } from "../formats/alpacaOutput";
+import { instructionParts, instructionTypeOf, outputKeyOf } from "../formats/instructionTypes";
 import type { FormatId } from "../formats/detect";
 import { canonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
@@ -38,8 +38,12 @@ export function responseTarget(row: Record<string, unknown>, format: FormatId, l
   const user = (content: string): ChatTurn[] => [{ role: "user", content }];
   const system = typeof row.system === "string" && row.system ? [{ role: "system" as const, content: row.system }] : [];
   switch (format) {
-    case "alpaca":
-      return { path: [alpacaOutputKey(row)], context: [...system, ...user(withInput(str(row.instruction), str(row.input)))], response: str(alpacaOutput(row)) };
+    case "alpaca": {
+      const type = instructionTypeOf(row);
+      const parts = instructionParts(row, type);
+      const key = outputKeyOf(row, type);
+      return { path: [key], context: [...system, ...user(withInput(parts.instruction, parts.input))], response: str(row[key]) };
+    }
     case "self-instruct": {
       const first = Array.isArray(row.instances) ? row.instances[0] : undefined;
       if (!isPlainObject(first)) return "the task has no instance";

@@ -1,5 +1,6 @@
 import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import { isPlainObject } from "../jsonl/parseRow";
+import { mappingOf } from "../formats/instructionTypes";
 import { TemplateRaisedError } from "../templates/chatTemplate";
 import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
 import { InputOptions, TrainingInput, trainingInput } from "./trainingInput";
@@ -29,7 +30,7 @@ export class RowPreviewError extends Error {
  */
 export function previewConfigured(row: unknown, sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): RowPreview {
   const { config } = sources;
-  return previewRow(row, previewSetup(sources), trainingSettings(userSettings, config), { format: config?.format, layout: config?.layout, roles: config?.roles });
+  return previewRow(row, previewSetup(sources), trainingSettings(userSettings, config), { format: config?.format, ...mappingOf(config) });
 }
 
 type RowOptions = InputOptions & ViewOptions & { format?: FormatId };

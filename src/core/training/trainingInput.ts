@@ -1,5 +1,5 @@
 import type { FormatId } from "../formats/detect";
-import { alpacaOutputKey } from "../formats/alpacaOutput";
+import { FieldMapping, InstructionType, instructionParts, instructionTypeOf, outputKeyOf, textKeyOf } from "../formats/instructionTypes";
 import { canonicalRole, ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "../formats/layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
@@ -46,10 +46,7 @@ function asMessages(value: unknown, role: string): ChatMessage[] {
   return [{ role, content: text(value) }];
 }
 
-export interface InputOptions {
-  layout?: ChatLayout;
-  roles?: RoleAliases;
-}
+export type InputOptions = FieldMapping;
 
 export function trainingInput(format: FormatId | undefined, row: Record<string, unknown>, options: InputOptions = {}): TrainingInput | undefined {
   const notes: string[] = [];
@@ -65,11 +62,8 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
       if (typeof row.system === "string" && row.system && !messages.some((m) => m.role === "system")) messages.unshift({ role: "system", content: row.system });
       return { kind: "chat", messages, tools, mapping: `"${layout.field}" turns: ${layout.roleKey} → role, ${layout.contentKey} → content`, notes };
     }
-    case "alpaca": {
-      const prompt = alpacaPrompt(text(row.instruction), text(row.input));
-      const key = alpacaOutputKey(row);
-      return { kind: "text", prompt, completion: text(row[key]), mapping: `Alpaca prompt (Axolotl type: ${key === "response" ? "gpteacher" : "alpaca"}): instruction and input in the prompt, ${key} as the completion`, notes, promptFormat: "Alpaca prompt" };
-    }
+    case "alpaca":
+      return instructionInput(row, instructionTypeOf(row, options.instructionType), notes);
     case "self-instruct": {
       const instances = Array.isArray(row.instances) ? row.instances.filter(isPlainObject) : [];
       const first = instances[0] ?? {};
@@ -105,9 +99,31 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
       }
       return { kind: "text", prompt: text(row.prompt), completion: text(row[completionField]), mapping: `prompt + ${completionField} as plain text (TRL), loss on the ${completionField}`, notes, promptFormat: "prompt and completion as plain text" };
     }
-    case "text":
-      return { kind: "text", prompt: "", completion: text(row.text), mapping: "Plain text (Axolotl type: completion): every token is trained", notes, promptFormat: "plain text" };
+    case "text": {
+      const key = textKeyOf(options);
+      return { kind: "text", prompt: "", completion: text(row[key]), mapping: `Plain text from "${key}" (Axolotl type: completion): every token is trained`, notes, promptFormat: "plain text" };
+    }
     default:
       return undefined;
   }
+}
+
+/**
+ * An Alpaca-family row as Axolotl builds it: its type's instruction, input and answer in the
+ * Alpaca prompt, or in a custom type's `format` / `no_input_format` / `system_format`.
+ */
+function instructionInput(row: Record<string, unknown>, type: InstructionType, notes: string[]): TrainingInput {
+  const parts = instructionParts(row, type);
+  const output = outputKeyOf(row, type);
+  const read = [type.instruction, type.input].filter(Boolean).join(" and ");
+  const custom = type.prompt;
+  if (custom?.format) {
+    const system = parts.system ?? custom.systemPrompt;
+    const systemText = system && custom.systemFormat ? custom.systemFormat.replace("{system}", () => system) : "";
+    const turn = parts.input ? custom.format : (custom.noInputFormat ?? custom.format);
+    const prompt = systemText + turn.replace("{instruction}", () => parts.instruction).replace("{input}", () => parts.input);
+    return { kind: "text", prompt, completion: parts.output, mapping: `The custom type's format: ${read} in the prompt, ${output} as the completion`, notes, promptFormat: "the custom type's format" };
+  }
+  if (type.name === "custom") notes.push("The custom type gives no `format`: shown with the Alpaca prompt.");
+  return { kind: "text", prompt: alpacaPrompt(parts.instruction, parts.input), completion: parts.output, mapping: `Alpaca prompt (Axolotl type: ${type.name}): ${read} in the prompt, ${output} as the completion`, notes, promptFormat: "Alpaca prompt" };
 }

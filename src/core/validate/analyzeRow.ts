@@ -1,5 +1,6 @@
 import { detectRowFormat, FormatId } from "../formats/detect";
-import { ChatLayout, chatLayoutOf, RoleAliases } from "../formats/layout";
+import { chatLayoutOf } from "../formats/layout";
+import { FieldMapping, instructionTypeOf } from "../formats/instructionTypes";
 import { countKeys, duplicateKeys, jsonShape, maxNestingDepth } from "../jsonl/jsonShape";
 import { isPlainObject, stripBom } from "../jsonl/parseRow";
 import type { Diagnostic } from "../lint/diagnostic";
@@ -14,13 +15,9 @@ import { checkRowKeys } from "./structure";
 import type { TrainerTarget } from "../targets/trainerTarget";
 import { textFields } from "./textFields";
 
-export interface ValidationOptions {
+export interface ValidationOptions extends FieldMapping {
   /** A format forced by a setting or a training config; otherwise each row's own is detected. */
   format?: FormatId;
-  /** Chat field and keys from a training config (Axolotl `field_messages`, `message_property_mappings`). */
-  layout?: ChatLayout;
-  /** Role names from a training config (Axolotl `roles`). */
-  roles?: RoleAliases;
   rules?: RuleSettings;
   /** The trainer the dataset is for, where trainers disagree (instructStudio.target, lint --target). */
   target?: TrainerTarget;
@@ -141,7 +138,10 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   if (!format) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
 
   const layout = format === "sharegpt" || format === "openai" ? chatLayoutOf(value, options.layout) : undefined;
-  const ctx = new RowContext(line, base, text, value, format, layout, options.roles);
+  const ctx = new RowContext(line, base, text, value, format, layout, options.roles, {
+    instructionType: format === "alpaca" ? instructionTypeOf(value, options.instructionType) : undefined,
+    textField: options.textField,
+  });
   const diagnostics = checkRowKeys(ctx);
   if (shape.keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
   if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected"), target: options.target }));

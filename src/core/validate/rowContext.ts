@@ -1,6 +1,7 @@
 import { JSONPath, modify, parseTree } from "jsonc-parser";
 import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
+import type { FieldMapping } from "../formats/instructionTypes";
 import type { JsonNode } from "../jsonl/parseRow";
 import type { Diagnostic, Fix, Span } from "../lint/diagnostic";
 import { ruleCatalog, RuleId } from "../rules/catalog";
@@ -23,6 +24,8 @@ export class RowContext {
     readonly format: FormatId,
     readonly layout?: ChatLayout,
     readonly roles?: RoleAliases,
+    /** The Alpaca-family type and text key the row is read with. */
+    readonly mapping: Pick<FieldMapping, "instructionType" | "textField"> = {},
   ) {}
 
   get tree(): JsonNode {

@@ -1,8 +1,8 @@
 import type { JSONPath } from "jsonc-parser";
-import { alpacaOutputKey } from "../formats/alpacaOutput";
+import { textKeyOf } from "../formats/instructionTypes";
 import type { Diagnostic } from "../lint/diagnostic";
 import { formatLabels, withArticle } from "../formats/detect";
-import { FormatSchema, formatSchemas, jsonTypeOf } from "../formats/schema";
+import { FormatSchema, formatSchemas, instructionSchema, jsonTypeOf } from "../formats/schema";
 import { didYouMean } from "../rules/didYouMean";
 import { finding, RowContext } from "./rowContext";
 
@@ -50,14 +50,16 @@ export function checkObjectKeys(ctx: RowContext, object: Record<string, unknown>
 
 /** Top-level keys of a row against its format's schema. */
 export function checkRowKeys(ctx: RowContext): Diagnostic[] {
-  const schema = { ...formatSchemas[ctx.format] };
-  if (ctx.format === "alpaca" && alpacaOutputKey(ctx.row) === "response") {
-    delete schema.output;
-    schema.response = { types: ["string"], required: true };
+  const type = ctx.mapping.instructionType;
+  const schema = { ...(type ? instructionSchema(type, ctx.row) : formatSchemas[ctx.format]) };
+  const textKey = textKeyOf(ctx.mapping);
+  if (ctx.format === "text" && textKey !== "text") {
+    delete schema.text;
+    schema[textKey] = { types: ["string"], required: true };
   }
   if (ctx.layout && !Object.hasOwn(schema, ctx.layout.field)) {
     delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
     schema[ctx.layout.field] = { types: ["array"], required: true };
   }
-  return checkObjectKeys(ctx, ctx.row, [], schema, `${withArticle(formatLabels[ctx.format])} row`);
+  return checkObjectKeys(ctx, ctx.row, [], schema, `${withArticle(type?.label ?? formatLabels[ctx.format])} row`);
 }

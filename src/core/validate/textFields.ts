@@ -1,5 +1,5 @@
 import { partTextKey } from "../formats/contentParts";
-import { alpacaOutputKey } from "../formats/alpacaOutput";
+import { instructionTypeOf, outputKeyOf, textKeyOf } from "../formats/instructionTypes";
 import { isPlainObject } from "../jsonl/parseRow";
 import { canonicalRole, CanonicalRole, rolesFor } from "../formats/layout";
 import { RowContext, valueAt } from "./rowContext";
@@ -57,13 +57,15 @@ export function textFields(ctx: RowContext): TextField[] {
   const row = ctx.row;
   switch (ctx.format) {
     case "alpaca": {
+      const type = instructionTypeOf(row, ctx.mapping.instructionType);
       const history = Array.isArray(row.history) ? row.history : [];
+      const input = type.input ? row[type.input] : undefined;
       return [
-        ...stringField(ctx, ["system"], "system"),
+        ...(type.system ? stringField(ctx, [type.system], "system") : []),
         ...history.flatMap((_, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
-        ...stringField(ctx, ["instruction"], "user"),
-        ...stringField(ctx, ["input"], "user"),
-        ...stringField(ctx, [alpacaOutputKey(row)], "assistant", true),
+        ...stringField(ctx, [type.instruction], "user"),
+        ...(type.input && type.inputIsList && Array.isArray(input) ? input.flatMap((_, i) => stringField(ctx, [type.input!, i], "user")) : type.input ? stringField(ctx, [type.input], "user") : []),
+        ...stringField(ctx, [outputKeyOf(row, type)], "assistant", true),
       ];
     }
     case "sharegpt":
@@ -101,6 +103,6 @@ export function textFields(ctx: RowContext): TextField[] {
       ];
     }
     case "text":
-      return stringField(ctx, ["text"], "other");
+      return stringField(ctx, [textKeyOf(ctx.mapping)], "other");
   }
 }
