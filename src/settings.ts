@@ -32,6 +32,8 @@ export interface ValidationSettings {
   configError?: string;
   /** Setting values that were not understood, each named. */
   settingsProblems?: string[];
+  /** LLaMA-Factory's dataset_info.json from the setting; without it, one beside each file is read. Never in Restricted Mode. */
+  datasetInfo?: { path?: string } | "restricted";
 }
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
@@ -97,6 +99,7 @@ function read(): SettingsSnapshot {
     configPath,
     configError,
     settingsProblems: problems,
+    datasetInfo: trusted ? { path: workspacePath(section.get<string>("datasetInfo", "")) } : "restricted",
   };
 
   const templateSetting = section.get<string>("preview.template", "").trim();

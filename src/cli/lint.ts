@@ -1,6 +1,7 @@
 import { parseTrainingConfig } from "../core/config/trainingConfig";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
+import { datasetInfoFor } from "../core/config/datasetInfoLookup";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
 import { readConfigFile } from "./configFile";
@@ -33,6 +34,8 @@ export interface LintOptions {
   rules?: string;
   maxFindings?: string;
   target?: string;
+  /** LLaMA-Factory's dataset_info.json; without it, one beside each file is used. */
+  datasetInfo?: string;
 }
 
 const toCli = (file: string, d: Diagnostic): CliDiagnostic => ({
@@ -112,14 +115,16 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   try {
     for (const file of files) {
       try {
+        const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, options.datasetInfo);
         const dataset = await openDataset(file);
-        const findings = dataset.kind === "array" ? validateArrayItems(dataset.items, stream) : validateLines(dataset.lines, stream);
+        const findings = dataset.kind === "array" ? validateArrayItems(dataset.items, fileStream) : validateLines(dataset.lines, fileStream);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
           if (stdoutClosed() && errors > 0) return 1;
         }
       } catch (error) {
+        if (error instanceof UsageError) throw error;
         const message = `Cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
         await emit({ file, line: 1, column: 1, endLine: 1, endColumn: 1, severity: "error", rule: "unreadable", message });
       }
@@ -133,4 +138,24 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   await out.flush();
   if (maxFindings !== undefined && options.json) process.stderr.write(`${JSON.stringify({ findingsByRule: Object.fromEntries(counts), maxFindings })}\n`);
   return errors > 0 ? 1 : 0;
+}
+
+/**
+ * The options for one file, read as the LLaMA-Factory dataset_info.json entry that names it
+ * says (its formatting, columns and tags), when one does. A broken dataset_info.json named on
+ * the command line is a usage error; one found beside the file is reported and passed over.
+ */
+function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string | undefined): StreamOptions {
+  try {
+    const match = datasetInfoFor(file, infoPath);
+    if (!match) {
+      if (infoPath) process.stderr.write(`${escapeControls(`note: ${infoPath} has no entry whose file_name is ${file}; its rows are read by their keys`)}\n`);
+      return stream;
+    }
+    return { ...stream, format: match.format, ...match.mapping };
+  } catch (error) {
+    if (infoPath) throw new UsageError((error as Error).message);
+    process.stderr.write(`${escapeControls(`note: ${(error as Error).message}; ${file} is read by its keys`)}\n`);
+    return stream;
+  }
 }

@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     .option("--max-tokens <N>", "the token limit (default: the config's sequence_len)")
     .option("--rule <id=severity>", "set a rule's severity (off, error, warning, info, hint); repeatable", (value: string, previous: string[] = []) => [...previous, value])
     .option("--rules <file.json>", "rule severities as in the instructStudio.rules setting; --rule wins")
+    .option("--dataset-info <dataset_info.json>", "read files as LLaMA-Factory's dataset_info.json says (formatting, columns, tags); default: one beside the file")
     .option("--target <trainer>", "the trainer the dataset is for, where trainers disagree: axolotl, trl, llama-factory, openai")
     .option("--max-findings <N>", "print at most N findings per rule, then a per-rule summary (stderr with --json); the exit status counts them all")
     .action(async (files: string[], options: LintOptions) => {

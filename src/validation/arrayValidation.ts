@@ -5,8 +5,9 @@ import { validateArrayItems } from "../core/jsonArray/validateArray";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { maxRowBytes } from "../core/validate/lineChecks";
 import type { Settings, ValidationSettings } from "../settings";
+import { optionsFor } from "./documentOptions";
 import { diagnosticSource, toRange, toVscodeDiagnostic, toWorkspaceEdit } from "./toVscode";
-import { maxPublished } from "./validationController";
+import { isDatasetInfo, maxPublished } from "./validationController";
 
 const debounceMs = 250;
 /** Work done between yields to the extension host's event loop. */
@@ -44,6 +45,7 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidSaveTextDocument((d) => isDatasetInfo(d) && vscode.workspace.textDocuments.forEach((other) => this.schedule(other, 0))),
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.schedule(e.document, debounceMs)),
       source.onDidChange((snapshot) => {
         this.settings = snapshot.validation;
@@ -89,8 +91,11 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
       const bytes = new TextEncoder().encode(text);
       const items = readArrayElements(oneChunk(bytes), { maxElementBytes: maxRowBytes });
       let sliceStart = performance.now();
-      for await (const finding of validateArrayItems(items, this.settings.options, (sample) => (isDataset = sample.format !== undefined))) {
+      // VS Code's JSON language reports syntax errors in .json files itself; saying them twice is noise.
+      const jsonValidates = vscode.workspace.getConfiguration("json", document.uri).get<boolean>("validate.enable", true);
+      for await (const finding of validateArrayItems(items, optionsFor(document, this.settings, this.log), (sample) => (isDataset = sample.format !== undefined))) {
         if (!isDataset) break;
+        if (finding.rule === "syntax" && jsonValidates && !finding.fix) continue;
         findings.push(finding);
         if (performance.now() - sliceStart > sliceMs) {
           await new Promise((resolve) => setImmediate(resolve));

@@ -6,7 +6,10 @@ import { DocumentValidator } from "../core/validate/documentValidator";
 import { loneCrFinding, utf16Finding } from "../core/validate/lineChecks";
 import { isJsonl } from "../rowAtCursor";
 import type { Settings, ValidationSettings } from "../settings";
+import { optionsFor } from "./documentOptions";
 import { toVscodeDiagnostic } from "./toVscode";
+
+export const isDatasetInfo = (document: vscode.TextDocument) => /(?:^|[\\/])dataset_info\.json$/.test(document.fileName);
 
 /** VS Code shows at most this many diagnostics per file; the status bar and report give the rest. */
 export const maxPublished = 1000;
@@ -37,6 +40,8 @@ export class ValidationController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
       vscode.workspace.onDidSaveTextDocument((d) => this.validators.has(d.uri.toString()) && void this.scanDisk(d)),
+      // A saved dataset_info.json may change how any open dataset is read.
+      vscode.workspace.onDidSaveTextDocument((d) => isDatasetInfo(d) && this.reload(this.settings)),
       source.onDidChange((snapshot) => this.reload(snapshot.validation)),
     );
     vscode.workspace.textDocuments.forEach((d) => this.track(d));
@@ -77,7 +82,7 @@ export class ValidationController implements vscode.Disposable {
   private build(document: vscode.TextDocument): void {
     const key = document.uri.toString();
     const started = performance.now();
-    const validator = new DocumentValidator(this.settings.options);
+    const validator = new DocumentValidator(optionsFor(document, this.settings, this.log));
     this.validators.set(key, validator);
     this.building.set(key, []);
     const version = document.version;

@@ -73,13 +73,19 @@ describe("JSON-array datasets in the editor", () => {
     assert.ok(ours(uri).some((d) => d.code === "unknown-key" && d.range.start.line === 14));
   });
 
-  it("reports a missing comma between elements where it is, and leaves JSON arrays that hold no dataset alone", async () => {
+  it("leaves syntax errors to VS Code's JSON language but offers the trailing-comma fix, and reads on past a missing comma; JSON arrays that hold no dataset are left alone", async () => {
     const broken = workspaceFile("broken_array.json");
-    await vscode.workspace.fs.writeFile(broken, Buffer.from('[\n  {"instruction": "a", "output": "b"}\n  {"instruction": "c", "output": "d"}\n]\n'));
+    await vscode.workspace.fs.writeFile(broken, Buffer.from('[\n  {"instruction": "a", "output": "b"}\n  {"instruction": "c", "output": ""},\n]\n'));
     await openInEditor("broken_array.json");
     await validated(broken);
     const syntax = ours(broken).filter((d) => d.code === "syntax");
-    assert.deepEqual(syntax.map((d) => [d.range.start.line, d.range.start.character, d.message]), [[2, 2, "Comma expected between elements."]]);
+    assert.deepEqual(syntax.map((d) => [d.range.start.line, d.range.start.character, d.message]), [[2, 36, "Trailing comma before ]: JSON does not allow it."]]);
+    assert.ok(ours(broken).some((d) => d.code === "empty-output" && d.range.start.line === 2), "the row after the missing comma is read");
+    const jsonOwn = await waitFor("VS Code's own JSON errors", () => {
+      const own = vscode.languages.getDiagnostics(broken).filter((d) => d.source !== "Instruct Studio");
+      return own.length > 0 ? own : undefined;
+    });
+    assert.ok(jsonOwn.some((d) => d.range.start.line === 2), "VS Code reports the missing comma");
 
     const settings = workspaceFile("not_a_dataset.json");
     await vscode.workspace.fs.writeFile(settings, Buffer.from('[\n  {"name": "alpha", "port": 80},\n  {"name": "beta", "port": 81}\n]\n'));
@@ -110,5 +116,26 @@ describe("instructStudio.target in the editor", () => {
       await setTarget(undefined);
     }
     await waitFor("the hint again", () => (ours(uri).some((d) => d.code === "unused-key") && !ours(uri).some((d) => d.code === "target-rejects") ? true : undefined));
+  });
+});
+
+describe("LLaMA-Factory's dataset_info.json in the editor", () => {
+  it("reads a file as the entry naming it says: renamed columns are known, a missing one is named", async () => {
+    const info = { qa_renamed: { file_name: "qa.json", columns: { prompt: "question", query: "context", response: "answer" } } };
+    await vscode.workspace.fs.writeFile(workspaceFile("llamafactory/dataset_info.json"), Buffer.from(JSON.stringify(info, null, 2)));
+    const rows = [
+      { question: "What is the boiling point of water at sea level?", context: "", answer: "100 degrees Celsius." },
+      { question: "Name the largest ocean.", context: "" },
+    ];
+    const uri = workspaceFile("llamafactory/qa.json");
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(JSON.stringify(rows, null, 2)));
+    const editor = await openInEditor("llamafactory/qa.json");
+    assert.equal((await validated(uri)).isDataset, true);
+    const found = ours(uri);
+    assert.deepEqual(found.map((d) => [d.range.start.line, String(d.code)]), [[6, "missing-field"]]);
+    assert.match(found[0].message, /has no `answer`; add it/);
+    editor.selection = new vscode.Selection(6, 4, 6, 4);
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    await screenshot("dataset-info-columns");
   });
 });

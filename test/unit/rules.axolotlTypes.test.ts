@@ -37,7 +37,7 @@ describe("Axolotl instruction types beyond Alpaca", () => {
     assert.match(mc!.kind === "text" ? mc.prompt : "", /### Instruction:\nWhich planet is largest\?\n\n### Input:\n- "Mars"\n- "Jupiter"\n- "Venus"\n\n### Response:\n$/);
     assert.equal(mc!.kind === "text" ? mc.completion : "", "Jupiter");
     const qa = trainingInput("alpaca", contextQa);
-    assert.match(qa!.kind === "text" ? qa.prompt : "", /### Instruction:\nAda Lovelace wrote the first published algorithm in 1843\.\n===\nWhen did Ada Lovelace publish her algorithm\?\n\n### Response:\n$/);
+    assert.match(qa?.kind === "text" ? qa.prompt : "", /### Instruction:\nAda Lovelace wrote the first published algorithm in 1843\.\n===\nWhen did Ada Lovelace publish her algorithm\?\n\n### Response:\n$/);
   });
 
   it("a config's type picks the layout: oasst, a custom type: mapping with its format, completion with field", () => {

@@ -11,10 +11,21 @@ export interface FieldMapping {
   instructionType?: InstructionType;
   /** The text key of `type: completion` or `pretrain` (`field`, default `text`). */
   textField?: string;
+  /** A chat row's system-prompt key beside its turns (LLaMA-Factory's `system` column, default `system`). */
+  chatSystemKey?: string;
+  /** Other top-level keys the trainer is told to read (tools, media columns): never "unused". */
+  extraKeys?: string[];
 }
 
 /** Only the mapping of a config (which holds much else). */
-export const mappingOf = (config: FieldMapping | undefined): FieldMapping => ({ layout: config?.layout, roles: config?.roles, instructionType: config?.instructionType, textField: config?.textField });
+export const mappingOf = (config: FieldMapping | undefined): FieldMapping => ({
+  layout: config?.layout,
+  roles: config?.roles,
+  instructionType: config?.instructionType,
+  textField: config?.textField,
+  chatSystemKey: config?.chatSystemKey,
+  extraKeys: config?.extraKeys,
+});
 
 /** The text key of a plain-text row. */
 export const textKeyOf = (mapping: FieldMapping | undefined) => mapping?.textField ?? "text";

@@ -59,7 +59,8 @@ export function trainingInput(format: FormatId | undefined, row: Record<string, 
       if (!layout || !Array.isArray(turns)) return undefined;
       const messages = chatMessages(turns, layout, rolesFor(layout, options.roles), notes);
       // LLaMA-Factory's ShareGPT rows keep the system prompt beside the turns.
-      if (typeof row.system === "string" && row.system && !messages.some((m) => m.role === "system")) messages.unshift({ role: "system", content: row.system });
+      const system = row[options.chatSystemKey ?? "system"];
+      if (typeof system === "string" && system && !messages.some((m) => m.role === "system")) messages.unshift({ role: "system", content: system });
       return { kind: "chat", messages, tools, mapping: `"${layout.field}" turns: ${layout.roleKey} → role, ${layout.contentKey} → content`, notes };
     }
     case "alpaca":

@@ -141,6 +141,8 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   const ctx = new RowContext(line, base, text, value, format, layout, options.roles, {
     instructionType: format === "alpaca" ? instructionTypeOf(value, options.instructionType) : undefined,
     textField: options.textField,
+    chatSystemKey: options.chatSystemKey,
+    extraKeys: options.extraKeys,
   });
   const diagnostics = checkRowKeys(ctx);
   if (shape.keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));

@@ -25,7 +25,7 @@ export class RowContext {
     readonly layout?: ChatLayout,
     readonly roles?: RoleAliases,
     /** The Alpaca-family type and text key the row is read with. */
-    readonly mapping: Pick<FieldMapping, "instructionType" | "textField"> = {},
+    readonly mapping: Omit<FieldMapping, "layout" | "roles"> = {},
   ) {}
 
   get tree(): JsonNode {

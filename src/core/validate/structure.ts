@@ -53,6 +53,12 @@ export function checkRowKeys(ctx: RowContext): Diagnostic[] {
   const type = ctx.mapping.instructionType;
   const schema = { ...(type ? instructionSchema(type, ctx.row) : formatSchemas[ctx.format]) };
   const textKey = textKeyOf(ctx.mapping);
+  const systemKey = ctx.mapping.chatSystemKey;
+  if (systemKey && systemKey !== "system" && (ctx.format === "sharegpt" || ctx.format === "openai")) {
+    delete schema.system;
+    schema[systemKey] = { types: ["string"] };
+  }
+  for (const key of ctx.mapping.extraKeys ?? []) schema[key] ??= { types: ["string", "number", "boolean", "array", "object", "null"] };
   if (ctx.format === "text" && textKey !== "text") {
     delete schema.text;
     schema[textKey] = { types: ["string"], required: true };

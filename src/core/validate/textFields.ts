@@ -74,7 +74,7 @@ export function textFields(ctx: RowContext): TextField[] {
       if (!layout) return [];
       // LLaMA-Factory's preference rows: chosen and rejected are single messages after the turns.
       const answers = (["chosen", "rejected"] as const).flatMap((key) => (isPlainObject(row[key]) ? stringField(ctx, [key, layout.contentKey], "assistant", true) : []));
-      return [...stringField(ctx, ["system"], "system"), ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other"), ...answers];
+      return [...stringField(ctx, [ctx.mapping.chatSystemKey ?? "system"], "system"), ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other"), ...answers];
     }
     case "prompt-completion":
     case "kto":
