@@ -34,7 +34,7 @@ const productBuilds = [
   },
   {
     ...common,
-    entryPoints: { cli: "src/cli/main.ts" },
+    entryPoints: { cli: "src/cli/main.ts", "lint-worker": "src/cli/lintWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",

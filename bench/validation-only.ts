@@ -6,7 +6,11 @@ async function main(): Promise<void> {
   console.log("lint throughput", await lintThroughput(file50));
   console.log("re-validation", revalidationLatency(300_000, 300));
   console.log("hostile rows", hostileRows());
-  if (!process.argv.includes("--no-1gb")) console.log("cli memory", await cliPeakMemory(await alpacaFile(1024)));
+  if (!process.argv.includes("--no-1gb")) {
+    const file = await alpacaFile(1024);
+    console.log("cli memory", await cliPeakMemory(file));
+    console.log("cli memory --json", await cliPeakMemory(file, ["lint", "--json", file], () => undefined));
+  }
 }
 
 void main();

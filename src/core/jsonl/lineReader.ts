@@ -18,6 +18,8 @@ export interface ReadLine {
 export interface LineReaderOptions {
   /** Lines longer than this are reported as too long without being buffered. */
   maxLineBytes?: number;
+  /** The bytes are the start of the file, where a byte order mark is dropped (default true). */
+  atFileStart?: boolean;
 }
 
 /** A document's lines as the editor splits them: at \n, \r\n and a lone \r. */
@@ -53,6 +55,7 @@ export function utf16Of(head: Uint8Array): "utf-16le" | "utf-16be" | undefined {
  */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: LineReaderOptions = {}): AsyncGenerator<ReadLine> {
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
+  const atFileStart = options.atFileStart ?? true;
   let pieces: Uint8Array[] = [];
   let pending = 0;
   let overflow = false;
@@ -60,7 +63,7 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
 
   const line = (bytes: Uint8Array, eol: ReadLine["eol"]): ReadLine => {
     lineNumber++;
-    if (lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    if (lineNumber === 1 && atFileStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     return { lineNumber, byteLength: bytes.length, tooLong: false, eol, ...decode(bytes) };
   };
 
@@ -98,7 +101,7 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
     }
   };
 
-  let first = true;
+  let first = atFileStart;
   for await (const chunk of chunks) {
     if (first && chunk.length > 0) {
       first = false;

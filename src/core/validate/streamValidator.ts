@@ -1,11 +1,11 @@
 import type { FormatId } from "../formats/detect";
 import { dominantFormat, formatLabels, withArticle } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
-import type { Diagnostic } from "../lint/diagnostic";
+import type { Diagnostic, RelatedLocation, Span } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
 import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
-import { analyzeRow, applyRuleSettings, ValidationOptions } from "./analyzeRow";
+import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
 import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
@@ -90,62 +90,115 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
   return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined, noFormat: noFormat.fileFinding(options.target) };
 }
 
+/** One line analysed on its own: what the rows after it are compared with. */
+export interface AnalyzedLine {
+  /** 0-based line. */
+  line: number;
+  byteLength: number;
+  tooLong: boolean;
+  eol: ReadLine["eol"];
+  utf16?: ReadLine["utf16"];
+  textLength: number;
+  /** The row's own findings: its encoding, then the rules of one row. */
+  diagnostics: Diagnostic[];
+  kind: RowAnalysis["kind"];
+  format?: FormatId;
+  contentKey?: number;
+  signature?: Uint32Array;
+  sketch?: RowSketch;
+  /** The text a trainer reads, for token counts (not carried between threads). */
+  text?: string;
+}
+
+/** The analysis of one line that needs no other line (the part lint spreads over threads). */
+export function analyzeLine(read: ReadLine, line: number, fileFormat: FormatId | undefined, options: ValidationOptions, withText = false): AnalyzedLine {
+  const base = { line, byteLength: read.byteLength, tooLong: read.tooLong, eol: read.eol, utf16: read.utf16, textLength: read.text.length };
+  if (read.utf16 || read.tooLong) return { ...base, diagnostics: [], kind: "invalid" };
+  const encoding = encodingFinding(line, read.text, read.invalidUtf8);
+  const analysis = analyzeRow(read.text, line, fileFormat, options);
+  const diagnostics = encoding ? [...applyRuleSettings([encoding], options.rules), ...analysis.diagnostics] : analysis.diagnostics;
+  return { ...base, diagnostics, kind: analysis.kind, format: analysis.format, contentKey: analysis.contentKey, signature: analysis.signature, sketch: analysis.sketch, text: withText && analysis.kind === "row" ? analysis.text : undefined };
+}
+
 /**
  * Validates a dataset read line by line with the same rules as the editor, yielding diagnostics
  * in line order. Memory: one line at a time, a 53-bit hash per row for exact duplicates, and
  * the near-duplicate index of the first `nearDuplicateIndexRows` rows.
  */
 export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: FormatSample, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
-  const exact = new HashIndex();
+  const comparer = new RowComparer(sample, options);
+  for await (const read of lines) {
+    yield* comparer.add(analyzeLine(read, read.lineNumber - 1, sample.format, options, options.tokens !== undefined));
+    if (comparer.finished) return;
+  }
+}
+
+/**
+ * The rules that compare a row with the file and the rows before it (duplicates, near
+ * duplicates, mixed formats, file-wide findings) and the token limit, fed analysed lines in
+ * order. One implementation for the sequential and the multi-threaded lint.
+ */
+export class RowComparer {
+  private readonly exact = new HashIndex();
   // Compact near-duplicate index: signatures in one pooled buffer; a bucket is a bare slot
   // number until a second row joins it. Slots are in line order, like the editor's lists.
-  const indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
-  const pool = new Uint32Array(Math.min(indexLimit, 1 << 16) * permutations);
-  let signatures = pool;
-  const slotLines: number[] = [];
-  const slotHashes: number[] = [];
-  const slotSketches: RowSketch[] = [];
-  const bands = bandMaps<number | number[]>();
-  const rules = options.rules;
-  let loneCrSeen = false;
-  let noFormat = sample.noFormat;
-  for await (const read of lines) {
-    const line = read.lineNumber - 1;
-    if (read.utf16) {
-      yield* applyRuleSettings([utf16Finding(read.utf16)], rules);
+  private readonly indexLimit: number;
+  private signatures: Uint32Array;
+  private readonly slotLines: number[] = [];
+  private readonly slotHashes: number[] = [];
+  private readonly slotSketches: RowSketch[] = [];
+  private readonly bands = bandMaps<number | number[]>();
+  private loneCrSeen = false;
+  private noFormat: Diagnostic | undefined;
+  /** A UTF-16 file: nothing after its one finding. */
+  finished = false;
+
+  constructor(
+    private readonly sample: FormatSample,
+    private readonly options: StreamOptions,
+  ) {
+    this.indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
+    this.signatures = new Uint32Array(Math.min(this.indexLimit, 1 << 16) * permutations);
+    this.noFormat = sample.noFormat;
+  }
+
+  *add(analyzed: AnalyzedLine): Generator<Diagnostic> {
+    const { line } = analyzed;
+    const rules = this.options.rules;
+    if (analyzed.utf16) {
+      this.finished = true;
+      yield* applyRuleSettings([utf16Finding(analyzed.utf16)], rules);
       return;
     }
-    if (read.eol === "\r" && !loneCrSeen) {
-      loneCrSeen = true;
+    if (analyzed.eol === "\r" && !this.loneCrSeen) {
+      this.loneCrSeen = true;
       yield* applyRuleSettings([loneCrFinding(line)], rules);
     }
-    if (read.tooLong) {
-      yield* applyRuleSettings([tooLongFinding(line, read.byteLength)], rules);
-      continue;
+    if (analyzed.tooLong) {
+      yield* applyRuleSettings([tooLongFinding(line, analyzed.byteLength)], rules);
+      return;
     }
     // In line order: said with the first row it names.
-    if (noFormat && line >= noFormat.line) {
-      yield* applyRuleSettings([noFormat], rules);
-      noFormat = undefined;
+    if (this.noFormat && line >= this.noFormat.line) {
+      yield* applyRuleSettings([this.noFormat], rules);
+      this.noFormat = undefined;
     }
-    const encoding = encodingFinding(line, read.text, read.invalidUtf8);
-    if (encoding) yield* applyRuleSettings([encoding], rules);
-    const analysis = analyzeRow(read.text, line, sample.format, options);
-    for (const d of analysis.diagnostics) yield d;
-    if (analysis.kind !== "row") continue;
-    const row = { line, column: 0, endLine: line, endColumn: read.text.length };
+    yield* analyzed.diagnostics;
+    if (analyzed.kind !== "row") return;
+    const row = { line, column: 0, endLine: line, endColumn: analyzed.textLength };
     const related = (relatedLine: number, message: string) => [{ line: relatedLine, column: 0, endLine: relatedLine, endColumn: 1, message }];
+    const sample = this.sample;
 
-    if (analysis.format && sample.format && analysis.format !== sample.format && !options.format && sample.firstLine !== undefined) {
+    if (analyzed.format && sample.format && analyzed.format !== sample.format && !this.options.format && sample.firstLine !== undefined) {
       const severity = effectiveSeverity("mixed-formats", rules);
       if (severity) {
-        yield { ...row, severity, rule: "mixed-formats", message: `${formatLabels[analysis.format]} row in ${withArticle(formatLabels[sample.format])} file: trainers read one format per dataset.`, related: related(sample.firstLine, `First ${formatLabels[sample.format]} row`) };
+        yield { ...row, severity, rule: "mixed-formats", message: `${formatLabels[analyzed.format]} row in ${withArticle(formatLabels[sample.format])} file: trainers read one format per dataset.`, related: related(sample.firstLine, `First ${formatLabels[sample.format]} row`) };
       }
     }
     let isDuplicate = false;
-    const contentHash = analysis.contentKey;
+    const contentHash = analyzed.contentKey;
     if (contentHash !== undefined) {
-      const first = exact.getOrSet(contentHash, line);
+      const first = this.exact.getOrSet(contentHash, line);
       if (first !== undefined) {
         isDuplicate = true;
         const severity = effectiveSeverity("duplicate-row", rules);
@@ -154,50 +207,52 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
         }
       }
     }
-    if (analysis.signature) {
-      const keys = bandKeys(analysis.signature);
-      if (!isDuplicate) {
-        const found = findNearDuplicate(
-          { signature: analysis.signature, sketch: analysis.sketch!, contentKey: contentHash, bands: keys },
-          (band, key) => {
-            const bucket = bands[band].get(key);
-            return typeof bucket === "number" ? [bucket] : bucket;
-          },
-          (slot) => ({ signature: signatures.subarray(slot * permutations, (slot + 1) * permutations), sketch: slotSketches[slot], contentKey: slotHashes[slot] }),
-          nearDuplicateThreshold,
-          maxNearDuplicateCandidates,
-        );
-        const best = found && { line: slotLines[found.match], verdict: found.verdict };
-        const severity = best && nearDuplicateSeverity(best.verdict, rules);
-        if (best && severity) {
-          yield { ...row, severity, rule: "near-duplicate", message: nearDuplicateMessage(best.line, best.verdict), related: related(best.line, "Similar row") };
-        }
-      }
-      if (slotLines.length < indexLimit) {
-        const slot = slotLines.length;
-        if ((slot + 1) * permutations > signatures.length) {
-          const grown = new Uint32Array(Math.min(indexLimit * permutations, signatures.length * 2));
-          grown.set(signatures);
-          signatures = grown;
-        }
-        signatures.set(analysis.signature, slot * permutations);
-        slotLines.push(line);
-        slotHashes.push(contentHash ?? -1);
-        slotSketches.push(analysis.sketch!);
-        keys.forEach((key, band) => {
-          const bucket = bands[band].get(key);
-          if (bucket === undefined) bands[band].set(key, slot);
-          else if (typeof bucket === "number") bands[band].set(key, [bucket, slot]);
-          else if (bucket.length < maxBucketRows) bucket.push(slot);
-        });
-      }
-    }
-    if (options.tokens && analysis.text !== undefined) {
-      const count = options.tokens.counter.count(analysis.text);
+    if (analyzed.signature) yield* this.nearDuplicates(analyzed, analyzed.signature, isDuplicate, row, related);
+    const tokens = this.options.tokens;
+    if (tokens && analyzed.text !== undefined) {
+      const count = tokens.counter.count(analyzed.text);
       const severity = effectiveSeverity("too-many-tokens", rules);
-      if (count > options.tokens.max && severity) {
-        yield { ...row, severity, rule: "too-many-tokens", message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${options.tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.` };
+      if (count > tokens.max && severity) {
+        yield { ...row, severity, rule: "too-many-tokens", message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.` };
       }
     }
+  }
+
+  private *nearDuplicates(analyzed: AnalyzedLine, signature: Uint32Array, isDuplicate: boolean, row: Span, related: (line: number, message: string) => RelatedLocation[]): Generator<Diagnostic> {
+    const keys = bandKeys(signature);
+    const { bands, slotLines, slotHashes, slotSketches } = this;
+    if (!isDuplicate) {
+      const found = findNearDuplicate(
+        { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, bands: keys },
+        (band, key) => {
+          const bucket = bands[band].get(key);
+          return typeof bucket === "number" ? [bucket] : bucket;
+        },
+        (slot) => ({ signature: this.signatures.subarray(slot * permutations, (slot + 1) * permutations), sketch: slotSketches[slot], contentKey: slotHashes[slot] }),
+        nearDuplicateThreshold,
+        maxNearDuplicateCandidates,
+      );
+      const severity = found && nearDuplicateSeverity(found.verdict, this.options.rules);
+      if (found && severity) {
+        yield { ...row, severity, rule: "near-duplicate", message: nearDuplicateMessage(slotLines[found.match], found.verdict), related: related(slotLines[found.match], "Similar row") };
+      }
+    }
+    if (slotLines.length >= this.indexLimit) return;
+    const slot = slotLines.length;
+    if ((slot + 1) * permutations > this.signatures.length) {
+      const grown = new Uint32Array(Math.min(this.indexLimit * permutations, this.signatures.length * 2));
+      grown.set(this.signatures);
+      this.signatures = grown;
+    }
+    this.signatures.set(signature, slot * permutations);
+    slotLines.push(analyzed.line);
+    slotHashes.push(analyzed.contentKey ?? -1);
+    slotSketches.push(analyzed.sketch!);
+    keys.forEach((key, band) => {
+      const bucket = bands[band].get(key);
+      if (bucket === undefined) bands[band].set(key, slot);
+      else if (typeof bucket === "number") bands[band].set(key, [bucket, slot]);
+      else if (bucket.length < maxBucketRows) bucket.push(slot);
+    });
   }
 }

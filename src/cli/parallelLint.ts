@@ -1,0 +1,104 @@
+import { createReadStream, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { lineAlignedRanges } from "../backend/budgetRunner";
+import { readLines } from "../core/jsonl/lineReader";
+import type { Diagnostic, Span } from "../core/lint/diagnostic";
+import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";
+import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
+import { cliMaxLineBytes } from "./readDataset";
+
+/** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
+export const parallelMinBytes = 16 * 1024 * 1024;
+/** Bytes of file per chunk a thread analyses at a time. */
+const chunkBytes = 4 * 1024 * 1024;
+/** Chunks a thread may have analysed ahead of the printing: bounds the memory held. */
+const chunksAhead = 2;
+
+export const lintThreads = () => Math.min(availableParallelism(), 8);
+
+/** Whether a file is linted on several threads: a large JSON Lines file on a machine with cores to spare. */
+export function lintsInParallel(file: string, options: StreamOptions): boolean {
+  if (options.tokens || lintThreads() < 2) return false;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat !== undefined && stat.isFile() && stat.size >= parallelMinBytes;
+}
+
+const shiftSpan = <T extends Span>(span: T, delta: number): T => ({ ...span, line: span.line + delta, endLine: span.endLine + delta });
+
+function shiftDiagnostic(d: Diagnostic, delta: number): Diagnostic {
+  const moved = shiftSpan(d, delta);
+  if (d.related) moved.related = d.related.map((r) => shiftSpan(r, delta));
+  if (d.fix) moved.fix = { ...d.fix, edits: d.fix.edits.map((e) => shiftSpan(e, delta)) };
+  return moved;
+}
+
+/**
+ * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
+ * threads analyse line-aligned chunks (each row's own rules, its hashes and signatures), and
+ * this thread compares the rows in line order (duplicates, near duplicates, mixed formats) and
+ * yields the findings in line order. Each thread runs at most `chunksAhead` chunks ahead.
+ */
+export async function* lintInParallel(file: string, options: StreamOptions, workerScript = join(__dirname, "lint-worker.js")): AsyncGenerator<Diagnostic> {
+  const sampleLines = readLines(createReadStream(file, { end: 64 * 1024 * 1024, highWaterMark: 1024 * 1024 }), { maxLineBytes: cliMaxLineBytes });
+  const sample = await sampleFileFormat(sampleLines, options);
+  await sampleLines.return(undefined);
+  const size = statSync(file).size;
+  const chunks: LintChunk[] = lineAlignedRanges(file, size, Math.max(1, Math.ceil(size / chunkBytes))).map((range, id) => ({ id, ...range }));
+  const { tokens: _tokens, ...serializable } = options;
+  const data: LintWorkerData = { file, options: serializable, fileFormat: sample.format, maxLineBytes: cliMaxLineBytes };
+  const workers = Array.from({ length: Math.min(lintThreads(), chunks.length) }, () => new Worker(workerScript, { workerData: data }));
+  const results = new Map<number, LintChunkResult>();
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let next = 0;
+  const inFlight = new Map<Worker, number>();
+  const dispatch = (worker: Worker) => {
+    while (next < chunks.length && (inFlight.get(worker) ?? 0) < chunksAhead) {
+      inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
+      worker.postMessage(chunks[next++]);
+    }
+  };
+  for (const worker of workers) {
+    worker.on("message", (result: LintChunkResult) => {
+      inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1);
+      results.set(result.id, result);
+      wake?.();
+    });
+    worker.on("error", (error) => {
+      failure = error;
+      wake?.();
+    });
+    dispatch(worker);
+  }
+  const comparer = new RowComparer(sample, options);
+  let lineOffset = 0;
+  try {
+    for (let id = 0; id < chunks.length; id++) {
+      while (!results.has(id)) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      const result = results.get(id)!;
+      results.delete(id);
+      if (result.error) throw new Error(result.error);
+      // The chunk's thread may take the next chunk now that this one is being printed.
+      for (const worker of workers) dispatch(worker);
+      const delta = lineOffset - result.lineBase;
+      const { vectors, lengths } = result;
+      let at = 0;
+      for (const [i, row] of result.rows.entries()) {
+        if (lengths[2 * i] > 0) row.signature = vectors.subarray(at, (at += lengths[2 * i]));
+        if (lengths[2 * i + 1] > 0) row.sketch = vectors.subarray(at, (at += lengths[2 * i + 1]));
+        const placed: AnalyzedLine = delta === 0 ? row : { ...row, line: row.line + delta, diagnostics: row.diagnostics.length === 0 ? row.diagnostics : row.diagnostics.map((d) => shiftDiagnostic(d, delta)) };
+        yield* comparer.add(placed);
+        if (comparer.finished) return;
+      }
+      lineOffset += result.lines;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,36 @@
+import type { FormatId } from "../core/formats/formatLabels";
+import type { ValidationOptions } from "../core/validate/analyzeRow";
+import type { AnalyzedLine } from "../core/validate/streamValidator";
+
+/** What a lint worker thread is started with. */
+export interface LintWorkerData {
+  file: string;
+  options: ValidationOptions;
+  fileFormat?: FormatId;
+  maxLineBytes: number;
+}
+
+/** One line-aligned part of the file to analyse. */
+export interface LintChunk {
+  id: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * A chunk's lines, analysed. Lines are numbered from 0 within the chunk, or from 1 for a chunk
+ * that does not start the file (so that no row but the file's first is read as line 0, where a
+ * byte order mark is dropped); the main thread moves them to their place.
+ */
+export interface LintChunkResult {
+  id: number;
+  lines: number;
+  lineBase: 0 | 1;
+  /** The rows without their signatures and sketches, which travel packed in `vectors`. */
+  rows: AnalyzedLine[];
+  /** Each row's signature then sketch, back to back (transferred, not copied). */
+  vectors: Uint32Array;
+  /** Per row: the signature's length and the sketch's, in words (0 when absent). */
+  lengths: Uint32Array;
+  error?: string;
+}
