@@ -1,7 +1,7 @@
 import { isPlainObject } from "../jsonl/parseRow";
 import type { FormatId } from "./formatLabels";
 import type { ChatLayout } from "./layout";
-import { looksLikeInstructionType } from "./instructionTypes";
+import { detectionOrder } from "./registry";
 
 export { formatIds, formatLabels } from "./formatLabels";
 export type { FormatId } from "./formatLabels";
@@ -11,26 +11,14 @@ export function withArticle(label: string): string {
   return `${/^(?:[AEIOU]|s1K)/i.test(label) ? "an" : "a"} ${label}`;
 }
 
-const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => Object.hasOwn(row, k));
-
 /**
- * Detects the dataset format of one row from its keys. Order matters: more specific shapes
- * (KTO, preference, s1K, Self-Instruct) are tested before the generic ones they contain.
+ * Detects the dataset format of one row from its keys, trying each format's module in
+ * `detectionOrder` (more specific shapes first).
  */
 export function detectRowFormat(row: unknown, configuredChat?: ChatLayout): FormatId | undefined {
   if (!isPlainObject(row)) return undefined;
   if (configuredChat && Object.hasOwn(row, configuredChat.field)) return configuredChat.roleKey === "from" ? "sharegpt" : "openai";
-  if (has(row, "conversations")) return "sharegpt";
-  if (has(row, "chosen", "rejected")) return "preference";
-  if (has(row, "completion", "label") && typeof row.label === "boolean") return "kto";
-  if (has(row, "messages")) return "openai";
-  if (has(row, "question", "attempt") || has(row, "thinking_trajectories")) return "s1k";
-  if (has(row, "instruction", "instances")) return "self-instruct";
-  if (has(row, "instruction") || has(row, "output", "input") || looksLikeInstructionType(row)) return "alpaca";
-  if (has(row, "prompt", "completion")) return "prompt-completion";
-  if (has(row, "title", "content")) return "genstruct";
-  if (has(row, "text") && typeof row.text === "string") return "text";
-  return undefined;
+  return detectionOrder.find((format) => format.detect(row))?.id;
 }
 
 /** The format most rows share; `undefined` when no row looks like instruction data. */

@@ -2,7 +2,9 @@ import type { JSONPath } from "jsonc-parser";
 import { textKeyOf } from "../formats/instructionTypes";
 import type { Diagnostic } from "../lint/diagnostic";
 import { formatLabels, withArticle } from "../formats/detect";
-import { FormatSchema, formatSchemas, instructionSchema, jsonTypeOf } from "../formats/schema";
+import { instructionSchema } from "../formats/alpaca";
+import { formatSchemas } from "../formats/registry";
+import { FormatSchema, jsonTypeOf } from "../formats/schema";
 import { didYouMean } from "../rules/didYouMean";
 import { finding, RowContext } from "./rowContext";
 
