@@ -139,3 +139,33 @@ describe("LLaMA-Factory's dataset_info.json in the editor", () => {
     await screenshot("dataset-info-columns");
   });
 });
+
+describe("Axolotl's other dataset types in the editor", () => {
+  it("reads OASST rows and input_output segments by their own keys, and previews segments with only the labelled ones trained", async () => {
+    const oasst = workspaceFile("oasst.jsonl");
+    const rows = [
+      { INSTRUCTION: "Explain photosynthesis in one sentence.", RESPONSE: "Plants turn light, water and CO2 into sugar and oxygen.", SOURCE: "oasst1" },
+      { INSTRUCTION: "Name a prime number." },
+    ];
+    await vscode.workspace.fs.writeFile(oasst, Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n") + "\n"));
+    await openInEditor("oasst.jsonl");
+    const found = await waitFor("the OASST finding", () => (ours(oasst).length > 0 ? ours(oasst) : undefined));
+    assert.deepEqual(found.map((d) => [d.range.start.line, String(d.code), d.message]), [[1, "missing-field", "An OpenAssistant row has no `RESPONSE`; add it."]]);
+
+    const segments = workspaceFile("segments.jsonl");
+    const row = { segments: [{ label: false, text: "<user> What is 2+2? </user>\n" }, { label: true, text: "<bot> 4 </bot>" }] };
+    await vscode.workspace.fs.writeFile(segments, Buffer.from(`${JSON.stringify(row)}\n`));
+    await openInEditor("segments.jsonl");
+    await vscode.commands.executeCommand("instructStudio.showPreview");
+    await vscode.window.showTextDocument(vscode.Uri.file(segments.fsPath), { preserveFocus: false });
+    const report = await waitFor("the segments row in the panel", async () => {
+      const stats = await vscode.commands.executeCommand<{ previewRendered?: { uri: string | null; text: string; training?: { tokenElements: number; trainedElements: number } } }>("instructStudio.internal.stats");
+      const shown = stats.previewRendered;
+      return shown?.uri === segments.toString() && shown.training && shown.training.tokenElements > 0 ? shown : undefined;
+    });
+    assert.match(report.text, /input-output segments/);
+    assert.ok(report.training!.trainedElements > 0 && report.training!.trainedElements < report.training!.tokenElements, JSON.stringify(report.training));
+    assert.deepEqual(ours(segments), []);
+    await screenshot("input-output-segments");
+  });
+});

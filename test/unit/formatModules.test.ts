@@ -20,6 +20,7 @@ const examples: Record<string, Record<string, unknown>> = {
   s1k: { question: "What is 2+2?", solution: "4", thinking_trajectories: ["2 plus 2 is 4."], attempt: "4", cot_type: "math", source_type: "test" },
   genstruct: { title: "Tides", content: "Tides are caused by the Moon's gravity." },
   "self-instruct": { name: "prime", instruction: "Name a prime number.", instances: [{ input: "", output: "Seven." }], is_classification: false },
+  "input-output": { segments: [{ label: false, text: "<user> Say hi. </user>\n" }, { label: true, text: "Hi!" }] },
   text: { text: "A paragraph of text to train on." },
 };
 
@@ -35,6 +36,18 @@ describe("one module per format", () => {
       assert.ok(trainingInput(id, row), id);
       assert.equal(typeof instructionAndAnswer(row, id, undefined, undefined).instruction, "string");
     }
+  });
+
+  it("reads Axolotl's input_output segments: each tokenized alone, trained where label is true", async () => {
+    const { previewRow } = await import("../../src/core/training/rowPreview");
+    const { previewSetup } = await import("../../src/core/training/previewSetup");
+    const { trainingSettings } = await import("../../src/core/training/trainingSettings");
+    const row = { segments: [{ label: false, text: "Q: capital of France?\n" }, { label: true, text: "A: Paris." }, { label: false, text: "\nQ: and Spain?\n" }, { label: true, text: "A: Madrid." }] };
+    const view = previewRow(row, previewSetup({}), trainingSettings({}, undefined), { format: "input-output" });
+    assert.equal(view.text, row.segments.map((s) => s.text).join(""));
+    assert.deepEqual(view.segments.filter((s) => s.trainable).map((s) => s.text.trim()), ["A: Paris.", "A: Madrid."]);
+    assert.match(view.templateLabel, /input-output segments/);
+    assert.deepEqual(diagnose({ segments: [{ label: true, text: "" }] }, { fileFormat: "input-output" }).map((d) => d.rule), ["empty-output"]);
   });
 
   it("converts Alpaca, ShareGPT and OpenAI messages into each other through their modules, losing nothing", () => {

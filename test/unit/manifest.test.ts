@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { formatIds } from "../../src/core/formats/formatLabels";
 import { ruleCatalog, ruleIds } from "../../src/core/rules/catalog";
 import { repoRoot } from "../launch/paths";
 
@@ -11,6 +12,10 @@ describe("package.json", () => {
   it("its instructStudio.rules setting offers exactly the rules the validator has", () => {
     const offered = Object.keys(manifest.contributes.configuration.properties["instructStudio.rules"].properties).sort();
     assert.deepEqual(offered, [...ruleIds].sort());
+  });
+
+  it("its instructStudio.format setting offers exactly the formats there are modules for", () => {
+    assert.deepEqual(manifest.contributes.configuration.properties["instructStudio.format"].enum, ["auto", ...formatIds]);
   });
 
   it("every rule has a description and a default severity", () => {

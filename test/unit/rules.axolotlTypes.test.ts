@@ -62,6 +62,7 @@ describe("Axolotl instruction types beyond Alpaca", () => {
     assert.equal(text?.kind === "text" ? text.completion : "", "A paragraph.");
 
     assert.equal(parseTrainingConfig("datasets:\n  - path: o.jsonl\n    type: oasst\n").instructionType?.name, "oasst");
+    assert.equal(parseTrainingConfig("datasets:\n  - path: s.jsonl\n    type: input_output\n").format, "input-output");
     assert.equal(parseTrainingConfig("datasets:\n  - path: q.jsonl\n    type: context_qa.load_v2\n").instructionType?.name, "context_qa");
   });
 });

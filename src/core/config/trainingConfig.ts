@@ -53,6 +53,7 @@ function datasetFormat(dataset: Record<string, unknown>): Pick<TrainingConfig, "
   if (Object.hasOwn(axolotlInstructionTypes, base) && base !== "alpaca") return { format: "alpaca", instructionType: axolotlInstructionTypes[base] };
   if (name === "alpaca" || name.startsWith("alpaca")) return { format: "alpaca" };
   if (name === "sharegpt" || name.startsWith("sharegpt")) return { format: "sharegpt" };
+  if (name === "input_output") return { format: "input-output" };
   if (name === "completion" || name === "pretrain") return { format: "text", ...(typeof dataset.field === "string" && dataset.field ? { textField: dataset.field } : {}) };
   return {};
 }

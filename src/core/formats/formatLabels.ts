@@ -9,6 +9,7 @@ export const formatIds = [
   "s1k",
   "genstruct",
   "self-instruct",
+  "input-output",
   "text",
 ] as const;
 
@@ -24,5 +25,6 @@ export const formatLabels: Record<FormatId, string> = {
   s1k: "s1K reasoning",
   genstruct: "Genstruct passage",
   "self-instruct": "Self-Instruct seed task",
+  "input-output": "Input-output segments",
   text: "Plain text",
 };

@@ -15,7 +15,9 @@ export interface ChatMessage {
 export type TrainingInput =
   | { kind: "chat"; messages: ChatMessage[]; tools?: unknown[]; mapping: string; notes: string[] }
   /** `promptFormat` names what builds the text in place of a chat template ("Alpaca prompt"). */
-  | { kind: "text"; prompt: string; completion: string; mapping: string; notes: string[]; promptFormat: string };
+  | { kind: "text"; prompt: string; completion: string; mapping: string; notes: string[]; promptFormat: string }
+  /** Axolotl's input_output type: text segments tokenized one by one, trained where `label` is true. */
+  | { kind: "segments"; segments: Array<{ text: string; label: boolean }>; mapping: string; notes: string[]; promptFormat: string };
 
 export const text = (value: unknown): string => (typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value));
 

@@ -67,7 +67,7 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
     formatLabel: format ? formatLabels[format] : "Unknown",
     mapping: input.mapping,
     // A text row is built by its prompt format, not by the chat template configured for conversations.
-    templateLabel: input.kind === "text" ? `${input.promptFormat} (not a conversation: no chat template)` : setup.templateLabel,
+    templateLabel: input.kind !== "chat" ? `${input.promptFormat} (not a conversation: no chat template)` : setup.templateLabel,
     tokenizerLabel: setup.tokenizer.exact ? setup.tokenizer.source : "estimate (no tokenizer configured)",
     exact: setup.tokenizer.exact,
     sequenceLen: settings.sequenceLen,

@@ -125,6 +125,26 @@ function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: Ch
   return { text, ids, trained, messageEnds: input.prompt ? [promptEnd, ids.length] : [ids.length], roles, warnings };
 }
 
+/**
+ * Axolotl's input_output type: each segment tokenized alone with no special tokens added, the
+ * ids joined, loss where the segment's `label` is true (or everywhere with train_on_inputs).
+ */
+function segmentMasks(input: Extract<TrainingInput, { kind: "segments" }>, tokenizer: ModelTokenizer, settings: TrainingSettings): Masked {
+  let text = "";
+  const ids: number[] = [];
+  const trained: boolean[] = [];
+  const messageEnds: number[] = [];
+  for (const segment of input.segments) {
+    const segmentIds = tokenizer.encode(segment.text);
+    text += segment.text;
+    ids.push(...segmentIds);
+    for (const _ of segmentIds) trained.push(segment.label || settings.trainOnInputs);
+    messageEnds.push(ids.length);
+  }
+  const warnings = input.segments.some((s) => s.label) ? [] : ["No segment has label: true, so nothing in this row is trained."];
+  return { text, ids, trained, messageEnds, roles: input.segments.map((s) => (s.label ? "trained" : "masked")), warnings };
+}
+
 function segmentsOf(text: string, tokens: ViewToken[], roles: string[]): Segment[] {
   const segments: Segment[] = [];
   let start = 0;
@@ -141,7 +161,8 @@ function segmentsOf(text: string, tokens: ViewToken[], roles: string[]): Segment
 }
 
 function masksOf(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
-  return input.kind === "chat" ? chatMasks(input, template, tokenizer, settings, options) : textMasks(input, template, tokenizer, settings);
+  if (input.kind === "chat") return chatMasks(input, template, tokenizer, settings, options);
+  return input.kind === "segments" ? segmentMasks(input, tokenizer, settings) : textMasks(input, template, tokenizer, settings);
 }
 
 /** A row's figures for the training budget: the same masks as the view, without the token text the panel needs. */

@@ -82,7 +82,8 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
     // A prompt ending in a space or newline and a completion starting with one are the usual separators of prompt/completion data.
     const leading = isSpace(text.charCodeAt(0)) && !(ctx.format === "prompt-completion" && field.name === "completion");
     const trailing = isSpace(text.charCodeAt(text.length - 1)) && !(ctx.format === "prompt-completion" && field.name === "prompt");
-    if (text.length > 0 && (leading || trailing) && text.trim() !== "" && field.role !== "thinking") {
+    // Input-output segments are joined as written: their edges are where the text breaks, on purpose.
+    if (text.length > 0 && (leading || trailing) && text.trim() !== "" && field.role !== "thinking" && ctx.format !== "input-output") {
       found.push(finding("surrounding-whitespace", whole(), `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`, ctx.replaceValue(path, text.trim(), "Trim whitespace")));
     }
     const lower = field.role === "assistant" ? text.toLowerCase() : "";
