@@ -1,12 +1,12 @@
-import { dominantFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
+import { dominantFormat, FormatId } from "../formats/detect";
 import { splitLines } from "../jsonl/lineReader";
 import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
-import { effectiveSeverity, RuleId } from "../rules/catalog";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
 import { bandKeys, bandMaps } from "./minhash";
-import { findNearDuplicate, nearDuplicateMessage, nearDuplicateSeverity, NearDuplicateVerdict } from "./nearDuplicates";
+import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
+import { findNearDuplicate, NearDuplicateVerdict } from "./nearDuplicates";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
@@ -396,44 +396,18 @@ export class DocumentValidator {
   }
 
   private crossRow(entry: Entry): Diagnostic[] {
-    const found: Diagnostic[] = [];
     const rules = this.options.rules;
     const row = { line: entry.line, column: 0, endLine: entry.line, endColumn: entry.text.length };
-    const report = (rule: RuleId, message: string, relatedTo: Entry, relatedMessage: string, withFix: boolean, ownSeverity?: Severity) => {
-      const severity = ownSeverity ?? effectiveSeverity(rule, rules);
-      if (!severity) return;
-      found.push({
-        ...row,
-        rule,
-        severity,
-        message,
-        related: [{ line: relatedTo.line, column: 0, endLine: relatedTo.line, endColumn: relatedTo.text.length, message: relatedMessage }],
-        ...(withFix ? { fix: { title: "Delete this duplicate row", edits: [{ line: entry.line, column: 0, endLine: entry.line + 1, endColumn: 0, newText: "" }] } } : {}),
-      });
-    };
+    const earlier = (other: Entry) => ({ line: other.line, length: other.text.length });
+    const found: Array<Diagnostic | undefined> = [];
     const duplicateOf = this.duplicateOf(entry);
-    if (duplicateOf) {
-      report("duplicate-row", `Duplicate of row ${duplicateOf.line + 1}.`, duplicateOf, "First occurrence", true);
-    } else if (entry.nearDuplicateOf) {
-      const { entry: other, verdict } = entry.nearDuplicateOf;
-      const severity = nearDuplicateSeverity(verdict, rules);
-      if (severity) report("near-duplicate", nearDuplicateMessage(other.line, verdict), other, "Similar row", false, severity);
-    }
+    if (duplicateOf) found.push(duplicateRowFinding(row, earlier(duplicateOf), rules));
+    else if (entry.nearDuplicateOf) found.push(nearDuplicateFinding(row, earlier(entry.nearDuplicateOf.entry), entry.nearDuplicateOf.verdict, rules));
     const own = entry.analysis.format;
-    if (own && this.fileFormat && own !== this.fileFormat && !this.options.format) {
-      const first = this.firstOfFormat;
-      if (first) {
-        report(
-          "mixed-formats",
-          `${formatLabels[own]} row in ${withArticle(formatLabels[this.fileFormat])} file: trainers read one format per dataset.`,
-          first,
-          `First ${formatLabels[this.fileFormat]} row`,
-          false,
-        );
-      }
-    }
-    return found;
+    if (own && this.fileFormat && own !== this.fileFormat && !this.options.format && this.firstOfFormat) found.push(mixedFormatFinding(row, own, this.fileFormat, earlier(this.firstOfFormat), rules));
+    return found.filter((d): d is Diagnostic => d !== undefined);
   }
+
 }
 
 /** A row's diagnostic moved to the row's current line (lines above it may have come or gone). */

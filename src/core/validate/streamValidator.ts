@@ -1,7 +1,7 @@
 import type { FormatId } from "../formats/detect";
-import { dominantFormat, formatLabels, withArticle } from "../formats/detect";
+import { dominantFormat } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
-import type { Diagnostic, RelatedLocation, Span } from "../lint/diagnostic";
+import type { Diagnostic, Span } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
 import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
@@ -10,7 +10,8 @@ import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplic
 import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
 import { bandKeys, bandMaps, permutations } from "./minhash";
-import { findNearDuplicate, nearDuplicateMessage, nearDuplicateSeverity, RowSketch } from "./nearDuplicates";
+import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
+import { findNearDuplicate, RowSketch } from "./nearDuplicates";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -186,28 +187,21 @@ export class RowComparer {
     yield* analyzed.diagnostics;
     if (analyzed.kind !== "row") return;
     const row = { line, column: 0, endLine: line, endColumn: analyzed.textLength };
-    const related = (relatedLine: number, message: string) => [{ line: relatedLine, column: 0, endLine: relatedLine, endColumn: 1, message }];
     const sample = this.sample;
-
+    const found: Array<Diagnostic | undefined> = [];
     if (analyzed.format && sample.format && analyzed.format !== sample.format && !this.options.format && sample.firstLine !== undefined) {
-      const severity = effectiveSeverity("mixed-formats", rules);
-      if (severity) {
-        yield { ...row, severity, rule: "mixed-formats", message: `${formatLabels[analyzed.format]} row in ${withArticle(formatLabels[sample.format])} file: trainers read one format per dataset.`, related: related(sample.firstLine, `First ${formatLabels[sample.format]} row`) };
-      }
+      found.push(mixedFormatFinding(row, analyzed.format, sample.format, { line: sample.firstLine }, rules));
     }
     let isDuplicate = false;
-    const contentHash = analyzed.contentKey;
-    if (contentHash !== undefined) {
-      const first = this.exact.getOrSet(contentHash, line);
+    if (analyzed.contentKey !== undefined) {
+      const first = this.exact.getOrSet(analyzed.contentKey, line);
       if (first !== undefined) {
         isDuplicate = true;
-        const severity = effectiveSeverity("duplicate-row", rules);
-        if (severity) {
-          yield { ...row, severity, rule: "duplicate-row", message: `Duplicate of row ${first + 1}.`, related: related(first, "First occurrence"), fix: { title: "Delete this duplicate row", edits: [{ line, column: 0, endLine: line + 1, endColumn: 0, newText: "" }] } };
-        }
+        found.push(duplicateRowFinding(row, { line: first }, rules));
       }
     }
-    if (analyzed.signature) yield* this.nearDuplicates(analyzed, analyzed.signature, isDuplicate, row, related);
+    yield* found.filter((d): d is Diagnostic => d !== undefined);
+    if (analyzed.signature) yield* this.nearDuplicates(analyzed, analyzed.signature, isDuplicate, row);
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
       const count = tokens.counter.count(analyzed.text);
@@ -218,7 +212,7 @@ export class RowComparer {
     }
   }
 
-  private *nearDuplicates(analyzed: AnalyzedLine, signature: Uint32Array, isDuplicate: boolean, row: Span, related: (line: number, message: string) => RelatedLocation[]): Generator<Diagnostic> {
+  private *nearDuplicates(analyzed: AnalyzedLine, signature: Uint32Array, isDuplicate: boolean, row: Span): Generator<Diagnostic> {
     const keys = bandKeys(signature);
     const { bands, slotLines, slotHashes, slotSketches } = this;
     if (!isDuplicate) {
@@ -232,10 +226,8 @@ export class RowComparer {
         nearDuplicateThreshold,
         maxNearDuplicateCandidates,
       );
-      const severity = found && nearDuplicateSeverity(found.verdict, this.options.rules);
-      if (found && severity) {
-        yield { ...row, severity, rule: "near-duplicate", message: nearDuplicateMessage(slotLines[found.match], found.verdict), related: related(slotLines[found.match], "Similar row") };
-      }
+      const finding = found && nearDuplicateFinding(row, { line: slotLines[found.match] }, found.verdict, this.options.rules);
+      if (finding) yield finding;
     }
     if (slotLines.length >= this.indexLimit) return;
     const slot = slotLines.length;
