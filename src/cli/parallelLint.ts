@@ -16,7 +16,11 @@ const chunkBytes = 4 * 1024 * 1024;
 /** Chunks a thread may have analysed ahead of the printing: bounds the memory held. */
 const chunksAhead = 2;
 
-export const lintThreads = () => Math.min(availableParallelism(), 8);
+/** Threads lint uses: one per core up to 8, or INSTRUCT_STUDIO_LINT_THREADS (1 lints on one thread, with the least memory). */
+export function lintThreads(): number {
+  const set = Number(process.env.INSTRUCT_STUDIO_LINT_THREADS);
+  return Number.isInteger(set) && set >= 1 ? Math.min(set, 64) : Math.min(availableParallelism(), 8);
+}
 
 /** Whether a file is linted on several threads: a large JSON Lines file on a machine with cores to spare. */
 export function lintsInParallel(file: string, options: StreamOptions): boolean {
@@ -48,7 +52,9 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   const chunks: LintChunk[] = lineAlignedRanges(file, size, Math.max(1, Math.ceil(size / chunkBytes))).map((range, id) => ({ id, ...range }));
   const { tokens: _tokens, ...serializable } = options;
   const data: LintWorkerData = { file, options: serializable, fileFormat: sample.format, maxLineBytes: cliMaxLineBytes };
-  const workers = Array.from({ length: Math.min(lintThreads(), chunks.length) }, () => new Worker(workerScript, { workerData: data }));
+  // Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size.
+  const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+  const workers = Array.from({ length: Math.min(lintThreads(), chunks.length) }, () => new Worker(workerScript, { workerData: data, resourceLimits }));
   const results = new Map<number, LintChunkResult>();
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
