@@ -33,6 +33,7 @@ describe("packaging and grammar", () => {
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",
+      "out/lint-worker.js",
       "media/icon.svg",
       "node_modules/node-llama-cpp/package.json",
       "node_modules/@node-llama-cpp/linux-x64/package.json",
