@@ -47,6 +47,7 @@ describe("one module per format", () => {
     assert.equal(view.text, row.segments.map((s) => s.text).join(""));
     assert.deepEqual(view.segments.filter((s) => s.trainable).map((s) => s.text.trim()), ["A: Paris.", "A: Madrid."]);
     assert.match(view.templateLabel, /input-output segments/);
+    assert.ok(!view.warnings.some((w) => /chat template/i.test(w)), "no chat-template note on a row that uses none");
     assert.deepEqual(diagnose({ segments: [{ label: true, text: "" }] }, { fileFormat: "input-output" }).map((d) => d.rule), ["empty-output"]);
   });
 

@@ -22,6 +22,7 @@ export interface PreviewSetup {
   /** Where the template came from, for the panel's header. */
   templateLabel: string;
   tokenizer: ModelTokenizer;
+  /** About the chat template chosen: shown with conversations only. */
   notes: string[];
 }
 

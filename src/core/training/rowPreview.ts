@@ -63,7 +63,8 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
   const view = throughTemplate(() => buildTrainingView(input, setup.template, setup.tokenizer, settings, options));
   return {
     ...view,
-    warnings: [...setup.notes, ...view.warnings],
+    // The setup's notes are about the chat template, which a text row does not go through.
+    warnings: [...(input.kind === "chat" ? setup.notes : []), ...view.warnings],
     formatLabel: format ? formatLabels[format] : "Unknown",
     mapping: input.mapping,
     // A text row is built by its prompt format, not by the chat template configured for conversations.
