@@ -81,6 +81,21 @@ describe("instruct-studio CLI, hardened", () => {
     assert.match(notTokenizer.stderr, /cannot use .* as a tokenizer/);
   });
 
+  it("lint --tokenizer works with a 30 MB tokenizer.json (Gemma's size), within the CLI's heap", () => {
+    // Qwen3's tokenizer.json with its vocabulary padded past a million entries: valid, and as large as the big ones.
+    const tokenizer = JSON.parse(readFileSync(join(qwen3, "tokenizer.json"), "utf8")) as { model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number }> };
+    let id = Math.max(...tokenizer.added_tokens.map((t) => t.id)) + 1;
+    for (let i = 0; i < 1_300_000; i++) tokenizer.model.vocab[`Ġpad${i.toString(36)}`] = id++;
+    const folder = mkdtempSync(join(dir, "big-tokenizer-"));
+    writeFileSync(join(folder, "tokenizer.json"), JSON.stringify(tokenizer));
+    writeFileSync(join(folder, "tokenizer_config.json"), readFileSync(join(qwen3, "tokenizer_config.json")));
+    assert.ok(JSON.stringify(tokenizer).length > 27 * 1024 * 1024);
+    const long = JSON.stringify({ instruction: "Count.", input: "", output: Array.from({ length: 200 }, (_, i) => `number ${i}`).join(", ") });
+    const result = run(["lint", "--tokenizer", folder, "--max-tokens", "100", file("big-tokenizer.jsonl", `${clean}\n${long}\n`)]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /:2:1 warning too-many-tokens [\d,]+ tokens of text/);
+  });
+
   it("stats: a missing file is that file's error; the others are counted", () => {
     const data = file("stats.jsonl", `${clean}\n${clean}\n`);
     const result = run(["stats", "--json", data, join(dir, "missing.jsonl")]);
