@@ -2,7 +2,9 @@ import { createReadStream, closeSync, openSync, readSync, statSync } from "node:
 import { availableParallelism } from "node:os";
 import { DatasetReport, datasetReport, FileError } from "../core/budget/datasetReport";
 import { FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budget/datasetTally";
-import { BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
+import { arrayBudgetLines, BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
+import { fileLooksLikeJsonArray, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import { readLines } from "../core/jsonl/lineReader";
 import { loadBulkTokenizer } from "../core/tokenizers/bulkTokenizer";
@@ -166,7 +168,8 @@ async function measureFile(file: string, size: number, job: BudgetJob, measurer:
   if (text !== undefined) {
     const cache = options.textCaches?.get(file) ?? new Map<string, LineMeasure>();
     options.textCaches?.set(file, cache);
-    return tallyLines(file, textLines(text), measureWith(measurer), { ...tallyOptions, cache });
+    const lines = textLooksLikeJsonArray(file, text) ? arrayBudgetLines(readArrayElements(singleChunk(Buffer.from(text)), { maxElementBytes: maxRowBytes })) : textLines(text);
+    return tallyLines(file, lines, measureWith(measurer), { ...tallyOptions, cache });
   }
   const special = options.openLines?.(file);
   if (special) return tallyLines(file, special, measureWith(measurer), tallyOptions);
@@ -178,6 +181,14 @@ async function measureFile(file: string, size: number, job: BudgetJob, measurer:
   if (cached?.stamp === stamp) {
     report({ bytesDone: size, rows: cached.result.lines });
     return structuredClone(cached.result);
+  }
+  // A JSON array of rows (alpaca_data.json) is read element by element, in one process: its
+  // elements do not start at line breaks a shard could split at.
+  if (fileLooksLikeJsonArray(file)) {
+    const elements = readArrayElements(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxElementBytes: maxRowBytes });
+    const result = await tallyLines(file, arrayBudgetLines(elements), measureWith(measurer), tallyOptions);
+    options.fileCaches?.set(file, { stamp, result: structuredClone(result) });
+    return result;
   }
   const parallel = Math.max(1, Math.min(options.parallel ?? Math.min(4, availableParallelism()), 16));
   const ranges = options.shardScript && parallel > 1 && size >= (options.shardMinBytes ?? shardMinBytes) ? lineAlignedRanges(file, size, parallel) : [{ start: 0, end: size }];

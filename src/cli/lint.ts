@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
 import { parseTrainingConfig } from "../core/config/trainingConfig";
-import { looksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { lintInParallel, lintsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
@@ -119,7 +118,7 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
     for (const file of files) {
       try {
         const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, options.datasetInfo);
-        const findings = !isStdin(file) && lintsInParallel(file, fileStream) && !startsAsJsonArray(file) ? lintInParallel(file, fileStream) : await openedFindings(file, fileStream);
+        const findings = !isStdin(file) && lintsInParallel(file, fileStream) && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : await openedFindings(file, fileStream);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
@@ -165,15 +164,4 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
 async function openedFindings(file: string, stream: StreamOptions): Promise<AsyncGenerator<Diagnostic>> {
   const dataset = await openDataset(file);
   return dataset.kind === "array" ? validateArrayItems(dataset.items, stream) : validateLines(dataset.lines, stream);
-}
-
-/** Whether a file on disk holds a JSON array of rows (read from its first 64 KB). */
-function startsAsJsonArray(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    return looksLikeJsonArray(file, head.subarray(0, readSync(fd, head, 0, head.length, 0)));
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { readArrayElements } from "../core/jsonArray/arrayElements";
+import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import { textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
 import type { Diagnostic } from "../core/lint/diagnostic";
@@ -89,7 +89,7 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
     let isDataset = true;
     try {
       const bytes = new TextEncoder().encode(text);
-      const items = readArrayElements(oneChunk(bytes), { maxElementBytes: maxRowBytes });
+      const items = readArrayElements(singleChunk(bytes), { maxElementBytes: maxRowBytes });
       let sliceStart = performance.now();
       // VS Code's JSON language reports syntax errors in .json files itself; saying them twice is noise.
       const jsonValidates = vscode.workspace.getConfiguration("json", document.uri).get<boolean>("validate.enable", true);
@@ -155,8 +155,4 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
     this.updated.dispose();
     this.collection.dispose();
   }
-}
-
-async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
 }

@@ -170,4 +170,26 @@ describe("Dataset view: the training budget", () => {
     assert.ok(Date.now() - started < 10_000, `cancelled after ${Date.now() - started} ms`);
     assert.match(cancelled.text, /Cancelled/);
   });
+
+  it("measures a JSON-array dataset a config names (alpaca_data.json), each element a row, over-limit rows linked to their lines", async () => {
+    const rows = [
+      ...Array.from({ length: 6 }, (_, i) => ({ instruction: `Name colour ${i + 1}.`, input: "", output: `Colour ${i + 1} is blue.` })),
+      { instruction: "Write at length.", input: "", output: "word ".repeat(120).trim() },
+    ];
+    const array = write("budget/alpaca_data.json", JSON.stringify(rows, null, 4));
+    write("budget/axolotl-array.yml", ["sequence_len: 64", "chat_template: chatml", "datasets:", "  - path: ./alpaca_data.json", "    type: alpaca"].join("\n"));
+    await setting("trainingConfig", "budget/axolotl-array.yml");
+    try {
+      const runs = (await state()).completedRuns;
+      await vscode.commands.executeCommand("instructStudio.showTrainingBudget");
+      const s = await drawn(runs, (x) => x.report!.files.length === 1 && x.report!.files[0].file === array);
+      assert.equal(s.report.rows, 7);
+      // The long row is the seventh element, which starts on line 32 of the pretty-printed file.
+      assert.deepEqual(s.report.overLimitRows.map((r) => [r.file, r.line]), [[array, 32]]);
+      assert.equal(s.rendered.overLimitLinks, 1);
+      await screenshot("budget-json-array");
+    } finally {
+      await setting("trainingConfig", "budget/axolotl.yml");
+    }
+  });
 });

@@ -164,6 +164,19 @@ describe("instruct-studio lint on JSON arrays", () => {
     assert.deepEqual(parsed.map((d) => `${d.line}:${d.column} ${d.rule}`), ["10:19 empty-output", "12:5 duplicate-row", "17:5 missing-field", "20:9 unknown-key"]);
     const fromStdin = run(["lint", "--json", "-"], readFileSync(path, "utf8"));
     assert.deepEqual((JSON.parse(fromStdin.stdout) as Array<{ line: number; rule: string }>).map((d) => `${d.line} ${d.rule}`), parsed.map((d) => `${d.line} ${d.rule}`));
+    // stats reads the same rows from the array as from JSON Lines.
+    const asJsonl = join(dir, "alpaca_data.jsonl");
+    writeFileSync(asJsonl, rows.map((r) => JSON.stringify(r)).join("\n"));
+    const figures = (file: string) => {
+      const stats = run(["stats", "--json", file]);
+      assert.equal(stats.status, 0, stats.stderr);
+      const report = JSON.parse(stats.stdout) as { rows: number; tokens: { total: number; max: number }; trainedTokens: number; duplicates: { rows: number } };
+      return { rows: report.rows, tokens: report.tokens.total, max: report.tokens.max, trained: report.trainedTokens, duplicates: report.duplicates.rows };
+    };
+    const fromArray = figures(path);
+    assert.deepEqual(fromArray, figures(asJsonl));
+    assert.equal(fromArray.rows, 4);
+    assert.equal(fromArray.duplicates, 1);
     const clean = join(dir, "clean.json");
     writeFileSync(clean, JSON.stringify([rows[0]], null, 2));
     const ok = run(["lint", clean]);

@@ -1,3 +1,4 @@
+import type { ArrayItem } from "../jsonArray/arrayElements";
 import { splitLines } from "../jsonl/lineReader";
 import { addLine, addUnreadableLine, emptyTally, FileTally, LineMeasure } from "./datasetTally";
 
@@ -80,4 +81,16 @@ export function* textLines(text: string): Generator<BudgetLine> {
   const lines = splitLines(text);
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
   for (let i = 0; i < lines.length; i++) yield { lineNumber: i + 1, text: lines[i], byteLength: Buffer.byteLength(lines[i]) };
+}
+
+/**
+ * The rows of a JSON-array dataset as the budget reads lines: each element, numbered by the line
+ * it starts on (where the view's links go). What lies between elements carries no row.
+ */
+export async function* arrayBudgetLines(items: AsyncIterable<ArrayItem>): AsyncGenerator<BudgetLine> {
+  for await (const item of items) {
+    if (item.kind === "utf16") yield { lineNumber: 1, text: "", byteLength: 0, utf16: item.encoding };
+    if (item.kind !== "element") continue;
+    yield { lineNumber: item.start.line + 1, text: item.text, byteLength: item.byteLength, tooLong: item.tooLong };
+  }
 }

@@ -1,3 +1,5 @@
+import { closeSync, openSync, readSync } from "node:fs";
+
 /**
  * Whether a dataset holds one JSON array of rows rather than JSON Lines, from its name and first
  * bytes: a `.json` file that starts with `[`, or any file whose first line opens an array it does
@@ -17,4 +19,15 @@ export function looksLikeJsonArray(name: string, head: Uint8Array): boolean {
 /** The same decision on a document's text (the editor's copy). */
 export function textLooksLikeJsonArray(name: string, text: string): boolean {
   return looksLikeJsonArray(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
+}
+
+/** The same decision on a file on disk, from its first 64 KB. */
+export function fileLooksLikeJsonArray(file: string): boolean {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    return looksLikeJsonArray(file, head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -273,3 +273,8 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
     } else pieces.push(bytes);
   }
 }
+
+/** Bytes already in memory (an open document's text) as the stream the reader takes. */
+export async function* singleChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}
