@@ -1,5 +1,7 @@
 import { isPlainObject } from "../jsonl/parseRow";
+import { text } from "../training/inputHelpers";
 import type { ChatLayout, RoleAliases } from "./layout";
+import type { FormatSchema } from "./schema";
 
 /** How a training config maps a dataset's keys (Axolotl's type, field mapping and roles). */
 export interface FieldMapping {
@@ -49,12 +51,10 @@ export interface InstructionType {
   /** The input is a list of strings (multiple-choice types). */
   inputIsList?: boolean;
   /** Other keys the type reads, required or not. */
-  columns?: Record<string, { types: Array<"string" | "array" | "object" | "number" | "boolean" | "null">; required?: boolean }>;
+  columns?: FormatSchema;
   /** Axolotl's prompt for a custom type: `format`, `no_input_format`, `system_format`, `system_prompt`. */
   prompt?: { format?: string; noInputFormat?: string; systemFormat?: string; systemPrompt?: string };
 }
-
-const text = (value: unknown): string => (typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value));
 
 const alpaca: InstructionType = { name: "alpaca", label: "Alpaca", instruction: "instruction", input: "input", output: "output", system: "system" };
 const gpteacher: InstructionType = { name: "gpteacher", label: "GPTeacher", instruction: "instruction", input: "input", output: "response" };
@@ -86,7 +86,8 @@ export function instructionTypeOf(row: Record<string, unknown>, configured?: Ins
 
 /** Whether a row's keys name one of the non-Alpaca instruction types (for format detection). */
 export function looksLikeInstructionType(row: Record<string, unknown>): boolean {
-  return instructionTypeOf(row) !== alpaca && instructionTypeOf(row) !== gpteacher;
+  const type = instructionTypeOf(row);
+  return type !== alpaca && type !== gpteacher;
 }
 
 /** The key the row's answer is read from. */

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { isSpace } from "./arrayElements";
 
 /**
  * Whether a dataset holds one JSON array of rows rather than JSON Lines, from its name and first
@@ -7,7 +8,7 @@ import { closeSync, openSync, readSync } from "node:fs";
  */
 export function looksLikeJsonArray(name: string, head: Uint8Array): boolean {
   let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  while (i < head.length && isSpace(head[i])) i++;
   if (head[i] !== 0x5b) return false;
   if (/\.json$/i.test(name)) return true;
   const newline = head.indexOf(10, i);

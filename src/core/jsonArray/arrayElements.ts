@@ -56,7 +56,8 @@ const enum State {
   Done,
 }
 
-const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+/** JSON's whitespace bytes. */
+export const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
@@ -90,7 +91,7 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
   let overflow = false;
   let elementStart: FilePosition = { line: 0, column: 0 };
   let ordinal = 0;
-  let sawComma = false;
+  /** The comma after the last element, until the next element starts: a trailing one when `]` comes first. */
   let trailingCommaAt: FilePosition | undefined;
 
   // An element is handed out once what follows it is known: its removal range depends on it.
@@ -175,17 +176,15 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
           if (b === 0x2c) {
             if (state === State.ExpectValue) out.push(problem(here(), "Value expected (two commas in a row?).", { removable: true }));
             trailingCommaAt = here();
-            sawComma = true;
             state = State.ExpectValue;
             break;
           }
           if (state === State.AfterValue) out.push(problem(here(), "Comma expected between elements."));
           {
-            const element = release(sawComma ? here() : undefined);
+            const element = release(trailingCommaAt ? here() : undefined);
             if (element) out.push(element);
           }
           trailingCommaAt = undefined;
-          sawComma = false;
           state = State.InElement;
           elementStart = here();
           elementFrom = i;
