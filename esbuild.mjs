@@ -6,6 +6,7 @@
 import * as esbuild from "esbuild";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { jinjaValueTypes } from "./scripts/jinja-value-types.mjs";
 
 const args = new Set(process.argv.slice(2));
 const production = args.has("--production");
@@ -18,6 +19,7 @@ const common = {
   minify: production,
   logLevel: "warning",
   target: "node20",
+  plugins: [jinjaValueTypes],
   // jsonc-parser's UMD entry hides its requires from bundlers; its ESM entry bundles cleanly.
   mainFields: ["module", "main"],
 };
@@ -26,7 +28,7 @@ const common = {
 const productBuilds = [
   {
     ...common,
-    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts", "budget-worker": "src/backend/budgetWorker.ts" },
+    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts", "document-worker": "src/backend/documentValidationWorker.ts", "config-worker": "src/backend/configWorker.ts", "budget-worker": "src/backend/budgetWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",

@@ -15,6 +15,8 @@ export interface InternalStats {
   /** The process rendering templates for the preview, once started: never the extension host's. */
   previewWorkerPid: number | undefined;
   extensionHostPid: number;
+  /** The thread validating open datasets, once started (worker threads have ids from 1; the host's is 0). */
+  validationThreadId: number | undefined;
 }
 
 export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
@@ -63,19 +65,21 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
         validation: studio.statusBar.last,
         previewWorkerPid: studio.trainingPid,
         extensionHostPid: process.pid,
+        validationThreadId: studio.validation.worker.threadId,
       }),
     ),
+    // Tests: end the validation worker as a crash would.
+    vscode.commands.registerCommand("instructStudio.internal.killValidationWorker", () => studio.validation.worker.kill()),
     // Tests: make the validator's copy of a document lose an edit (what a throwing edit once did),
     // and read a line of that copy back.
     vscode.commands.registerCommand("instructStudio.internal.loseValidatorEdit", (uri: string, line: number, start: number, end: number) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      if (document) studio.validation.validatorFor(document)?.applyEdit(line, start, line, end, "");
+      return document && studio.validation.loseEdit(document, line, start, end);
     }),
     // Tests: wait until a document's validation has run and its diagnostics are published.
     vscode.commands.registerCommand("instructStudio.internal.validated", async (uri: string) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      if (!document || !(await studio.validation.ready(document))) return undefined;
-      return studio.validation.flush(document)?.summary();
+      return document && studio.validation.flush(document);
     }),
     // Tests: what the JSON-array validator found in a document's current version (null: not validated yet).
     vscode.commands.registerCommand("instructStudio.internal.arrayFindings", (uri: string) => {
@@ -85,7 +89,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
     }),
     vscode.commands.registerCommand("instructStudio.internal.validatorLine", (uri: string, line: number) => {
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-      return document && studio.validation.validatorFor(document)?.lineText(line);
+      return document && studio.validation.lineText(document, line);
     }),
   ];
 }

@@ -50,7 +50,7 @@ export class InstructStudio implements vscode.Disposable {
     this.preview = new PreviewViewProvider(extension.extensionUri, () => this.refreshPreview());
     this.settings = new Settings(this.log);
     this.validation = new ValidationController(this.log, this.settings);
-    this.arrays = new ArrayValidationController(this.log, this.settings);
+    this.arrays = new ArrayValidationController(this.log, this.settings, this.validation.worker);
     this.statusBar = new ValidationStatusBar(this.validation);
     this.models = new ModelManager(this.settings, join(extension.extensionPath, "out"), this.log, extension.globalState);
     this.critiques = new CritiqueStore();

@@ -1,10 +1,10 @@
 // One snapshot of the extension's settings and its training config, read once per change and
 // fed to validation, the preview and the model commands alike.
-import { readFileSync, statSync } from "node:fs";
 import { mappingOf } from "./core/formats/instructionTypes";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import { maxConfigBytes, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
+import type { TrainingConfig } from "./core/config/trainingConfig";
+import { ConfigLoader } from "./configLoader";
 import type { FormatId } from "./core/formats/detect";
 import { isUrl } from "./core/model/backend";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
@@ -30,6 +30,8 @@ export interface ValidationSettings {
   config?: TrainingConfig;
   configPath?: string;
   configError?: string;
+  /** Why the config is not applied yet (a large one being parsed off the host). */
+  configPending?: string;
   /** Setting values that were not understood, each named. */
   settingsProblems?: string[];
   /** LLaMA-Factory's dataset_info.json from the setting; without it, one beside each file is read. Never in Restricted Mode. */
@@ -62,20 +64,9 @@ export interface SettingsSnapshot {
   model: ModelSettings;
 }
 
-function readConfig(path: string | undefined): Pick<ValidationSettings, "config" | "configError"> {
-  if (!path) return {};
-  try {
-    const size = statSync(path).size;
-    if (size > maxConfigBytes) throw new Error(`it is ${(size / 1024 / 1024).toFixed(0)} MB; a config is a few KB, and files over ${maxConfigBytes / 1024 / 1024} MB are not read (is it the dataset?)`);
-    return { config: parseTrainingConfig(readFileSync(path, "utf8")) };
-  } catch (error) {
-    return { configError: `Instruct Studio cannot use the training config ${path}: ${(error as Error).message}` };
-  }
-}
-
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 
-function read(): SettingsSnapshot {
+function read(configs: ConfigLoader): SettingsSnapshot {
   const section = vscode.workspace.getConfiguration("instructStudio");
   const trusted = vscode.workspace.isTrusted;
   let configPath = workspacePath(section.get<string>("trainingConfig", ""));
@@ -85,7 +76,7 @@ function read(): SettingsSnapshot {
     configPath = restricted.files.configPath;
     configRestricted = restricted.restricted;
   }
-  const { config, configError } = readConfig(configPath);
+  const { config, configError, configPending } = configs.read(configPath);
   const formatSetting = section.get<string>("format", "auto");
   // An explicit format setting wins over the training config's dataset type, everywhere.
   const format = formatSetting !== "auto" ? (formatSetting as FormatId) : config?.format;
@@ -98,6 +89,7 @@ function read(): SettingsSnapshot {
     config,
     configPath,
     configError,
+    configPending,
     settingsProblems: problems,
     datasetInfo: trusted ? { path: workspacePath(section.get<string>("datasetInfo", "")) } : "restricted",
   };
@@ -158,6 +150,8 @@ export class Settings implements vscode.Disposable {
   private configWatcher: vscode.FileSystemWatcher | undefined;
   private readonly changed = new vscode.EventEmitter<SettingsSnapshot>();
   private readonly subscriptions: vscode.Disposable[];
+  private readonly configs = new ConfigLoader(() => !this.disposed && this.reload());
+  private disposed = false;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -174,8 +168,9 @@ export class Settings implements vscode.Disposable {
   }
 
   private readAndReport(): SettingsSnapshot {
-    const snapshot = read();
-    const { configError, settingsProblems = [] } = snapshot.validation;
+    const snapshot = read(this.configs);
+    const { configError, configPending, settingsProblems = [] } = snapshot.validation;
+    if (configPending) this.log.info(configPending);
     for (const problem of [...(configError ? [configError] : []), ...settingsProblems]) {
       this.log.warn(problem);
       void vscode.window.showWarningMessage(problem);
@@ -200,6 +195,7 @@ export class Settings implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.configWatcher?.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();

@@ -72,7 +72,7 @@ export async function rowTarget(studio: InstructStudio, args?: { uri?: string; l
   const parsed = parseRow(rowText(document, line));
   if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value)) throw new ModelError(`Line ${line + 1} is not a valid JSON row; fix it first.`, "file");
   const options = studio.settings.current.validation.options;
-  const format = options.format ?? studio.validation.validatorFor(document)?.format ?? detectRowFormat(parsed.value, options.layout);
+  const format = options.format ?? studio.validation.summaryOf(document)?.format ?? detectRowFormat(parsed.value, options.layout);
   if (!format) throw new ModelError(`Line ${line + 1} is not instruction data Instruct Studio knows.`, "file");
   return { document, anchor: anchorAt(document, line), row: parsed.value, format };
 }

@@ -1,17 +1,13 @@
 import * as vscode from "vscode";
-import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import { textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
-import { validateArrayItems } from "../core/jsonArray/validateArray";
 import type { Diagnostic } from "../core/lint/diagnostic";
-import { maxRowBytes } from "../core/validate/lineChecks";
 import type { Settings, ValidationSettings } from "../settings";
 import { optionsFor } from "./documentOptions";
 import { diagnosticSource, toRange, toVscodeDiagnostic, toWorkspaceEdit } from "./toVscode";
 import { isDatasetInfo, maxPublished } from "./validationController";
+import type { ValidationWorker } from "./validationWorker";
 
 const debounceMs = 250;
-/** Work done between yields to the extension host's event loop. */
-const sliceMs = 12;
 
 interface Validated {
   version: number;
@@ -22,7 +18,7 @@ interface Validated {
 /**
  * Validates JSON files that hold an array of rows (Alpaca's `alpaca_data.json`, LLaMA-Factory's
  * `data/*.json`) with the JSONL rules, each element a row. Such files are revalidated whole after
- * a pause in typing, in slices that yield to the host; a JSON array whose rows match no dataset
+ * a pause in typing, in the validation worker thread; a JSON array whose rows match no dataset
  * format (a settings file, a fixture) is left alone.
  */
 export class ArrayValidationController implements vscode.Disposable, vscode.CodeActionProvider {
@@ -40,6 +36,7 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
   constructor(
     private readonly log: vscode.LogOutputChannel,
     source: Settings,
+    private readonly worker: ValidationWorker,
   ) {
     this.settings = source.current.validation;
     this.subscriptions.push(
@@ -85,32 +82,21 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
     this.running.set(key, run);
     const version = document.version;
     const started = performance.now();
-    const findings: Diagnostic[] = [];
-    let isDataset = true;
+    let findings: Diagnostic[] | undefined;
     try {
-      const bytes = new TextEncoder().encode(text);
-      const items = readArrayElements(singleChunk(bytes), { maxElementBytes: maxRowBytes });
-      let sliceStart = performance.now();
       // VS Code's JSON language reports syntax errors in .json files itself; saying them twice is noise.
-      const jsonValidates = vscode.workspace.getConfiguration("json", document.uri).get<boolean>("validate.enable", true);
-      for await (const finding of validateArrayItems(items, optionsFor(document, this.settings, this.log), (sample) => (isDataset = sample.format !== undefined))) {
-        if (!isDataset) break;
-        if (finding.rule === "syntax" && jsonValidates && !finding.fix) continue;
-        findings.push(finding);
-        if (performance.now() - sliceStart > sliceMs) {
-          await new Promise((resolve) => setImmediate(resolve));
-          sliceStart = performance.now();
-          if (run.cancelled || document.isClosed) return;
-        }
-      }
+      const skipPlainSyntax = vscode.workspace.getConfiguration("json", document.uri).get<boolean>("validate.enable", true);
+      const result = await this.worker.query({ type: "array", text, options: optionsFor(document, this.settings, this.log), skipPlainSyntax });
+      if (!result) return;
+      findings = result.findings;
     } catch (error) {
       this.log.error(`could not validate the JSON array in ${document.uri.fsPath}`, error);
-      findings.push({ line: 0, column: 0, endLine: 0, endColumn: 1, severity: "error", rule: "internal", message: `Instruct Studio could not validate this file: ${error instanceof Error ? error.message : String(error)}. Edit it to retry; the log has details.` });
+      findings = [{ line: 0, column: 0, endLine: 0, endColumn: 1, severity: "error", rule: "internal", message: `Instruct Studio could not validate this file: ${error instanceof Error ? error.message : String(error)}. Edit it to retry; the log has details.` }];
     } finally {
       if (this.running.get(key) === run) this.running.delete(key);
     }
-    if (run.cancelled) return;
-    if (!isDataset) return this.clear(document, version);
+    if (run.cancelled || document.isClosed) return;
+    if (!findings) return this.clear(document, version);
     this.results.set(key, { version, findings });
     this.collection.set(document.uri, findings.slice(0, maxPublished).map((d) => toVscodeDiagnostic(document.uri, d)));
     this.log.info(`validated the JSON array ${document.uri.fsPath} (${findings.length} findings) in ${(performance.now() - started).toFixed(0)} ms`);

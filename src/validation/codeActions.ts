@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { diagnosticSource, toRange, toWorkspaceEdit } from "./toVscode";
-import { ValidationController } from "./validationController";
+import type { ValidationController } from "./validationController";
 
 class FixAllAction extends vscode.CodeAction {
   constructor(
@@ -22,38 +22,34 @@ export class FixProvider implements vscode.CodeActionProvider<vscode.CodeAction>
 
   constructor(private readonly validation: ValidationController) {}
 
-  provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const validator = this.validation.flush(document);
-    if (!validator) return [];
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const requested = Array.from({ length: range.end.line - range.start.line + 1 }, (_, i) => range.start.line + i);
-    if (!this.validation.matchesDocument(document, requested)) return [];
+    // Undefined also when the validator's copy of a line to fix differs from the document: no fix then.
+    const found = await this.validation.linesOf(document, requested);
+    if (!found) return [];
     const actions: vscode.CodeAction[] = [];
     const offered = new Set<string>();
-    for (const line of requested) {
-      for (const d of validator.diagnosticsAt(line)) {
-        if (!d.fix || !toRange(d).intersection(range)) continue;
-        if (!this.validation.matchesDocument(document, ValidationController.fixLines([d]))) return [];
-        const matching = context.diagnostics.filter((v) => v.source === diagnosticSource && v.code === d.rule && v.range.isEqual(toRange(d)));
-        const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
-        action.edit = toWorkspaceEdit(document.uri, [d]);
-        action.diagnostics = matching;
-        action.isPreferred = true;
-        actions.push(action);
-        if (!offered.has(d.rule)) {
-          offered.add(d.rule);
-          const count = validator.fixableCount(d.rule);
-          if (count > 1) actions.push(new FixAllAction(document, d.rule, count));
-        }
+    for (const d of found.diagnostics) {
+      if (!d.fix || !toRange(d).intersection(range)) continue;
+      const matching = context.diagnostics.filter((v) => v.source === diagnosticSource && v.code === d.rule && v.range.isEqual(toRange(d)));
+      const action = new vscode.CodeAction(d.fix.title, vscode.CodeActionKind.QuickFix);
+      action.edit = toWorkspaceEdit(document.uri, [d]);
+      action.diagnostics = matching;
+      action.isPreferred = true;
+      actions.push(action);
+      if (!offered.has(d.rule)) {
+        offered.add(d.rule);
+        const count = found.fixableCounts[d.rule] ?? 0;
+        if (count > 1) actions.push(new FixAllAction(document, d.rule, count));
       }
     }
     return actions;
   }
 
-  resolveCodeAction(action: vscode.CodeAction): vscode.CodeAction {
+  async resolveCodeAction(action: vscode.CodeAction): Promise<vscode.CodeAction> {
     if (!(action instanceof FixAllAction)) return action;
-    const validator = this.validation.flush(action.document);
-    const all = validator?.fixable(action.rule) ?? [];
-    if (all.length > 0 && this.validation.matchesDocument(action.document, ValidationController.fixLines(all))) action.edit = toWorkspaceEdit(action.document.uri, all);
+    const all = await this.validation.fixable(action.document, action.rule);
+    if (all.length > 0) action.edit = toWorkspaceEdit(action.document.uri, all);
     return action;
   }
 }

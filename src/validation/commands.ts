@@ -21,14 +21,13 @@ async function openReport(content: string): Promise<vscode.TextDocument> {
 /** `instructStudio.showReport`: every problem of the active dataset, beyond VS Code's 1,000. */
 export async function showReport(validation: ValidationController): Promise<vscode.TextDocument | undefined> {
   const document = vscode.window.activeTextEditor?.document;
-  const validator = document && isJsonl(document) ? ((await validation.ready(document)) && validation.flush(document)) : undefined;
-  if (!document || !validator) {
+  const found = document && isJsonl(document) ? await validation.all(document) : undefined;
+  if (!document || !found) {
     void vscode.window.showWarningMessage("Open a .jsonl dataset to see its report.");
     return undefined;
   }
-  const all = validator.diagnostics();
-  const summary = validator.summary();
-  return openReport(formatReport({ file: vscode.workspace.asRelativePath(document.uri), format: summary.format, rows: summary.rows, diagnostics: all.slice(0, reportLimit), total: all.length }));
+  const { diagnostics, summary } = found;
+  return openReport(formatReport({ file: vscode.workspace.asRelativePath(document.uri), format: summary.format, rows: summary.rows, diagnostics: diagnostics.slice(0, reportLimit), total: diagnostics.length }));
 }
 
 export interface ConvertResult {

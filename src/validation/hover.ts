@@ -8,17 +8,16 @@ import type { ValidationController } from "./validationController";
 export class RowHoverProvider implements vscode.HoverProvider {
   constructor(private readonly validation: ValidationController) {}
 
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const raw = document.lineAt(position.line).text;
     const text = position.line === 0 ? stripBom(raw).text : raw;
     const braceColumn = raw.length - raw.trimStart().length;
     if (position.character > braceColumn + 1) return undefined;
     const parsed = parseRow(text);
     if (parsed.kind !== "value" || parsed.errors.length > 0) return undefined;
-    const validator = this.validation.flush(document);
     const summary = summarizeRow(parsed.value);
-    const format = summary.format ?? validator?.format;
-    const problems = validator?.diagnosticsAt(position.line) ?? [];
+    const format = summary.format ?? this.validation.summaryOf(document)?.format;
+    const problems = (await this.validation.linesOf(document, [position.line]))?.diagnostics ?? [];
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(`**Row ${position.line + 1}** · ${format ? formatLabels[format] : "not instruction data"}\n\n`);
     // Roles are dataset text: appendText escapes them, so a role cannot become a link or an image.

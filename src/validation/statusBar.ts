@@ -22,12 +22,11 @@ export class ValidationStatusBar implements vscode.Disposable {
 
   update(): void {
     const document = vscode.window.activeTextEditor?.document;
-    const validator = document && isJsonl(document) ? this.validation.flush(document) : undefined;
-    if (!validator) {
+    const summary = document && isJsonl(document) ? this.validation.summaryOf(document) : undefined;
+    if (!summary) {
       this.item.hide();
       return;
     }
-    const summary = validator.summary();
     this.last = summary;
     const { error, warning, info, hint } = summary.counts;
     const format = summary.format ? formatLabels[summary.format] : "not instruction data";

@@ -23,6 +23,18 @@ async function writeFile(name: string, content: string | Buffer): Promise<vscode
   return uri;
 }
 
+/** Samples the extension host's event loop lag every 5 ms (tests run in the extension host itself). */
+function lagProbe(): { lags: number[]; probe: NodeJS.Timeout } {
+  const lags: number[] = [];
+  let tick = performance.now();
+  const probe = setInterval(() => {
+    const now = performance.now();
+    lags.push(now - tick - 5);
+    tick = now;
+  }, 5);
+  return { lags, probe };
+}
+
 const missingOutput = '{"id":123,"instruction":"a","input":"","outptu":"b"}';
 const clean = '{"instruction":"Name a colour.","input":"","output":"Blue."}';
 
@@ -70,19 +82,14 @@ describe("hardening in the editor", function () {
 
   it("types in a file of 100,000 identical rows without holding up the extension host", async () => {
     await writeFile("identical.jsonl", `${Array(100_000).fill(clean).join("\n")}\n`);
+    // The host's event loop lag while the file opens and while typing.
+    const { lags, probe } = lagProbe();
     const opened = performance.now();
     const editor = await openInEditor("identical.jsonl", 50_000);
     const uri = editor.document.uri;
     await diagnosticsFor(uri, (d) => d.length === 1000, "1,000 published duplicates", 120_000);
     const openMs = performance.now() - opened;
-    // The host's event loop lag while typing: this test runs in the extension host itself.
-    const lags: number[] = [];
-    let tick = performance.now();
-    const probe = setInterval(() => {
-      const now = performance.now();
-      lags.push(now - tick - 5);
-      tick = now;
-    }, 5);
+    const openLags = [...lags];
     const editMs: number[] = [];
     for (let i = 0; i < 30; i++) {
       const started = performance.now();
@@ -97,11 +104,62 @@ describe("hardening in the editor", function () {
     });
     lags.sort((a, b) => a - b);
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
-    console.log(`100,000 identical rows: validated in ${openMs.toFixed(0)} ms; 30 keystrokes: edit p95 ${p95(editMs).toFixed(1)} ms, host lag p95 ${p95(lags).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`);
+    const openMax = Math.max(...openLags);
+    console.log(`100,000 identical rows: validated in ${openMs.toFixed(0)} ms (host lag meanwhile p95 ${p95(openLags).toFixed(1)} ms, max ${openMax.toFixed(1)} ms); 30 keystrokes: edit p95 ${p95(editMs).toFixed(1)} ms, host lag p95 ${p95(lags).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`);
     assert.equal(stats.validation?.rows, 100_000);
+    assert.ok(stats.validationThreadId !== undefined && stats.validationThreadId > 0, "validated in a worker thread");
+    assert.ok(openMax < 1000, `the host stalled ${openMax.toFixed(0)} ms while the file was validated`);
     assert.ok(lags[lags.length - 1] < 1000, `the host stalled ${lags[lags.length - 1].toFixed(0)} ms`);
     assert.ok(p95(lags) < 100, `host lag p95 ${p95(lags).toFixed(0)} ms`);
     await screenshot("hardening-identical-rows");
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("a crashed validation worker is replaced and every open dataset validated again", async () => {
+    await writeFile("survivor.jsonl", `${missingOutput}\n${clean}\n`);
+    const editor = await openInEditor("survivor.jsonl");
+    const uri = editor.document.uri;
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === "unknown-key"), "the misspelt key");
+    const before = await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");
+    await vscode.commands.executeCommand("instructStudio.internal.killValidationWorker");
+    // An edit made while no worker runs is part of the text the new one validates.
+    await editor.edit((edit) => edit.insert(new vscode.Position(2, 0), `${clean}\n`));
+    const summary = await waitFor("the new worker's validation", async () => vscode.commands.executeCommand<{ rows: number } | undefined>("instructStudio.internal.validated", uri.toString()).then((s) => (s?.rows === 3 ? s : undefined)));
+    const after = await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");
+    assert.notEqual(after.validationThreadId, before.validationThreadId);
+    assert.equal(summary.rows, 3);
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === "duplicate-row" && x.range.start.line === 2), "the new row's duplicate finding");
+    assert.deepEqual(rulesAt(uri, 0).sort(), ["missing-field", "unknown-key"]);
+    await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
+  });
+
+  it("a training config of megabytes is parsed off the extension host, then applied", async () => {
+    // The mapping first, then 3.8 MB of other settings: parsed on the host this took about 2 s.
+    const mapping = ["datasets:", "  - path: ./big-config-dialog.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text"];
+    const filler: string[] = ["extra_settings:"];
+    for (let i = 0, size = 0; size < 3.8 * 1024 * 1024; i++) {
+      const entry = `  - {name: setting_${i}, value: ${i}, note: "a note of some length"}`;
+      filler.push(entry);
+      size += entry.length + 1;
+    }
+    await writeFile("big-config.yml", `${[...mapping, ...filler].join("\n")}\n`);
+    const uri = await writeFile("big-config-dialog.jsonl", `${JSON.stringify({ dialog: [{ speaker: "user", text: "hi" }, { speaker: "robot", text: "hello" }] })}\n`);
+    await openInEditor("big-config-dialog.jsonl");
+    await diagnosticsFor(uri, (d) => d.some((x) => x.code === "no-instruction-format"), "the rows read without the config");
+    const { lags, probe } = lagProbe();
+    const config = vscode.workspace.getConfiguration("instructStudio");
+    const started = performance.now();
+    await config.update("trainingConfig", "big-config.yml", vscode.ConfigurationTarget.Workspace);
+    try {
+      await diagnosticsFor(uri, (d) => d.some((x) => x.code === "unknown-role"), "the big config's roles applied", 60_000);
+      clearInterval(probe);
+      const maxLag = Math.max(...lags);
+      console.log(`3.8 MB training config applied after ${(performance.now() - started).toFixed(0)} ms; host lag meanwhile max ${maxLag.toFixed(0)} ms`);
+      assert.ok(maxLag < 1000, `the host stalled ${maxLag.toFixed(0)} ms`);
+    } finally {
+      clearInterval(probe);
+      await config.update("trainingConfig", undefined, vscode.ConfigurationTarget.Workspace);
+    }
     await vscode.commands.executeCommand("workbench.action.revertAndCloseActiveEditor");
   });
 

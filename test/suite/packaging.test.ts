@@ -28,6 +28,8 @@ describe("packaging and grammar", () => {
       "out/model-worker.js",
       "out/preview-worker.js",
       "out/validate-worker.js",
+      "out/document-worker.js",
+      "out/config-worker.js",
       "out/budget-worker.js",
       "out/budget-webview.js",
       "out/webview.js",

@@ -131,6 +131,23 @@ describe("preview panel: what the trainer sees", () => {
     await trainingOf("sharegpt.jsonl", 0, (t) => t.tokenElements > 0);
   });
 
+  it("a conversation of 1,000 turns through Qwen3's template gets its exact masks within the preview's default 10 s", async () => {
+    await setPreview("tokenizer", "models/qwen3");
+    const messages = Array.from({ length: 1000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?` }));
+    await vscode.workspace.fs.writeFile(workspaceFile("long-conversation.jsonl"), Buffer.from(`${JSON.stringify({ messages })}\n`));
+    const editor = await openInEditor("long-conversation.jsonl", 0);
+    const started = Date.now();
+    await vscode.window.showTextDocument(editor.document);
+    const training = await trainingOf("long-conversation.jsonl", 0, (t) => !t.approximate || t.error !== undefined);
+    const ms = Date.now() - started;
+    assert.equal(training.error, undefined);
+    const want = expected("long-conversation.jsonl", 0, workspaceFile("models/qwen3").fsPath);
+    console.log(`1,000 turns: ${want.tokens.length} tokens, ${want.trainableTokens} trained, shown after ${ms} ms`);
+    assert.equal(training.tokenElements, want.tokens.length);
+    assert.equal(training.trainedElements, want.trainableTokens);
+    await screenshot("training-1000-turns");
+  });
+
   it("a row whose text is HTML shows it as tokens of text and runs nothing", async () => {
     await setPreview("tokenizer", "models/qwen3");
     const uri = workspaceFile("html-tokens.jsonl");

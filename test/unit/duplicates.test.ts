@@ -78,19 +78,3 @@ describe("duplicates in a document", () => {
     assert.deepEqual(v.diagnostics().map((d) => [d.rule, d.line]), [["syntax", 3]]);
   });
 });
-
-describe("DocumentValidator.setTextInSlices", () => {
-  it("gives what setText gives, yielding to the event loop on the way", async () => {
-    const text = [...Array.from({ length: 3000 }, (_, i) => row(`Task ${i}: ${base}`)), row(`Task 7: ${base}`), '{"instruction": "x",}'].join("\n");
-    const sync = new DocumentValidator();
-    sync.setText(text);
-    const sliced = new DocumentValidator();
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
-    await sliced.setTextInSlices(text, 1);
-    clearInterval(timer);
-    assert.deepEqual(sliced.diagnostics(), sync.diagnostics());
-    assert.deepEqual(sliced.summary(), sync.summary());
-    assert.ok(ticks > 0, "the event loop ran while the file was validated");
-  });
-});

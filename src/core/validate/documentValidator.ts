@@ -122,22 +122,6 @@ export class DocumentValidator {
     for (const _ of this.reanalyzeSteps());
   }
 
-  /**
-   * setText in slices of about `sliceMs`, yielding to the event loop between them, so opening a
-   * 300,000-line file never blocks the extension host for seconds. No edit may be applied before
-   * the promise settles.
-   */
-  async setTextInSlices(text: string, sliceMs = 20): Promise<void> {
-    this.entries = splitLines(text).map((line, i) => this.newEntry(line, i));
-    let sliceStart = performance.now();
-    for (const _ of this.reanalyzeSteps()) {
-      if (performance.now() - sliceStart > sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      }
-    }
-  }
-
   setOptions(options: ValidationOptions): void {
     this.options = options;
     for (const _ of this.reanalyzeSteps());
