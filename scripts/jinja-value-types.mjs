@@ -11,6 +11,7 @@
 // Python Jinja2) run on this bundled copy, and a unit test checks that the change is in it.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 
 export function transformJinja(source) {
   let types = 0;
@@ -34,7 +35,8 @@ export function transformJinja(source) {
 export const jinjaValueTypes = {
   name: "jinja-value-types",
   setup(build) {
-    const require = createRequire(import.meta.url);
+    // Builds run from the repository root (esbuild.mjs).
+    const require = createRequire(join(process.cwd(), "package.json"));
     // Resolved here even where packages stay external (tests, bench), so they run the shipped code.
     build.onResolve({ filter: /^@huggingface\/jinja$/ }, () => ({ path: require.resolve("@huggingface/jinja").replace(/index\.cjs$/, "index.js") }));
     build.onLoad({ filter: /[\\/]@huggingface[\\/]jinja[\\/]dist[\\/]index\.js$/ }, (args) => ({ contents: transformJinja(readFileSync(args.path, "utf8")), loader: "js" }));

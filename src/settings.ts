@@ -1,7 +1,7 @@
 // One snapshot of the extension's settings and its training config, read once per change and
 // fed to validation, the preview and the model commands alike.
 import { mappingOf } from "./core/formats/instructionTypes";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import type { TrainingConfig } from "./core/config/trainingConfig";
 import { ConfigLoader } from "./configLoader";
@@ -12,7 +12,8 @@ import { builtinTemplate } from "./core/templates/builtinTemplates";
 import type { TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
 import type { BackendSettings } from "./backend/createBackend";
-import type { WorkerFiles } from "./protocol/previewWorker";
+import type { TemplateContext, WorkerFiles } from "./protocol/previewWorker";
+import { AxolotlLocator } from "./preview/axolotlLocator";
 import { inWorkspace, restrictToTrusted } from "./preview/restrictedMode";
 import { isTrainerTarget, trainerTargets } from "./core/targets/trainerTarget";
 
@@ -39,7 +40,7 @@ export interface ValidationSettings {
 }
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
-export interface PreviewSources extends WorkerFiles {
+export interface PreviewSources extends WorkerFiles, TemplateContext {
   config?: TrainingConfig;
   settings: Partial<TrainingSettings>;
   timeoutMs: number;
@@ -66,7 +67,10 @@ export interface SettingsSnapshot {
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 
-function read(configs: ConfigLoader): SettingsSnapshot {
+/** Whether the config names a template that the user's own Axolotl may hold. */
+const namesAxolotlTemplate = (config: TrainingConfig | undefined) => !!config?.chatTemplate && config.chatTemplate !== "tokenizer_default" && config.chatTemplate !== "jinja";
+
+function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot {
   const section = vscode.workspace.getConfiguration("instructStudio");
   const trusted = vscode.workspace.isTrusted;
   let configPath = workspacePath(section.get<string>("trainingConfig", ""));
@@ -100,7 +104,10 @@ function read(configs: ConfigLoader): SettingsSnapshot {
     tokenizerPath: workspacePath(section.get<string>("preview.tokenizer", "")),
     template: templateSetting && !builtinTemplate(templateSetting) ? workspacePath(templateSetting) : templateSetting || undefined,
     configPath,
+    configDir: configPath && dirname(configPath),
     config: config ? { ...config, format } : undefined,
+    // Finding the user's Axolotl may run their Python: never in Restricted Mode.
+    axolotl: trusted && namesAxolotlTemplate(config) ? axolotl.current(workspacePath(section.get<string>("axolotl.path", ""))) : undefined,
     settings: {
       rolesToTrain: section.get<string[]>("preview.rolesToTrain", ["assistant"]),
       trainOnEos: section.get<TrainOnEos>("preview.trainOnEos", "turn"),
@@ -152,9 +159,11 @@ export class Settings implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   private readonly configs = new ConfigLoader(() => !this.disposed && this.reload());
   private disposed = false;
+  private readonly axolotl: AxolotlLocator;
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    this.axolotl = new AxolotlLocator(log, () => !this.disposed && this.reload());
     this.snapshot = this.readAndReport();
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.reload()),
@@ -168,7 +177,7 @@ export class Settings implements vscode.Disposable {
   }
 
   private readAndReport(): SettingsSnapshot {
-    const snapshot = read(this.configs);
+    const snapshot = read(this.configs, this.axolotl);
     const { configError, configPending, settingsProblems = [] } = snapshot.validation;
     if (configPending) this.log.info(configPending);
     for (const problem of [...(configError ? [configError] : []), ...settingsProblems]) {

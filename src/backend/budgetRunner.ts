@@ -29,7 +29,7 @@ export interface Measurer {
 
 export function measurerOf(sources: BudgetSources, tokenizer: LoadedTokenizer | undefined, counting = tokenizer ? "the model's tokenizer" : "estimate"): Measurer {
   return {
-    setup: previewSetup({ tokenizer, template: sources.template, config: sources.config }),
+    setup: previewSetup({ tokenizer, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl }),
     settings: trainingSettings(sources.settings ?? {}, sources.config),
     config: sources.config,
     sources,

@@ -38,6 +38,7 @@ export function buildProgram(): Command {
     .option("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file (without it, counts are estimates)")
     .option("--template <name|file>", "a built-in template or a .jinja file (default: the config's, the tokenizer's, else ChatML)")
     .option("--config <axolotl.yml>", "an Axolotl config: sequence_len, sample_packing, batch sizes, epochs, warmup, field mapping")
+    .option("--axolotl <path>", "your Axolotl (package, checkout or its chat templates folder): the config's chat_template NAME renders with its NAME.jinja; default: the Axolotl python3 imports, else the built-in renderings")
     .option("--gpus <N>", "GPUs of the run (Axolotl reads them from the environment; default 1)")
     .option("--json", "print one object for the whole set, with a per-file breakdown")
     .action(async (files: string[], options: StatsOptions) => {
@@ -49,8 +50,9 @@ export function buildProgram(): Command {
     .argument("<file>", "a JSONL file")
     .requiredOption("--line <N>", "the row's line number (from 1)")
     .requiredOption("--tokenizer <dir|gguf>", "a tokenizer.json folder or a GGUF file")
-    .option("--template <name|file>", "a built-in template (chatml, llama3, mistral, gemma, qwen3, deepseek, phi, exaone, alpaca) or a .jinja file")
+    .option("--template <name|file>", "a built-in template (chatml, llama3, mistral, gemma, qwen3, deepseek, phi, exaone, alpaca, or one of Axolotl's names) or a .jinja file")
     .option("--config <axolotl.yml>", "an Axolotl config: chat_template, field mapping, roles_to_train, train_on_eos, sequence_len")
+    .option("--axolotl <path>", "your Axolotl (package, checkout or its chat templates folder): the config's chat_template NAME renders with its NAME.jinja; default: the Axolotl python3 imports, else the built-in renderings")
     .option("--json", "print {text, tokens, segments, trainableTokens, messages}")
     .option("--timeout <seconds>", "stop a template that runs longer than this (default 10, as in the editor)")
     .action(async (file: string, options: RenderOptions) => {

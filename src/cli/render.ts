@@ -8,6 +8,7 @@ import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker"
 import { readConfigFile } from "./configFile";
 import { escapeControls, write } from "./output";
 import { readDataset } from "./readDataset";
+import { cliTemplateContext } from "./templateContext";
 import { UsageError } from "./usageError";
 
 /** The preview's limits: a template runs in its own process, capped in memory and time. */
@@ -21,6 +22,7 @@ export interface RenderOptions {
   tokenizer: string;
   template?: string;
   config?: string;
+  axolotl?: string;
   json?: boolean;
   timeout?: string;
 }
@@ -59,6 +61,7 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout wants a number of seconds, not "${options.timeout}"`);
   if (!statSync(options.tokenizer, { throwIfNoEntry: false })) throw new UsageError(`no tokenizer at ${options.tokenizer}`);
   const config: TrainingConfig | undefined = options.config ? parseTrainingConfig(readConfigFile(options.config)) : undefined;
+  const templateContext = await cliTemplateContext(options.config, config, options.axolotl);
   const rowText = await readLine(file, lineNumber);
   const parsed = parseRow(rowText);
   if (parsed.kind === "blank" || parsed.errors.length > 0) {
@@ -70,7 +73,7 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   try {
     let response: PreviewResponse;
     try {
-      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, settings: {} };
+      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, ...templateContext, settings: {} };
       // An empty row loads the tokenizer under its own allowance; the row then gets --timeout alone.
       await worker.request({ ...request, rowText: "{}" }, loadAllowanceMs);
       response = await worker.request({ ...request, rowText }, timeoutSeconds * 1000);
@@ -79,6 +82,8 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
       throw new UsageError(`rendering ${file}:${lineNumber} failed: ${(error as Error).message}`);
     }
     if (response.type === "error") {
+      // A template the config names but that cannot be had is the config's problem, not the row's.
+      if (response.setup) throw new UsageError(escapeControls(response.message));
       process.stderr.write(`${file}:${lineNumber}: ${escapeControls(response.message)}\n`);
       return 1;
     }

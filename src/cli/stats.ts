@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../backend/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
 import { parseTrainingConfig } from "../core/config/trainingConfig";
+import { cliTemplateContext } from "./templateContext";
 import { formatLabels } from "../core/formats/detect";
 import { PreviewSetupError } from "../core/training/previewSetup";
 import { readConfigFile } from "./configFile";
@@ -15,6 +16,7 @@ export interface StatsOptions {
   tokenizer?: string;
   template?: string;
   config?: string;
+  axolotl?: string;
   gpus?: string;
 }
 
@@ -28,7 +30,7 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
   const gpus = options.gpus === undefined ? 1 : Number(options.gpus);
   if (!Number.isInteger(gpus) || gpus < 1) throw new UsageError(`--gpus wants a whole number from 1, not "${options.gpus}"`);
   const config = options.config ? parseTrainingConfig(readConfigFile(options.config)) : undefined;
-  const sources = { tokenizerPath: options.tokenizer, template: options.template, config };
+  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, ...(await cliTemplateContext(options.config, config, options.axolotl)) };
   const samples = sampleLines(files.find((f) => !isStdin(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {

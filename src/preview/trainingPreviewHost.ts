@@ -59,7 +59,7 @@ export class TrainingPreviewHost {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(
-        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, settings: sources.settings },
+        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, settings: sources.settings },
         sources.timeoutMs + (needsLoad ? loadAllowanceMs : 0),
       );
       if (response.type === "error") return { ok: false, message: response.message };

@@ -5,9 +5,10 @@ import type { DatasetReport } from "../core/budget/datasetReport";
 import type { FileTally } from "../core/budget/datasetTally";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import type { TrainingSettings } from "../core/training/trainingSettings";
+import type { TemplateContext } from "./previewWorker";
 
 /** What rows are measured with: the preview's tokenizer, template, config and settings. */
-export interface BudgetSources {
+export interface BudgetSources extends TemplateContext {
   tokenizerPath?: string;
   template?: string;
   config?: TrainingConfig;

@@ -2,6 +2,7 @@
 // renders chat templates and tokenizes: neither a hostile template nor a tokenizer load runs
 // in the extension host.
 import type { TrainingConfig } from "../core/config/trainingConfig";
+import type { AxolotlInstall } from "../core/templates/axolotl/resolve";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { TrainingSettings } from "../core/training/trainingSettings";
 
@@ -15,7 +16,15 @@ export interface WorkerFiles {
   configPath?: string;
 }
 
-export interface PreviewRequest extends Omit<WorkerFiles, "configPath"> {
+/** Where a config's template names and files are read from. */
+export interface TemplateContext {
+  /** The config's folder: a relative chat_template_jinja path is read from there. */
+  configDir?: string;
+  /** The user's own Axolotl (never in Restricted Mode). */
+  axolotl?: AxolotlInstall;
+}
+
+export interface PreviewRequest extends Omit<WorkerFiles, "configPath">, TemplateContext {
   id: number;
   type: "preview";
   rowText: string;
@@ -25,4 +34,5 @@ export interface PreviewRequest extends Omit<WorkerFiles, "configPath"> {
 
 export type PreviewResponse =
   | { id: number; type: "preview"; preview: RowPreview; tokenizerLoadMs?: number }
-  | { id: number; type: "error"; message: string };
+  /** `setup`: the configured template or tokenizer cannot be used at all (no row would render). */
+  | { id: number; type: "error"; message: string; setup?: boolean };

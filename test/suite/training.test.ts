@@ -4,7 +4,8 @@ import * as vscode from "vscode";
 import type { InternalStats } from "../../src/commands";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { previewSetup } from "../../src/core/training/previewSetup";
-import { previewRow } from "../../src/core/training/rowPreview";
+import { previewConfigured, previewRow } from "../../src/core/training/rowPreview";
+import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import type { RenderedReport, TrainingReport } from "../../src/protocol/webview";
 import { moveCursor, openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
@@ -102,9 +103,38 @@ describe("preview panel: what the trainer sees", () => {
     await vscode.window.showTextDocument(editor.document);
     const training = await trainingOf("fixtures/s1k-formatted.jsonl", 0, (t) => t.overLimit);
     assert.match(training.figures, /^≈\d+ tokens \/ 16 sequence_len/);
-    assert.ok(training.report.text.includes("ChatML (built-in, from the training config)"));
+    assert.ok(training.report.text.includes("built-in rendering of Axolotl's chatml (ChatML), from the training config"));
     assert.ok(training.trainedElements > 0);
     await screenshot("training-over-limit");
+  });
+
+  it("a config naming one of Axolotl's templates renders with its built-in rendering, or with the user's own Axolotl's file, and says which", async () => {
+    const config = vscode.workspace.getConfiguration("instructStudio");
+    await setPreview("tokenizer", "models/qwen3");
+    const yaml = "chat_template: qwen3\ndatasets:\n  - path: ./sharegpt.jsonl\n    type: chat_template\n    field_messages: conversations\n    message_property_mappings:\n      role: from\n      content: value\n";
+    await vscode.workspace.fs.writeFile(workspaceFile("axolotl-named.yml"), Buffer.from(yaml));
+    await config.update("trainingConfig", "axolotl-named.yml", vscode.ConfigurationTarget.Workspace);
+    const editor = await openInEditor("sharegpt.jsonl", 0);
+    await vscode.window.showTextDocument(editor.document);
+    const builtin = await trainingOf("sharegpt.jsonl", 0, (t, r) => !t.approximate && r.text.includes("built-in rendering of Axolotl's qwen3"));
+    const row = JSON.parse(readFileSync(workspaceFile("sharegpt.jsonl").fsPath, "utf8").split("\n")[0]);
+    const tokenizer = loadTokenizerFolder(workspaceFile("models/qwen3").fsPath);
+    const want = previewConfigured(row, { tokenizer, config: parseTrainingConfig(yaml) });
+    assert.equal(builtin.tokenElements, want.tokens.length);
+    assert.equal(builtin.trainedElements, want.trainableTokens);
+    await screenshot("training-axolotl-builtin-qwen3");
+
+    // The user's own Axolotl (here a stand-in folder holding a qwen3.jinja) wins over the built-in.
+    const templates = workspaceFile("my-axolotl/utils/chat_templates/templates");
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(templates, "qwen3.jinja"), Buffer.from("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"));
+    await config.update("axolotl.path", "my-axolotl", vscode.ConfigurationTarget.Workspace);
+    try {
+      const own = await trainingOf("sharegpt.jsonl", 0, (_t, r) => r.text.includes(`Axolotl template from ${vscode.Uri.joinPath(templates, "qwen3.jinja").fsPath}`));
+      assert.notEqual(own.tokenElements, builtin.tokenElements, "rendered with the other file");
+      await screenshot("training-axolotl-own-qwen3");
+    } finally {
+      await config.update("axolotl.path", undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 
   it("labels token figures approximate when no tokenizer is configured", async () => {

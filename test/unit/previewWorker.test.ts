@@ -48,7 +48,7 @@ describe("the preview worker: templates and tokenizers outside the extension hos
   it("an Axolotl config decides template, mapping and limit", async () => {
     const result = await host.render(row, sources({ config: parseTrainingConfig(readFileSync(join(repoRoot, "test", "fixtures", "axolotl-chatml.yml"), "utf8")) }));
     assert.ok(result.ok, result.ok ? "" : result.message);
-    assert.match(result.preview.templateLabel, /ChatML \(built-in, from the training config\)/);
+    assert.equal(result.preview.templateLabel, "built-in rendering of Axolotl's chatml (ChatML), from the training config");
     assert.equal(result.preview.sequenceLen, 16);
     assert.match(result.preview.warnings.join("\n"), /over sequence_len 16/);
   });

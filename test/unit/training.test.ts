@@ -178,14 +178,9 @@ describe("built-in templates", () => {
     });
   }
 
-  it("Axolotl's template names map to the families", () => {
-    assert.equal(builtinTemplate("llama3_2_vision")?.name, "llama3");
-    assert.equal(builtinTemplate("deepseek_v3")?.name, "deepseek");
-    assert.equal(builtinTemplate("phi_35")?.name, "phi");
-  });
-
-  it("a config naming a template with no built-in counterpart says what to do", () => {
-    assert.throws(() => previewSetup({ config: { chatTemplate: "cohere" } }), /chat_template "cohere" has no built-in counterpart here; set instructStudio.preview.template/);
+  it("an Axolotl name given as the preview's template is that name's own rendering, not a family's", () => {
+    assert.equal(builtinTemplate("phi_4")?.label, "Axolotl's phi_4 (Phi-4)");
+    assert.notEqual(builtinTemplate("mistral_v7_tekken")?.template, builtinTemplate("mistral_v1")?.template);
   });
 });
 

@@ -16,6 +16,9 @@ export interface TrainingConfig extends FieldMapping {
   rolesToTrain?: string[];
   trainOnEos?: "all" | "turn" | "last" | "none";
   eotTokens?: string[];
+  /** `message_field_training` / `message_field_training_detail`: a turn's keys that say whether, and which characters of it, are trained. */
+  messageFieldTraining?: string;
+  messageFieldTrainingDetail?: string;
   /** The settings that decide the number of optimizer steps. */
   schedule?: TrainingSchedule;
   /** The datasets' `path`s that name files or folders (not hub ids), as written. */
@@ -93,6 +96,8 @@ export function parseTrainingConfig(text: string): TrainingConfig {
     const eos = dataset.train_on_eos;
     if (eos === "all" || eos === "turn" || eos === "last" || eos === "none") config.trainOnEos = eos;
     config.chatTemplate = stringOr(dataset.chat_template);
+    config.messageFieldTraining = stringOr(dataset.message_field_training);
+    config.messageFieldTrainingDetail = stringOr(dataset.message_field_training_detail);
   }
   const paths = datasets.map((d) => d.path).filter((p): p is string => typeof p === "string" && looksLocal(p));
   if (paths.length > 0) config.datasetPaths = paths;

@@ -1,3 +1,4 @@
+import { axolotlBuiltin } from "./axolotl/registry";
 import type { ChatTemplateSource } from "./chatTemplate";
 
 /**
@@ -63,32 +64,16 @@ const builtins: BuiltinTemplate[] = [
   { name: "alpaca", label: "Alpaca", template: alpaca, specialTokens: { bos_token: "<s>", eos_token: "</s>" } },
 ];
 
-/** Axolotl's chat_template names map onto these families. */
-const aliases: Record<string, string> = {
-  llama3_2_vision: "llama3",
-  llama31: "llama3",
-  mistral_v1: "mistral",
-  mistral_v2v3: "mistral",
-  mistral_v3_tekken: "mistral",
-  mistral_v7_tekken: "mistral",
-  gemma3: "gemma",
-  gemma3n: "gemma",
-  deepseek_v2: "deepseek",
-  deepseek_v3: "deepseek",
-  phi_3: "phi",
-  phi_35: "phi",
-  phi_4: "phi",
-  qwen_25: "chatml",
-  exaone4: "exaone",
-};
-
 export const builtinTemplateNames = builtins.map((t) => t.name);
 
 export const allBuiltinTemplates: readonly BuiltinTemplate[] = builtins;
 
+/** A family's template by name, else the built-in rendering of one of Axolotl's named templates. */
 export function builtinTemplate(name: string): BuiltinTemplate | undefined {
-  const key = (Object.hasOwn(aliases, name) ? aliases[name] : undefined) ?? name;
-  return builtins.find((t) => t.name === key);
+  const family = builtins.find((t) => t.name === name);
+  if (family) return family;
+  const axolotl = axolotlBuiltin(name);
+  return axolotl && { ...axolotl, label: `Axolotl's ${name} (${axolotl.label})` };
 }
 
 /** Every special token a built-in template writes, so the estimate counts each as one token. */

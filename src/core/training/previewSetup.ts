@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { TrainingConfig } from "../config/trainingConfig";
+import { AxolotlInstall, axolotlConfigTemplate, AxolotlTemplateError } from "../templates/axolotl/resolve";
 import { builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
 import { ChatTemplateSource, specialTokensOf, templateSourceFromConfig } from "../templates/chatTemplate";
 import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
@@ -15,6 +16,10 @@ export interface PreviewSources {
   /** A built-in template name, or the path of a .jinja file or a tokenizer_config.json. */
   template?: string;
   config?: TrainingConfig;
+  /** The training config's folder: a relative chat_template_jinja path is read from there. */
+  configDir?: string;
+  /** The user's own Axolotl, whose NAME.jinja files render `chat_template: NAME` exactly. */
+  axolotl?: AxolotlInstall;
 }
 
 export interface PreviewSetup {
@@ -71,10 +76,18 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   let chosen: { template: ChatTemplateSource; label: string } | undefined;
   if (sources.template) chosen = named(sources.template, "") ?? { template: templateFromFile(sources.template, specials), label: sources.template };
   const config = sources.config;
-  if (!chosen && config?.chatTemplateJinja) chosen = { template: { template: config.chatTemplateJinja, specialTokens: specials }, label: "chat_template_jinja of the training config" };
-  if (!chosen && config?.chatTemplate && config.chatTemplate !== "tokenizer_default" && config.chatTemplate !== "jinja") {
-    chosen = named(config.chatTemplate, ", from the training config");
-    if (!chosen) throw new PreviewSetupError(`The training config's chat_template "${config.chatTemplate}" has no built-in counterpart here; set instructStudio.preview.template to its .jinja file`);
+  if (!chosen && (config?.chatTemplate || config?.chatTemplateJinja)) {
+    const ownTemplate = sources.tokenizer !== undefined && tokenizerTemplate(sources.tokenizer, specials) !== undefined;
+    try {
+      const resolved = axolotlConfigTemplate({ name: config.chatTemplate, jinja: config.chatTemplateJinja, configDir: sources.configDir }, ownTemplate, sources.tokenizer !== undefined, specials, sources.axolotl);
+      if (resolved !== "tokenizer") {
+        chosen = { template: resolved.template, label: `${resolved.label}, from the training config` };
+        notes.push(...resolved.notes);
+      }
+    } catch (error) {
+      if (error instanceof AxolotlTemplateError) throw new PreviewSetupError(`The training config's chat_template: ${error.message}`);
+      throw error;
+    }
   }
   if (!chosen && sources.tokenizer) {
     const own = tokenizerTemplate(sources.tokenizer, specials);

@@ -2,6 +2,7 @@ import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats
 import { isPlainObject } from "../jsonl/parseRow";
 import { mappingOf } from "../formats/instructionTypes";
 import { TemplateRaisedError } from "../templates/chatTemplate";
+import { TrainingDetailError } from "./trainingDetail";
 import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
 import { InputOptions, TrainingInput, trainingInput } from "./trainingInput";
 import { buildTrainingView, TrainingCounts, trainingCounts, TrainingView, ViewOptions } from "./trainingView";
@@ -53,6 +54,7 @@ function throughTemplate<T>(build: () => T): T {
     return build();
   } catch (error) {
     if (error instanceof TemplateRaisedError) throw new RowPreviewError(`The chat template refused this row: ${error.message}`, "template-raised");
+    if (error instanceof TrainingDetailError) throw new RowPreviewError(`This row's training_detail cannot be applied: ${error.message}`, "not-instruction");
     throw new RowPreviewError(`The chat template failed on this row: ${(error as Error).message}`, "template-failed");
   }
 }

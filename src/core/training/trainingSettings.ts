@@ -10,6 +10,9 @@ export interface TrainingSettings {
   sequenceLen?: number;
   /** Tokens that end a turn; Axolotl's `eot_tokens`, by default the EOS token. */
   eotTokens?: string[];
+  /** A turn's key saying whether it is trained, and the key of its trained character spans (Axolotl's message_field_training[_detail]). */
+  trainingField?: string;
+  trainingDetailField?: string;
 }
 
 export const axolotlDefaults: TrainingSettings = { rolesToTrain: ["assistant"], trainOnEos: "turn", trainOnInputs: false };
@@ -22,5 +25,8 @@ export function trainingSettings(user: Partial<TrainingSettings>, config?: Train
   if (config?.trainOnInputs !== undefined) merged.trainOnInputs = config.trainOnInputs;
   if (config?.sequenceLen) merged.sequenceLen = config.sequenceLen;
   if (config?.eotTokens) merged.eotTokens = config.eotTokens;
+  // Axolotl reads these keys only when its config names them; without a config, the names its docs use.
+  merged.trainingField = config ? config.messageFieldTraining : "training";
+  merged.trainingDetailField = config ? config.messageFieldTrainingDetail : "training_detail";
   return merged;
 }

@@ -3,6 +3,7 @@ import { alignTokens, ModelTokenizer } from "../tokenizers/modelTokenizer";
 import type { ChatMessage, TrainingInput } from "./trainingInput";
 import type { TrainingSettings } from "./trainingSettings";
 import { prefixEncoder } from "./segmentEncoder";
+import { TrainingDetailError, trainingDetailMask, trainingDetailSpans } from "./trainingDetail";
 import { dummyContent, findEndOfTurn, findTurn } from "./turnBoundaries";
 
 export interface ViewToken {
@@ -45,6 +46,13 @@ function tokenSet(tokenizer: ModelTokenizer, texts: Array<string | undefined>): 
   return ids;
 }
 
+/** Python's truthiness, which Axolotl's `if` applies to a turn's training fields. */
+function pythonTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object" && value !== null) return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
 function sameTokens(a: readonly number[], b: readonly number[], length: number): boolean {
   if (a.length < length || b.length < length) return false;
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
@@ -62,9 +70,15 @@ interface Masked {
 }
 
 function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
-  const render = (messages: ChatMessage[]) => renderChat(template, messages, { tools: input.tools, now: options.now, extra: options.extra });
+  const render = (messages: ChatMessage[], extra = options.extra) => renderChat(template, messages, { tools: input.tools, now: options.now, extra });
   const { messages } = input;
   const text = render(messages);
+  // Axolotl's find_turn passes real_last_index (when not 0) to both renders of a turn, so a
+  // template can write each turn as it stands in the whole conversation (its qwen3 does).
+  const realLastIndex = messages.length - 1;
+  const turnExtra = realLastIndex > 0 ? { ...options.extra, real_last_index: realLastIndex } : options.extra;
+  const renderTurn = (turns: ChatMessage[]) => render(turns, turnExtra);
+  const readsRealLastIndex = template.template.includes("real_last_index");
   const ids = tokenizer.encode(text);
   const encodePrefix = prefixEncoder(tokenizer, text, ids);
   const trained = new Array<boolean>(ids.length).fill(false);
@@ -74,12 +88,15 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   let lastEot: number | undefined;
   for (let index = 0; index < messages.length; index++) {
     const turn = messages[index];
-    const prefixIds = index === messages.length - 1 ? ids : encodePrefix(render(messages.slice(0, index + 1)));
+    const prefixIds = index === messages.length - 1 && !readsRealLastIndex ? ids : encodePrefix(renderTurn(messages.slice(0, index + 1)));
     messageEnds.push(Math.min(ids.length, Math.max(prefixIds.length, messageEnds[index - 1] ?? 0)));
-    const explicit = typeof turn.training === "boolean" ? turn.training : undefined;
+    const flag = settings.trainingField === undefined ? undefined : turn[settings.trainingField];
+    const detail = settings.trainingDetailField === undefined ? undefined : turn[settings.trainingDetailField];
+    // Axolotl: the turn's own flag, else whether it has trained spans, else roles_to_train.
+    const explicit = flag !== undefined && flag !== null ? pythonTruthy(flag) : detail !== undefined && detail !== null ? pythonTruthy(detail) : undefined;
     const shouldTrain = explicit ?? (settings.trainOnInputs || settings.rolesToTrain.includes(turn.role));
     if (!shouldTrain && settings.trainOnEos !== "all" && settings.trainOnEos !== "last") continue;
-    const dummyIds = encodePrefix(render([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
+    const dummyIds = encodePrefix(renderTurn([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
     const bounds = findTurn(dummyIds, prefixIds);
     if (!bounds) {
       if (shouldTrain) warnings.push(`Turn ${index + 1} (${turn.role}): its place in the rendering cannot be found (rendered with a dummy message it gives the same tokens, or none), so Axolotl trains none of it.`);
@@ -89,7 +106,11 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
     if (shifted) {
       warnings.push(`Turn ${index + 1} (${turn.role}): the template renders this turn differently once later turns follow (Qwen3, for one, drops earlier <think> blocks), so Axolotl's boundaries, found on the shorter conversation, mark shifted tokens as trained.`);
     }
-    if (shouldTrain) for (let i = bounds.start; i < bounds.end && i < ids.length; i++) trained[i] = true;
+    if (shouldTrain && pythonTruthy(detail)) {
+      if (typeof turn.content !== "string") throw new TrainingDetailError("training_detail is not supported when a turn's content is not a string (Axolotl stops on this row)");
+      // Axolotl lays the content's own tokens over the rendering from the turn's start.
+      trainingDetailMask(tokenizer, turn.content, trainingDetailSpans(detail)).forEach((on, i) => on && bounds.start + i < ids.length && (trained[bounds.start + i] = true));
+    } else if (shouldTrain) for (let i = bounds.start; i < bounds.end && i < ids.length; i++) trained[i] = true;
     const eot = findEndOfTurn(ids, bounds.end, eotIds);
     if (eot === undefined) {
       if (shouldTrain && !shifted && settings.trainOnEos === "turn") warnings.push(`Turn ${index + 1} (${turn.role}): no end-of-turn token within 3 tokens of its end, so the model does not learn to stop here (set eot_tokens to the template's turn end).`);

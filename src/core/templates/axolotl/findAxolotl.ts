@@ -1,0 +1,60 @@
+import { execFile } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { AxolotlInstall } from "./resolve";
+
+/** Where an Axolotl package keeps its named chat templates. */
+const templatesUnder = "utils/chat_templates/templates";
+
+/** A folder the setting names: the templates folder, the package, or a checkout (src/axolotl). */
+export function fromPath(path: string): AxolotlInstall | undefined {
+  const candidates = [path, join(path, templatesUnder), join(path, "axolotl", templatesUnder), join(path, "src", "axolotl", templatesUnder)];
+  const templatesDir = candidates.find((dir) => isDirectory(dir) && readdirSync(dir).some((f) => f.endsWith(".jinja")));
+  if (!templatesDir) return undefined;
+  return { templatesDir, version: distInfoVersion(templatesDir) };
+}
+
+/** The version of an installed package, from the axolotl-X.Y.Z.dist-info folder beside it. */
+function distInfoVersion(templatesDir: string): string | undefined {
+  const packageDir = dirname(dirname(dirname(templatesDir)));
+  if (basename(packageDir) !== "axolotl") return undefined;
+  try {
+    const info = readdirSync(dirname(packageDir)).find((f) => /^axolotl-[^-]+\.dist-info$/.test(f));
+    return info?.slice("axolotl-".length, -".dist-info".length);
+  } catch {
+    return undefined;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Locates the package with importlib's find_spec, which does not import it (importing Axolotl loads torch: seconds). */
+const findSpec = [
+  "import importlib.util, json, os",
+  "spec = importlib.util.find_spec('axolotl')",
+  "folder = os.path.dirname(spec.origin) if spec and spec.origin else None",
+  "try:\n    from importlib.metadata import version\n    v = version('axolotl')\nexcept Exception:\n    v = None",
+  "print(json.dumps({'package': folder, 'version': v}))",
+].join("\n");
+
+/** The Axolotl a Python interpreter would import, if it has one. */
+export function askInterpreter(python: string): Promise<AxolotlInstall | undefined> {
+  return new Promise((resolve) => {
+    execFile(python, ["-c", findSpec], { timeout: 10_000 }, (error, stdout) => {
+      if (error) return resolve(undefined);
+      try {
+        const { package: folder, version } = JSON.parse(stdout) as { package?: string; version?: string };
+        const templatesDir = folder ? join(folder, templatesUnder) : undefined;
+        resolve(templatesDir && isDirectory(templatesDir) ? { templatesDir, version: version ?? undefined } : undefined);
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}
