@@ -38,8 +38,15 @@ def render(template, tokens, messages, tools, real_last_index=None):
         variables["real_last_index"] = real_last_index
     try:
         return template.render(**variables)
+    except jinja2.exceptions.UndefinedError as error:
+        # Jinja's own failure (a list has no .strip()), not the template's raise_exception.
+        return {"failed": type(error).__name__}
     except jinja2.exceptions.TemplateError as error:
         return {"raised": str(error)}
+    except (TypeError, AttributeError, KeyError, IndexError) as error:
+        # The template cannot handle this conversation at all (a list where it adds strings):
+        # Axolotl stops on such a row with Python's error.
+        return {"failed": type(error).__name__}
 
 
 def renderings(template, tokens, case):

@@ -12,6 +12,13 @@ export interface AxolotlBuiltin extends ChatTemplateSource {
   label: string;
 }
 
+/**
+ * Axolotl's files add a turn's content to text; a list of content parts (images, text blocks)
+ * makes Python fail there, so the renderings here refuse it at the same places.
+ */
+export const requireText = (message = "message") =>
+  String.raw`{%- if ${message}['content'] is not string -%}{{ raise_exception("This template writes a turn's content as text: a list of content parts (images, text blocks) makes Axolotl's own template fail on this row") }}{%- endif -%}`;
+
 export const qwenTokens = { eos_token: "<|im_end|>", pad_token: "<|endoftext|>" };
 export const llama3Tokens = { bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>" };
 export const llamaTokens = { bos_token: "<s>", eos_token: "</s>" };

@@ -1,9 +1,9 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { qwenTokens } from "./builtin";
+import { qwenTokens, requireText } from "./builtin";
 
 // Templates are parsed with trim_blocks and lstrip_blocks, as transformers parses every chat template.
 
-const chatml = String.raw`{%- for message in messages -%}
+const chatml = String.raw`{%- for message in messages -%}${requireText()}
 {{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}`;
@@ -21,12 +21,14 @@ const qwenToolResult = String.raw`{%- if loop.first or messages[loop.index0 - 1]
 const qwen25DefaultSystem = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
 
 const qwen25 = String.raw`{%- set has_system = messages[0]['role'] == 'system' -%}
+{%- if has_system -%}${requireText("messages[0]")}{%- endif -%}
 {%- if tools -%}
 {{ '<|im_start|>system\n' + (messages[0]['content'] if has_system else '${qwen25DefaultSystem}') + '\n\n' }}${qwenTools}
 {%- else -%}
 {{ '<|im_start|>system\n' + (messages[0]['content'] if has_system else '${qwen25DefaultSystem}') + '<|im_end|>\n' }}
 {%- endif -%}
 {%- for message in messages -%}
+{%- if message.role != 'system' or not loop.first -%}${requireText()}{%- endif -%}
 {%- if message.role == 'user' or (message.role == 'system' and not loop.first) or (message.role == 'assistant' and not message.tool_calls) -%}
 {{ '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' }}
 {%- elif message.role == 'assistant' -%}
@@ -46,7 +48,8 @@ const qwen25 = String.raw`{%- set has_system = messages[0]['role'] == 'system' -
  * empty one on the conversation's last turn). Axolotl passes `real_last_index` when it renders
  * a prefix to find a turn, so that turn is written as it is in the whole conversation.
  */
-const qwen3 = String.raw`{%- if tools -%}
+const qwen3 = String.raw`{%- for message in messages -%}${requireText()}{%- endfor -%}
+{%- if tools -%}
 {{ '<|im_start|>system\n' }}{%- if messages[0].role == 'system' -%}{{ messages[0].content + '\n\n' }}{%- endif -%}${qwenTools}
 {%- elif messages[0].role == 'system' -%}
 {{ '<|im_start|>system\n' + messages[0].content + '<|im_end|>\n' }}

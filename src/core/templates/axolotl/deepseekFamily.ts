@@ -1,9 +1,10 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { deepseekTokens } from "./builtin";
+import { deepseekTokens, requireText } from "./builtin";
 
 /** DeepSeek V2: system text first, then <｜User｜> and <｜Assistant｜> turns, each answer closed by EOS. */
 const deepseekV2 = String.raw`{{ bos_token }}
 {%- for message in messages -%}
+{%- if message['role'] in ['system', 'user', 'assistant'] -%}${requireText()}{%- endif -%}
 {%- if message['role'] == 'user' -%}{{ '<｜User｜>' + message['content'] }}
 {%- elif message['role'] == 'assistant' -%}{{ '<｜Assistant｜>' + message['content'] + eos_token }}
 {%- elif message['role'] == 'system' -%}{{ message['content'] + '\n\n' }}
@@ -20,7 +21,8 @@ const toolCall = String.raw`'<｜tool▁call▁begin｜>' + call['type'] + '<｜
  * blocks; an answer keeps only what follows </think>. The first call of the conversation opens
  * the assistant turn and the call block; later calls (in any later message too) follow on new lines.
  */
-const deepseekV3 = String.raw`{%- set ns = namespace(system='', seen_system=false, calls_started=false, in_tool_outputs=false, first_output=true) -%}
+const deepseekV3 = String.raw`{%- for message in messages if message['role'] in ['system', 'user', 'tool'] or (message['role'] == 'assistant' and 'tool_calls' not in message) -%}${requireText()}{%- endfor -%}
+{%- set ns = namespace(system='', seen_system=false, calls_started=false, in_tool_outputs=false, first_output=true) -%}
 {%- for message in messages if message['role'] == 'system' -%}
 {%- set ns.system = ns.system + ('\n\n' if ns.seen_system else '') + message['content'] -%}{%- set ns.seen_system = true -%}
 {%- endfor -%}

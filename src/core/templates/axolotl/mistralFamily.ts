@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { llamaTokens } from "./builtin";
+import { llamaTokens, requireText } from "./builtin";
 
 const alternate = String.raw`{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{%- endif -%}`;
 const onlyUserAndAssistant = String.raw`{{ raise_exception('Only user and assistant roles are supported!') }}`;
@@ -11,6 +11,7 @@ function instTurns(user: [string, string], assistant: [string, string], indented
   return String.raw`{{ bos_token }}${afterBos}
 {%- for message in messages -%}
 ${alternate}
+{%- if message['role'] == 'user' or message['role'] == 'assistant' -%}${requireText()}{%- endif -%}
 {%- if message['role'] == 'user' -%}{{ ${before}'${user[0]}' + message['content'] + '${user[1]}'${after} }}
 {%- elif message['role'] == 'assistant' -%}{{ ${before}'${assistant[0]}' + message['content'] + eos_token${after} }}
 {%- else -%}${onlyUserAndAssistant}

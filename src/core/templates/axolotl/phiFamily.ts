@@ -1,8 +1,10 @@
 import type { AxolotlBuiltin } from "./builtin";
+import { requireText } from "./builtin";
 
 /** Phi-3: the user turn ends by opening the assistant's (<|assistant|>), after BOS. */
 const phi3 = String.raw`{{ bos_token }}
 {%- for message in messages -%}
+{%- if message['role'] in ['system', 'user', 'assistant'] -%}${requireText()}{%- endif -%}
 {%- if message['role'] == 'system' -%}{{ '<|system|>\n' + message['content'] + '<|end|>\n' }}
 {%- elif message['role'] == 'user' -%}{{ '<|user|>\n' + message['content'] + '<|end|>\n<|assistant|>\n' }}
 {%- elif message['role'] == 'assistant' -%}{{ message['content'] + '<|end|>\n' }}
@@ -11,6 +13,7 @@ const phi3 = String.raw`{{ bos_token }}
 
 /** Phi-3.5: each turn under its own tag, no BOS; an empty system prompt is left out. */
 const phi35 = String.raw`{%- for message in messages -%}
+{%- if (message['role'] == 'system' and message['content']) or message['role'] in ['user', 'assistant'] -%}${requireText()}{%- endif -%}
 {%- if message['role'] == 'system' and message['content'] -%}{{ '<|system|>\n' + message['content'] + '<|end|>\n' }}
 {%- elif message['role'] == 'user' or message['role'] == 'assistant' -%}{{ '<|' + message['role'] + '|>\n' + message['content'] + '<|end|>\n' }}
 {%- endif -%}
@@ -22,9 +25,10 @@ const phi4ReasoningSystem =
 
 /** Phi-4 (reasoning): ChatML-like turns with <|im_sep|>, no newlines, and its reasoning system prompt by default. */
 const phi4 = String.raw`{%- set has_system = messages and messages[0]['role'] == 'system' -%}
+{%- if has_system -%}${requireText("messages[0]")}{%- endif -%}
 {{ '<|im_start|>system<|im_sep|>' + (messages[0]['content'] if has_system else '${phi4ReasoningSystem}') + '<|im_end|>' }}
 {%- for message in (messages[1:] if has_system else messages) -%}
-{%- if message['role'] == 'user' or message['role'] == 'assistant' -%}{{ '<|im_start|>' + message['role'] + '<|im_sep|>' + message['content'] + '<|im_end|>' }}{%- endif -%}
+{%- if message['role'] == 'user' or message['role'] == 'assistant' -%}${requireText()}{{ '<|im_start|>' + message['role'] + '<|im_sep|>' + message['content'] + '<|im_end|>' }}{%- endif -%}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant<|im_sep|>' }}{%- endif -%}`;
 
