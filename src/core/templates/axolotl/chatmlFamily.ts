@@ -90,7 +90,21 @@ const qwen3 = String.raw`{%- for message in messages -%}${requireText()}{%- endf
 {{ '<|im_start|>assistant\n' }}{{ '<think>\n\n</think>\n\n' if enable_thinking is defined and enable_thinking is false else '<think>\n\n' }}
 {%- endif -%}`;
 
+const falconToolsIntro = "You are a function calling AI model. You are provided with function signature within <tools> </tools> XML tags. You may call one or more functions to assist with the user query. Don\\'t make assumptions about what values to plug into functions.\\n<tools>\\n";
+const falconToolsFormat = "\\n</tools>\\nFor each function call, return a json object with function name and arguments within <tool_call> </tool_call> tags with the following schema:\\n<tool_call>\\n{\\'arguments\\': <args-dict>, \\'name\\': <function-name>}\\n</tool_call>\\n";
+
+/** Falcon-H1: ChatML after BOS; with tools, a system block (left open) listing each tool in brackets. */
+const falconH1 = String.raw`{{ bos_token }}
+{%- if tools -%}
+{{ '<|im_start|>system\n' }}{%- if messages[0].role == 'system' -%}{{ messages[0].content + '\n\n' }}{%- endif -%}
+{{ '${falconToolsIntro}' }}{%- for tool in tools -%}{{ '[' }}{{ tool | tojson }}{{ ']' }}{%- endfor -%}{{ '${falconToolsFormat}' }}
+{%- elif messages[0].role == 'system' -%}{{ '<|im_start|>system\n' + messages[0].content + '<|im_end|>\n' }}
+{%- endif -%}
+{%- for message in messages if message.role != 'system' -%}${requireText()}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}{%- endfor -%}
+{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}`;
+
 export const chatmlFamily: AxolotlBuiltin[] = [
+  { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>" } },
   { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
   { name: "qwen_25", label: "Qwen2.5", template: qwen25, specialTokens: qwenTokens },
   { name: "qwen3", label: "Qwen3", template: qwen3, specialTokens: qwenTokens },
