@@ -103,7 +103,66 @@ const falconH1 = String.raw`{{ bos_token }}
 {%- for message in messages if message.role != 'system' -%}${requireText()}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>\n' }}{%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}`;
 
+/** A Qwen3.5 message's parts: images and videos as vision placeholders, and texts. */
+const qwen35Parts = String.raw`{%- for part in message['content'] -%}
+{%- if part['type'] == 'image' or 'image' in part or 'image_url' in part -%}{{ '<|vision_start|><|image_pad|><|vision_end|>' }}
+{%- elif part['type'] == 'video' or 'video' in part -%}{{ '<|vision_start|><|video_pad|><|vision_end|>' }}
+{%- elif 'text' in part -%}{{ part['text'] }}
+{%- endif -%}
+{%- endfor -%}`;
+
+/** The text parts of the system message. */
+const systemTexts = String.raw`{%- for part in messages[0].content -%}{%- if 'text' in part -%}{{ part['text'] }}{%- endif -%}{%- endfor -%}`;
+
+/**
+ * Qwen3.5: Qwen3's turns with multimodal parts. As in Axolotl's file, an answer with inline
+ * <think> keeps its text as both the reasoning and the answer (the reasoning is cut from the
+ * answer already cut), and a list content of an assistant turn renders as empty text.
+ */
+const qwen35 = String.raw`{%- if tools -%}
+{{ '<|im_start|>system\n' }}
+{%- if messages[0].role == 'system' -%}{%- if messages[0].content is string -%}{{ messages[0].content }}{%- else -%}${systemTexts}{%- endif -%}{{ '\n\n' }}{%- endif -%}${qwenTools}
+{%- elif messages[0].role == 'system' -%}
+{{ '<|im_start|>system\n' }}{%- if messages[0].content is string -%}{{ messages[0].content }}{%- else -%}${systemTexts}{%- endif -%}{{ '<|im_end|>\n' }}
+{%- endif -%}
+{%- set ns = namespace(searching=true, last_query=messages|length - 1, last_turn=messages|length - 1) -%}
+{%- if real_last_index is defined and real_last_index is not none -%}{%- set ns.last_turn = real_last_index -%}{%- endif -%}
+{%- for message in messages[::-1] -%}
+{%- if ns.searching and message.role == 'user' and (message['content'] is not string or not (message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>'))) -%}
+{%- set ns.searching = false -%}{%- set ns.last_query = messages|length - 1 - loop.index0 -%}
+{%- endif -%}
+{%- endfor -%}
+{%- for message in messages -%}
+{%- if message.role == 'user' or (message.role == 'system' and not loop.first) -%}
+{{ '<|im_start|>' + message.role + '\n' }}{%- if message['content'] is string -%}{{ message.content }}{%- else -%}${qwen35Parts}{%- endif -%}{{ '<|im_end|>\n' }}
+{%- elif message.role == 'assistant' -%}
+{%- set content = message.content if message['content'] is string else '' -%}{%- set reasoning = '' -%}
+{%- if message.reasoning_content is defined and message.reasoning_content is not none -%}
+{%- set reasoning = message.reasoning_content -%}
+{%- elif '</think>' in content -%}
+{%- set content = content.split('</think>')[-1].lstrip('\n') -%}
+{%- set reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
+{%- endif -%}
+{%- if loop.index0 > ns.last_query and (loop.index0 == ns.last_turn or reasoning) -%}
+{{ '<|im_start|>assistant\n<think>\n' + reasoning.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
+{%- else -%}
+{{ '<|im_start|>assistant\n' + content }}
+{%- endif -%}
+{%- if message.tool_calls -%}{%- for call in message.tool_calls -%}
+{%- if content or not loop.first -%}{{ '\n' }}{%- endif -%}
+{%- set call = call.function if call.function else call -%}
+{{ '<tool_call>\n{"name": "' + call.name + '", "arguments": ' }}{{ call.arguments if call.arguments is string else call.arguments | tojson }}{{ '}\n</tool_call>' }}
+{%- endfor -%}{%- endif -%}
+{{ '<|im_end|>\n' }}
+{%- elif message.role == 'tool' -%}${qwenToolResult}
+{%- endif -%}
+{%- endfor -%}
+{%- if add_generation_prompt -%}
+{{ '<|im_start|>assistant\n' }}{{ '<think>\n\n</think>\n\n' if enable_thinking is defined and enable_thinking is false else '<think>\n\n' }}
+{%- endif -%}`;
+
 export const chatmlFamily: AxolotlBuiltin[] = [
+  { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens },
   { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>" } },
   { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
   { name: "qwen_25", label: "Qwen2.5", template: qwen25, specialTokens: qwenTokens },

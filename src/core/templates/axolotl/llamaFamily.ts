@@ -67,7 +67,65 @@ const llama32Vision = String.raw`{{ bos_token }}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{%- endif -%}`;
 
+/** A message's content: its string, or its parts with images as <|image|>. */
+const llama4Content = String.raw`{%- if message['content'] is string -%}{{ message['content'] }}
+{%- else -%}{%- for part in message['content'] -%}
+{%- if part['type'] == 'image' -%}{{ '<|image|>' }}{%- elif part['type'] == 'text' -%}{{ part['text'] }}{%- endif -%}
+{%- endfor -%}{%- endif -%}`;
+
+/**
+ * Llama 4: <|header_start|>role<|header_end|> turns closed by <|eot|>; a system turn only when
+ * the conversation has one; tools with the first user message; a tool call's text between
+ * <|python_start|> and <|python_end|>, then the calls as JSON.
+ */
+const llama4 = String.raw`{{ bos_token }}
+{%- if custom_tools is defined -%}{%- set tools = custom_tools -%}{%- endif -%}
+{%- if tools is not defined -%}{%- set tools = none -%}{%- endif -%}
+{%- set in_user_message = tools_in_user_message if tools_in_user_message is defined else true -%}
+{%- set turns = namespace(list=messages) -%}
+{%- if messages[0]['role'] == 'system' -%}
+{%- set turns.list = messages[1:] -%}
+{{ '<|header_start|>system<|header_end|>
+
+' }}
+{%- if tools is not none -%}{{ 'Environment: ipython
+' }}{%- endif -%}
+{%- if tools is not none and not in_user_message -%}
+{{ 'You have access to the following functions. To call a function, please respond with JSON for a function call.' }}${llama32ToolsFormat}
+{%- endif -%}
+{{ (messages[0]['content'] if messages[0]['content'] is string else messages[0]['content'][0]['text']) | trim + '<|eot|>' }}
+{%- endif -%}
+{%- if in_user_message and tools is not none -%}
+{%- if turns.list | length == 0 -%}{{ raise_exception("Cannot put tools in the first user message when there's no first user message!") }}{%- endif -%}
+{{ '<|header_start|>user<|header_end|>
+
+' }}${llama32ToolsIntro}${llama32ToolsFormat}
+{{ turns.list[0]['content'] | trim + '<|eot|>' }}
+{%- set turns.list = turns.list[1:] -%}
+{%- endif -%}
+{%- for message in turns.list -%}
+{%- if not (message.role == 'ipython' or message.role == 'tool' or 'tool_calls' in message) -%}
+{{ '<|header_start|>' + message['role'] + '<|header_end|>
+
+' }}${llama4Content}{{ '<|eot|>' }}
+{%- elif 'tool_calls' in message and message.tool_calls | length > 0 -%}
+{{ '<|header_start|>assistant<|header_end|>
+
+<|python_start|>' }}${llama4Content}{{ '<|python_end|>' }}
+{%- for call in message.tool_calls -%}{{ '{"name": "' + call.function.name + '", "parameters": ' }}{{ call.function.arguments | tojson }}{{ '}' }}{%- endfor -%}
+{{ '<|eot|>' }}
+{%- elif message.role == 'tool' or message.role == 'ipython' -%}
+{{ '<|header_start|>ipython<|header_end|>
+
+' }}{{ message.content | tojson if message.content is mapping or message.content is iterable else message.content }}{{ '<|eot|>' }}
+{%- endif -%}
+{%- endfor -%}
+{%- if add_generation_prompt -%}{{ '<|header_start|>assistant<|header_end|>
+
+' }}{%- endif -%}`;
+
 export const llamaFamily: AxolotlBuiltin[] = [
+  { name: "llama4", label: "Llama 4", template: llama4, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|eot|>" } },
   { name: "llama3", label: "Llama 3", template: llama3, specialTokens: llama3Tokens },
   { name: "llama3_2_vision", label: "Llama 3.2 Vision", template: llama32Vision, specialTokens: llama3Tokens },
 ];
