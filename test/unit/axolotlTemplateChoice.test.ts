@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { askInterpreter, fromPath } from "../../src/core/templates/axolotl/findAxolotl";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { previewSetup } from "../../src/core/training/previewSetup";
 import { previewRow } from "../../src/core/training/rowPreview";
@@ -37,7 +38,7 @@ describe("chat_template as Axolotl reads it", () => {
 
   it("an unknown name is an error naming the known ones; a known name without a rendering says how to get one", () => {
     assert.throws(() => previewSetup({ config: { chatTemplate: "qwen4" } }), /Axolotl has no chat_template named "qwen4"; it knows alpaca, aya, chatml, .*qwen_25, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja/);
-    assert.throws(() => previewSetup({ config: { chatTemplate: "cohere" } }), /Axolotl's chat_template "cohere" has no built-in rendering here yet: point instructStudio.axolotl.path at your Axolotl/);
+    assert.throws(() => previewSetup({ config: { chatTemplate: "command_a" } }), /Axolotl's chat_template "command_a" has no built-in rendering here yet: point instructStudio.axolotl.path at your Axolotl/);
   });
 
   it("tokenizer_default_fallback_NAME: the tokenizer's own template if it has one, else NAME, with Axolotl's warning", () => {
@@ -125,5 +126,45 @@ describe("render --config with one of Axolotl's names", () => {
     const result = render("--config", config("qwen4"));
     assert.equal(result.status, 2);
     assert.match(result.stderr, /Axolotl has no chat_template named "qwen4"; it knows alpaca, aya, chatml/);
+  });
+});
+
+describe("finding the user's own Axolotl", () => {
+  /** An installed-looking Axolotl: site-packages/axolotl with its templates, and its dist-info. */
+  function fakeInstall(): { sitePackages: string; templatesDir: string } {
+    const sitePackages = mkdtempSync(join(tmpdir(), "site-packages-"));
+    const templatesDir = join(sitePackages, "axolotl", "utils", "chat_templates", "templates");
+    mkdirSync(templatesDir, { recursive: true });
+    writeFileSync(join(sitePackages, "axolotl", "__init__.py"), "raise RuntimeError('find_spec must not import the package')\n");
+    writeFileSync(join(templatesDir, "chatml.jinja"), "{{ messages | length }}");
+    mkdirSync(join(sitePackages, "axolotl-0.12.2.dist-info"));
+    return { sitePackages, templatesDir };
+  }
+
+  it("takes the package, a checkout or the templates folder itself, with the installed version", () => {
+    const { sitePackages, templatesDir } = fakeInstall();
+    assert.deepEqual(fromPath(join(sitePackages, "axolotl")), { templatesDir, version: "0.12.2" });
+    assert.deepEqual(fromPath(templatesDir), { templatesDir, version: "0.12.2" });
+    const checkout = mkdtempSync(join(tmpdir(), "axolotl-checkout-"));
+    const checkoutTemplates = join(checkout, "src", "axolotl", "utils", "chat_templates", "templates");
+    mkdirSync(checkoutTemplates, { recursive: true });
+    writeFileSync(join(checkoutTemplates, "qwen3.jinja"), "x");
+    assert.deepEqual(fromPath(checkout), { templatesDir: checkoutTemplates, version: undefined });
+    assert.equal(fromPath(mkdtempSync(join(tmpdir(), "empty-"))), undefined);
+  });
+
+  it("asks a Python interpreter where it would import Axolotl from, without importing it", async () => {
+    const { sitePackages, templatesDir } = fakeInstall();
+    const before = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = sitePackages;
+    try {
+      const found = await askInterpreter("python3");
+      // No dist-info metadata Python can read in this fake install: the version is unknown.
+      assert.equal(found?.templatesDir, templatesDir);
+    } finally {
+      if (before === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = before;
+    }
+    assert.equal(await askInterpreter(join(sitePackages, "no-such-python")), undefined);
   });
 });
