@@ -5,7 +5,7 @@ import { maxConfigBytes, parseTrainingConfig, TrainingConfig } from "./core/conf
 import type { ConfigParsed } from "./protocol/configWorker";
 
 /** Configs up to this size (every real one: they are a few KB) are parsed at once, in well under 50 ms. */
-export const inlineConfigBytes = 64 * 1024;
+const inlineConfigBytes = 64 * 1024;
 
 export interface ConfigRead {
   config?: TrainingConfig;

@@ -8,6 +8,7 @@ import { ConfigLoader } from "./configLoader";
 import type { FormatId } from "./core/formats/detect";
 import { isUrl } from "./core/model/backend";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
+import { namesTemplate } from "./core/templates/axolotl/resolve";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
 import type { TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
@@ -67,9 +68,6 @@ export interface SettingsSnapshot {
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 
-/** Whether the config names a template that the user's own Axolotl may hold. */
-const namesAxolotlTemplate = (config: TrainingConfig | undefined) => !!config?.chatTemplate && config.chatTemplate !== "tokenizer_default" && config.chatTemplate !== "jinja";
-
 function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot {
   const section = vscode.workspace.getConfiguration("instructStudio");
   const trusted = vscode.workspace.isTrusted;
@@ -107,7 +105,7 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot 
     configDir: configPath && dirname(configPath),
     config: config ? { ...config, format } : undefined,
     // Finding the user's Axolotl may run their Python: never in Restricted Mode.
-    axolotl: trusted && namesAxolotlTemplate(config) ? axolotl.current(workspacePath(section.get<string>("axolotl.path", ""))) : undefined,
+    axolotl: trusted && namesTemplate(config?.chatTemplate) ? axolotl.current(workspacePath(section.get<string>("axolotl.path", ""))) : undefined,
     settings: {
       rolesToTrain: section.get<string[]>("preview.rolesToTrain", ["assistant"]),
       trainOnEos: section.get<TrainOnEos>("preview.trainOnEos", "turn"),

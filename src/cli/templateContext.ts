@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import { askInterpreter, fromPath } from "../core/templates/axolotl/findAxolotl";
+import { namesTemplate } from "../core/templates/axolotl/resolve";
 import type { TemplateContext } from "../protocol/previewWorker";
 import { UsageError } from "./usageError";
 
@@ -16,6 +17,5 @@ export async function cliTemplateContext(configPath: string | undefined, config:
     if (!axolotl) throw new UsageError(`--axolotl ${axolotlPath}: no Axolotl chat templates there (give the package, a checkout or its utils/chat_templates/templates folder)`);
     return { configDir, axolotl };
   }
-  const named = config?.chatTemplate && config.chatTemplate !== "tokenizer_default" && config.chatTemplate !== "jinja";
-  return { configDir, axolotl: named ? await askInterpreter("python3") : undefined };
+  return { configDir, axolotl: namesTemplate(config?.chatTemplate) ? await askInterpreter("python3") : undefined };
 }

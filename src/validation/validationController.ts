@@ -2,7 +2,6 @@ import { createReadStream } from "node:fs";
 import * as vscode from "vscode";
 import { scanLineBreaks } from "../core/jsonl/lineReader";
 import type { Diagnostic } from "../core/lint/diagnostic";
-import { fixLines } from "../core/lint/fixLines";
 import type { Summary } from "../core/validate/documentValidator";
 import { loneCrFinding, utf16Finding } from "../core/validate/lineChecks";
 import type { EditChange, LinesResult, WorkerReply } from "../protocol/documentValidation";
@@ -17,11 +16,14 @@ export const isDatasetInfo = (document: vscode.TextDocument) => /(?:^|[\\/])data
 /** VS Code shows at most this many diagnostics per file; the status bar and report give the rest. */
 export const maxPublished = 1000;
 const publishDelayMs = 80;
+const optionsDelayMs = 100;
 
 interface Tracked {
   document: vscode.TextDocument;
   /** The generation of the worker's copy: bumped whenever the document is opened there again. */
   generation: number;
+  /** The validation options the worker has, as JSON: new settings that leave them alone cost nothing. */
+  optionsKey: string;
   /** The summary published last. */
   summary?: Summary;
   /** Why validating the whole document failed; the next edit tries again. */
@@ -38,6 +40,8 @@ export class ValidationController implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection("instruct-studio");
   private readonly tracked = new Map<string, Tracked>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** New options waiting to be sent, per document (settings often change several times in a row). */
+  private readonly optionTimers = new Map<string, { timer: NodeJS.Timeout; send: () => void }>();
   private readonly updated = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private generations = 0;
@@ -77,6 +81,12 @@ export class ValidationController implements vscode.Disposable {
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    // Options waiting to be sent go first, so the answer reflects the settings now in force.
+    const pending = this.optionTimers.get(key);
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.send();
+    }
     // A drift or a restarted worker reopens the document meanwhile; asking again waits for that.
     for (let attempt = 0; attempt < 3; attempt++) {
       const tracked = this.tracked.get(key);
@@ -131,9 +141,6 @@ export class ValidationController implements vscode.Disposable {
     return true;
   }
 
-  /** The lines the fixes of `diagnostics` edit. */
-  static fixLines = fixLines;
-
   /** The worker's copy of one line (tests). */
   lineText(document: vscode.TextDocument, line: number): Promise<string | undefined> {
     return this.worker.query({ type: "lineText", key: document.uri.toString(), line });
@@ -144,7 +151,11 @@ export class ValidationController implements vscode.Disposable {
     return this.worker.query({ type: "loseEdit", key: document.uri.toString(), line, start, end });
   }
 
-  /** New settings re-validate every open dataset in the worker. */
+  /**
+   * New settings re-validate the open datasets whose validation options they change (most
+   * settings are the preview's or the model's, and change none): re-checking a 100,000-row file
+   * for each of them would keep the worker from every other file.
+   */
   private reload(settings: ValidationSettings): void {
     this.settings = settings;
     this.worker.allowRestart();
@@ -152,8 +163,20 @@ export class ValidationController implements vscode.Disposable {
       if (tracked.document.isClosed) this.untrack(vscode.Uri.parse(key));
       else if (tracked.failed) this.open(tracked.document);
       else {
-        this.worker.notify({ type: "options", key, generation: tracked.generation, options: optionsFor(tracked.document, settings, this.log) });
-        this.schedulePublish(tracked.document, 0);
+        const options = optionsFor(tracked.document, settings, this.log);
+        const optionsKey = JSON.stringify(options);
+        if (optionsKey === tracked.optionsKey) continue;
+        tracked.optionsKey = optionsKey;
+        clearTimeout(this.optionTimers.get(key)?.timer);
+        const send = () => {
+          this.optionTimers.delete(key);
+          if (this.tracked.get(key) === tracked) this.worker.notify({ type: "options", key, generation: tracked.generation, options });
+        };
+        const timer = setTimeout(() => {
+          send();
+          void this.flush(tracked.document);
+        }, optionsDelayMs);
+        this.optionTimers.set(key, { timer, send });
       }
     }
   }
@@ -166,9 +189,10 @@ export class ValidationController implements vscode.Disposable {
   /** Sends the document's whole text to the worker, which validates it before anything sent later. */
   private open(document: vscode.TextDocument): void {
     const key = document.uri.toString();
-    const tracked: Tracked = { document, generation: ++this.generations, summary: this.tracked.get(key)?.summary };
+    const options = optionsFor(document, this.settings, this.log);
+    const tracked: Tracked = { document, generation: ++this.generations, optionsKey: JSON.stringify(options), summary: this.tracked.get(key)?.summary };
     this.tracked.set(key, tracked);
-    this.worker.notify({ type: "open", key, generation: tracked.generation, text: document.getText(), options: optionsFor(document, this.settings, this.log) });
+    this.worker.notify({ type: "open", key, generation: tracked.generation, text: document.getText(), options });
     if (this.worker.stoppedBecause) return this.fail(tracked, this.worker.stoppedBecause);
     this.schedulePublish(document, 0);
   }
@@ -218,6 +242,8 @@ export class ValidationController implements vscode.Disposable {
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
+    clearTimeout(this.optionTimers.get(key)?.timer);
+    this.optionTimers.delete(key);
     if (this.tracked.delete(key)) this.worker.notify({ type: "close", key });
     this.collection.delete(uri);
   }
@@ -250,7 +276,7 @@ export class ValidationController implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of [...this.timers.values(), ...[...this.optionTimers.values()].map((o) => o.timer)]) clearTimeout(timer);
     this.subscriptions.forEach((s) => s.dispose());
     this.updated.dispose();
     this.collection.dispose();

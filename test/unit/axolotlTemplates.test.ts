@@ -32,6 +32,9 @@ function renderings(c: (typeof cases)[number]): Array<{ key: string; messages: u
  */
 const refusedHere: Record<string, string> = {
   "exaone4/multimodal": "Axolotl's file writes a content list as Python's repr of it (\"[{'type': 'image'}, ...]\"), which no trainer means to learn",
+  "command_a/multimodal": "the same: Python's repr of the content list",
+  "command_a_tool_use/multimodal": "the same: Python's repr of the content list",
+  "command_a_rag/multimodal": "the same: Python's repr of the content list",
 };
 
 describe("built-in renderings of Axolotl's named templates: byte for byte what Axolotl's own file renders", () => {

@@ -19,6 +19,9 @@ export interface AxolotlBuiltin extends ChatTemplateSource {
 export const requireText = (message = "message") =>
   String.raw`{%- if ${message}['content'] is not string -%}{{ raise_exception("This template writes a turn's content as text: a list of content parts (images, text blocks) makes Axolotl's own template fail on this row") }}{%- endif -%}`;
 
+/** A Jinja string literal holding `text` exactly (single-quoted; backslashes, quotes and newlines escaped). */
+export const jinjaLiteral = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+
 export const qwenTokens = { eos_token: "<|im_end|>", pad_token: "<|endoftext|>" };
 export const llama3Tokens = { bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>" };
 export const llamaTokens = { bos_token: "<s>", eos_token: "</s>" };

@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { llamaTokens, requireText } from "./builtin";
+import { jinjaLiteral, llamaTokens, requireText } from "./builtin";
 
 /** Alpaca: ### Instruction / ### Response blocks separated by a blank line; a leading system text. */
 const alpaca = String.raw`{{ bos_token }}
@@ -56,9 +56,7 @@ const exaone4CallFormat = [
   '\n<tool_call>{"name": function_2_name, "arguments": {...}}</tool_call>\n...',
   "\nNote that if no argument name is specified for a tool, you can just print the argument value directly, without the argument name or JSON formatting.",
 ];
-/** A Jinja string literal of `text`. */
-const literal = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
-const exaone4Tools = String.raw`{{ ${literal(exaone4ToolsText.join(""))} }}{%- for tool in tools -%}{{ '<tool>' }}{{ tool | tojson }}{{ '</tool>\n' }}{%- endfor -%}{{ ${literal(exaone4CallFormat.join(""))} }}`;
+const exaone4Tools = String.raw`{{ ${jinjaLiteral(exaone4ToolsText.join(""))} }}{%- for tool in tools -%}{{ '<tool>' }}{{ tool | tojson }}{{ '</tool>\n' }}{%- endfor -%}{{ ${jinjaLiteral(exaone4CallFormat.join(""))} }}`;
 
 /**
  * EXAONE 4: [|role|] and a newline open each turn, [|endofturn|] closes it; an assistant turn

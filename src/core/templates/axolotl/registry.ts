@@ -1,6 +1,7 @@
 import type { AxolotlBuiltin } from "./builtin";
 import { chatmlFamily } from "./chatmlFamily";
 import { cohereFamily } from "./cohereFamily";
+import { commandFamily } from "./commandFamily";
 import { deepseekFamily } from "./deepseekFamily";
 import { gemmaFamily } from "./gemmaFamily";
 import { graniteFamily } from "./graniteFamily";
@@ -22,7 +23,7 @@ export const axolotlTemplateNames = [
   "mistral_v7_tekken", "nemotron", "nemotron_h", "phi_3", "phi_35", "phi_4", "pixtral", "qwen2_vl", "qwen3", "qwen3_5", "qwen_25",
 ] as const;
 
-const builtins = new Map<string, AxolotlBuiltin>([...chatmlFamily, ...llamaFamily, ...mistralFamily, ...phiFamily, ...gemmaFamily, ...deepseekFamily, ...cohereFamily, ...graniteFamily, ...jambaFamily, ...visionFamilies, ...otherFamilies].map((b) => [b.name, b]));
+const builtins = new Map<string, AxolotlBuiltin>([...chatmlFamily, ...llamaFamily, ...mistralFamily, ...phiFamily, ...gemmaFamily, ...deepseekFamily, ...cohereFamily, ...commandFamily, ...graniteFamily, ...jambaFamily, ...visionFamilies, ...otherFamilies].map((b) => [b.name, b]));
 
 /** The built-in rendering of Axolotl's NAME, when one is written here. */
 export function axolotlBuiltin(name: string): AxolotlBuiltin | undefined {

@@ -29,6 +29,9 @@ export interface TemplateChoice {
 
 const fallbackPrefix = "tokenizer_default_fallback_";
 
+/** Whether a config's chat_template names a template (so the user's own Axolotl is worth looking for). */
+export const namesTemplate = (chatTemplate: string | undefined) => !!chatTemplate && chatTemplate !== "tokenizer_default" && chatTemplate !== "jinja";
+
 /**
  * Axolotl's template NAME: the user's Axolotl's own NAME.jinja when it has one (exact, and of
  * the user's version), else the rendering written here. `specials` are the tokenizer's special
