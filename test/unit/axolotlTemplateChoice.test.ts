@@ -36,9 +36,12 @@ describe("chat_template as Axolotl reads it", () => {
     assert.ok(preview.text.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\nYes.<|im_end|>\n"), JSON.stringify(preview.text));
   });
 
-  it("an unknown name is an error naming the known ones; a known name without a rendering says how to get one", () => {
+  it("an unknown name is an error naming the known ones and how a newer Axolotl's can be used", () => {
     assert.throws(() => previewSetup({ config: { chatTemplate: "qwen4" } }), /Axolotl has no chat_template named "qwen4"; it knows alpaca, aya, chatml, .*qwen_25, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja/);
-    assert.throws(() => previewSetup({ config: { chatTemplate: "command_a" } }), /Axolotl's chat_template "command_a" has no built-in rendering here yet: point instructStudio.axolotl.path at your Axolotl/);
+    assert.throws(() => previewSetup({ config: { chatTemplate: "qwen4" } }), /\(if your Axolotl is newer and has it, point instructStudio.axolotl.path \(render --axolotl\) at it\)/);
+    const templatesDir = mkdtempSync(join(tmpdir(), "axolotl-templates-"));
+    writeFileSync(join(templatesDir, "qwen4.jinja"), "{{ messages | length }}");
+    assert.equal(render({ config: { chatTemplate: "qwen4" }, axolotl: { templatesDir } }).text, "4", "a name only the user's newer Axolotl has renders with its file");
   });
 
   it("tokenizer_default_fallback_NAME: the tokenizer's own template if it has one, else NAME, with Axolotl's warning", () => {

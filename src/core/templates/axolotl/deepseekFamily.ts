@@ -33,6 +33,7 @@ const deepseekV3 = String.raw`{%- for message in messages if message['role'] in 
 {%- elif message['role'] == 'assistant' and 'tool_calls' in message -%}
 {%- set ns.in_tool_outputs = false -%}
 {%- for call in message['tool_calls'] -%}
+{%- if call['function']['arguments'] is not string -%}{{ raise_exception("DeepSeek V3 writes a tool call's arguments as JSON text: arguments given as an object makes Axolotl's own template fail on this row") }}{%- endif -%}
 {%- if ns.calls_started -%}{{ '\n' + ${toolCall} }}
 {%- else -%}{{ '<｜Assistant｜>' + (message['content'] if message['content'] is not none else '') + '<｜tool▁calls▁begin｜>' + ${toolCall} }}{%- set ns.calls_started = true -%}
 {%- endif -%}

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import type { ChatTemplateSource } from "../chatTemplate";
-import { axolotlBuiltin, axolotlTemplateNames, isAxolotlTemplateName } from "./registry";
+import { axolotlBuiltin, axolotlTemplateNames } from "./registry";
 
 /** The user's own Axolotl: the folder of its NAME.jinja files, and its version when known. */
 export interface AxolotlInstall {
@@ -45,12 +45,8 @@ export function axolotlNamedTemplate(name: string, specials: Record<string, stri
     return { template: { template: readFileSync(file, "utf8"), specialTokens: { ...builtin?.specialTokens, ...specials } }, label: `${version} template from ${file}`, notes: [] };
   }
   if (builtin) return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes: [] };
-  if (isAxolotlTemplateName(name)) {
-    throw new AxolotlTemplateError(
-      `Axolotl's chat_template "${name}" has no built-in rendering here yet${install ? `, and the Axolotl in ${install.templatesDir} has no ${name}.jinja` : ""}: point instructStudio.axolotl.path at your Axolotl (or select the Python environment it is installed in) to render with its own file`,
-    );
-  }
-  throw new AxolotlTemplateError(`Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja`);
+  const where = install ? `the Axolotl in ${install.templatesDir} has no ${name}.jinja either` : `if your Axolotl is newer and has it, point instructStudio.axolotl.path (render --axolotl) at it`;
+  throw new AxolotlTemplateError(`Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja (${where})`);
 }
 
 function jinjaTemplate(choice: TemplateChoice, specials: Record<string, string>): ResolvedTemplate {
