@@ -7,7 +7,8 @@ import { describe, it } from "node:test";
 import { askInterpreter, fromPath } from "../../src/core/templates/axolotl/findAxolotl";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { previewSetup } from "../../src/core/training/previewSetup";
-import { previewRow } from "../../src/core/training/rowPreview";
+import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
+import { previewConfigured, previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
 
@@ -61,6 +62,15 @@ describe("chat_template as Axolotl reads it", () => {
     // empty think block: its boundaries would fall on shifted tokens (with a warning saying so).
     assert.equal(trained, "4.<|im_end|>6.<|im_end|>");
     assert.ok(preview.text.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n6.<|im_end|>\n"), "the last answer's empty think block is rendered, and masked");
+  });
+
+  it("field_thinking names a turn's reasoning key, passed to the template as template_thinking_key", () => {
+    const yaml = "chat_template: qwen3\ndatasets:\n  - path: ./rows.jsonl\n    type: chat_template\n    field_thinking: thinking\n";
+    const row = { messages: [{ role: "user", content: "Is 21 prime?" }, { role: "assistant", content: "No.", thinking: "21 = 3 × 7." }] };
+    const preview = previewConfigured(row, { config: parseTrainingConfig(yaml) });
+    assert.ok(preview.text.endsWith("<|im_start|>assistant\n<think>\n21 = 3 × 7.\n</think>\n\nNo.<|im_end|>\n"), JSON.stringify(preview.text));
+    const mapped = previewConfigured(row, { config: parseTrainingConfig(`${yaml}    message_property_mappings:\n      role: role\n      content: content\n`) });
+    assert.ok(mapped.text.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\nNo.<|im_end|>\n"), "with explicit mappings Axolotl maps no thinking key");
   });
 
   it("chat_template: jinja reads chat_template_jinja as a file beside the config when there is one, else as the template", () => {

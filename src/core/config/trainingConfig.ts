@@ -1,6 +1,6 @@
 import { parseDocument } from "yaml";
 import type { FormatId } from "../formats/detect";
-import { CanonicalRole, RoleAliases } from "../formats/layout";
+import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
 
 /** A training config is a few kilobytes; one past this is a wrong path (a dataset?), and is not parsed: YAML parsing of 100 MB takes seconds and gigabytes. */
@@ -82,7 +82,7 @@ export function parseTrainingConfig(text: string): TrainingConfig {
       const field = stringOr(dataset.field_messages) ?? "messages";
       const roleKey = stringOr(mappings.role) ?? stringOr(dataset.message_field_role) ?? "role";
       const contentKey = stringOr(mappings.content) ?? stringOr(dataset.message_field_content) ?? "content";
-      config.layout = { field, roleKey, contentKey };
+      config.layout = { field, roleKey, contentKey, ...thinkingOf(dataset, mappings) };
       config.format = roleKey === "from" ? "sharegpt" : "openai";
     }
     if (isRecord(dataset.roles)) {
@@ -115,6 +115,16 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   if (typeof root.train_on_inputs === "boolean") config.trainOnInputs = root.train_on_inputs;
   if (Array.isArray(root.eot_tokens)) config.eotTokens = root.eot_tokens.filter((t): t is string => typeof t === "string");
   return config;
+}
+
+/**
+ * Axolotl passes a turn's `field_thinking` (default reasoning_content) to the template as
+ * `template_thinking_key` (default reasoning_content), when no message_property_mappings are given.
+ */
+function thinkingOf(dataset: Record<string, unknown>, mappings: Record<string, unknown>): Pick<ChatLayout, "thinking"> {
+  const field = stringOr(dataset.field_thinking) ?? "reasoning_content";
+  const templateKey = stringOr(dataset.template_thinking_key) ?? "reasoning_content";
+  return Object.keys(mappings).length === 0 && field !== templateKey ? { thinking: { field, templateKey } } : {};
 }
 
 const positiveNumber = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined);

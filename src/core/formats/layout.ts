@@ -5,6 +5,8 @@ export interface ChatLayout {
   field: string;
   roleKey: string;
   contentKey: string;
+  /** Axolotl's field_thinking: a turn's reasoning key, passed to the template as `templateKey` (template_thinking_key). */
+  thinking?: { field: string; templateKey: string };
 }
 
 export const openaiLayout: ChatLayout = { field: "messages", roleKey: "role", contentKey: "content" };

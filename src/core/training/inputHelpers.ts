@@ -36,6 +36,11 @@ export function chatMessages(turns: unknown[], layout: ChatLayout, roles: RoleAl
     const role = canonicalRole(name, roles);
     if (!role) notes.push(`Role "${text(name)}" is not mapped to system/user/assistant/tool; the template sees it as is.`);
     const { [layout.roleKey]: _role, [layout.contentKey]: content, ...rest } = turn;
+    const thinking = layout.thinking;
+    if (thinking && rest[thinking.field] !== undefined && rest[thinking.field] !== null) {
+      rest[thinking.templateKey] = rest[thinking.field];
+      delete rest[thinking.field];
+    }
     return { ...rest, role: role ?? text(name), content: content ?? "" };
   });
 }
