@@ -22,7 +22,8 @@ const stripThinkingMacro = String.raw`{%- macro strip_thinking(text) -%}
 {%- endmacro -%}`;
 
 const quotedList = (list: string) => String.raw`{{ '[' }}{%- for item in ${list} -%}{{ '<|"|>' + item + '<|"|>' + ('' if loop.last else ',') }}{%- endfor -%}{{ ']' }}`;
-const upperType = String.raw`(value['type'] | upper if value['type'] is defined and value['type'] is string else '')`;
+/** A property's type in capitals; a list of types as Python prints a list (the template upper-cases its text). */
+const upperType = String.raw`(value['type'] | upper if value['type'] is string else ('[\'' + value['type'] | join('\', \'') + '\']') | upper if value['type'] is defined and value['type'] is sequence else '')`;
 /** A comma when something was written before in this property, and a note that something now is. */
 const comma = String.raw`{{ ',' if written.any else '' }}{%- set written.any = true -%}`;
 
