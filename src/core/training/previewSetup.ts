@@ -76,10 +76,11 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   let chosen: { template: ChatTemplateSource; label: string } | undefined;
   if (sources.template) chosen = named(sources.template, "") ?? { template: templateFromFile(sources.template, specials), label: sources.template };
   const config = sources.config;
+  // The tokenizer's own template, read once: the config's choice asks whether there is one, and may fall back to it.
+  const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
   if (!chosen && (config?.chatTemplate || config?.chatTemplateJinja)) {
-    const ownTemplate = sources.tokenizer !== undefined && tokenizerTemplate(sources.tokenizer, specials) !== undefined;
     try {
-      const resolved = axolotlConfigTemplate({ name: config.chatTemplate, jinja: config.chatTemplateJinja, configDir: sources.configDir }, ownTemplate, sources.tokenizer !== undefined, specials, sources.axolotl);
+      const resolved = axolotlConfigTemplate({ name: config.chatTemplate, jinja: config.chatTemplateJinja, configDir: sources.configDir }, own !== undefined, sources.tokenizer !== undefined, specials, sources.axolotl);
       if (resolved !== "tokenizer") {
         chosen = { template: resolved.template, label: `${resolved.label}, from the training config` };
         notes.push(...resolved.notes);
@@ -89,10 +90,7 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
       throw error;
     }
   }
-  if (!chosen && sources.tokenizer) {
-    const own = tokenizerTemplate(sources.tokenizer, specials);
-    if (own) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
-  }
+  if (!chosen && own && sources.tokenizer) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
   if (!chosen) {
     chosen = named("chatml", ", the default");
     notes.push("No chat template configured: ChatML is shown. Set a tokenizer folder, a GGUF, a training config or a named template.");

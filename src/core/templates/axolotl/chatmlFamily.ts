@@ -18,6 +18,29 @@ const qwenToolResult = String.raw`{%- if loop.first or messages[loop.index0 - 1]
 {{ '\n<tool_response>\n' + message.content + '\n</tool_response>' }}
 {%- if loop.last or messages[loop.index0 + 1].role != 'tool' -%}{{ '<|im_end|>\n' }}{%- endif -%}`;
 
+/**
+ * Qwen3's assistant turn once its `content` and `reasoning` are known, then tool results and the
+ * generation prompt. Turns after the last real user query carry their reasoning in <think> (an
+ * empty one on the conversation's last turn, `ns.last_turn`).
+ */
+const qwen3AnswerAndRest = String.raw`{%- if loop.index0 > ns.last_query and (loop.index0 == ns.last_turn or reasoning) -%}
+{{ '<|im_start|>assistant\n<think>\n' + reasoning.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
+{%- else -%}
+{{ '<|im_start|>assistant\n' + content }}
+{%- endif -%}
+{%- if message.tool_calls -%}{%- for call in message.tool_calls -%}
+{%- if content or not loop.first -%}{{ '\n' }}{%- endif -%}
+{%- set call = call.function if call.function else call -%}
+{{ '<tool_call>\n{"name": "' + call.name + '", "arguments": ' }}{{ call.arguments if call.arguments is string else call.arguments | tojson }}{{ '}\n</tool_call>' }}
+{%- endfor -%}{%- endif -%}
+{{ '<|im_end|>\n' }}
+{%- elif message.role == 'tool' -%}${qwenToolResult}
+{%- endif -%}
+{%- endfor -%}
+{%- if add_generation_prompt -%}
+{{ '<|im_start|>assistant\n' }}{{ '<think>\n\n</think>\n\n' if enable_thinking is defined and enable_thinking is false else '<think>\n\n' }}
+{%- endif -%}`;
+
 const qwen25DefaultSystem = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";
 
 const qwen25 = String.raw`{%- set has_system = messages[0]['role'] == 'system' -%}
@@ -72,23 +95,7 @@ const qwen3 = String.raw`{%- for message in messages -%}${requireText()}{%- endf
 {%- set content = message.content.split('</think>')[-1].lstrip('\n') -%}
 {%- set reasoning = message.content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
 {%- endif -%}
-{%- if loop.index0 > ns.last_query and (loop.index0 == ns.last_turn or reasoning) -%}
-{{ '<|im_start|>assistant\n<think>\n' + reasoning.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
-{%- else -%}
-{{ '<|im_start|>assistant\n' + content }}
-{%- endif -%}
-{%- if message.tool_calls -%}{%- for call in message.tool_calls -%}
-{%- if content or not loop.first -%}{{ '\n' }}{%- endif -%}
-{%- set call = call.function if call.function else call -%}
-{{ '<tool_call>\n{"name": "' + call.name + '", "arguments": ' }}{{ call.arguments if call.arguments is string else call.arguments | tojson }}{{ '}\n</tool_call>' }}
-{%- endfor -%}{%- endif -%}
-{{ '<|im_end|>\n' }}
-{%- elif message.role == 'tool' -%}${qwenToolResult}
-{%- endif -%}
-{%- endfor -%}
-{%- if add_generation_prompt -%}
-{{ '<|im_start|>assistant\n' }}{{ '<think>\n\n</think>\n\n' if enable_thinking is defined and enable_thinking is false else '<think>\n\n' }}
-{%- endif -%}`;
+${qwen3AnswerAndRest}`;
 
 const falconToolsIntro = "You are a function calling AI model. You are provided with function signature within <tools> </tools> XML tags. You may call one or more functions to assist with the user query. Don\\'t make assumptions about what values to plug into functions.\\n<tools>\\n";
 const falconToolsFormat = "\\n</tools>\\nFor each function call, return a json object with function name and arguments within <tool_call> </tool_call> tags with the following schema:\\n<tool_call>\\n{\\'arguments\\': <args-dict>, \\'name\\': <function-name>}\\n</tool_call>\\n";
@@ -143,23 +150,7 @@ const qwen35 = String.raw`{%- if tools -%}
 {%- set content = content.split('</think>')[-1].lstrip('\n') -%}
 {%- set reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
 {%- endif -%}
-{%- if loop.index0 > ns.last_query and (loop.index0 == ns.last_turn or reasoning) -%}
-{{ '<|im_start|>assistant\n<think>\n' + reasoning.strip('\n') + '\n</think>\n\n' + content.lstrip('\n') }}
-{%- else -%}
-{{ '<|im_start|>assistant\n' + content }}
-{%- endif -%}
-{%- if message.tool_calls -%}{%- for call in message.tool_calls -%}
-{%- if content or not loop.first -%}{{ '\n' }}{%- endif -%}
-{%- set call = call.function if call.function else call -%}
-{{ '<tool_call>\n{"name": "' + call.name + '", "arguments": ' }}{{ call.arguments if call.arguments is string else call.arguments | tojson }}{{ '}\n</tool_call>' }}
-{%- endfor -%}{%- endif -%}
-{{ '<|im_end|>\n' }}
-{%- elif message.role == 'tool' -%}${qwenToolResult}
-{%- endif -%}
-{%- endfor -%}
-{%- if add_generation_prompt -%}
-{{ '<|im_start|>assistant\n' }}{{ '<think>\n\n</think>\n\n' if enable_thinking is defined and enable_thinking is false else '<think>\n\n' }}
-{%- endif -%}`;
+${qwen3AnswerAndRest}`;
 
 export const chatmlFamily: AxolotlBuiltin[] = [
   { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens },
