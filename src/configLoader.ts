@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { maxConfigBytes, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
+import { configSizeProblem, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
 import type { ConfigParsed } from "./protocol/configWorker";
 
 /** Configs up to this size (every real one: they are a few KB) are parsed at once, in well under 50 ms. */
@@ -33,7 +33,8 @@ export class ConfigLoader {
     const failed = (message: string): ConfigRead => ({ configError: `Instruct Studio cannot use the training config ${path}: ${message}` });
     try {
       const { size, mtimeMs } = statSync(path);
-      if (size > maxConfigBytes) return failed(`it is ${(size / 1024 / 1024).toFixed(0)} MB; a config is a few KB, and files over ${maxConfigBytes / 1024 / 1024} MB are not read (is it the dataset?)`);
+      const tooBig = configSizeProblem(size);
+      if (tooBig) return failed(tooBig);
       if (size <= inlineConfigBytes) return { config: parseTrainingConfig(readFileSync(path, "utf8")) };
       const stamp = `${size}:${mtimeMs}`;
       const known = this.parsed.get(path);

@@ -56,7 +56,7 @@ export class InstructStudio implements vscode.Disposable {
     this.critiques = new CritiqueStore();
     this.budgetHost = new BudgetHost(join(extension.extensionPath, "out"));
     this.budget = new BudgetView(extension.extensionUri, this.settings, this.budgetHost, this.log);
-    const rowActions = new RowActionsLens(this.models);
+    const rowActions = new RowActionsLens(this.models, this.settings);
     const jsonl: vscode.DocumentSelector = { language: "jsonl" };
     this.disposables.push(
       this.log,
@@ -77,7 +77,7 @@ export class InstructStudio implements vscode.Disposable {
       vscode.languages.registerCodeActionsProvider(jsonl, new FixProvider(this.validation), { providedCodeActionKinds: FixProvider.kinds }),
       vscode.languages.registerHoverProvider(jsonl, new RowHoverProvider(this.validation)),
       vscode.window.registerWebviewViewProvider(PreviewViewProvider.viewId, this.preview),
-      new CursorFollower(() => this.preview.isVisible && this.refreshPreview()),
+      new CursorFollower(this.settings, () => this.preview.isVisible && this.refreshPreview()),
       this.settings.onDidChange(() => this.preview.isVisible && this.refreshPreview()),
       new LongLineNotice(extension.globalState),
       ...registerCommands(this),

@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import { isJsonl } from "./rowAtCursor";
+import type { Settings } from "./settings";
 
 const debounceMs = 120;
 
@@ -9,7 +10,10 @@ export class CursorFollower implements vscode.Disposable {
   private lastKey = "";
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly onRowChange: () => void) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly onRowChange: () => void,
+  ) {
     this.subscriptions = [
       vscode.window.onDidChangeTextEditorSelection((e) => this.schedule(e.textEditor)),
       vscode.window.onDidChangeActiveTextEditor((editor) => this.schedule(editor)),
@@ -20,7 +24,7 @@ export class CursorFollower implements vscode.Disposable {
   }
 
   private schedule(editor: vscode.TextEditor | undefined, force = false): void {
-    if (!vscode.workspace.getConfiguration("instructStudio").get<boolean>("preview.followCursor", true)) return;
+    if (!this.settings.current.editor.followCursor) return;
     if (editor && !isJsonl(editor.document)) return;
     const key = editor ? `${editor.document.uri}:${editor.selection.active.line}` : "";
     if (!force && key === this.lastKey) return;

@@ -4,9 +4,11 @@ import { mappingOf } from "./core/formats/instructionTypes";
 import { dirname, isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import type { TrainingConfig } from "./core/config/trainingConfig";
+import type { ConfigProblem } from "./core/config/configNumbers";
 import { ConfigLoader } from "./configLoader";
 import type { FormatId } from "./core/formats/detect";
 import { isUrl } from "./core/model/backend";
+import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { namesTemplate } from "./core/templates/axolotl/resolve";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
@@ -58,12 +60,22 @@ export type ModelSettings = Omit<BackendSettings, "log" | "model"> & {
   topP: number;
   /** Why the model cannot be used here (Restricted Mode). */
   restricted?: string;
+  /** The server URL came from the workspace's settings, not the user's: the API key goes to it only once the user agrees. */
+  endpointFromWorkspace: boolean;
 };
+
+/** Settings of the editor's own behaviour, read here like every other. */
+export interface EditorSettings {
+  followCursor: boolean;
+  codeLens: boolean;
+  budgetGpus: number;
+}
 
 export interface SettingsSnapshot {
   validation: ValidationSettings;
   preview: PreviewSources;
   model: ModelSettings;
+  editor: EditorSettings;
 }
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
@@ -120,33 +132,71 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot 
     preview = { ...files, restricted: restricted ?? configRestricted };
   }
 
-  const endpoint = section.get<string>("model.endpoint", "").trim();
+  return { validation, preview, model: modelSettings(section, trusted), editor: editorSettings(section) };
+}
+
+/**
+ * Where the server URL comes from matters: a workspace's settings travel with a cloned repository.
+ * In Restricted Mode only the user's own value counts (VS Code drops the workspace's too, as
+ * `restrictedConfigurations` says); in a trusted workspace a URL the workspace chose is used, and
+ * the model manager asks before sending the user's API key to it.
+ */
+function endpointSetting(section: vscode.WorkspaceConfiguration, trusted: boolean): { endpoint: string; fromWorkspace: boolean; ignored?: string } {
+  const values = section.inspect<string>("model.endpoint");
+  const user = (values?.globalValue ?? "").trim();
+  const workspace = (values?.workspaceFolderValue ?? values?.workspaceValue ?? "").trim();
+  if (!workspace || workspace === user) return { endpoint: user, fromWorkspace: false };
+  if (!trusted) return { endpoint: user, fromWorkspace: false, ignored: `Restricted Mode: the workspace's instructStudio.model.endpoint (${workspace}) is not used until you trust this folder.` };
+  return { endpoint: workspace, fromWorkspace: true };
+}
+
+function modelSettings(section: vscode.WorkspaceConfiguration, trusted: boolean): ModelSettings {
+  const { endpoint, fromWorkspace, ignored } = endpointSetting(section, trusted);
   const modelPath = workspacePath(section.get<string>("model.path", ""));
-  let model = endpoint && isUrl(endpoint) ? endpoint : modelPath;
+  const useEndpoint = endpoint !== "" && isUrl(endpoint);
+  let model = useEndpoint ? endpoint : modelPath;
   let modelRestricted: string | undefined;
   if (!trusted && model && !isUrl(model) && inWorkspace(model, workspaceFolders())) {
     modelRestricted = "Restricted Mode: a model file inside this workspace is not run until you trust the folder.";
     model = undefined;
   }
+  if (!model && ignored) modelRestricted = ignored;
   const positive = (key: string, fallback: number) => Math.max(1, section.get<number>(key, fallback));
   return {
-    validation,
-    preview,
-    model: {
-      model,
-      serverModel: section.get<string>("model.endpointModel", "").trim() || undefined,
-      apiKey: process.env.INSTRUCT_STUDIO_API_KEY,
-      contextSize: positive("model.contextSize", 8192),
-      parallel: positive("model.parallel", 2),
-      gpu: section.get<string>("model.gpu", "auto") === "off" ? false : "auto",
-      stallTimeoutMs: positive("model.stallTimeoutSeconds", 120) * 1000,
-      idleUnloadMs: Math.max(0, section.get<number>("model.idleUnloadMinutes", 10)) * 60_000,
-      maxTokens: positive("model.maxTokens", 1024),
-      temperature: Math.max(0, section.get<number>("model.temperature", 0.7)),
-      topP: Math.min(1, Math.max(0, section.get<number>("model.topP", 0.5))),
-      restricted: modelRestricted,
-    },
+    model,
+    serverModel: section.get<string>("model.endpointModel", "").trim() || undefined,
+    apiKey: apiKeyFromEnvironment(),
+    endpointFromWorkspace: useEndpoint && fromWorkspace,
+    contextSize: positive("model.contextSize", modelDefaults.contextSize),
+    parallel: positive("model.parallel", modelDefaults.parallel),
+    gpu: section.get<string>("model.gpu", "auto") === "off" ? false : "auto",
+    stallTimeoutMs: positive("model.stallTimeoutSeconds", modelDefaults.stallTimeoutSeconds) * 1000,
+    timeoutMs: positive("model.timeoutSeconds", modelDefaults.timeoutSeconds) * 1000,
+    timeoutSetting: "instructStudio.model.timeoutSeconds",
+    idleUnloadMs: Math.max(0, section.get<number>("model.idleUnloadMinutes", modelDefaults.idleUnloadMinutes)) * 60_000,
+    maxTokens: positive("model.maxTokens", modelDefaults.maxTokens),
+    temperature: Math.max(0, section.get<number>("model.temperature", modelDefaults.temperature)),
+    topP: Math.min(1, Math.max(0, section.get<number>("model.topP", modelDefaults.topP))),
+    restricted: modelRestricted,
   };
+}
+
+function editorSettings(section: vscode.WorkspaceConfiguration): EditorSettings {
+  return {
+    followCursor: section.get<boolean>("preview.followCursor", true),
+    codeLens: section.get<boolean>("model.codeLens", true),
+    budgetGpus: Math.max(1, Math.floor(section.get<number>("budget.gpus", 1)) || 1),
+  };
+}
+
+/** Where the model commands' choice is saved: the user's settings, never the workspace's. */
+export async function saveModelChoice(model: string): Promise<void> {
+  const section = vscode.workspace.getConfiguration("instructStudio");
+  if (isUrl(model)) await section.update("model.endpoint", model, vscode.ConfigurationTarget.Global);
+  else {
+    await section.update("model.endpoint", "", vscode.ConfigurationTarget.Global);
+    await section.update("model.path", model, vscode.ConfigurationTarget.Global);
+  }
 }
 
 /** Reads the settings once per change (settings, trust, the training config file) and tells who listens. */
@@ -158,6 +208,8 @@ export class Settings implements vscode.Disposable {
   private readonly configs = new ConfigLoader(() => !this.disposed && this.reload());
   private disposed = false;
   private readonly axolotl: AxolotlLocator;
+  /** Findings in the training config itself (values the trainer would refuse), shown on the YAML. */
+  private readonly configDiagnostics = vscode.languages.createDiagnosticCollection("instructStudio.trainingConfig");
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
@@ -176,13 +228,30 @@ export class Settings implements vscode.Disposable {
 
   private readAndReport(): SettingsSnapshot {
     const snapshot = read(this.configs, this.axolotl);
-    const { configError, configPending, settingsProblems = [] } = snapshot.validation;
+    const { configError, configPending, settingsProblems = [], config, configPath } = snapshot.validation;
     if (configPending) this.log.info(configPending);
+    this.showConfigProblems(configPath, config?.problems ?? []);
     for (const problem of [...(configError ? [configError] : []), ...settingsProblems]) {
       this.log.warn(problem);
       void vscode.window.showWarningMessage(problem);
     }
     return snapshot;
+  }
+
+  private showConfigProblems(configPath: string | undefined, problems: ConfigProblem[]): void {
+    this.configDiagnostics.clear();
+    if (!configPath || problems.length === 0) return;
+    for (const problem of problems) this.log.warn(`${configPath}: ${problem.message}`);
+    this.configDiagnostics.set(
+      vscode.Uri.file(configPath),
+      problems.map((p) => {
+        const range = new vscode.Range(p.line ?? 0, p.column ?? 0, p.endLine ?? p.line ?? 0, p.endColumn ?? p.column ?? 0);
+        const diagnostic = new vscode.Diagnostic(range, p.message, vscode.DiagnosticSeverity.Error);
+        diagnostic.source = "Instruct Studio";
+        diagnostic.code = p.key;
+        return diagnostic;
+      }),
+    );
   }
 
   private reload(): void {
@@ -204,6 +273,7 @@ export class Settings implements vscode.Disposable {
   dispose(): void {
     this.disposed = true;
     this.configWatcher?.dispose();
+    this.configDiagnostics.dispose();
     this.subscriptions.forEach((s) => s.dispose());
     this.changed.dispose();
   }

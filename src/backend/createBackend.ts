@@ -12,13 +12,17 @@ export interface BackendSettings {
   parallel: number;
   gpu: "auto" | false;
   stallTimeoutMs: number;
+  /** The longest one request may take in all, and the setting or flag that sets it (named when it is reached). */
+  timeoutMs: number;
+  timeoutSetting: string;
   log?: (line: string) => void;
 }
 
 /** The one place that picks a backend: a URL is a server, anything else a GGUF file. */
 export function createBackend(outDir: string, settings: BackendSettings): ModelBackend {
+  const deadline = { timeoutMs: settings.timeoutMs, setting: settings.timeoutSetting };
   if (isUrl(settings.model)) {
-    return new HttpBackend({ url: settings.model, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, log: settings.log });
+    return new HttpBackend({ url: settings.model, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, deadline, log: settings.log });
   }
   return new LlamaWorkerBackend(outDir, {
     modelPath: settings.model,
@@ -26,6 +30,7 @@ export function createBackend(outDir: string, settings: BackendSettings): ModelB
     sequences: settings.parallel,
     gpu: settings.gpu,
     stallTimeoutMs: settings.stallTimeoutMs,
+    deadline,
     log: settings.log,
   });
 }

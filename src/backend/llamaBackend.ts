@@ -1,4 +1,5 @@
 import { basename, join } from "node:path";
+import { RequestDeadline, startDeadline } from "../core/model/deadline";
 import { GenerationRequest, GenerationResult, ModelBackend, ModelError, ModelInfo } from "../core/model/backend";
 import { isModelEvent, LoadedModel, LoadOptions, ModelWorkerRequest, ModelWorkerResponse, RuntimeInfo } from "../protocol/modelWorker";
 import { WorkerProcess, WorkerTimeoutError } from "./workerProcess";
@@ -6,6 +7,8 @@ import { WorkerProcess, WorkerTimeoutError } from "./workerProcess";
 export interface LlamaBackendOptions extends LoadOptions {
   /** A worker silent for this long (no token, no progress) is taken as hung and restarted. */
   stallTimeoutMs: number;
+  /** The longest one request may take in all. */
+  deadline?: RequestDeadline;
   log?: (line: string) => void;
 }
 
@@ -81,14 +84,23 @@ export class LlamaWorkerBackend implements ModelBackend {
     let requestId: number | undefined;
     const cancel = () => requestId !== undefined && this.process.notify({ type: "cancel", target: requestId });
     signal?.addEventListener("abort", cancel);
+    let expired: ModelError | undefined;
+    const endDeadline = startDeadline(this.options.deadline, (error) => {
+      expired = error;
+      cancel();
+    });
     try {
       const { result } = await this.call({ type: "generate", request }, "generated", {
         inactivityMs: this.options.stallTimeoutMs,
         onEvent: (event) => event.type === "chunk" && onText?.(event.text),
         onSent: (id) => (requestId = id),
       });
+      if (expired) throw expired;
       return result;
+    } catch (error) {
+      throw expired ?? error;
     } finally {
+      endDeadline();
       signal?.removeEventListener("abort", cancel);
     }
   }

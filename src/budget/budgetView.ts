@@ -38,17 +38,16 @@ export class BudgetView implements vscode.Disposable {
     private readonly host: BudgetHost,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.gpus = gpusSetting();
+    let gpusSetting = settings.current.editor.budgetGpus;
+    this.gpus = gpusSetting;
     this.disposables.push(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration("instructStudio.budget.gpus")) return;
-        this.gpus = gpusSetting();
-        // Settings' own listener may have re-run with the old count already: this run supersedes it.
-        if (this.panel) void this.run();
-      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.isShown(e.document.uri) && e.contentChanges.length > 0 && this.follow()),
       vscode.workspace.onDidSaveTextDocument((d) => this.isShown(d.uri) && this.follow()),
-      settings.onDidChange(() => this.panel && this.run()),
+      settings.onDidChange((snapshot) => {
+        // The view's own GPU field wins until the setting itself changes again.
+        if (snapshot.editor.budgetGpus !== gpusSetting) this.gpus = gpusSetting = snapshot.editor.budgetGpus;
+        if (this.panel) void this.run();
+      }),
     );
   }
 
@@ -204,11 +203,6 @@ export class BudgetView implements vscode.Disposable {
     this.panel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** The view's own GPU field overrides this until the setting changes again. */
-function gpusSetting(): number {
-  return Math.max(1, Math.floor(vscode.workspace.getConfiguration("instructStudio").get<number>("budget.gpus", 1)) || 1);
 }
 
 /** Axolotl resolves a dataset path from where it runs; here, the config's folder, then the workspace. */

@@ -1,14 +1,28 @@
 import { readFileSync, statSync } from "node:fs";
-import { maxConfigBytes } from "../core/config/trainingConfig";
+import { configSizeProblem, parseTrainingConfig, TrainingConfig, TrainingConfigError } from "../core/config/trainingConfig";
 import { UsageError } from "./usageError";
-
 
 export function readConfigFile(path: string): string {
   const stat = statSync(path, { throwIfNoEntry: false });
   if (!stat) throw new UsageError(`no training config at ${path}`);
   if (!stat.isFile()) throw new UsageError(`the training config ${path} is not a file`);
-  if (stat.size > maxConfigBytes) {
-    throw new UsageError(`the training config ${path} is ${(stat.size / 1024 / 1024).toFixed(0)} MB; a config is a few KB, and files over ${maxConfigBytes / 1024 / 1024} MB are not read (is it the dataset?)`);
-  }
+  const tooBig = configSizeProblem(stat.size);
+  if (tooBig) throw new UsageError(`the training config ${path}: ${tooBig}`);
   return readFileSync(path, "utf8");
+}
+
+/** The config `--config` names; one the trainer would refuse (bad YAML, a value out of range) is a usage error naming each key. */
+export function readTrainingConfig(path: string): TrainingConfig {
+  let config: TrainingConfig;
+  try {
+    config = parseTrainingConfig(readConfigFile(path));
+  } catch (error) {
+    if (error instanceof TrainingConfigError) throw new UsageError(`the training config ${path}: ${error.message}`);
+    throw error;
+  }
+  const problems = config.problems ?? [];
+  if (problems.length > 0) {
+    throw new UsageError(`the training config ${path} has ${problems.length === 1 ? "a value" : `${problems.length} values`} the trainer would refuse:\n${problems.map((p) => `  ${path}:${(p.line ?? 0) + 1}: ${p.message}`).join("\n")}`);
+  }
+  return config;
 }

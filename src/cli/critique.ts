@@ -1,6 +1,8 @@
 import { detectRowFormat, formatLabels } from "../core/formats/detect";
 import { critiquePrompt, critiqueSchema, parseCritique } from "../core/generation/critique";
 import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
+import { critiqueMaxTokens } from "../core/model/modelDefaults";
+import { escapeControls } from "./output";
 import { UsageError } from "./lint";
 import { cliBackend, ModelCliOptions } from "./modelCli";
 import { readDataset } from "./readDataset";
@@ -29,11 +31,12 @@ export async function critiqueCommand(file: string, options: CritiqueCliOptions)
   }
   const backend = cliBackend(options);
   try {
-    const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: 768, temperature: 0 });
-    if (result.stopReason === "maxTokens") throw new UsageError("the model's critique was cut off at 768 tokens");
+    const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: critiqueMaxTokens, temperature: 0 });
+    if (result.stopReason === "maxTokens") throw new UsageError(`the model's critique was cut off at ${critiqueMaxTokens} tokens`);
     const { score, rationale, issues } = parseCritique(result.text);
     if (options.json) process.stdout.write(`${JSON.stringify({ score, rationale, issues })}\n`);
-    else process.stdout.write(`score: ${score}/5\n${rationale}\n${issues.map((i) => `- ${i.field}: ${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ""}`).join("\n")}\n`);
+    // The model's text is shown with its control characters escaped: a reply must not drive the terminal.
+    else process.stdout.write(`score: ${score}/5\n${escapeControls(rationale)}\n${issues.map((i) => escapeControls(`- ${i.field}: ${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ""}`)).join("\n")}\n`);
     return 0;
   } finally {
     backend.dispose();

@@ -1,11 +1,11 @@
-import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { datasetContext, readDatasetRows } from "../core/generation/datasetContext";
-import { generateEntries } from "../core/generation/generateEntries";
+import { datasetContext, DatasetContextError, readDatasetRows } from "../core/generation/datasetContext";
+import { generateEntries, GenerateOutcome } from "../core/generation/generateEntries";
 import { selfInstructDefaults } from "../core/generation/selfInstruct";
+import { AppendRefused, appendLines, insertIntoArray, seeFile } from "./appendRows";
 import { UsageError } from "./lint";
 import { cliBackend, ModelCliOptions } from "./modelCli";
-import { readDataset } from "./readDataset";
+import { escapeControls } from "./output";
+import { isStdin, openDataset } from "./readDataset";
 
 export interface GenerateCliOptions extends ModelCliOptions {
   count: string;
@@ -14,51 +14,21 @@ export interface GenerateCliOptions extends ModelCliOptions {
   seed?: string;
 }
 
-async function readLines(file: string): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const line of readDataset(file)) lines.push(line.tooLong ? "" : line.text);
-  return lines;
+/** The dataset's rows as texts, from JSON Lines or from a JSON array's elements. */
+async function readRows(file: string): Promise<{ texts: string[]; array: boolean }> {
+  const dataset = await openDataset(file);
+  const texts: string[] = [];
+  if (dataset.kind === "jsonl") for await (const line of dataset.lines) texts.push(line.tooLong ? "" : line.text);
+  else for await (const item of dataset.items) if (item.kind === "element") texts.push(item.tooLong ? "" : item.text);
+  return { texts, array: dataset.kind === "array" };
 }
 
-/** The file's line ending and whether it ends with one (its last bytes). */
-function endingOf(file: string): { eol: string; endsWithNewline: boolean; empty: boolean } {
-  const size = statSync(file).size;
-  if (size === 0) return { eol: "\n", endsWithNewline: true, empty: true };
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(Math.min(size, 1 << 16));
-    readSync(fd, head, 0, head.length, 0);
-    const last = Buffer.alloc(1);
-    readSync(fd, last, 0, 1, size - 1);
-    return { eol: head.includes("\r\n") ? "\r\n" : "\n", endsWithNewline: last[0] === 0x0a, empty: false };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Appends rows atomically: the original bytes, then the rows, written to a temporary file beside
- * it and renamed over it, so a crash leaves either the old file or the new one, and every
- * original line stays byte-identical.
- */
-export function appendAtomically(file: string, rows: string[], expected: { size: number; mtimeMs: number }): void {
-  const now = statSync(file);
-  if (now.size !== expected.size || now.mtimeMs !== expected.mtimeMs) throw new UsageError(`${file} changed while the entries were generated; nothing was appended`);
-  const { eol, endsWithNewline, empty } = endingOf(file);
-  const original = readFileSync(file);
-  const addition = (empty || endsWithNewline ? "" : eol) + rows.join(eol) + eol;
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, Buffer.concat([original, Buffer.from(addition, "utf8")]), { mode: now.mode });
-    renameSync(temp, file);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
+/** Every request is accounted for: the counts add up to the requests sent. */
+export function outcomeSummary(outcome: GenerateOutcome): string {
+  const parts = [`${outcome.accepted.length} accepted`, `${outcome.rejected.length} rejected`];
+  if (outcome.surplus > 0) parts.push(`${outcome.surplus} not needed (arrived after the ${outcome.accepted.length} were accepted)`);
+  if (outcome.failed > 0) parts.push(`${outcome.failed} failed`);
+  return `${parts.join(", ")}: ${outcome.attempts} request${outcome.attempts === 1 ? "" : "s"}`;
 }
 
 export async function generateCommand(file: string, options: GenerateCliOptions): Promise<number> {
@@ -66,8 +36,16 @@ export async function generateCommand(file: string, options: GenerateCliOptions)
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count wants a positive whole number, not "${options.count}"`);
   const seed = options.seed === undefined ? undefined : Number(options.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed wants a whole number, not "${options.seed}"`);
-  const before = statSync(file);
-  const dataset = datasetContext(readDatasetRows(await readLines(file)), {});
+  if (options.append && isStdin(file)) throw new UsageError("--append needs a file, not standard input");
+  const seen = options.append ? seeFile(file) : undefined;
+  const { texts, array } = await readRows(file);
+  let dataset;
+  try {
+    dataset = datasetContext(readDatasetRows(texts), {});
+  } catch (error) {
+    if (error instanceof DatasetContextError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
   const backend = cliBackend(options);
   try {
     const outcome = await generateEntries(backend, dataset, {
@@ -75,20 +53,27 @@ export async function generateCommand(file: string, options: GenerateCliOptions)
       seed,
       temperature: selfInstructDefaults.temperature,
       topP: selfInstructDefaults.topP,
-      onRejected: (reason) => process.stderr.write(`rejected: ${reason}\n`),
+      onRejected: (reason) => process.stderr.write(`rejected: ${escapeControls(reason)}\n`),
       onAccepted: (line) => {
         if (!options.json) process.stdout.write(`${line}\n`);
       },
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.accepted.map((line) => JSON.parse(line)))}\n`);
-    if (outcome.error) process.stderr.write(`instruct-studio generate: stopped: ${outcome.error instanceof Error ? outcome.error.message : String(outcome.error)}\n`);
-    if (options.append && outcome.accepted.length > 0) {
-      appendAtomically(file, outcome.accepted, before);
-      process.stderr.write(`appended ${outcome.accepted.length} entr${outcome.accepted.length === 1 ? "y" : "ies"} to ${file}\n`);
+    if (outcome.error) process.stderr.write(`instruct-studio generate: stopped: ${escapeControls(outcome.error instanceof Error ? outcome.error.message : String(outcome.error))}\n`);
+    // A run stopped by an error (a timeout, a server gone) is not a success, whatever it accepted before.
+    let status = outcome.error ? 2 : outcome.accepted.length === 0 ? 1 : 0;
+    if (seen && outcome.accepted.length > 0) {
+      try {
+        (array ? insertIntoArray : appendLines)(file, outcome.accepted, seen);
+        process.stderr.write(`appended ${outcome.accepted.length} entr${outcome.accepted.length === 1 ? "y" : "ies"} to ${seen.target}\n`);
+      } catch (error) {
+        if (!(error instanceof AppendRefused)) throw error;
+        process.stderr.write(`instruct-studio generate: ${escapeControls(error.message)}; the entries are on standard output\n`);
+        status = 2;
+      }
     }
-    process.stderr.write(`${outcome.accepted.length} accepted, ${outcome.rejected.length} rejected, ${outcome.attempts} generated\n`);
-    if (outcome.accepted.length === 0) return outcome.error ? 2 : 1;
-    return 0;
+    process.stderr.write(`${outcomeSummary(outcome)}\n`);
+    return status;
   } finally {
     backend.dispose();
   }

@@ -1,4 +1,3 @@
-import { parseTrainingConfig } from "../core/config/trainingConfig";
 import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { lintInParallel, lintsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
@@ -6,7 +5,7 @@ import { mappingOf } from "../core/formats/instructionTypes";
 import { datasetInfoFor } from "../core/config/datasetInfoLookup";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
 import { StreamOptions, validateLines } from "../core/validate/streamValidator";
-import { readConfigFile } from "./configFile";
+import { readTrainingConfig } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
@@ -62,7 +61,7 @@ async function streamOptions(options: LintOptions): Promise<{ stream: StreamOpti
   }
   let maxTokens: number | undefined;
   if (options.config) {
-    const config = parseTrainingConfig(readConfigFile(options.config));
+    const config = readTrainingConfig(options.config);
     Object.assign(stream, { format: config.format, ...mappingOf(config) });
     maxTokens = config.sequenceLen;
   }

@@ -1,25 +1,16 @@
 // A worker thread of `lint`: analyses line-aligned chunks of a file on its own, the part of
 // validation that needs no other row. The main thread compares rows and prints, in line order.
-import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { readLines } from "../core/jsonl/lineReader";
-import { analyzeLine } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
+import { analyzeChunkLines, chunkLineBase } from "./lintChunk";
 
 const data = workerData as LintWorkerData;
 
 async function analyzeChunk(chunk: LintChunk): Promise<LintChunkResult> {
-  const lineBase = chunk.start === 0 ? 0 : 1;
+  const lineBase = chunkLineBase(chunk);
   const rows: LintChunkResult["rows"] = [];
-  let lines = 0;
-  if (chunk.end > chunk.start) {
-    const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: 1024 * 1024 });
-    for await (const read of readLines(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 })) {
-      rows.push(analyzeLine(read, lines + lineBase, data.fileFormat, data.options));
-      lines++;
-    }
-  }
-  return { id: chunk.id, lines, lineBase, rows, ...packVectors(rows) };
+  for await (const row of analyzeChunkLines(chunk, data)) rows.push(row);
+  return { id: chunk.id, lines: rows.length, lineBase, rows, ...packVectors(rows) };
 }
 
 /** Moves the rows' typed arrays into one buffer: one transfer instead of a clone per array. */

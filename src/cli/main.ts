@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { Command, CommanderError } from "commander";
 import { version } from "../../package.json";
 import { lintCommand, LintOptions, UsageError } from "./lint";
@@ -7,7 +8,9 @@ import { statsCommand, StatsOptions } from "./stats";
 import { critiqueCommand, CritiqueCliOptions } from "./critique";
 import { generateCommand, GenerateCliOptions } from "./generate";
 import { ModelError } from "../core/model/backend";
+import { modelDefaults } from "../core/model/modelDefaults";
 import { escapeControls, watchStdout } from "./output";
+import { crashCause } from "./crashCause";
 
 export function buildProgram(): Command {
   const program = new Command("instruct-studio")
@@ -59,18 +62,20 @@ export function buildProgram(): Command {
       process.exitCode = await renderCommand(file, options);
     });
   const modelOption = "a .gguf model file or an OpenAI-compatible server URL (http://host:port/v1)";
+  const timeoutHelp = `the longest one request to the model may take in all; past it the command stops with exit 2 (default ${modelDefaults.timeoutSeconds}: a large model on a CPU)`;
   program
     .command("generate")
     .description("generate new entries like the file's (Self-Instruct) with a local model; exit 1 when none is accepted")
     .argument("<file>", "a JSONL dataset: its rows are the examples and its format the output's")
     .requiredOption("--model <gguf|url>", modelOption)
     .requiredOption("--count <N>", "how many entries to accept")
-    .option("--append", "add the accepted entries to the file (atomically; existing lines stay byte-identical)")
+    .option("--append", "add the accepted entries to the file (JSON Lines: appended in place behind its verified end, keeping lines others append meanwhile; a JSON array: before its closing bracket)")
     .option("--json", "print one JSON array of the accepted entries")
     .option("--seed <N>", "seed for example sampling and generation")
     .option("--parallel <N>", "requests generated at once (default 2)")
     .option("--context-size <N>", "context tokens per sequence (default 8192)")
     .option("--cpu", "never use a GPU")
+    .option("--timeout <seconds>", timeoutHelp)
     .action(async (file: string, options: GenerateCliOptions) => {
       process.exitCode = await generateCommand(file, options);
     });
@@ -83,6 +88,7 @@ export function buildProgram(): Command {
     .option("--json", "print {score, rationale, issues}")
     .option("--context-size <N>", "context tokens (default 8192)")
     .option("--cpu", "never use a GPU")
+    .option("--timeout <seconds>", timeoutHelp)
     .action(async (file: string, options: CritiqueCliOptions) => {
       process.exitCode = await critiqueCommand(file, options);
     });
@@ -92,30 +98,35 @@ export function buildProgram(): Command {
 /**
  * lint and stats stream any file with bounded indexes; a capped V8 heap keeps the process itself
  * bounded too (measured: 650 MB peak on a 1 GB file without the cap, under 300 MB with it). The
- * CLI re-runs itself once with the cap unless the user set one; --json keeps every finding, so
- * it gets room for them.
+ * CLI re-runs itself once in a child with the cap (unless the user set one): the parent stays to
+ * report how the child ended, so a native abort (llama.cpp reading a model file) or an
+ * out-of-memory kill is reported as what it is, with the child's own last words.
  */
-function relaunchWithHeapCap(): number | undefined {
+async function relaunchWithHeapCap(): Promise<number | undefined> {
   const command = process.argv[2];
   if (command !== "lint" && command !== "stats") return undefined;
+  if (process.env.INSTRUCT_STUDIO_HEAP_CAPPED) return undefined;
   const userSet = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].some((a) => a.includes("--max-old-space-size"));
-  if (userSet || process.env.INSTRUCT_STUDIO_HEAP_CAPPED) return undefined;
   // A tokenizer.json of 27 MB needs several times that while it loads; findings stream either way.
   const heapMb = process.argv.includes("--tokenizer") ? 2048 : 128;
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${heapMb}`, ...process.execArgv, __filename, ...process.argv.slice(2)], {
-    stdio: "inherit",
+  const child = spawn(process.execPath, [...(userSet ? [] : [`--max-old-space-size=${heapMb}`]), ...process.execArgv, __filename, ...process.argv.slice(2)], {
+    stdio: ["inherit", "inherit", "pipe"],
     env: { ...process.env, INSTRUCT_STUDIO_HEAP_CAPPED: "1" },
   });
-  if (child.status === null) {
-    // Killed (out of memory aborts): a crash, never "errors found".
-    process.stderr.write(`instruct-studio: the ${command} process stopped (${child.signal ?? "killed"}${child.signal === "SIGABRT" ? ", probably out of memory" : ""})\n`);
-    return 2;
-  }
-  return child.status;
+  let lastWords = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    lastWords = (lastWords + chunk.toString("utf8")).slice(-4096);
+  });
+  const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+  if (code !== null) return code;
+  // Killed: a crash, never "errors found".
+  process.stderr.write(`instruct-studio: the ${command} process stopped (${signal ?? "killed"}): ${crashCause(lastWords, signal)}\n`);
+  return 2;
 }
 
 async function main(): Promise<void> {
-  const relaunched = relaunchWithHeapCap();
+  const relaunched = await relaunchWithHeapCap();
   if (relaunched !== undefined) {
     process.exitCode = relaunched;
     return;

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createBackend } from "../backend/createBackend";
 import { isUrl, ModelBackend } from "../core/model/backend";
+import { apiKeyFromEnvironment, modelDefaults } from "../core/model/modelDefaults";
 import { UsageError } from "./lint";
 
 export interface ModelCliOptions {
@@ -8,6 +9,8 @@ export interface ModelCliOptions {
   parallel?: string;
   contextSize?: string;
   cpu?: boolean;
+  /** Seconds one request may take in all. */
+  timeout?: string;
 }
 
 function positive(flag: string, value: string | undefined, fallback: number): number {
@@ -17,16 +20,25 @@ function positive(flag: string, value: string | undefined, fallback: number): nu
   return n;
 }
 
-/** The CLI's backend: the same worker process and HTTP client as the editor's. */
+function seconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 7 * 24 * 3600) throw new UsageError(`${flag} wants a number of seconds above 0 (at most a week), not "${value}"`);
+  return n;
+}
+
+/** The CLI's backend: the same worker process and HTTP client as the editor's, with the same defaults. */
 export function cliBackend(options: ModelCliOptions): ModelBackend {
   if (!isUrl(options.model) && !existsSync(options.model)) throw new UsageError(`--model: no such file ${options.model} (give a .gguf file or an http(s):// server URL)`);
   return createBackend(__dirname, {
     model: options.model,
-    apiKey: process.env.INSTRUCT_STUDIO_API_KEY,
-    contextSize: positive("--context-size", options.contextSize, 8192),
-    parallel: positive("--parallel", options.parallel, 2),
+    apiKey: apiKeyFromEnvironment(),
+    contextSize: positive("--context-size", options.contextSize, modelDefaults.contextSize),
+    parallel: positive("--parallel", options.parallel, modelDefaults.parallel),
     gpu: options.cpu ? false : "auto",
-    stallTimeoutMs: 120_000,
+    stallTimeoutMs: modelDefaults.stallTimeoutSeconds * 1000,
+    timeoutMs: seconds("--timeout", options.timeout, modelDefaults.timeoutSeconds) * 1000,
+    timeoutSetting: "--timeout",
     log: (line) => process.stderr.write(`${line}\n`),
   });
 }

@@ -8,6 +8,7 @@ import type { Diagnostic, Span } from "../core/lint/diagnostic";
 import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { cliMaxLineBytes } from "./readDataset";
+import { analyzeChunkLines } from "./lintChunk";
 
 /** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
 export const parallelMinBytes = 16 * 1024 * 1024;
@@ -73,23 +74,43 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       wake?.();
     });
     worker.on("error", (error) => {
-      failure = error;
+      failure ??= error;
+      wake?.();
+    });
+    worker.on("exit", (code) => {
+      if (code !== 0) failure ??= new Error(`a lint thread stopped (exit code ${code})`);
       wake?.();
     });
     dispatch(worker);
   }
   const comparer = new RowComparer(sample, options);
   let lineOffset = 0;
+  let finishing = false;
   try {
     for (let id = 0; id < chunks.length; id++) {
-      while (!results.has(id)) {
-        if (failure) throw failure;
+      while (!results.has(id) && !failure) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      const result = results.get(id)!;
+      const result = results.get(id);
       results.delete(id);
-      if (result.error) throw new Error(result.error);
+      if (!result || result.error) {
+        // A thread ran out of memory (a chunk of tiny rows with many findings) or failed: this
+        // thread lints the rest by itself, with the same analysis, so no finding is lost.
+        finishing = true;
+        await Promise.all(workers.map((w) => w.terminate()));
+        process.stderr.write(`note: a lint thread failed (${result?.error ?? failure?.message}); lines from ${lineOffset + 1} on are linted on one thread\n`);
+        for (const chunk of chunks.slice(id)) {
+          let lines = 0;
+          for await (const row of analyzeChunkLines(chunk, data, lineOffset)) {
+            lines++;
+            yield* comparer.add(row);
+            if (comparer.finished) return;
+          }
+          lineOffset += lines;
+        }
+        return;
+      }
       // The chunk's thread may take the next chunk now that this one is being printed.
       for (const worker of workers) dispatch(worker);
       const delta = lineOffset - result.lineBase;
@@ -105,6 +126,6 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       lineOffset += result.lines;
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    if (!finishing) await Promise.all(workers.map((w) => w.terminate()));
   }
 }

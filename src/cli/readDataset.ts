@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { ArrayItem, readArrayElements } from "../core/jsonArray/arrayElements";
+import { ArrayItem, isSpace, readArrayElements } from "../core/jsonArray/arrayElements";
 import { looksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
@@ -21,6 +21,13 @@ const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? 
  */
 export function readDataset(file: string): AsyncGenerator<ReadLine> {
   return readLines(openBytes(file), { maxLineBytes: cliMaxLineBytes });
+}
+
+/** The first byte after a byte order mark and white space is `[`. */
+function opensArray(bytes: Uint8Array): boolean {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && isSpace(bytes[i])) i++;
+  return bytes[i] === 0x5b;
 }
 
 export type OpenedDataset = { kind: "jsonl"; lines: AsyncGenerator<ReadLine> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
@@ -50,7 +57,25 @@ export async function openDataset(file: string): Promise<OpenedDataset> {
     if (ended) return;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   }
-  const first = Buffer.concat(head).subarray(0, 64 * 1024);
-  if (looksLikeJsonArray(file, first)) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
+  let first = Buffer.concat(head);
+  let array = looksLikeJsonArray(file, first.subarray(0, 64 * 1024));
+  if (!array && isStdin(file) && opensArray(first)) {
+    // Standard input has no name to say ".json": a minified array is one line, and a JSON Lines
+    // stream of arrays has more lines. Read on to the next line's first byte (or the end) to tell.
+    for (;;) {
+      const newline = first.indexOf(10);
+      if (ended || newline < 0 || first.subarray(newline).some((b) => !isSpace(b))) break;
+      const next = await iterator.next();
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      head.push(next.value);
+      first = Buffer.concat([first, next.value]);
+    }
+    const newline = first.indexOf(10);
+    array = newline < 0 || !first.subarray(newline).some((b) => !isSpace(b));
+  }
+  if (array) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
   return { kind: "jsonl", lines: readLines(bytes(), { maxLineBytes: cliMaxLineBytes }) };
 }

@@ -1,11 +1,11 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
-import { parseTrainingConfig, TrainingConfig } from "../core/config/trainingConfig";
+import type { TrainingConfig } from "../core/config/trainingConfig";
 import { parseRow } from "../core/jsonl/parseRow";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
-import { readConfigFile } from "./configFile";
+import { readTrainingConfig } from "./configFile";
 import { escapeControls, write } from "./output";
 import { readDataset } from "./readDataset";
 import { cliTemplateContext } from "./templateContext";
@@ -60,7 +60,7 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   const timeoutSeconds = options.timeout === undefined ? defaultTimeoutSeconds : Number(options.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout wants a number of seconds, not "${options.timeout}"`);
   if (!statSync(options.tokenizer, { throwIfNoEntry: false })) throw new UsageError(`no tokenizer at ${options.tokenizer}`);
-  const config: TrainingConfig | undefined = options.config ? parseTrainingConfig(readConfigFile(options.config)) : undefined;
+  const config: TrainingConfig | undefined = options.config ? readTrainingConfig(options.config) : undefined;
   const templateContext = await cliTemplateContext(options.config, config, options.axolotl);
   const rowText = await readLine(file, lineNumber);
   const parsed = parseRow(rowText);

@@ -5,12 +5,11 @@ import { replaceValue, responseTarget, rewritePrompt } from "../core/generation/
 import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
 import { Limiter } from "../core/model/limiter";
 import { ModelBackend, ModelError } from "../core/model/backend";
+import { critiqueMaxTokens } from "../core/model/modelDefaults";
 import type { InstructStudio } from "../context";
 import { rowText } from "../rowAtCursor";
 import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
 import { replaceRow, ReplaceOutcome } from "./safeEdits";
-
-const critiqueMaxTokens = 768;
 
 async function critiqueOne(backend: ModelBackend, text: string, format: RowTarget["format"], signal: AbortSignal, onText?: (chunk: string) => void): Promise<Critique> {
   const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: critiqueMaxTokens, temperature: 0 }, onText, signal);

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { isUrl, ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
+import { saveModelChoice } from "../settings";
 import { continueTurn, critiqueEntry, critiqueFile, rewriteResponse } from "./critiqueCommands";
 import { generateFromPassage, generateLikeThese } from "./generationCommands";
 
@@ -64,12 +65,7 @@ async function chooseModel(studio: InstructStudio): Promise<string | undefined> 
     if (!url) return undefined;
     model = url.trim();
   }
-  const section = vscode.workspace.getConfiguration("instructStudio");
-  if (isUrl(model)) await section.update("model.endpoint", model, vscode.ConfigurationTarget.Global);
-  else {
-    await section.update("model.endpoint", "", vscode.ConfigurationTarget.Global);
-    await section.update("model.path", model, vscode.ConfigurationTarget.Global);
-  }
+  await saveModelChoice(model);
   await studio.models.remember(model);
   return model;
 }

@@ -3,9 +3,12 @@ import * as vscode from "vscode";
 import { createBackend } from "../backend/createBackend";
 import { LlamaWorkerBackend } from "../backend/llamaBackend";
 import { isUrl, ModelBackend, ModelError } from "../core/model/backend";
+import { apiKeyVariable } from "../core/model/modelDefaults";
 import type { ModelSettings, Settings } from "../settings";
 
 const recentKey = "instructStudio.recentModels";
+/** The user's answers, per server URL, to "send the API key to the workspace's server?". */
+const keyAnswersKey = "instructStudio.apiKeyAnswers";
 /** Settings that need a new backend when they change (sampling and the idle time do not). */
 const backendKey = (model: ModelSettings) => JSON.stringify({ ...model, idleUnloadMs: 0, maxTokens: 0, temperature: 0, topP: 0 });
 
@@ -86,14 +89,45 @@ export class ModelManager implements vscode.Disposable {
     this.item.show();
   }
 
-  private ensureBackend(): ModelBackend {
+  private async ensureBackend(): Promise<ModelBackend> {
     const model = this.modelSettings;
     if (!model.model) throw new ModelError(this.unavailable() ?? "No model chosen.", "file");
+    const apiKey = await this.apiKeyFor(model);
+    if (this.modelSettings !== model) return this.ensureBackend();
     if (!this.backend) {
-      this.backend = createBackend(this.outDir, { ...model, model: model.model, log: (line) => this.log.info(line) });
+      this.backend = createBackend(this.outDir, { ...model, apiKey, model: model.model, log: (line) => this.log.info(line) });
       this.backendFor = backendKey(model);
     }
     return this.backend;
+  }
+
+  /**
+   * The API key goes to a server the user chose. A URL from the workspace's settings (a cloned
+   * repository's .vscode/settings.json) gets it only after the user agrees, once per URL; the
+   * answer is kept in the user's global state, where no workspace can set it.
+   */
+  private async apiKeyFor(model: ModelSettings): Promise<string | undefined> {
+    if (!model.apiKey || !model.endpointFromWorkspace || !model.model) return model.apiKey;
+    const answers = this.memento.get<Record<string, "send" | "withhold">>(keyAnswersKey, {});
+    let answer = answers[model.model];
+    if (!answer) {
+      const send = "Send the Key";
+      const withhold = "Connect Without It";
+      const choice = await vscode.window.showWarningMessage(
+        `This workspace's settings send model requests to ${model.model}. Send your ${apiKeyVariable} to it?`,
+        {
+          modal: true,
+          detail: "The server was chosen by the workspace's settings (.vscode/settings.json), not by you. The rows you critique or generate from go to it either way; your API key goes only if you agree. The answer is remembered for this URL.",
+        },
+        send,
+        withhold,
+      );
+      if (!choice) throw new ModelError(`Cancelled: nothing was sent to ${model.model}.`, "cancelled");
+      answer = choice === send ? "send" : "withhold";
+      await this.memento.update(keyAnswersKey, { ...answers, [model.model]: answer });
+      this.log.info(`${apiKeyVariable} ${answer === "send" ? "will be sent" : "will not be sent"} to the workspace's server ${model.model}.`);
+    }
+    return answer === "send" ? model.apiKey : undefined;
   }
 
   /**
@@ -101,7 +135,7 @@ export class ModelManager implements vscode.Disposable {
    * the idle timer starts again when the last job ends.
    */
   async use<T>(work: (backend: ModelBackend) => Promise<T>): Promise<T> {
-    const backend = this.ensureBackend();
+    const backend = await this.ensureBackend();
     clearTimeout(this.idleTimer);
     this.active++;
     try {

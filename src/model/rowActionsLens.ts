@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import type { Settings } from "../settings";
 import type { ModelManager } from "./modelManager";
 
 /** Model actions above the row under the cursor (one row only: a lens per row would crowd big files). */
@@ -7,14 +8,17 @@ export class RowActionsLens implements vscode.CodeLensProvider, vscode.Disposabl
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly models: ModelManager) {
+  constructor(
+    private readonly models: ModelManager,
+    private readonly settings: Settings,
+  ) {
     this.subscription = vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor.document.languageId === "jsonl" && this.changed.fire());
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document !== document || this.models.unavailable()) return [];
-    if (!vscode.workspace.getConfiguration("instructStudio").get<boolean>("model.codeLens", true)) return [];
+    if (!this.settings.current.editor.codeLens) return [];
     const line = editor.selection.active.line;
     if (line >= document.lineCount || document.lineAt(line).isEmptyOrWhitespace) return [];
     const range = new vscode.Range(line, 0, line, 0);

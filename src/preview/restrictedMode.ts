@@ -1,10 +1,11 @@
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
 import { builtinTemplate } from "../core/templates/builtinTemplates";
 import type { WorkerFiles } from "../protocol/previewWorker";
 
-function inside(folder: string, path: string): boolean {
+export function inside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+  // "..x" is a folder inside named so; only ".." itself, or ".." then a separator, leaves the folder.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** Whether a file lies in one of the workspace folders (and so is not run until the folder is trusted). */

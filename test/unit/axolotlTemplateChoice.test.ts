@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -166,18 +166,43 @@ describe("finding the user's own Axolotl", () => {
     assert.equal(fromPath(mkdtempSync(join(tmpdir(), "empty-"))), undefined);
   });
 
+  /** A virtual environment (no pip: fast) whose site-packages hold the fake Axolotl: what `-I` still reads. */
+  function fakeEnvironment(): { python: string; templatesDir: string } {
+    const root = mkdtempSync(join(tmpdir(), "venv-"));
+    const made = spawnSync("python3", ["-m", "venv", "--without-pip", root], { encoding: "utf8" });
+    assert.equal(made.status, 0, `python3 -m venv failed: ${made.stderr}`);
+    const python = join(root, "bin", "python");
+    const sitePackages = spawnSync(python, ["-I", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).stdout.trim();
+    const templatesDir = join(sitePackages, "axolotl", "utils", "chat_templates", "templates");
+    mkdirSync(templatesDir, { recursive: true });
+    writeFileSync(join(sitePackages, "axolotl", "__init__.py"), "raise RuntimeError('find_spec must not import the package')\n");
+    writeFileSync(join(templatesDir, "chatml.jinja"), "{{ messages | length }}");
+    return { python, templatesDir };
+  }
+
   it("asks a Python interpreter where it would import Axolotl from, without importing it", async () => {
-    const { sitePackages, templatesDir } = fakeInstall();
-    const before = process.env.PYTHONPATH;
-    process.env.PYTHONPATH = sitePackages;
+    const { python, templatesDir } = fakeEnvironment();
+    const found = await askInterpreter(python);
+    assert.equal(found?.templatesDir, templatesDir);
+    assert.equal(await askInterpreter(join(templatesDir, "no-such-python")), undefined);
+  });
+
+  it("runs no code from the current folder or PYTHONPATH: a dataset repository's json.py stays inert", async () => {
+    const { python } = fakeEnvironment();
+    const hostile = mkdtempSync(join(tmpdir(), "cloned-dataset-"));
+    const marker = join(hostile, "ran");
+    for (const module of ["json", "importlib", "os", "site"]) writeFileSync(join(hostile, `${module}.py`), `open(${JSON.stringify(marker)}, "w").write("${module}")\n`);
+    const before = { cwd: process.cwd(), pythonPath: process.env.PYTHONPATH };
+    process.chdir(hostile);
+    process.env.PYTHONPATH = hostile;
     try {
-      const found = await askInterpreter("python3");
-      // No dist-info metadata Python can read in this fake install: the version is unknown.
-      assert.equal(found?.templatesDir, templatesDir);
+      await askInterpreter(python);
+      await askInterpreter("python3");
     } finally {
-      if (before === undefined) delete process.env.PYTHONPATH;
-      else process.env.PYTHONPATH = before;
+      process.chdir(before.cwd);
+      if (before.pythonPath === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = before.pythonPath;
     }
-    assert.equal(await askInterpreter(join(sitePackages, "no-such-python")), undefined);
+    assert.equal(existsSync(marker), false, `a module from the dataset's folder ran: ${existsSync(marker) ? readFileSync(marker, "utf8") : ""}`);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { restrictToTrusted } from "../../src/preview/restrictedMode";
+import { inside, restrictToTrusted } from "../../src/preview/restrictedMode";
 
 describe("Restricted Mode: no template or model file from an untrusted workspace runs", () => {
   const workspace = ["/home/u/dataset"];
@@ -15,5 +15,15 @@ describe("Restricted Mode: no template or model file from an untrusted workspace
     const { files, restricted } = restrictToTrusted({ tokenizerPath: "/home/u/models/llama.gguf", template: "llama3", configPath: "/home/u/dataset-other/a.yml" }, workspace);
     assert.deepEqual(files, { tokenizerPath: "/home/u/models/llama.gguf", template: "llama3", configPath: "/home/u/dataset-other/a.yml" });
     assert.equal(restricted, undefined);
+  });
+
+  it("a folder whose name starts with two dots is inside the workspace; the parent is not", () => {
+    const { files } = restrictToTrusted({ tokenizerPath: "/home/u/dataset/..models/qwen3", configPath: "/home/u/dataset/..x/axolotl.yml" }, workspace);
+    assert.deepEqual(files, { tokenizerPath: undefined, configPath: undefined });
+    assert.equal(inside("/home/u/dataset", "/home/u/dataset/..x/a.gguf"), true);
+    assert.equal(inside("/home/u/dataset", "/home/u/dataset/..."), true);
+    assert.equal(inside("/home/u/dataset", "/home/u/a.gguf"), false);
+    assert.equal(inside("/home/u/dataset", "/home/u/dataset/../a.gguf"), false);
+    assert.equal(inside("/home/u/dataset", "/home/u/dataset"), true);
   });
 });

@@ -1,10 +1,17 @@
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
+import { ConfigProblem, readConfigNumbers } from "./configNumbers";
 import type { FormatId } from "../formats/detect";
 import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
 
 /** A training config is a few kilobytes; one past this is a wrong path (a dataset?), and is not parsed: YAML parsing of 100 MB takes seconds and gigabytes. */
 export const maxConfigBytes = 4 * 1024 * 1024;
+
+/** Why a file of this size is not read as a training config, if it is not (the editor's and the CLI's words). */
+export function configSizeProblem(size: number): string | undefined {
+  if (size <= maxConfigBytes) return undefined;
+  return `it is ${(size / 1024 / 1024).toFixed(0)} MB; a config is a few KB, and files over ${maxConfigBytes / 1024 / 1024} MB are not read (is it the dataset?)`;
+}
 
 /** What an Axolotl training config says about the dataset and what gets trained. */
 export interface TrainingConfig extends FieldMapping {
@@ -23,6 +30,8 @@ export interface TrainingConfig extends FieldMapping {
   schedule?: TrainingSchedule;
   /** The datasets' `path`s that name files or folders (not hub ids), as written. */
   datasetPaths?: string[];
+  /** Values that were not used, each naming its key (out-of-range or mistyped numbers). */
+  problems?: ConfigProblem[];
 }
 
 /** Axolotl's batch and length settings, as the training budget reads them. */
@@ -67,11 +76,14 @@ function datasetFormat(dataset: Record<string, unknown>): Pick<TrainingConfig, "
  * and the training settings the preview and the length rule need.
  */
 export function parseTrainingConfig(text: string): TrainingConfig {
-  const document = parseDocument(text, { prettyErrors: true });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, lineCounter: lines });
   if (document.errors.length > 0) throw new TrainingConfigError(`Invalid YAML: ${document.errors[0].message}`);
   const root: unknown = document.toJS();
   if (!isRecord(root)) throw new TrainingConfigError("The training config is not a YAML mapping.");
-  const config: TrainingConfig = { schedule: schedule(root) };
+  const { numbers, problems } = readConfigNumbers(root, document, lines);
+  const config: TrainingConfig = { schedule: schedule(root, numbers) };
+  if (problems.length > 0) config.problems = problems;
   const datasets = Array.isArray(root.datasets) ? root.datasets.filter(isRecord) : [];
   const dataset = datasets[0];
   if (dataset) {
@@ -101,11 +113,11 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   }
   const paths = datasets.map((d) => d.path).filter((p): p is string => typeof p === "string" && looksLocal(p));
   if (paths.length > 0) config.datasetPaths = paths;
-  if (typeof root.sequence_len === "number" && root.sequence_len > 0) config.sequenceLen = root.sequence_len;
+  if (numbers.sequence_len !== undefined) config.sequenceLen = numbers.sequence_len;
   else {
     // LLaMA-Factory's cutoff_len and TRL's max_length (max_seq_length before TRL 0.20): both truncate.
-    const other = [root.cutoff_len, root.max_length, root.max_seq_length].find((v) => typeof v === "number" && v > 0);
-    if (typeof other === "number") {
+    const other = numbers.cutoff_len ?? numbers.max_length ?? numbers.max_seq_length;
+    if (other !== undefined) {
       config.sequenceLen = other;
       config.schedule = { ...config.schedule, excessLengthStrategy: config.schedule?.excessLengthStrategy ?? "truncate" };
     }
@@ -127,8 +139,6 @@ function thinkingOf(dataset: Record<string, unknown>, mappings: Record<string, u
   return Object.keys(mappings).length === 0 && field !== templateKey ? { thinking: { field, templateKey } } : {};
 }
 
-const positiveNumber = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v > 0 ? v : undefined);
-
 /** A dataset `path` that is a local file or folder rather than a hub id (`org/name`). */
 function looksLocal(path: string): boolean {
   return /^(\.{0,2}\/|~|[A-Za-z]:[\\/])/.test(path) || /\.(jsonl?|ndjson|parquet|csv|arrow)$/i.test(path);
@@ -137,16 +147,16 @@ function looksLocal(path: string): boolean {
 const booleanOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
 
 /** Axolotl's names first, then LLaMA-Factory's and TRL's (Hugging Face TrainingArguments) where they mean the same. */
-function schedule(root: Record<string, unknown>): TrainingSchedule {
+function schedule(root: Record<string, unknown>, numbers: Record<string, number>): TrainingSchedule {
   const strategy = root.excess_length_strategy;
   return {
     samplePacking: booleanOf(root.sample_packing) ?? booleanOf(root.packing),
-    microBatchSize: positiveNumber(root.micro_batch_size) ?? positiveNumber(root.per_device_train_batch_size),
-    gradientAccumulationSteps: positiveNumber(root.gradient_accumulation_steps),
-    numEpochs: positiveNumber(root.num_epochs) ?? positiveNumber(root.num_train_epochs),
-    warmupRatio: typeof root.warmup_ratio === "number" && root.warmup_ratio >= 0 && root.warmup_ratio < 1 ? root.warmup_ratio : undefined,
-    warmupSteps: typeof root.warmup_steps === "number" && root.warmup_steps >= 0 ? Math.floor(root.warmup_steps) : undefined,
-    minSampleLen: typeof root.min_sample_len === "number" && root.min_sample_len >= 0 ? Math.floor(root.min_sample_len) : undefined,
+    microBatchSize: numbers.micro_batch_size ?? numbers.per_device_train_batch_size,
+    gradientAccumulationSteps: numbers.gradient_accumulation_steps,
+    numEpochs: numbers.num_epochs ?? numbers.num_train_epochs,
+    warmupRatio: numbers.warmup_ratio,
+    warmupSteps: numbers.warmup_steps,
+    minSampleLen: numbers.min_sample_len,
     excessLengthStrategy: strategy === "drop" || strategy === "truncate" || strategy === "raise" ? strategy : undefined,
   };
 }

@@ -1,5 +1,7 @@
 import { ModelBackend, ModelError } from "../model/backend";
 import { Limiter } from "../model/limiter";
+import { maxReplyBytes } from "../model/modelDefaults";
+import { utf8Length } from "../validate/lineChecks";
 import type { DatasetContext } from "./datasetContext";
 import { instructionAndAnswer } from "./promptSide";
 import { RougeIndex } from "./rougeL";
@@ -25,7 +27,12 @@ export interface GenerateOptions {
 export interface GenerateOutcome {
   accepted: string[];
   rejected: Array<{ reason: string; text: string }>;
+  /** Requests sent: accepted + rejected + surplus + failed. */
   attempts: number;
+  /** Valid replies that arrived after `count` entries were already accepted (requests run in parallel), not judged. */
+  surplus: number;
+  /** Requests that failed (the error that stopped the run, cancelled ones). */
+  failed: number;
   cancelled: boolean;
   /** The failure that stopped the run; entries accepted before it were already delivered. */
   error?: unknown;
@@ -41,7 +48,7 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
   const random = seededRandom(options.seed ?? Date.now());
   const seen = new RougeIndex();
   for (const row of dataset.rows) seen.add(instructionAndAnswer(row.value, dataset.format, dataset.layout, dataset.roles).instruction);
-  const outcome: GenerateOutcome = { accepted: [], rejected: [], attempts: 0, cancelled: false };
+  const outcome: GenerateOutcome = { accepted: [], rejected: [], attempts: 0, surplus: 0, failed: 0, cancelled: false };
   const maxAttempts = options.maxAttempts ?? options.count * 3 + 2;
   const info = await backend.prepare();
   const limiter = new Limiter(Math.max(1, info.parallel));
@@ -51,11 +58,12 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
   const attempt = async (): Promise<void> => {
     const fromFile = sample(dataset.rows, selfInstructDefaults.examplesFromFile, random).map((r) => serializeLike(r.value, dataset.style));
     const generated = sample(outcome.accepted, selfInstructDefaults.examplesGenerated, random);
+    const maxTokens = options.maxTokens ?? selfInstructDefaults.maxTokens;
     const result = await backend.generate(
       {
         messages: generationPrompt(dataset.format, [...fromFile, ...generated]),
         schema: dataset.schema,
-        maxTokens: options.maxTokens ?? selfInstructDefaults.maxTokens,
+        maxTokens,
         temperature: options.temperature ?? selfInstructDefaults.temperature,
         topP: options.topP ?? selfInstructDefaults.topP,
         seed: Math.floor(random() * 2 ** 31),
@@ -63,22 +71,25 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
       options.onText,
       options.signal,
     );
-    let line: string;
-    try {
-      line = serializeLike(JSON.parse(result.text), dataset.style);
-    } catch {
-      line = result.text;
+    if (outcome.accepted.length >= options.count) {
+      outcome.surplus++;
+      return;
     }
-    if (outcome.accepted.length >= options.count) return;
-    const verdict = judgeCandidate(line, result.stopReason, { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen });
+    // A backend that ignores maxTokens is stopped by the HTTP client; this bounds any other the same way.
+    const bytes = utf8Length(result.text);
+    const line = bytes > maxReplyBytes(maxTokens) ? undefined : serializedOrRaw(result.text, dataset.style);
+    const verdict =
+      line === undefined
+        ? ({ accepted: false, reason: `${bytes.toLocaleString("en-US")} bytes, more than ${maxTokens.toLocaleString("en-US")} tokens can be` } as const)
+        : judgeCandidate(line, result.stopReason, { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen });
     if (!verdict.accepted) {
-      outcome.rejected.push({ reason: verdict.reason, text: result.text });
+      outcome.rejected.push({ reason: verdict.reason, text: line === undefined ? `${result.text.slice(0, 200)}…` : result.text });
       options.onRejected?.(verdict.reason, result.text);
       return;
     }
     seen.add(verdict.instruction);
-    outcome.accepted.push(line);
-    writing = writing.then(() => options.onAccepted?.(line));
+    outcome.accepted.push(line!);
+    writing = writing.then(() => options.onAccepted?.(line!));
     await writing;
   };
 
@@ -88,8 +99,9 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
       try {
         await limiter.run(attempt);
       } catch (error) {
+        outcome.failed++;
         if (error instanceof ModelError && error.kind === "cancelled") break;
-        fatal = error;
+        fatal ??= error;
       }
       options.onProgress?.(outcome.accepted.length, outcome.attempts);
     }
@@ -99,4 +111,12 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
   outcome.cancelled = options.signal?.aborted === true;
   if (fatal !== undefined && !outcome.cancelled) outcome.error = fatal;
   return outcome;
+}
+
+function serializedOrRaw(text: string, style: Parameters<typeof serializeLike>[1]): string {
+  try {
+    return serializeLike(JSON.parse(text), style);
+  } catch {
+    return text;
+  }
 }

@@ -32,9 +32,19 @@ export class ArrayPlacement {
     this.held.set(element.ordinal, { element });
   }
 
+  /** Lets go of the texts of rows up to `ordinal`: no finding on them will come. */
+  release(ordinal: number): void {
+    for (; this.lowestHeld <= ordinal; this.lowestHeld++) this.held.delete(this.lowestHeld);
+  }
+
+  /** Rows whose texts are held (for tests of memory). */
+  get heldRows(): number {
+    return this.held.size;
+  }
+
   /** The finding at its place in the file. Findings come in row order: rows before it are let go. */
   place(d: Diagnostic): Diagnostic {
-    for (; this.lowestHeld < d.line; this.lowestHeld++) this.held.delete(this.lowestHeld);
+    this.release(d.line - 1);
     const placed: Diagnostic = { ...d, ...this.span(d) };
     if (d.related) placed.related = d.related.map((r) => ({ ...r, ...this.span(r) }));
     if (d.fix) placed.fix = { ...d.fix, edits: d.fix.edits.map((e) => ({ ...e, ...this.span(e) })) };

@@ -20,6 +20,7 @@ function problemFinding(p: ArrayProblem): Diagnostic {
 export async function* validateArrayItems(items: AsyncIterable<ArrayItem>, options: StreamOptions = {}, onSample?: (sample: FormatSample) => void): AsyncGenerator<Diagnostic> {
   const placement = new ArrayPlacement();
   const problems: ArrayProblem[] = [];
+  let sampled = false;
   async function* rows(): AsyncGenerator<ReadLine> {
     for await (const item of items) {
       if (item.kind === "utf16") {
@@ -32,6 +33,9 @@ export async function* validateArrayItems(items: AsyncIterable<ArrayItem>, optio
       }
       placement.add(item);
       yield { lineNumber: item.ordinal + 1, text: item.text, byteLength: item.byteLength, invalidUtf8: item.invalidUtf8, tooLong: item.tooLong, eol: "" };
+      // Asked for the next row once the format sample is taken: the validator is done with this
+      // one and has placed all its findings, so its text is let go (with no findings, nothing else would).
+      if (sampled) placement.release(item.ordinal);
     }
   }
   // One row's findings are sorted by place: its keys span several lines.
@@ -45,7 +49,11 @@ export async function* validateArrayItems(items: AsyncIterable<ArrayItem>, optio
     }
     row = [];
   }
-  for await (const d of validateLines(rows(), options, onSample)) {
+  const sampleTaken = (sample: FormatSample) => {
+    sampled = true;
+    onSample?.(sample);
+  };
+  for await (const d of validateLines(rows(), options, sampleTaken)) {
     if (d.line !== rowOrdinal) yield* flush();
     rowOrdinal = d.line;
     row.push(placement.place(d));

@@ -55,6 +55,13 @@ class Reader {
     return Number(value);
   }
 
+  string(): string {
+    const length = this.u64();
+    if (length > this.size - this.offset) throw new GgufFormatError(`string of ${length} bytes at byte ${this.offset} runs past the end`);
+    if (length > 1 << 20) throw new GgufFormatError(`a key or name of ${length} bytes at byte ${this.offset}`);
+    return this.bytes(length).toString("utf8");
+  }
+
   skipString(): void {
     const length = this.u64();
     if (length > this.size - this.offset) throw new GgufFormatError(`string of ${length} bytes at byte ${this.offset} runs past the end`);
@@ -88,6 +95,54 @@ function skipValue(reader: Reader, type: number): void {
   reader.skip(size);
 }
 
+const integerTypes = new Set([0, 1, 2, 3, 4, 5, 10, 11]);
+
+/** A metadata entry's type, and the value of the few string entries the checks read. */
+interface Entry {
+  type: number;
+  elementType?: number;
+  text?: string;
+}
+
+/** Entries whose string value the checks need. */
+const readValues = new Set(["general.architecture", "tokenizer.ggml.model"]);
+
+function readEntry(reader: Reader, key: string): Entry {
+  const type = reader.u32();
+  if (type === STRING && readValues.has(key)) return { type, text: reader.string() };
+  if (type === ARRAY) {
+    const at = reader.offset;
+    const elementType = reader.u32();
+    reader.offset = at;
+    skipValue(reader, type);
+    return { type, elementType };
+  }
+  skipValue(reader, type);
+  return { type };
+}
+
+/**
+ * What llama.cpp requires of every model it loads, even for its vocabulary alone: it throws (and
+ * the process aborts) when one is missing or of the wrong type, so each is checked here first.
+ */
+function checkRequired(entries: Map<string, Entry>): void {
+  const arch = entries.get("general.architecture");
+  if (!arch || arch.type !== STRING || !arch.text) throw new GgufFormatError("it has no general.architecture (a model file names its architecture)");
+  for (const name of ["context_length", "embedding_length", "block_count"]) {
+    const key = `${arch.text}.${name}`;
+    const entry = entries.get(key);
+    if (!entry) throw new GgufFormatError(`it has no ${key}, which llama.cpp requires of a ${arch.text} model`);
+    if (!integerTypes.has(entry.type)) throw new GgufFormatError(`its ${key} is not a whole number`);
+  }
+  const model = entries.get("tokenizer.ggml.model");
+  if (!model || model.type !== STRING || !model.text) throw new GgufFormatError("it has no tokenizer.ggml.model (the vocabulary's kind)");
+  if (model.text === "none") return;
+  const tokens = entries.get("tokenizer.ggml.tokens");
+  if (!tokens || tokens.type !== ARRAY || tokens.elementType !== STRING) throw new GgufFormatError("it has no tokenizer.ggml.tokens (its vocabulary)");
+  const merges = entries.get("tokenizer.ggml.merges");
+  if (model.text === "gpt2" && (!merges || merges.type !== ARRAY || merges.elementType !== STRING)) throw new GgufFormatError("its gpt2 vocabulary has no tokenizer.ggml.merges");
+}
+
 export function checkGgufFile(path: string): void {
   const fd = openSync(path, "r");
   try {
@@ -96,14 +151,16 @@ export function checkGgufFile(path: string): void {
     const version = reader.u32();
     if (version < 2 || version > 3) throw new GgufFormatError(`unsupported GGUF version ${version}`);
     const tensors = reader.u64();
-    const entries = reader.u64();
+    const count = reader.u64();
     if (tensors > reader.size / 24) throw new GgufFormatError(`${tensors} tensors cannot fit in a ${reader.size}-byte file`);
-    if (entries > reader.size / 12) throw new GgufFormatError(`${entries} metadata entries cannot fit in a ${reader.size}-byte file`);
-    for (let i = 0; i < entries; i++) {
-      reader.skipString();
-      skipValue(reader, reader.u32());
+    if (count > reader.size / 12) throw new GgufFormatError(`${count} metadata entries cannot fit in a ${reader.size}-byte file`);
+    const entries = new Map<string, Entry>();
+    for (let i = 0; i < count; i++) {
+      const key = reader.string();
+      entries.set(key, readEntry(reader, key));
       if (reader.offset > maxMetadataBytes) throw new GgufFormatError("metadata larger than 512 MB");
     }
+    checkRequired(entries);
   } catch (error) {
     if (error instanceof GgufFormatError) throw new GgufFormatError(`${path} is not a valid GGUF file: ${error.message}`);
     throw error;

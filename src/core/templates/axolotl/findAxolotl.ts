@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { AxolotlInstall } from "./resolve";
 
@@ -34,19 +35,37 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Locates the package with importlib's find_spec, which does not import it (importing Axolotl loads torch: seconds). */
+/**
+ * Locates the package with importlib's find_spec, which does not import it (importing Axolotl loads
+ * torch: seconds). The interpreter runs isolated (`-I`: no current folder or script folder on
+ * sys.path, no PYTHON* variables), so a `json.py` in a cloned dataset's folder never runs; `-I`
+ * also leaves out the user's site-packages, where `pip install --user` puts Axolotl, so that one
+ * folder is added back by name (it is the user's, not the dataset's).
+ */
 const findSpec = [
-  "import importlib.util, json, os",
+  "import sys, site, os",
+  "user_site = site.getusersitepackages()",
+  "if isinstance(user_site, str) and os.path.isdir(user_site) and user_site not in sys.path: sys.path.append(user_site)",
+  "import importlib.util, json",
   "spec = importlib.util.find_spec('axolotl')",
   "folder = os.path.dirname(spec.origin) if spec and spec.origin else None",
   "try:\n    from importlib.metadata import version\n    v = version('axolotl')\nexcept Exception:\n    v = None",
   "print(json.dumps({'package': folder, 'version': v}))",
 ].join("\n");
 
+let emptyFolder: string | undefined;
+
+/** An empty folder of our own to start interpreters in: never the dataset's, never a shared one. */
+export function neutralFolder(): string {
+  if (emptyFolder && isDirectory(emptyFolder)) return emptyFolder;
+  emptyFolder = mkdtempSync(join(tmpdir(), "instruct-studio-python-"));
+  return emptyFolder;
+}
+
 /** The Axolotl a Python interpreter would import, if it has one. */
 export function askInterpreter(python: string): Promise<AxolotlInstall | undefined> {
   return new Promise((resolve) => {
-    execFile(python, ["-c", findSpec], { timeout: 10_000 }, (error, stdout) => {
+    execFile(python, ["-I", "-c", findSpec], { timeout: 10_000, cwd: neutralFolder() }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
         const { package: folder, version } = JSON.parse(stdout) as { package?: string; version?: string };

@@ -1,0 +1,16 @@
+// One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
+// does, and what the main thread does itself when a worker fails.
+import { createReadStream } from "node:fs";
+import { readLines } from "../core/jsonl/lineReader";
+import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
+import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
+
+/** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
+export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
+
+export async function* analyzeChunkLines(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine> {
+  if (chunk.end <= chunk.start) return;
+  const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: 1024 * 1024 });
+  let line = firstLine;
+  for await (const read of readLines(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 })) yield analyzeLine(read, line++, data.fileFormat, data.options);
+}
