@@ -137,21 +137,20 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot 
 
 /**
  * Where the server URL comes from matters: a workspace's settings travel with a cloned repository.
- * In Restricted Mode only the user's own value counts (VS Code drops the workspace's too, as
+ * In Restricted Mode only the user's own value counts (VS Code hides the workspace's too, as
  * `restrictedConfigurations` says); in a trusted workspace a URL the workspace chose is used, and
  * the model manager asks before sending the user's API key to it.
  */
-function endpointSetting(section: vscode.WorkspaceConfiguration, trusted: boolean): { endpoint: string; fromWorkspace: boolean; ignored?: string } {
+function endpointSetting(section: vscode.WorkspaceConfiguration, trusted: boolean): { endpoint: string; fromWorkspace: boolean } {
   const values = section.inspect<string>("model.endpoint");
   const user = (values?.globalValue ?? "").trim();
   const workspace = (values?.workspaceFolderValue ?? values?.workspaceValue ?? "").trim();
-  if (!workspace || workspace === user) return { endpoint: user, fromWorkspace: false };
-  if (!trusted) return { endpoint: user, fromWorkspace: false, ignored: `Restricted Mode: the workspace's instructStudio.model.endpoint (${workspace}) is not used until you trust this folder.` };
+  if (!trusted || !workspace || workspace === user) return { endpoint: user, fromWorkspace: false };
   return { endpoint: workspace, fromWorkspace: true };
 }
 
 function modelSettings(section: vscode.WorkspaceConfiguration, trusted: boolean): ModelSettings {
-  const { endpoint, fromWorkspace, ignored } = endpointSetting(section, trusted);
+  const { endpoint, fromWorkspace } = endpointSetting(section, trusted);
   const modelPath = workspacePath(section.get<string>("model.path", ""));
   const useEndpoint = endpoint !== "" && isUrl(endpoint);
   let model = useEndpoint ? endpoint : modelPath;
@@ -160,7 +159,6 @@ function modelSettings(section: vscode.WorkspaceConfiguration, trusted: boolean)
     modelRestricted = "Restricted Mode: a model file inside this workspace is not run until you trust the folder.";
     model = undefined;
   }
-  if (!model && ignored) modelRestricted = ignored;
   const positive = (key: string, fallback: number) => Math.max(1, section.get<number>(key, fallback));
   return {
     model,

@@ -81,6 +81,14 @@ export function registerModelCommands(studio: InstructStudio): vscode.Disposable
     modelCommand(studio, "instructStudio.rewriteResponse", (args?: { uri?: string; line?: number; feedback?: string; seed?: number }) => rewriteResponse(studio, args)),
     modelCommand(studio, "instructStudio.continueTurn", (args?: { uri?: string; line?: number; seed?: number }) => continueTurn(studio, args)),
     vscode.commands.registerCommand("instructStudio.internal.cancelModelJobs", () => studio.jobs.cancelAll()),
-    vscode.commands.registerCommand("instructStudio.internal.modelState", () => ({ workerPid: studio.models.workerPid, info: studio.models.info, jobs: studio.jobs.count, unavailable: studio.models.unavailable() })),
+    vscode.commands.registerCommand("instructStudio.internal.modelState", () => ({
+      workerPid: studio.models.workerPid,
+      info: studio.models.info,
+      jobs: studio.jobs.count,
+      unavailable: studio.models.unavailable(),
+      model: studio.models.modelSettings.model,
+      endpointFromWorkspace: studio.models.modelSettings.endpointFromWorkspace,
+      timeoutMs: studio.models.modelSettings.timeoutMs,
+    })),
   ];
 }

@@ -60,6 +60,8 @@ export interface ServerOptions {
   logFile: string;
   /** A fixed port; a free one is picked when absent. */
   port?: number;
+  /** Workspace trust on, nothing trusted: the folder opens in Restricted Mode. */
+  restricted?: boolean;
 }
 
 export interface RunningServer {
@@ -79,10 +81,10 @@ function freePort(): Promise<number> {
   });
 }
 
-const baseArgs = (o: Pick<ServerOptions, "userDataDir" | "extensionsDir">) => [
+const baseArgs = (o: Pick<ServerOptions, "userDataDir" | "extensionsDir" | "restricted">) => [
   "--disable-telemetry",
   "--disable-update-check",
-  "--disable-workspace-trust",
+  ...(o.restricted ? [] : ["--disable-workspace-trust"]),
   "--config",
   join(o.userDataDir, "config.yaml"),
   "--user-data-dir",

@@ -9,7 +9,8 @@ import { artifactsDir, repoRoot, samplesDir, screenshotsDir, suiteEntry } from "
 import { prepareTestModels } from "./testModels";
 import { runSuiteInWorkbench } from "./workbench";
 
-export type Mode = "dev" | "vsix";
+/** "restricted" runs the source tree with workspace trust on and the folder untrusted (Restricted Mode), for the tests of what it allows. */
+export type Mode = "dev" | "vsix" | "restricted";
 
 /** A quiet workbench: no prompts over what the screenshots show. */
 export const hostSettings = {
@@ -49,7 +50,9 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   cpSync(join(repoRoot, "test", "fixtures"), join(dirs.folder, "fixtures"), { recursive: true, filter: (src) => !src.includes("-extension") });
   prepareTestModels(dirs.folder);
   mkdirSync(join(dirs.userDataDir, "User"), { recursive: true });
-  writeFileSync(join(dirs.userDataDir, "User", "settings.json"), JSON.stringify(hostSettings, null, 2));
+  // Restricted Mode: no trust prompt (it would only be refused in a test run); the folder stays untrusted.
+  const settings = mode === "restricted" ? { ...hostSettings, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.banner": "always" } : hostSettings;
+  writeFileSync(join(dirs.userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
   const screenshotDir = join(screenshotsDir, mode);
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
@@ -63,6 +66,7 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   const resultsFile = join(runDir, "results.json");
   const server = await startCodeServer(entry, {
     ...dirs,
+    restricted: mode === "restricted",
     logFile: join(runDir, "code-server.log"),
     env: {
       INSTRUCT_STUDIO_TEST_MODE: mode,
@@ -79,7 +83,7 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
       extensionDevelopmentPath,
       extensionTestsPath: suiteEntry,
       screenshotDir,
-      timeoutMs: 8 * 60_000,
+      timeoutMs: mode === "restricted" ? 3 * 60_000 : 8 * 60_000,
       log: (line) => console.log(`[${mode}] ${line}`),
     });
     const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as SuiteResults) : undefined;

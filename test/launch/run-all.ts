@@ -48,9 +48,10 @@ async function integration(): Promise<Count[]> {
   console.log("\n== integration tests in VS Code 1.100.3 (code-server + Chromium, offline)");
   const vsix = packageVsix();
   const counts: Count[] = [];
-  for (const mode of ["dev", "vsix"] as const) {
+  const labels = { dev: "integration (source tree)", vsix: "integration (installed VSIX)", restricted: "integration (Restricted Mode)" };
+  for (const mode of ["dev", "vsix", "restricted"] as const) {
     const { results, exitCode } = await runMode(mode, vsix);
-    const label = mode === "dev" ? "integration (source tree)" : "integration (installed VSIX)";
+    const label = labels[mode];
     // A run that wrote no results, or failed outside any test, counts as one failure.
     const failed = results && (exitCode === 0 || results.failed > 0) ? results.failed : Math.max(1, results?.failed ?? 0);
     const failures = (results?.tests ?? []).filter((t) => t.state === "failed").map((t) => `${t.title}\n      ${(t.error ?? "").split("\n").slice(0, 6).join("\n      ")}`);

@@ -13,7 +13,9 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", timeout: 90_000, color: false, reporter: "spec" });
   // INSTRUCT_STUDIO_TEST_GREP=pattern runs only the matching tests (while working on them).
   if (process.env.INSTRUCT_STUDIO_TEST_GREP) mocha.grep(process.env.INSTRUCT_STUDIO_TEST_GREP);
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith(".test.js")).sort()) mocha.addFile(join(__dirname, file));
+  // The Restricted Mode run (workspace trust on, the folder untrusted) runs its own file alone; the others never run it.
+  const restricted = process.env.INSTRUCT_STUDIO_TEST_MODE === "restricted";
+  for (const file of readdirSync(__dirname).filter((f) => f.endsWith(".test.js") && (f === "restricted.test.js") === restricted).sort()) mocha.addFile(join(__dirname, file));
   const results: SuiteResults = { passed: 0, failed: 0, tests: [] };
   await new Promise<void>((resolve, reject) => {
     const runner = mocha.run((failures) => {

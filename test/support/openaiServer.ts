@@ -19,7 +19,7 @@ export interface ServerBehaviour {
 
 export interface TestServer {
   url: string;
-  requests: Array<{ path: string; body: Record<string, unknown> }>;
+  requests: Array<{ path: string; body: Record<string, unknown>; authorization?: string }>;
   behaviour: ServerBehaviour;
   close(): Promise<void>;
 }
@@ -77,7 +77,7 @@ export async function startOpenAiServer(behaviour: ServerBehaviour = {}): Promis
       return;
     }
     const body = await readBody(request);
-    requests.push({ path, body });
+    requests.push({ path, body, authorization: request.headers.authorization });
     const state = server as Server & { behaviour: ServerBehaviour };
     const b = state.behaviour;
     if (b.failWith) {
