@@ -45,7 +45,7 @@ const productBuilds = [
   },
   {
     ...common,
-    entryPoints: { webview: "webview/main.ts", "budget-webview": "webview/budget.ts", "webview-style": "webview/style.css" },
+    entryPoints: { webview: "webview/main.ts", "budget-webview": "webview/budget.ts", "report-webview": "webview/report.ts", "webview-style": "webview/style.css" },
     outdir: "out",
     platform: "browser",
     format: "iife",

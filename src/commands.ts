@@ -39,7 +39,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       void vscode.window.showInformationMessage(text);
       return row;
     }),
-    vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation)),
+    vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation, studio.extension.extensionUri)),
     // From the explorer: the clicked file, or all selected ones (a dataset split over files).
     vscode.commands.registerCommand("instructStudio.showTrainingBudget", (uri?: vscode.Uri, selected?: vscode.Uri[]) => studio.budget.show(selected?.length ? selected : uri ? [uri] : undefined)),
     // The webview's Cancel button does the same.
@@ -54,7 +54,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       extensionHostPid: process.pid,
     })),
     vscode.commands.registerCommand("instructStudio.convert", (target?: ConvertTarget) => convertDataset(studio.validation, target)),
-    vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, uri)),
+    vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, studio.extension.extensionUri, uri)),
     vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),
     vscode.commands.registerCommand(
       "instructStudio.internal.stats",

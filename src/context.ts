@@ -44,6 +44,8 @@ export class InstructStudio implements vscode.Disposable {
   /** The budget worker is started by the first run, not here. */
   private readonly budgetHost: BudgetHost;
   private previewSequence = 0;
+  /** The row the preview shows while focus is outside any dataset editor. */
+  private lastDatasetRow: { document: vscode.TextDocument; line: number } | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel("Instruct Studio", { log: true });
@@ -102,15 +104,20 @@ export class InstructStudio implements vscode.Disposable {
     return this.trainingHost?.pid;
   }
 
-  /** Sends the row under the cursor of the active JSONL editor to the preview, then its training view. */
+  /**
+   * Sends the row under the cursor of the active JSONL editor to the preview, then its training
+   * view. When focus moves elsewhere (the Dataset view, a config file) the last dataset row stays.
+   */
   refreshPreview(): void {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !isJsonl(editor.document)) {
+    if (editor && isJsonl(editor.document)) this.lastDatasetRow = { document: editor.document, line: editor.selection.active.line };
+    const last = this.lastDatasetRow;
+    if (!last || last.document.isClosed || last.line >= last.document.lineCount) {
       this.preview.post({ type: "showEmpty", reason: "Open a .jsonl dataset and place the cursor on a row." });
       return;
     }
-    const line = editor.selection.active.line;
-    const row = rowAt(editor.document, line);
+    const { document, line } = last;
+    const row = rowAt(document, line);
     if (!row) {
       this.preview.post({ type: "showEmpty", reason: "This line is blank." });
       return;
@@ -118,7 +125,7 @@ export class InstructStudio implements vscode.Disposable {
     this.preview.post({ type: "showRow", row });
     if (row.syntaxErrors.length > 0) return;
     const sequence = ++this.previewSequence;
-    void this.training.render(rowText(editor.document, line), this.settings.current.preview).then((result) => {
+    void this.training.render(rowText(document, line), this.settings.current.preview).then((result) => {
       if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
       else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);

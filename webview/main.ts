@@ -22,7 +22,8 @@ function renderRow(row: RowView): void {
   const body: HTMLElement[] = [header];
   for (const error of row.syntaxErrors) body.push(textElement("p", error, "syntax-error"));
   // A row with syntax errors is not rendered (the extension sends no training view for it).
-  trainingSlot.replaceChildren(...(row.syntaxErrors.length > 0 ? [] : [textElement("p", "Rendering with the chat template…", "pending")]));
+  const pending = row.conversation ? "Rendering with the chat template…" : "Tokenizing…";
+  trainingSlot.replaceChildren(...(row.syntaxErrors.length > 0 ? [] : [textElement("p", pending, "pending")]));
   body.push(trainingSlot, textElement("h2", "Fields"));
   for (const part of row.parts) {
     const section = textElement("section", "", `part role-${part.role.replace(/[^a-z_-]/gi, "")}`);

@@ -2,6 +2,11 @@ import { formatLabels, FormatId } from "./formats/detect";
 import type { Diagnostic, Severity } from "./lint/diagnostic";
 import { ruleCatalog, RuleId } from "./rules/catalog";
 
+/** Markdown link to a dataset row (`#L12`), which the report page opens in the editor (markdown-it refuses file: links). */
+export const rowLink = (line: number, label = String(line)) => `[${label}](#L${line})`;
+/** Text for one cell of a Markdown table: its pipes escaped, its line breaks spaces. */
+export const tableCell = (text: string) => text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\s+/g, " ");
+
 export interface ReportInput {
   file: string;
   format: FormatId | undefined;
@@ -15,7 +20,7 @@ export interface ReportInput {
 
 const order: Severity[] = ["error", "warning", "info", "hint"];
 
-/** A Markdown report of a dataset's problems: counts per rule, then every problem by line. */
+/** A Markdown report of a dataset's problems: counts per rule, then every problem by line, each linked to its row. */
 export function formatReport(input: ReportInput): string {
   const bySeverity = new Map<Severity, number>();
   const byRule = new Map<string, { count: number; severity: Severity }>();
@@ -39,9 +44,9 @@ export function formatReport(input: ReportInput): string {
   for (const [rule, { count, severity }] of rules) {
     lines.push(`| \`${rule}\` | ${severity} | ${count.toLocaleString("en-US")} | ${ruleCatalog[rule as RuleId]?.description ?? ""} |`);
   }
-  lines.push("", "## Problems", "", "```");
+  lines.push("", "## Problems", "", "| Line | Column | Severity | Rule | Message |", "|---:|---:|---|---|---|");
   const sorted = [...input.diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
-  for (const d of sorted) lines.push(`${input.file}:${d.line + 1}:${d.column + 1} ${d.severity} ${d.rule} ${d.message}`);
-  lines.push("```", "");
+  for (const d of sorted) lines.push(`| ${rowLink(d.line + 1)} | ${d.column + 1} | ${d.severity} | \`${d.rule}\` | ${tableCell(d.message)} |`);
+  lines.push("");
   return lines.join("\n");
 }

@@ -10,6 +10,9 @@ import type { InstructStudio } from "../context";
 import { rowText } from "../rowAtCursor";
 import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
 import { replaceRow, ReplaceOutcome } from "./safeEdits";
+import { basename } from "node:path";
+import { rowLink, tableCell } from "../core/report";
+import { showReportPanel, ShownReport } from "../reports/reportPanel";
 
 async function critiqueOne(backend: ModelBackend, text: string, format: RowTarget["format"], signal: AbortSignal, onText?: (chunk: string) => void): Promise<Critique> {
   const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: critiqueMaxTokens, temperature: 0 }, onText, signal);
@@ -27,7 +30,20 @@ export async function critiqueEntry(studio: InstructStudio, args?: { uri?: strin
     }),
   );
   studio.critiques.set(target.document, target.anchor.line, critique);
+  announce(target.document, target.anchor.line, critique);
   return critique;
+}
+
+/** The score where the user looks: a notification whose Show opens the critique's hover at the row. */
+function announce(document: vscode.TextDocument, line: number, critique: Critique): void {
+  const rationale = critique.rationale.length > 140 ? `${critique.rationale.slice(0, 139)}…` : critique.rationale;
+  const issues = critique.issues.length === 0 ? "" : ` (${critique.issues.length} issue${critique.issues.length === 1 ? "" : "s"})`;
+  void vscode.window.showInformationMessage(`Critique of line ${line + 1}: ${critique.score}/5${issues}. ${rationale}`, "Show").then(async (pick) => {
+    if (pick !== "Show") return;
+    const position = new vscode.Position(line, 0);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), preserveFocus: false });
+    await vscode.commands.executeCommand("editor.action.showHover");
+  });
 }
 
 export interface FileCritique {
@@ -35,6 +51,7 @@ export interface FileCritique {
   failed: number;
   cancelled: boolean;
   results: Array<{ line: number; score: number }>;
+  report: ShownReport;
 }
 
 /** Critiques every row (or the selected ones), several at once where the backend allows, then reports by score. */
@@ -78,10 +95,11 @@ export async function critiqueFile(studio: InstructStudio, args?: { maxRows?: nu
     }),
   );
   results.sort((a, b) => a.critique.score - b.critique.score || a.line - b.line);
-  const rows = results.map(({ line, critique }) => `| [${line + 1}](${document.uri.with({ fragment: `L${line + 1}` }).toString()}) | ${critique.score} | ${critique.rationale.replace(/\|/g, "\\|").replace(/\s+/g, " ").slice(0, 200)} |`);
-  const report = `# Critique of ${vscode.workspace.asRelativePath(document.uri)}\n\n${results.length} rows critiqued${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}; lowest scores first.\n\n| Line | Score | Rationale |\n|---:|---:|---|\n${rows.join("\n")}\n`;
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: "markdown", content: report }), { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-  return { critiqued: results.length, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })) };
+  const rows = results.map(({ line, critique }) => `| ${rowLink(line + 1)} | ${critique.score} | ${critique.issues.length} | ${tableCell(critique.rationale).slice(0, 300)} |`);
+  const file = vscode.workspace.asRelativePath(document.uri);
+  const markdown = `# Critique of ${file}\n\n${results.length} rows critiqued${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}; lowest scores first (click a column to sort, a line to open it).\n\n| Line | Score | Issues | Rationale |\n|---:|---:|---:|---|\n${rows.join("\n")}\n`;
+  const shown = await showReportPanel(studio.extension.extensionUri, { title: `Critique: ${basename(document.uri.fsPath)}`, markdown, dataset: document.uri });
+  return { critiqued: results.length, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })), report: shown };
 }
 
 function describeOutcome(outcome: ReplaceOutcome, line: number): string {

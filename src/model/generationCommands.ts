@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import * as vscode from "vscode";
+import { showReportPanel } from "../reports/reportPanel";
 import { convertRow } from "../core/convert/convertRow";
 import { formatLabels } from "../core/formats/detect";
 import { datasetContext, readDatasetRows } from "../core/generation/datasetContext";
@@ -26,9 +27,9 @@ function documentLines(document: vscode.TextDocument): string[] {
   return Array.from({ length: document.lineCount }, (_, i) => document.lineAt(i).text);
 }
 
-async function showRejected(rejected: Array<{ reason: string; text: string }>): Promise<void> {
+async function showRejected(extensionUri: vscode.Uri, rejected: Array<{ reason: string; text: string }>): Promise<void> {
   const body = rejected.map((r, i) => `## ${i + 1}. ${r.reason}\n\n\`\`\`json\n${r.text.replace(/```/g, "ʼʼʼ")}\n\`\`\``).join("\n\n");
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: "markdown", content: `# Rejected generated entries\n\n${body}\n` }), { preview: true });
+  await showReportPanel(extensionUri, { title: "Rejected generated entries", markdown: `# Rejected generated entries\n\n${body}\n` });
 }
 
 /** "Generate entries like these": Self-Instruct over the active dataset, entries appended as they pass. */
@@ -75,7 +76,7 @@ export async function generateLikeThese(studio: InstructStudio, args?: { count?:
   const text = `Added ${summary.accepted} of ${count} entries to ${basename(document.fileName)}${summary.cancelled ? " (cancelled)" : ""}; ${outcome.rejected.length} rejected.${summary.error ? ` Stopped: ${summary.error}` : ""}`;
   studio.log.info(text);
   const show = summary.error ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-  void show(text, ...(outcome.rejected.length ? ["Show Rejected"] : [])).then((pick) => (pick ? showRejected(outcome.rejected) : undefined));
+  void show(text, ...(outcome.rejected.length ? ["Show Rejected"] : [])).then((pick) => (pick ? showRejected(studio.extension.extensionUri, outcome.rejected) : undefined));
   return summary;
 }
 

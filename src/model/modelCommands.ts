@@ -89,6 +89,7 @@ export function registerModelCommands(studio: InstructStudio): vscode.Disposable
       model: studio.models.modelSettings.model,
       endpointFromWorkspace: studio.models.modelSettings.endpointFromWorkspace,
       timeoutMs: studio.models.modelSettings.timeoutMs,
+      status: studio.models.statusText,
     })),
   ];
 }

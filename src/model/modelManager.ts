@@ -24,6 +24,8 @@ export class ModelManager implements vscode.Disposable {
   private idleTimer: NodeJS.Timeout | undefined;
   private active = 0;
   private state: "idle" | "loading" | "busy" = "idle";
+  /** How the last job ended: a server that refused or a model process that died shows here until one succeeds. */
+  private lastOutcome: { for: string; ok: boolean; message?: string } | undefined;
   private readonly item = vscode.window.createStatusBarItem("instructStudio.model", vscode.StatusBarAlignment.Right, 99);
   private readonly subscriptions: vscode.Disposable[];
 
@@ -60,6 +62,11 @@ export class ModelManager implements vscode.Disposable {
     return this.backend?.info();
   }
 
+  /** What the status bar says (tests read it). */
+  get statusText(): string {
+    return this.item.text;
+  }
+
   private refresh(): void {
     const model = this.modelSettings;
     if (this.backend && this.backendFor !== backendKey(model)) {
@@ -79,12 +86,28 @@ export class ModelManager implements vscode.Disposable {
       return;
     }
     const info = this.backend?.info();
-    const name = isUrl(model.model) ? new URL(model.model).host : basename(model.model);
-    const device = info?.loaded ? deviceLabels[info.device] ?? info.device : model.gpu === false ? "CPU" : "GPU auto";
-    const state = this.state === "loading" ? "$(sync~spin) loading" : this.state === "busy" ? "$(sync~spin) generating" : info?.loaded ? "loaded" : "not loaded";
+    const server = isUrl(model.model);
+    const name = server ? new URL(model.model).host : basename(model.model);
+    const device = server ? "server" : info?.loaded ? deviceLabels[info.device] ?? info.device : model.gpu === false ? "CPU" : "GPU auto";
+    const outcome = this.lastOutcome?.for === backendKey(model) ? this.lastOutcome : undefined;
+    const failed = outcome && !outcome.ok ? outcome.message : undefined;
+    const state =
+      this.state === "loading"
+        ? "$(sync~spin) loading"
+        : this.state === "busy"
+          ? "$(sync~spin) generating"
+          : failed
+            ? `$(warning) ${server ? "unreachable" : "failed"}`
+            : server
+              ? outcome?.ok
+                ? "ready"
+                : "not contacted yet"
+              : info?.loaded
+                ? "loaded"
+                : "not loaded";
     this.item.text = `$(hubot) ${name} · ${device} · ${state}`;
     this.item.tooltip = new vscode.MarkdownString(
-      `**Instruct Studio model**\n\n${isUrl(model.model) ? "Server" : "File"}: \`${model.model.replace(/`/g, "")}\`\n\nDevice: ${device}${info?.contextSize ? `\n\nContext: ${info.contextSize} tokens × ${info.parallel}` : ""}\n\nClick to choose another model.`,
+      `**Instruct Studio model**\n\n${server ? "Server" : "File"}: \`${model.model.replace(/`/g, "")}\`\n\nDevice: ${device}${info?.contextSize ? `\n\nContext: ${info.contextSize} tokens × ${info.parallel}` : ""}${failed ? `\n\nLast request failed: ${failed.replace(/[\\`*_[\]<>]/g, " ")}` : ""}\n\nClick to choose another model.`,
     );
     this.item.show();
   }
@@ -154,9 +177,14 @@ export class ModelManager implements vscode.Disposable {
       }
       this.state = "busy";
       this.render();
-      return await work(backend);
+      const result = await work(backend);
+      this.lastOutcome = { for: backendKey(this.modelSettings), ok: true };
+      return result;
     } catch (error) {
       this.log.error(error instanceof Error ? error.message : String(error));
+      if (error instanceof ModelError && (error.kind === "server" || error.kind === "crashed" || error.kind === "hung" || error.kind === "file" || error.kind === "memory")) {
+        this.lastOutcome = { for: backendKey(this.modelSettings), ok: false, message: error.message };
+      }
       throw error;
     } finally {
       this.active--;

@@ -13,6 +13,8 @@ export interface RowView {
   parts: RowPart[];
   /** Syntax problems of the row, when it is not valid JSON. */
   syntaxErrors: string[];
+  /** A conversation goes through the chat template; other rows (Alpaca, completion) through their prompt format only. */
+  conversation: boolean;
 }
 
 /** The training view of a row: its rendering, tokens and masks (see core/training). */

@@ -8,18 +8,14 @@ import { formatReport } from "../core/report";
 import { Worker } from "node:worker_threads";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 import { isJsonl } from "../rowAtCursor";
+import { showReportPanel, ShownReport } from "../reports/reportPanel";
 import type { ValidationController } from "./validationController";
 
 const reportLimit = 20_000;
 
-async function openReport(content: string): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument({ language: "markdown", content });
-  await vscode.window.showTextDocument(document, { preview: false });
-  return document;
-}
 
 /** `instructStudio.showReport`: every problem of the active dataset, beyond VS Code's 1,000. */
-export async function showReport(validation: ValidationController): Promise<vscode.TextDocument | undefined> {
+export async function showReport(validation: ValidationController, extensionUri: vscode.Uri): Promise<ShownReport | undefined> {
   const document = vscode.window.activeTextEditor?.document;
   const found = document && isJsonl(document) ? await validation.all(document) : undefined;
   if (!document || !found) {
@@ -27,7 +23,9 @@ export async function showReport(validation: ValidationController): Promise<vsco
     return undefined;
   }
   const { diagnostics, summary } = found;
-  return openReport(formatReport({ file: vscode.workspace.asRelativePath(document.uri), format: summary.format, rows: summary.rows, diagnostics: diagnostics.slice(0, reportLimit), total: diagnostics.length }));
+  const file = vscode.workspace.asRelativePath(document.uri);
+  const markdown = formatReport({ file, format: summary.format, rows: summary.rows, diagnostics: diagnostics.slice(0, reportLimit), total: diagnostics.length });
+  return showReportPanel(extensionUri, { title: `Report: ${basename(document.uri.fsPath)}`, markdown, dataset: document.uri });
 }
 
 export interface ConvertResult {
@@ -80,7 +78,7 @@ export interface DiskValidationResult {
   lines: number;
   problems: number;
   cancelled: boolean;
-  report?: vscode.TextDocument;
+  report?: ShownReport;
 }
 
 /**
@@ -88,7 +86,7 @@ export interface DiskValidationResult {
  * streams the file from disk with the CLI's validator in a worker thread (the extension host
  * only draws the progress bar), cancellable, and opens the report.
  */
-export async function validateFileOnDisk(validation: ValidationController, uri?: vscode.Uri): Promise<DiskValidationResult | undefined> {
+export async function validateFileOnDisk(validation: ValidationController, extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<DiskValidationResult | undefined> {
   const target =
     uri ??
     (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "JSON Lines": ["jsonl", "ndjson"], "All files": ["*"] }, title: "Validate a dataset on disk" }))?.[0];
@@ -130,7 +128,8 @@ export async function validateFileOnDisk(validation: ValidationController, uri?:
       }
       const { lines, problems, cancelled, bytesRead } = outcome;
       const note = cancelled ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).` : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
-      const report = await openReport(formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note }));
+      const markdown = formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note });
+      const report = await showReportPanel(extensionUri, { title: `Report: ${basename(file)}`, markdown, dataset: vscode.Uri.file(file) });
       return { file, lines, problems, cancelled, report };
     },
   );

@@ -53,8 +53,8 @@ describe("hardening in the editor", function () {
     assert.deepEqual(rulesAt(uri, 2), ["too-deep"]);
     assert.deepEqual(rulesAt(uri, 3).sort(), ["missing-field", "unknown-key"]);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
-    const report = await vscode.commands.executeCommand<vscode.TextDocument>("instructStudio.showReport");
-    assert.match(report.getText(), /too-deep/);
+    const report = await vscode.commands.executeCommand<{ markdown: string }>("instructStudio.showReport");
+    assert.match(report.markdown, /too-deep/);
     await vscode.window.showTextDocument(editor.document);
     await vscode.commands.executeCommand("workbench.actions.view.problems");
     await screenshot("hardening-hostile-rows");

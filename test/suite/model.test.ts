@@ -108,8 +108,11 @@ describe("local model commands", function () {
 
   it("critique a file several rows at once, lowest scores first; continue an assistant turn in place", async () => {
     const editor = await copyOf("openai-messages.jsonl", "critiqued-file.jsonl");
-    const result = await run<{ critiqued: number; results: Array<{ line: number; score: number }> }>("instructStudio.critiqueFile", { maxRows: 3 });
+    const result = await run<{ critiqued: number; results: Array<{ line: number; score: number }>; report: { rowLinks: number; sortableTables: number } }>("instructStudio.critiqueFile", { maxRows: 3 });
     assert.equal(result.critiqued, 3, JSON.stringify(result));
+    assert.equal(result.report.rowLinks, 3, "each critiqued row links to its line");
+    assert.equal(result.report.sortableTables, 1);
+    await screenshot("model-critique-file-report");
     const scores = result.results.map((r) => r.score);
     assert.deepEqual(scores, [...scores].sort((a, b) => a - b));
     await waitFor("three critique diagnostics", () => (vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === "critique").length === 3 ? true : undefined));

@@ -32,6 +32,7 @@ describe("packaging and grammar", () => {
       "out/config-worker.js",
       "out/budget-worker.js",
       "out/budget-webview.js",
+      "out/report-webview.js",
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",

@@ -8,7 +8,7 @@ import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const section = () => vscode.workspace.getConfiguration("instructStudio");
-const state = () => vscode.commands.executeCommand<{ unavailable?: string; model?: string; endpointFromWorkspace: boolean; timeoutMs: number }>("instructStudio.internal.modelState");
+const state = () => vscode.commands.executeCommand<{ unavailable?: string; model?: string; endpointFromWorkspace: boolean; timeoutMs: number; status: string }>("instructStudio.internal.modelState");
 const critique = (line = 0) => vscode.commands.executeCommand<{ refused?: string; score?: number }>("instructStudio.critiqueEntry", { uri: workspaceFile("alpaca.jsonl").toString(), line });
 
 describe("security in a trusted workspace", function () {
@@ -51,6 +51,23 @@ describe("security in a trusted workspace", function () {
     const result = await critique();
     assert.ok(result?.score, JSON.stringify(result));
     assert.equal(server.requests.at(-1)?.authorization, "Bearer sk-user-secret");
+    assert.match((await state()).status, /127\.0\.0\.1:\d+ · server · ready$/);
+  });
+
+  it("the status bar says a server that stopped is unreachable, and ready again once it answers", async () => {
+    const gone = await startOpenAiServer();
+    await gone.close();
+    await section().update("model.endpoint", gone.url, vscode.ConfigurationTarget.Global);
+    await waitFor("the stopped server's endpoint", async () => ((await state()).model === gone.url ? true : undefined));
+    assert.match((await state()).status, /· server · not contacted yet$/);
+    const result = await critique();
+    assert.match(result?.refused ?? "", /Cannot reach the model server/);
+    assert.match((await state()).status, /· server · \$\(warning\) unreachable$/);
+    await screenshot("model-server-unreachable");
+    await section().update("model.endpoint", server.url, vscode.ConfigurationTarget.Global);
+    await waitFor("the running server's endpoint", async () => ((await state()).model === server.url ? true : undefined));
+    assert.ok((await critique())?.score);
+    assert.match((await state()).status, /· server · ready$/);
   });
 
   it("a request past instructStudio.model.timeoutSeconds stops with a message naming it", async () => {

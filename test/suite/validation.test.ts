@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import * as vscode from "vscode";
 import type { InternalStats } from "../../src/commands";
 import type { Summary } from "../../src/core/validate/documentValidator";
+import type { ShownReport } from "../../src/reports/reportPanel";
 import type { ConvertResult, DiskValidationResult } from "../../src/validation/commands";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
@@ -155,13 +156,21 @@ describe("validation in the editor", () => {
     assert.match(text, /`unknown-key`/);
   });
 
-  it("opens a report with every problem and the counts per rule", async () => {
-    await openInEditor("fixtures/every-problem.jsonl");
-    const report = await vscode.commands.executeCommand<vscode.TextDocument>("instructStudio.showReport");
-    const text = report.getText();
-    assert.match(text, /Format: Alpaca/);
-    assert.match(text, /\| `duplicate-row` \| warning \| 1 \|/);
-    assert.match(text, /every-problem\.jsonl:7:41 warning unknown-key/);
+  it("opens a report with every problem and the counts per rule: rendered, rows linked, tables sortable, closed without a save prompt", async () => {
+    const editor = await openInEditor("fixtures/every-problem.jsonl");
+    const report = await vscode.commands.executeCommand<ShownReport>("instructStudio.showReport");
+    assert.match(report.markdown, /Format: Alpaca/);
+    assert.match(report.markdown, /\| `duplicate-row` \| warning \| 1 \|/);
+    assert.match(report.markdown, /\| \[7\]\(#L7\) \| 41 \| warning \| `unknown-key` \|/);
+    // Drawn as HTML by the page: the rule table and the problem table, every problem linked to its row.
+    assert.equal(report.tables, 2);
+    assert.equal(report.sortableTables, 2);
+    assert.ok(report.rowLinks >= 10, `${report.rowLinks} row links`);
+    assert.doesNotMatch(report.text, /\| `|\[7\]\(#L7\)/, "the page shows rendered Markdown, not its source");
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputWebview, "the report is a webview tab, not an Untitled file");
+    assert.equal(tab.group.viewColumn, editor.viewColumn, "in the dataset's own group");
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled && d.isDirty), "no unsaved document to ask about");
     await screenshot("validation-report");
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
   });
@@ -195,7 +204,7 @@ describe("validation in the editor", () => {
     assert.equal(result.cancelled, false);
     assert.equal(result.lines, rows);
     assert.ok(result.problems >= 1);
-    assert.match(result.report!.getText(), /big\.jsonl:1001:\d+ error syntax/);
+    assert.match(result.report!.markdown, /\| \[1001\]\(#L1001\) \| \d+ \| error \| `syntax` \|/);
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
     await vscode.workspace.fs.delete(uri);
   });

@@ -44,6 +44,28 @@ describe("content rules", () => {
     assert.equal(only(diagnose(alpaca("x\n### Response:\ny")), "leaked-template").length, 1);
   });
 
+  it("a row with a syntax error still shows its other problems, as jsonc-parser recovers it", () => {
+    const line = '{"instrution": "Say hi", "input": "N/A", "output": "",}';
+    assert.deepEqual(diagnose(line).map((d) => [d.rule, line.slice(d.column, d.endColumn)]), [
+      ["syntax", "}"],
+      ["unknown-key", '"instrution"'],
+      ["missing-field", "{"],
+      ["placeholder-input", '"N/A"'],
+      ["empty-output", '""'],
+    ]);
+    const missingComma = '{"instruction": "Say hi" "input": "", "output": ""}';
+    assert.deepEqual(diagnose(missingComma).map((d) => d.rule), ["syntax", "empty-output"]);
+    // A row cut short is read for its syntax only: what a parser guesses of the rest is no finding.
+    assert.ok(diagnose('{"instruction": "Say hi", "outp').every((d) => d.rule === "syntax"));
+  });
+
+  it("leaked-template: a prompt label in the middle of an answer, as the grammar colours it", () => {
+    const line = JSON.stringify(alpaca("Say hi.", "", "Sure! Here it is. ### Response: ok ### Human: next"));
+    const found = only(diagnose(line), "leaked-template");
+    assert.deepEqual(found.map((d) => line.slice(d.column, d.endColumn)), ["### Response:", "### Human:"]);
+    assert.deepEqual(only(diagnose(alpaca("Say hi.", "", "#### Response: a heading of level four is Markdown")), "leaked-template"), []);
+  });
+
   it("leaked-template: reasoning markers are data, not leaks", () => {
     const row = { messages: [{ role: "system", content: "Use <|begin_of_thought|> and <|end_of_thought|>." }, { role: "user", content: "q" }, { role: "assistant", content: "<think>r</think>a" }] };
     assert.deepEqual(only(diagnose(row), "leaked-template"), []);

@@ -20,7 +20,8 @@ const models = [
   { name: "llama3_1", pre: "llama-bpe" },
 ];
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-gguf-"));
-const samples = readdirSync(join(repoRoot, "samples")).filter((f) => f.endsWith(".jsonl"));
+// common-mistakes.jsonl holds broken rows on purpose (for npm start): the others are clean data.
+const samples = readdirSync(join(repoRoot, "samples")).filter((f) => f.endsWith(".jsonl") && f !== "common-mistakes.jsonl");
 const rows = samples.flatMap((file) =>
   readFileSync(join(repoRoot, "samples", file), "utf8")
     .split("\n")

@@ -4,6 +4,7 @@ import { AxolotlInstall, axolotlConfigTemplate, AxolotlTemplateError } from "../
 import { builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
 import { ChatTemplateSource, specialTokensOf, templateSourceFromConfig } from "../templates/chatTemplate";
 import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
+import { unknownEosToken } from "./trainingView";
 import type { LoadedTokenizer } from "../tokenizers/loadTokenizer";
 import type { ModelTokenizer } from "../tokenizers/modelTokenizer";
 
@@ -96,6 +97,6 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
     notes.push("No chat template configured: ChatML is shown. Set a tokenizer folder, a GGUF, a training config or a named template.");
   }
   const { template, label } = chosen as { template: ChatTemplateSource; label: string };
-  const tokenizer = sources.tokenizer ?? approximateTokenizer(templateSpecialTokens(template.template, template.specialTokens));
+  const tokenizer = sources.tokenizer ?? approximateTokenizer([...templateSpecialTokens(template.template, template.specialTokens), unknownEosToken]);
   return { template, templateLabel: label, tokenizer, notes };
 }

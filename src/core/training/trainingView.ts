@@ -124,10 +124,14 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   return { text, ids, trained, messageEnds, roles: messages.map((m) => m.role), warnings };
 }
 
+/** Shown where a text row's EOS goes while no tokenizer says which token it is. */
+export const unknownEosToken = "⟨the model's EOS⟩";
+
 /** Axolotl's alpaca/completion types: prompt and completion as text, the prompt masked. */
 function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings): Masked {
   const bos = tokenizer.exact ? (tokenizer.addsBos ? tokenizer.bosToken ?? "" : "") : template.specialTokens.bos_token ?? "";
-  const eos = tokenizer.eosToken ?? template.specialTokens.eos_token ?? "";
+  // The trainer closes a text row with the tokenizer's EOS; with no tokenizer, which one is unknown.
+  const eos = tokenizer.exact ? (tokenizer.eosToken ?? template.specialTokens.eos_token ?? "") : unknownEosToken;
   const text = bos + input.prompt + input.completion + eos;
   const ids = tokenizer.encode(text);
   const promptIds = input.prompt ? tokenizer.encode(bos + input.prompt) : [];

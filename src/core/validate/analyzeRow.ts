@@ -1,3 +1,4 @@
+import { parse as parseTolerant, ParseError, ParseErrorCode } from "jsonc-parser";
 import { detectRowFormat, FormatId } from "../formats/detect";
 import { chatLayoutOf } from "../formats/layout";
 import { FieldMapping, instructionTypeOf } from "../formats/instructionTypes";
@@ -131,12 +132,58 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   if (!isPlainObject(value)) {
     // Not JSON, or not an object: jsonc-parser gives the exact range of what is wrong.
     const syntax = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));
-    return { kind: "invalid", diagnostics: applyRuleSettings(syntax, options.rules) };
+    // A row with a syntax error (a trailing comma, a missing one) still shows what else is wrong
+    // with it, as jsonc-parser reads it: one fix at a time hides nothing.
+    const recovered = value === undefined ? recoverRow(text) : undefined;
+    // Its own format only: a row that does not parse must not depend on the others.
+    const rowFindings = recovered ? checkObjectRow(text, base, line, recovered, undefined, options, shape.keyCount).diagnostics : [];
+    return { kind: "invalid", diagnostics: applyRuleSettings([...syntax, ...rowFindings], options.rules) };
   }
+  const checked = checkObjectRow(text, base, line, value, fileFormat, options, shape.keyCount);
+  if (!checked.ctx) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
+  const { fields, ownFormat } = checked;
+  const texts = fields.map((f) => f.text);
+  // Near duplicates are found by what a row asks (as Self-Instruct compares instructions): the
+  // prompt side is shorter than the answers, and two rows asking the same are the ones to review.
+  const sides = rowSides(fields);
+  return {
+    kind: "row",
+    format: ownFormat,
+    diagnostics: applyRuleSettings(checked.diagnostics, options.rules),
+    contentKey: contentHash(fields),
+    signature: fields.some((f) => f.role === "user" || f.role === "system") ? sides.signature : minhashSignature(texts),
+    sketch: sides.sketch,
+    get text() {
+      return texts.join("\n");
+    },
+  };
+}
+
+/**
+ * The object jsonc-parser recovers from a row that is not valid JSON, when nothing of it was lost:
+ * a trailing comma, a missing comma, a comment. A row cut short or with stray characters is read
+ * only for its syntax: what jsonc-parser makes of it is a guess.
+ */
+function recoverRow(text: string): Record<string, unknown> | undefined {
+  const errors: ParseError[] = [];
+  const recovered: unknown = parseTolerant(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.some((e) => e.error !== ParseErrorCode.CommaExpected)) return undefined;
+  return isPlainObject(recovered) && Object.keys(recovered).length > 0 ? recovered : undefined;
+}
+
+/** The rules of one row on a parsed (or recovered) object; no context when the row matches no format. */
+function checkObjectRow(
+  text: string,
+  base: number,
+  line: number,
+  value: Record<string, unknown>,
+  fileFormat: FormatId | undefined,
+  options: ValidationOptions,
+  keyCount: number,
+): { diagnostics: Diagnostic[]; fields: ReturnType<typeof textFields>; ownFormat?: FormatId; ctx?: RowContext } {
   const ownFormat = options.format ?? detectRowFormat(value, options.layout);
   const format = ownFormat ?? fileFormat;
-  if (!format) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
-
+  if (!format) return { diagnostics: [], fields: [] };
   const layout = format === "sharegpt" || format === "openai" ? chatLayoutOf(value, options.layout) : undefined;
   const ctx = new RowContext(line, base, text, value, format, layout, options.roles, {
     instructionType: format === "alpaca" ? instructionTypeOf(value, options.instructionType) : undefined,
@@ -145,7 +192,7 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
     extraKeys: options.extraKeys,
   });
   const diagnostics = checkRowKeys(ctx);
-  if (shape.keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
+  if (keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
   if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected"), target: options.target }));
   for (const field of ["prompt", "completion", "chosen", "rejected"]) {
     if (!layout && Array.isArray(value[field])) {
@@ -154,21 +201,7 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   }
   const fields = textFields(ctx);
   diagnostics.push(...checkContent(ctx, fields));
-  const texts = fields.map((f) => f.text);
-  // Near duplicates are found by what a row asks (as Self-Instruct compares instructions): the
-  // prompt side is shorter than the answers, and two rows asking the same are the ones to review.
-  const sides = rowSides(fields);
-  return {
-    kind: "row",
-    format: ownFormat,
-    diagnostics: applyRuleSettings(diagnostics, options.rules),
-    contentKey: contentHash(fields),
-    signature: fields.some((f) => f.role === "user" || f.role === "system") ? sides.signature : minhashSignature(texts),
-    sketch: sides.sketch,
-    get text() {
-      return texts.join("\n");
-    },
-  };
+  return { diagnostics, fields, ownFormat, ctx };
 }
 
 function duplicateKeyFindings(ctx: RowContext): Diagnostic[] {

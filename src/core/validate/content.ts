@@ -27,8 +27,9 @@ const toolScoped = /\b(?:functions?|tools?|APIs?)\b/i;
  * Template markers and control tokens that belong to a chat template, not to content. Reasoning
  * markers (`<think>`, `<|begin_of_thought|>`, ...) are data conventions and are left alone.
  */
+/** The markers the grammar colours, anywhere in a value: a prompt label mid-answer is as leaked as one after a newline. */
 const leakedTemplate =
-  /<\|(?!(?:begin|end)_of_(?:thought|solution)\|>)[A-Za-z0-9_.:-]{1,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<(?:start|end)_of_turn>|\[\|(?:system|user|assistant|endofturn)\|\]|^#{2,3}\s?(?:Instruction|Input|Response)\s?:/gm;
+  /<\|(?!(?:begin|end)_of_(?:thought|solution)\|>)[A-Za-z0-9_.:-]{1,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<(?:start|end)_of_turn>|\[\|(?:system|user|assistant|endofturn)\|\]|(?<!#)#{2,3}\s?(?:Instruction|Input|Response|Human|Assistant|System)\s?:/g;
 const mergedInstruction = /(?:^|\n)\s*(?:#{1,3}\s*)?\d{1,3}\s*[.)]\s*Instruction\s*:/i;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const thinkPairs = (

@@ -1,0 +1,10 @@
+// The messages between a report panel (src/reports/) and its page (webview/report.ts).
+
+export type ReportToWebview = { type: "show"; markdown: string };
+
+export type WebviewToReport =
+  | { type: "ready" }
+  /** A link to a row of the report's dataset: `#L12` in the Markdown. */
+  | { type: "openRow"; line: number }
+  /** What the page drew, for the tests. */
+  | { type: "rendered"; tables: number; sortableTables: number; rowLinks: number; text: string };

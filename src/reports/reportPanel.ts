@@ -1,0 +1,49 @@
+import * as vscode from "vscode";
+import { webviewHtml } from "../preview/webviewHtml";
+import type { ReportToWebview, WebviewToReport } from "../protocol/reportView";
+
+export interface ReportRequest {
+  title: string;
+  markdown: string;
+  /** The dataset whose rows `#L12` links open. */
+  dataset?: vscode.Uri;
+}
+
+/** What a shown report drew: the command returns it, and the tests read it. */
+export interface ShownReport {
+  title: string;
+  markdown: string;
+  tables: number;
+  sortableTables: number;
+  rowLinks: number;
+  text: string;
+}
+
+/**
+ * Shows a Markdown report rendered in a webview tab of the active group: no Untitled file, so
+ * closing it asks nothing; row links open the dataset at the row; tables of rows sort by column.
+ */
+export function showReportPanel(extensionUri: vscode.Uri, request: ReportRequest): Promise<ShownReport> {
+  const outUri = vscode.Uri.joinPath(extensionUri, "out");
+  const panel = vscode.window.createWebviewPanel("instructStudio.report", request.title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [outUri], enableFindWidget: true });
+  panel.webview.html = webviewHtml(panel.webview, outUri, { script: "report-webview.js", title: request.title, bodyClass: "report" });
+  return new Promise((resolve) => {
+    panel.webview.onDidReceiveMessage((message: WebviewToReport) => {
+      if (message.type === "ready") void panel.webview.postMessage({ type: "show", markdown: request.markdown } satisfies ReportToWebview);
+      else if (message.type === "rendered") resolve({ title: request.title, markdown: request.markdown, tables: message.tables, sortableTables: message.sortableTables, rowLinks: message.rowLinks, text: message.text });
+      else if (message.type === "openRow" && request.dataset) void openRow(request.dataset, message.line);
+    });
+  });
+}
+
+/** Opens the dataset at a 1-based line, in the group that already shows it if one does. */
+async function openRow(dataset: vscode.Uri, line: number): Promise<void> {
+  const position = new vscode.Position(Math.max(0, line - 1), 0);
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === dataset.toString());
+  try {
+    const editor = await vscode.window.showTextDocument(dataset, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Active, selection: new vscode.Range(position, position) });
+    editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
+  } catch (error) {
+    void vscode.window.showWarningMessage(`Cannot open ${dataset.fsPath} at line ${line}: ${(error as Error).message}`);
+  }
+}
