@@ -4,9 +4,13 @@ import { badge, divider, tag, textElement } from "./components";
 /** More token elements than this and the rest of the rendering is shown as plain text. */
 const maxTokenElements = 40_000;
 
-/** Whitespace made visible as the editor shows it: · for spaces, → for tabs, ↵ before line breaks. */
+/**
+ * Whitespace made visible as the editor shows it: · for spaces, → for tabs, ↵ before line breaks.
+ * A zero-width space follows each · and →: they stand for spaces, so a line may break after them
+ * (else a paragraph is one unbreakable word, cut wherever the panel's edge falls: "Kore an").
+ */
 export function visibleWhitespace(text: string): string {
-  return text.replace(/ /g, "·").replace(/\t/g, "→").replace(/\r?\n/g, (m) => `↵${m}`);
+  return text.replace(/ /g, "·\u200b").replace(/\t/g, "→\u200b").replace(/\r?\n/g, (m) => `↵${m}`);
 }
 
 const formatNumber = (n: number) => n.toLocaleString("en-US");

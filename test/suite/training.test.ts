@@ -57,7 +57,7 @@ describe("preview panel: what the trainer sees", () => {
     moveCursor(editor, 1);
     const moved = await trainingOf("sharegpt.jsonl", 1);
     assert.equal(moved.tokenElements, expected("sharegpt.jsonl", 1, workspaceFile("models/qwen3").fsPath).tokens.length);
-    assert.match(moved.warnings.join("\n"), /Turn 2 \(assistant\): the template renders this turn differently/);
+    assert.match(moved.warnings.join("\n"), /Turn 2 \(assistant\): Axolotl trains shifted tokens here/);
   });
 
   it("reads a GGUF's vocabulary and chat template with llama.cpp", async () => {
@@ -163,6 +163,10 @@ describe("preview panel: what the trainer sees", () => {
 
   it("a conversation of 1,000 turns through Qwen3's template gets its exact masks within the preview's default 10 s", async () => {
     await setPreview("tokenizer", "models/qwen3");
+    // Timed from an idle preview with the tokenizer loaded: the render alone has the 10 s.
+    const small = await openInEditor("sharegpt.jsonl", 0);
+    await vscode.window.showTextDocument(small.document);
+    await trainingOf("sharegpt.jsonl", 0, (t) => !t.approximate);
     const messages = Array.from({ length: 1000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?` }));
     await vscode.workspace.fs.writeFile(workspaceFile("long-conversation.jsonl"), Buffer.from(`${JSON.stringify({ messages })}\n`));
     const editor = await openInEditor("long-conversation.jsonl", 0);

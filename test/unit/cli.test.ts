@@ -40,6 +40,8 @@ describe("instruct-studio CLI", () => {
     assert.equal(result.status, 1);
     assert.deepEqual(result.stdout.trim().split("\n"), [
       `${path}:2:20 error syntax Property name expected (a trailing comma?).`,
+      // The broken row's own problem shows too: jsonc-parser recovers it past the comma.
+      `${path}:2:1 error missing-field An Alpaca row has no \`output\`; add it.`,
       `${path}:3:1 warning blank-line Blank line: some loaders fail on it; delete it.`,
       `${path}:4:1 error not-object Each row must be a JSON object, this one is an array.`,
       `${path}:5:1 error missing-field An Alpaca row has no \`output\`; add it.`,

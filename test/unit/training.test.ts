@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { builtinTemplate } from "../../src/core/templates/builtinTemplates";
@@ -24,6 +25,33 @@ const conversation = {
 };
 const trainedText = (row: unknown, settings: TrainingSettings = defaults, setup = chatml) =>
   previewRow(row, setup, settings).segments.filter((s) => s.trainable).map((s) => s.text);
+
+describe("a tool-calling turn whose content is null (samples/openai-messages.jsonl line 2)", () => {
+  const row = JSON.parse(readFileSync(join(repoRoot, "samples", "openai-messages.jsonl"), "utf8").split("\n")[1]);
+
+  it("with nothing configured, the default ChatML writes the call, and the whole call is trained with its end token", () => {
+    const preview = previewRow(row, previewSetup({}), defaults);
+    assert.match(preview.templateLabel, /ChatML with tool calls \(built-in, the default\)/);
+    assert.deepEqual(
+      preview.segments.filter((s) => s.trainable).map((s) => s.text),
+      ['<tool_call>\n{"name": "get_weather", "arguments": {"city": "Seoul"}}\n</tool_call><|im_end|>', "It is 18 °C and clear in Seoul.<|im_end|>"],
+    );
+    assert.equal(preview.warnings.filter((w) => /Turn 2/.test(w)).length, 0);
+  });
+
+  it("with Qwen3's own template, Axolotl's find_turn marks tokens shifted past the call, and the turn says so", () => {
+    // Axolotl (chat_template.py, find_turn) finds a turn on turns[:i+1]; Qwen3's template adds
+    // an empty think block to a last assistant turn, so on the whole conversation the span is
+    // four tokens late: it starts inside the call and ends in the next turn's header.
+    const preview = previewRow(row, previewSetup({ tokenizer: qwen3 }), defaults);
+    const trained = preview.segments.filter((s) => s.trainable).map((s) => s.text);
+    assert.ok(trained[0].startsWith('": "get_weather"'), trained[0]);
+    assert.ok(trained[0].endsWith("</tool_call><|im_end|>\n<|im_start|>user"), trained[0]);
+    const warning = preview.warnings.find((w) => w.startsWith("Turn 2 (assistant): Axolotl trains shifted tokens here"));
+    assert.ok(warning, preview.warnings.join("\n"));
+    assert.match(warning, /This is Axolotl's behaviour with this template, not a display error/);
+  });
+});
 
 describe("training masks: Axolotl's chat_template semantics", () => {
   it("trains assistant contents and each turn's end token by default, nothing of the template around them", () => {
@@ -75,7 +103,7 @@ describe("training masks: Axolotl's chat_template semantics", () => {
     const setup = previewSetup({ tokenizer: qwen3 });
     const preview = previewRow(conversation, setup, defaults);
     assert.match(preview.templateLabel, /the model's own template/);
-    assert.match(preview.warnings.join("\n"), /Turn 3 \(assistant\): the template renders this turn differently/);
+    assert.match(preview.warnings.join("\n"), /Turn 3 \(assistant\): Axolotl trains shifted tokens here/);
     assert.equal(trainedText(conversation, defaults, setup).at(-1), "6 <b>exactly</b>.<|im_end|>");
   });
 

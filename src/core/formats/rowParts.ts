@@ -25,7 +25,17 @@ export const textOf = (value: unknown): string => {
 
 export function turnParts(list: unknown, roleKey: string, contentKey: string): RowPart[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isPlainObject).map((m) => ({ role: textOf(m[roleKey]) || "?", text: textOf(m[contentKey]) }));
+  return list.filter(isPlainObject).map((m) => ({ role: textOf(m[roleKey]) || "?", text: [textOf(m[contentKey]), ...toolCallLines(m.tool_calls)].filter(Boolean).join("\n") }));
+}
+
+/** A turn's tool calls as `name(arguments)` lines: an assistant turn with calls and no content is not empty. */
+function toolCallLines(calls: unknown): string[] {
+  if (!Array.isArray(calls)) return [];
+  return calls.filter(isPlainObject).map((call) => {
+    const fn = isPlainObject(call.function) ? call.function : call;
+    const args = typeof fn.arguments === "string" ? fn.arguments : JSON.stringify(fn.arguments ?? {});
+    return `→ ${textOf(fn.name) || "?"}(${args})`;
+  });
 }
 
 /** A field that holds either a string or a list of chat messages (TRL's two styles). */

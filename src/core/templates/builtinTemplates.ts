@@ -64,6 +64,48 @@ const builtins: BuiltinTemplate[] = [
   { name: "alpaca", label: "Alpaca", template: alpaca, specialTokens: { bos_token: "<s>", eos_token: "</s>" } },
 ];
 
+/**
+ * What the preview shows when nothing names a template: ChatML, with tools, tool calls and tool
+ * results written the way Qwen2.5 and Qwen3 (Hermes's format) write them, since plain ChatML has
+ * no place for a call and would show a tool-calling turn as empty. Written here because no
+ * template of a package says "ChatML with tools" without also adding a model's default system prompt.
+ */
+export const defaultChatTemplate: BuiltinTemplate = {
+  name: "chatml",
+  label: "ChatML with tool calls",
+  specialTokens: { eos_token: "<|im_end|>" },
+  template: `{%- if tools %}
+{{- '<|im_start|>system\\n' }}
+{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] + '\\n\\n' }}{%- endif %}
+{{- "# Tools\\n\\nYou may call one or more functions to assist with the user query.\\n\\nYou are provided with function signatures within <tools></tools> XML tags:\\n<tools>" }}
+{%- for tool in tools %}{{- '\\n' }}{{- tool | tojson }}{%- endfor %}
+{{- "\\n</tools>\\n\\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\\n<tool_call>\\n{\\"name\\": <function-name>, \\"arguments\\": <args-json-object>}\\n</tool_call><|im_end|>\\n" }}
+{%- elif messages[0]['role'] == 'system' %}
+{{- '<|im_start|>system\\n' + messages[0]['content'] + '<|im_end|>\\n' }}
+{%- endif %}
+{%- for message in messages %}
+{%- if message.role == 'system' and loop.first %}
+{%- elif message.role == 'assistant' and message.tool_calls %}
+{{- '<|im_start|>assistant' }}
+{%- if message.content %}{{- '\\n' + message.content }}{%- endif %}
+{%- for tool_call in message.tool_calls %}
+{%- if tool_call.function is defined %}{%- set tool_call = tool_call.function %}{%- endif %}
+{{- '\\n<tool_call>\\n{"name": "' + tool_call.name + '", "arguments": ' }}
+{%- if tool_call.arguments is string %}{{- tool_call.arguments }}{%- else %}{{- tool_call.arguments | tojson }}{%- endif %}
+{{- '}\\n</tool_call>' }}
+{%- endfor %}
+{{- '<|im_end|>\\n' }}
+{%- elif message.role == 'tool' %}
+{%- if loop.first or messages[loop.index0 - 1].role != 'tool' %}{{- '<|im_start|>user' }}{%- endif %}
+{{- '\\n<tool_response>\\n' + message.content + '\\n</tool_response>' }}
+{%- if loop.last or messages[loop.index0 + 1].role != 'tool' %}{{- '<|im_end|>\\n' }}{%- endif %}
+{%- else %}
+{{- '<|im_start|>' + message.role + '\\n' + message.content + '<|im_end|>\\n' }}
+{%- endif %}
+{%- endfor %}
+{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}`,
+};
+
 export const builtinTemplateNames = builtins.map((t) => t.name);
 
 export const allBuiltinTemplates: readonly BuiltinTemplate[] = builtins;
@@ -78,6 +120,6 @@ export function builtinTemplate(name: string): BuiltinTemplate | undefined {
 
 /** Every special token a built-in template writes, so the estimate counts each as one token. */
 export function templateSpecialTokens(template: string, specialTokens: Record<string, string>): string[] {
-  const written = template.match(/<\|[^|'\n]{1,40}\|>|<[｜|][^'\n]{1,40}?[｜|]>|\[\|[a-z]{1,20}\|\]|<\/?(?:s|bos|eos|start_of_turn|end_of_turn|think|tool_response)>|\[\/?INST\]/g) ?? [];
+  const written = template.match(/<\|[^|'\n]{1,40}\|>|<[｜|][^'\n]{1,40}?[｜|]>|\[\|[a-z]{1,20}\|\]|<\/?(?:s|bos|eos|start_of_turn|end_of_turn|think|tool_response|tool_call)>|\[\/?INST\]/g) ?? [];
   return [...Object.values(specialTokens), ...written];
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { TrainingConfig } from "../config/trainingConfig";
 import { AxolotlInstall, axolotlConfigTemplate, AxolotlTemplateError } from "../templates/axolotl/resolve";
-import { builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
+import { defaultChatTemplate, builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
 import { ChatTemplateSource, specialTokensOf, templateSourceFromConfig } from "../templates/chatTemplate";
 import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
 import { unknownEosToken } from "./trainingView";
@@ -93,8 +93,8 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   }
   if (!chosen && own && sources.tokenizer) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
   if (!chosen) {
-    chosen = named("chatml", ", the default");
-    notes.push("No chat template configured: ChatML is shown. Set a tokenizer folder, a GGUF, a training config or a named template.");
+    chosen = { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
+    notes.push("No chat template configured: ChatML is shown, with tool calls as Qwen2.5 and Qwen3 write them. Set a tokenizer folder, a GGUF, a training config or a named template.");
   }
   const { template, label } = chosen as { template: ChatTemplateSource; label: string };
   const tokenizer = sources.tokenizer ?? approximateTokenizer([...templateSpecialTokens(template.template, template.specialTokens), unknownEosToken]);

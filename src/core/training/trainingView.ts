@@ -46,6 +46,12 @@ function tokenSet(tokenizer: ModelTokenizer, texts: Array<string | undefined>): 
   return ids;
 }
 
+/** A decoded span in quotes, its ends kept and its middle cut, its line breaks shown as \\n. */
+function excerpt(text: string): string {
+  const shown = text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  return `“${shown.length > 90 ? `${shown.slice(0, 40)}…${shown.slice(-40)}` : shown}”`;
+}
+
 /** Python's truthiness, which Axolotl's `if` applies to a turn's training fields. */
 function pythonTruthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
@@ -85,6 +91,7 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   const warnings: string[] = [];
   const eotIds = tokenSet(tokenizer, settings.eotTokens ?? [tokenizer.eosToken ?? template.specialTokens.eos_token]);
   const messageEnds: number[] = [];
+  const shiftedTurns: Array<{ index: number; role: string; start: number; end: number }> = [];
   let lastEot: number | undefined;
   for (let index = 0; index < messages.length; index++) {
     const turn = messages[index];
@@ -103,9 +110,7 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
       continue;
     }
     const shifted = shouldTrain && !sameTokens(prefixIds, ids, bounds.end);
-    if (shifted) {
-      warnings.push(`Turn ${index + 1} (${turn.role}): the template renders this turn differently once later turns follow (Qwen3, for one, drops earlier <think> blocks), so Axolotl's boundaries, found on the shorter conversation, mark shifted tokens as trained.`);
-    }
+    if (shifted) shiftedTurns.push({ index, role: turn.role, start: bounds.start, end: Math.min(bounds.end, ids.length) });
     if (shouldTrain && pythonTruthy(detail)) {
       if (typeof turn.content !== "string") throw new TrainingDetailError("training_detail is not supported when a turn's content is not a string (Axolotl stops on this row)");
       // Axolotl lays the content's own tokens over the rendering from the turn's start.
@@ -121,11 +126,23 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   }
   if (settings.trainOnEos === "last" && lastEot !== undefined) trained[lastEot] = true;
   messageEnds[messageEnds.length - 1] = ids.length;
+  if (shiftedTurns.length > 0) warnings.push(shiftedWarning(shiftedTurns, tokenizer, ids));
   return { text, ids, trained, messageEnds, roles: messages.map((m) => m.role), warnings };
 }
 
+/**
+ * Says plainly, on the turns it concerns, that the span shown trained is where Axolotl's
+ * find_turn puts it: boundaries found on the conversation cut after a turn, laid over the whole.
+ */
+function shiftedWarning(turns: Array<{ index: number; role: string; start: number; end: number }>, tokenizer: ModelTokenizer, ids: number[]): string {
+  const first = turns[0];
+  const which = turns.length === 1 ? `Turn ${first.index + 1} (${first.role})` : `Turns ${turns.slice(0, 5).map((t) => t.index + 1).join(", ")}${turns.length > 5 ? `, … (${turns.length} in all)` : ""}`;
+  const marked = excerpt(tokenizer.decode(ids.slice(first.start, first.end)));
+  return `${which}: Axolotl trains shifted tokens here, as shown (turn ${first.index + 1}: ${marked}). It finds a turn on the conversation cut after that turn, and this template writes the turn differently there than in the whole conversation (Qwen3's adds an empty <think> block to a last turn), so its boundaries land off the turn's text. This is Axolotl's behaviour with this template, not a display error; a template that reads real_last_index (Axolotl's own qwen3: chat_template: qwen3) has no shift.`;
+}
+
 /** Shown where a text row's EOS goes while no tokenizer says which token it is. */
-export const unknownEosToken = "⟨the model's EOS⟩";
+export const unknownEosToken = "⟨EOS⟩";
 
 /** Axolotl's alpaca/completion types: prompt and completion as text, the prompt masked. */
 function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings): Masked {
@@ -139,6 +156,7 @@ function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: Ch
   const trainFrom = settings.trainOnInputs || !input.prompt ? 0 : promptEnd;
   const trained = ids.map((_, i) => i >= trainFrom);
   const warnings = eos ? [] : ["The tokenizer has no EOS token: the completion is not closed, so the model does not learn to stop."];
+  if (!tokenizer.exact) warnings.push(`The completion ends with the model's EOS token, shown as ${unknownEosToken}: which token that is, the tokenizer says (set one to see it).`);
   if (eos && input.completion.trimEnd().endsWith(eos)) {
     warnings.push(`The completion already ends with ${eos}, and the trainer adds ${eos} again: the model learns to stop twice (a double stop). Remove it from the data.`);
   }
