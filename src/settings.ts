@@ -12,7 +12,7 @@ import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults
 import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { namesTemplate } from "./core/templates/axolotl/resolve";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
-import type { TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
+import { defaultPreviewTimeoutSeconds, TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
 import type { BackendSettings } from "./backend/createBackend";
 import type { TemplateContext, WorkerFiles } from "./protocol/previewWorker";
@@ -124,7 +124,7 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot 
       trainOnInputs: section.get<boolean>("preview.trainOnInputs", false),
       sequenceLen: sequenceLen > 0 ? sequenceLen : undefined,
     },
-    timeoutMs: Math.max(1, section.get<number>("preview.timeoutSeconds", 10)) * 1000,
+    timeoutMs: Math.max(1, section.get<number>("preview.timeoutSeconds", defaultPreviewTimeoutSeconds)) * 1000,
     restricted: configRestricted,
   };
   if (!trusted) {

@@ -9,6 +9,7 @@ import { critiqueCommand, CritiqueCliOptions } from "./critique";
 import { generateCommand, GenerateCliOptions } from "./generate";
 import { ModelError } from "../core/model/backend";
 import { modelDefaults } from "../core/model/modelDefaults";
+import { defaultPreviewTimeoutSeconds } from "../core/training/trainingSettings";
 import { escapeControls, watchStdout } from "./output";
 import { crashCause } from "./crashCause";
 
@@ -57,7 +58,7 @@ export function buildProgram(): Command {
     .option("--config <axolotl.yml>", "an Axolotl config: chat_template, field mapping, roles_to_train, train_on_eos, sequence_len")
     .option("--axolotl <path>", "your Axolotl (package, checkout or its chat templates folder): the config's chat_template NAME renders with its NAME.jinja; default: the Axolotl python3 imports, else the built-in renderings")
     .option("--json", "print {text, tokens, segments, trainableTokens, messages}")
-    .option("--timeout <seconds>", "stop a template that runs longer than this (default 10, as in the editor)")
+    .option("--timeout <seconds>", `stop a template that runs longer than this (default ${defaultPreviewTimeoutSeconds}, as in the editor)`)
     .action(async (file: string, options: RenderOptions) => {
       process.exitCode = await renderCommand(file, options);
     });

@@ -8,12 +8,13 @@ import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker"
 import { readTrainingConfig } from "./configFile";
 import { escapeControls, write } from "./output";
 import { readDataset } from "./readDataset";
+import { defaultPreviewTimeoutSeconds } from "../core/training/trainingSettings";
 import { cliTemplateContext } from "./templateContext";
 import { UsageError } from "./usageError";
 
 /** The preview's limits: a template runs in its own process, capped in memory and time. */
 const renderHeapMb = 1024;
-const defaultTimeoutSeconds = 10;
+const defaultTimeoutSeconds = defaultPreviewTimeoutSeconds;
 /** Tokenizer loads get this much on top of the render's own limit, as in the editor. */
 const loadAllowanceMs = 60_000;
 

@@ -161,7 +161,7 @@ describe("preview panel: what the trainer sees", () => {
     await trainingOf("sharegpt.jsonl", 0, (t) => t.tokenElements > 0);
   });
 
-  it("a conversation of 1,000 turns through Qwen3's template gets its exact masks within the preview's default 10 s", async () => {
+  it("a conversation of 1,000 turns through Qwen3's template gets its exact masks within the preview's default 20 s", async () => {
     await setPreview("tokenizer", "models/qwen3");
     // Timed from an idle preview with the tokenizer loaded: the render alone has the 10 s.
     const small = await openInEditor("sharegpt.jsonl", 0);

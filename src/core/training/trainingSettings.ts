@@ -1,5 +1,12 @@
 import type { TrainingConfig } from "../config/trainingConfig";
 
+/**
+ * Seconds a row's rendering may take before it is stopped (the editor's setting and the CLI's
+ * `render --timeout`): a 1,000-turn Qwen3 conversation took 4 to 11 s on two cores, depending on
+ * what else ran; a template that loops is stopped all the same.
+ */
+export const defaultPreviewTimeoutSeconds = 20;
+
 export type TrainOnEos = "all" | "turn" | "last" | "none";
 
 /** What carries loss, with Axolotl's `type: chat_template` defaults. */
