@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { writeGguf } from "../../src/core/tokenizers/ggufWriter";
 import { repoRoot } from "../launch/paths";
-import { startHostileServer } from "../support/hostileServer";
+import { Hostility, startHostileServer } from "../support/hostileServer";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
 
 const cli = join(repoRoot, "out", "cli.js");
@@ -71,41 +71,24 @@ describe("issue 18: a model server cannot hang, flood or drive the CLI", () => {
     }
   });
 
-  it("text without end is cut at what the requested tokens allow, not at V8's string limit", async () => {
-    const server = await startHostileServer("endless-text");
-    try {
-      const result = await run(["critique", file("endless.jsonl", alpacaJsonl), "--line", "1", "--model", server.url], { limitMs: 30_000 });
-      assert.equal(result.status, 2, result.stderr);
-      assert.match(result.stderr, /sent more than 48 KB for a reply of at most 768 tokens \(does it ignore max_tokens\?\)/);
-      assert.ok(server.sentBytes() < 64 * 1024 * 1024, `the client read on to ${server.sentBytes()} bytes`);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it("a huge error body is read only as far as its message, and the message says so", async () => {
-    const server = await startHostileServer("huge-error");
-    try {
-      const result = await run(["critique", file("error.jsonl", alpacaJsonl), "--line", "1", "--model", server.url], { limitMs: 30_000 });
-      assert.equal(result.status, 2, result.stderr);
-      assert.match(result.stderr, /answered 500: Internal Server Error/);
-      assert.ok(server.sentBytes() < 64 * 1024 * 1024, `the client read on to ${server.sentBytes()} bytes`);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it("an event line with no newline stops at 1 MB with a clear message", async () => {
-    const server = await startHostileServer("endless-line");
-    try {
-      const result = await run(["critique", file("line.jsonl", alpacaJsonl), "--line", "1", "--model", server.url], { limitMs: 30_000 });
-      assert.equal(result.status, 2, result.stderr);
-      assert.match(result.stderr, /sent an event line over 1024 KB with no end/);
-      assert.ok(server.sentBytes() < 64 * 1024 * 1024, `the client read on to ${server.sentBytes()} bytes`);
-    } finally {
-      await server.close();
-    }
-  });
+  const floods: Array<[string, Hostility, RegExp]> = [
+    ["text without end is cut at what the requested tokens allow, not at V8's string limit", "endless-text", /sent more than 48 KB for a reply of at most 768 tokens \(does it ignore max_tokens\?\)/],
+    ["a huge error body is read only as far as its message, and the message says so", "huge-error", /answered 500: Internal Server Error/],
+    ["an event line with no newline stops at 1 MB with a clear message", "endless-line", /sent an event line over 1024 KB with no end/],
+  ];
+  for (const [title, hostility, message] of floods) {
+    it(title, async () => {
+      const server = await startHostileServer(hostility);
+      try {
+        const result = await run(["critique", file(`${hostility}.jsonl`, alpacaJsonl), "--line", "1", "--model", server.url], { limitMs: 30_000 });
+        assert.equal(result.status, 2, result.stderr);
+        assert.match(result.stderr, message);
+        assert.ok(server.sentBytes() < 64 * 1024 * 1024, `the client read on to ${server.sentBytes()} bytes`);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   it("an event that is not JSON and a connection cut mid-reply are named as such, not as internal errors", async () => {
     for (const [hostility, message] of [

@@ -1,3 +1,4 @@
+import { concat } from "../jsonl/lineReader";
 import { maxEventLineBytes } from "./modelDefaults";
 
 export class SseLineTooLongError extends Error {}
@@ -37,16 +38,6 @@ export async function* sseData(body: AsyncIterable<Uint8Array>, maxLineBytes = m
 function dataOf(line: string): string | undefined {
   const text = line.endsWith("\r") ? line.slice(0, -1) : line;
   return text.startsWith("data:") ? text.slice(5).trim() : undefined;
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
 
 const tooLong = (max: number) => new SseLineTooLongError(`sent an event line over ${Math.round(max / 1024)} KB with no end (not a server-sent event stream?)`);
