@@ -2,6 +2,7 @@
 // another process appends to it, and through a symbolic link into the file it points to.
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { isSpace } from "../core/jsonArray/arrayElements";
 
 /** What the file looked like when generation started: its end is checked again before writing. */
 export interface SeenFile {
@@ -123,5 +124,3 @@ export function insertIntoArray(file: string, rows: string[], seen: SeenFile): v
     throw error;
   }
 }
-
-const isSpace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;

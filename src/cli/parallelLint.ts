@@ -85,7 +85,6 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   }
   const comparer = new RowComparer(sample, options);
   let lineOffset = 0;
-  let finishing = false;
   try {
     for (let id = 0; id < chunks.length; id++) {
       while (!results.has(id) && !failure) {
@@ -97,7 +96,6 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       if (!result || result.error) {
         // A thread ran out of memory (a chunk of tiny rows with many findings) or failed: this
         // thread lints the rest by itself, with the same analysis, so no finding is lost.
-        finishing = true;
         await Promise.all(workers.map((w) => w.terminate()));
         process.stderr.write(`note: a lint thread failed (${result?.error ?? failure?.message}); lines from ${lineOffset + 1} on are linted on one thread\n`);
         for (const chunk of chunks.slice(id)) {
@@ -126,6 +124,6 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       lineOffset += result.lines;
     }
   } finally {
-    if (!finishing) await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 }

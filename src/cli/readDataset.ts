@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { ArrayItem, isSpace, readArrayElements } from "../core/jsonArray/arrayElements";
-import { looksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { looksLikeJsonArray, opensArray } from "../core/jsonArray/arrayDetection";
 import { readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
 
@@ -23,11 +23,10 @@ export function readDataset(file: string): AsyncGenerator<ReadLine> {
   return readLines(openBytes(file), { maxLineBytes: cliMaxLineBytes });
 }
 
-/** The first byte after a byte order mark and white space is `[`. */
-function opensArray(bytes: Uint8Array): boolean {
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (i < bytes.length && isSpace(bytes[i])) i++;
-  return bytes[i] === 0x5b;
+/** Only white space follows the first line break, or there is none (yet): one line. */
+function oneLine(bytes: Uint8Array): boolean {
+  const newline = bytes.indexOf(10);
+  return newline < 0 || !bytes.subarray(newline).some((b) => !isSpace(b));
 }
 
 export type OpenedDataset = { kind: "jsonl"; lines: AsyncGenerator<ReadLine> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
@@ -62,19 +61,15 @@ export async function openDataset(file: string): Promise<OpenedDataset> {
   if (!array && isStdin(file) && opensArray(first)) {
     // Standard input has no name to say ".json": a minified array is one line, and a JSON Lines
     // stream of arrays has more lines. Read on to the next line's first byte (or the end) to tell.
-    for (;;) {
-      const newline = first.indexOf(10);
-      if (ended || newline < 0 || first.subarray(newline).some((b) => !isSpace(b))) break;
+    while (!ended && first.includes(10) && oneLine(first)) {
       const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
+      if (next.done) ended = true;
+      else {
+        head.push(next.value);
+        first = Buffer.concat([first, next.value]);
       }
-      head.push(next.value);
-      first = Buffer.concat([first, next.value]);
     }
-    const newline = first.indexOf(10);
-    array = newline < 0 || !first.subarray(newline).some((b) => !isSpace(b));
+    array = oneLine(first);
   }
   if (array) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
   return { kind: "jsonl", lines: readLines(bytes(), { maxLineBytes: cliMaxLineBytes }) };

@@ -1,14 +1,23 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { isSpace } from "./arrayElements";
 
+/** Where the content starts: past a byte order mark and white space. */
+function firstByteAt(head: Uint8Array): number {
+  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && isSpace(head[i])) i++;
+  return i;
+}
+
+/** The first byte after a byte order mark and white space is `[`. */
+export const opensArray = (head: Uint8Array) => head[firstByteAt(head)] === 0x5b;
+
 /**
  * Whether a dataset holds one JSON array of rows rather than JSON Lines, from its name and first
  * bytes: a `.json` file that starts with `[`, or any file whose first line opens an array it does
  * not close (a pretty-printed array). A JSON Lines file whose rows are arrays stays JSON Lines.
  */
 export function looksLikeJsonArray(name: string, head: Uint8Array): boolean {
-  let i = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && isSpace(head[i])) i++;
+  const i = firstByteAt(head);
   if (head[i] !== 0x5b) return false;
   if (/\.json$/i.test(name)) return true;
   const newline = head.indexOf(10, i);

@@ -37,11 +37,6 @@ export class ArrayPlacement {
     for (; this.lowestHeld <= ordinal; this.lowestHeld++) this.held.delete(this.lowestHeld);
   }
 
-  /** Rows whose texts are held (for tests of memory). */
-  get heldRows(): number {
-    return this.held.size;
-  }
-
   /** The finding at its place in the file. Findings come in row order: rows before it are let go. */
   place(d: Diagnostic): Diagnostic {
     this.release(d.line - 1);
