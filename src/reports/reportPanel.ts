@@ -28,6 +28,8 @@ export function showReportPanel(extensionUri: vscode.Uri, request: ReportRequest
   const panel = vscode.window.createWebviewPanel("instructStudio.report", request.title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [outUri], enableFindWidget: true });
   panel.webview.html = webviewHtml(panel.webview, outUri, { script: "report-webview.js", title: request.title, bodyClass: "report" });
   return new Promise((resolve) => {
+    // A tab closed before its page drew ends the command with an empty report, not never.
+    panel.onDidDispose(() => resolve({ title: request.title, markdown: request.markdown, tables: 0, sortableTables: 0, rowLinks: 0, text: "" }));
     panel.webview.onDidReceiveMessage((message: WebviewToReport) => {
       if (message.type === "ready") void panel.webview.postMessage({ type: "show", markdown: request.markdown } satisfies ReportToWebview);
       else if (message.type === "rendered") resolve({ title: request.title, markdown: request.markdown, tables: message.tables, sortableTables: message.sortableTables, rowLinks: message.rowLinks, text: message.text });
