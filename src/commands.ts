@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import { checkWithTrainer } from "./trainerCheck/checkWithTrainer";
 import type { InstructStudio } from "./context";
 import type { RenderedReport, RowView } from "./protocol/webview";
 import { isJsonl, rowAt } from "./rowAtCursor";
@@ -39,6 +40,7 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       void vscode.window.showInformationMessage(text);
       return row;
     }),
+    vscode.commands.registerCommand("instructStudio.checkWithTrainer", () => checkWithTrainer(studio)),
     vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation, studio.extension.extensionUri)),
     // From the explorer: the clicked file, or all selected ones (a dataset split over files).
     vscode.commands.registerCommand("instructStudio.showTrainingBudget", (uri?: vscode.Uri, selected?: vscode.Uri[]) => studio.budget.show(selected?.length ? selected : uri ? [uri] : undefined)),

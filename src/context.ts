@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import * as vscode from "vscode";
+import { datasetInfoEntry } from "./validation/documentOptions";
 import { LlamaWorkerBackend } from "./backend/llamaBackend";
 import { BudgetHost } from "./budget/budgetHost";
 import { BudgetView } from "./budget/budgetView";
@@ -100,6 +101,12 @@ export class InstructStudio implements vscode.Disposable {
     return this.budgetHost.pid;
   }
 
+  /** The dataset row the preview shows: the cursor's, or the last one while focus is elsewhere. */
+  get currentDatasetRow(): { document: vscode.TextDocument; line: number } | undefined {
+    const last = this.lastDatasetRow;
+    return last && !last.document.isClosed && last.line < last.document.lineCount ? last : undefined;
+  }
+
   get trainingPid(): number | undefined {
     return this.trainingHost?.pid;
   }
@@ -125,7 +132,8 @@ export class InstructStudio implements vscode.Disposable {
     this.preview.post({ type: "showRow", row });
     if (row.syntaxErrors.length > 0) return;
     const sequence = ++this.previewSequence;
-    void this.training.render(rowText(document, line), this.settings.current.preview).then((result) => {
+    const sources = { ...this.settings.current.preview, datasetInfo: datasetInfoEntry(document, this.settings.current.validation) };
+    void this.training.render(rowText(document, line), sources).then((result) => {
       if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
       else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);

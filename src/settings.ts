@@ -11,12 +11,13 @@ import { isUrl } from "./core/model/backend";
 import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { namesTemplate } from "./core/templates/axolotl/resolve";
+import { viewTrainerOf } from "./core/trainers/trainerChoice";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
 import { defaultPreviewTimeoutSeconds, TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
 import type { BackendSettings } from "./backend/createBackend";
 import type { TemplateContext, WorkerFiles } from "./protocol/previewWorker";
-import { AxolotlLocator } from "./preview/axolotlLocator";
+import { AxolotlLocator, TrlLocator } from "./preview/axolotlLocator";
 import { inWorkspace, restrictToTrusted } from "./preview/restrictedMode";
 import { isTrainerTarget, trainerTargets } from "./core/targets/trainerTarget";
 
@@ -80,7 +81,7 @@ export interface SettingsSnapshot {
 
 const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
 
-function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot {
+function read(configs: ConfigLoader, axolotl: AxolotlLocator, trlLocator: TrlLocator): SettingsSnapshot {
   const section = vscode.workspace.getConfiguration("instructStudio");
   const trusted = vscode.workspace.isTrusted;
   let configPath = workspacePath(section.get<string>("trainingConfig", ""));
@@ -118,7 +119,10 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator): SettingsSnapshot 
     config: config ? { ...config, format } : undefined,
     // Finding the user's Axolotl may run their Python: never in Restricted Mode.
     axolotl: trusted && namesTemplate(config?.chatTemplate) ? axolotl.current(workspacePath(section.get<string>("axolotl.path", ""))) : undefined,
+    // TRL's training templates matter only for its assistant_only_loss.
+    trl: trusted && (viewTrainerOf(target) ?? config?.trainer?.trainer) === "trl" && config?.trl?.assistantOnlyLoss ? trlLocator.current() : undefined,
     settings: {
+      trainer: viewTrainerOf(target),
       rolesToTrain: section.get<string[]>("preview.rolesToTrain", ["assistant"]),
       trainOnEos: section.get<TrainOnEos>("preview.trainOnEos", "turn"),
       trainOnInputs: section.get<boolean>("preview.trainOnInputs", false),
@@ -206,12 +210,14 @@ export class Settings implements vscode.Disposable {
   private readonly configs = new ConfigLoader(() => !this.disposed && this.reload());
   private disposed = false;
   private readonly axolotl: AxolotlLocator;
+  private readonly trl: TrlLocator;
   /** Findings in the training config itself (values the trainer would refuse), shown on the YAML. */
   private readonly configDiagnostics = vscode.languages.createDiagnosticCollection("instructStudio.trainingConfig");
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.axolotl = new AxolotlLocator(log, () => !this.disposed && this.reload());
+    this.trl = new TrlLocator(log, () => !this.disposed && this.reload());
     this.snapshot = this.readAndReport();
     this.subscriptions = [
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration("instructStudio") && this.reload()),
@@ -225,7 +231,7 @@ export class Settings implements vscode.Disposable {
   }
 
   private readAndReport(): SettingsSnapshot {
-    const snapshot = read(this.configs, this.axolotl);
+    const snapshot = read(this.configs, this.axolotl, this.trl);
     const { configError, configPending, settingsProblems = [], config, configPath } = snapshot.validation;
     if (configPending) this.log.info(configPending);
     this.showConfigProblems(configPath, config?.problems ?? []);

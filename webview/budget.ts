@@ -150,6 +150,7 @@ function showReport(r: DatasetReport, seconds: number): void {
     logLine("total_num_steps:", n(r.totalNumSteps), `sample_packing ${r.samplePacking} · ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} · batch ${n(r.batch)} (micro batch × accumulation × ${r.gpus} GPU${r.gpus === 1 ? "" : "s"})`),
     logLine("steps per epoch:", `${n(r.steps.perEpochWithoutPacking)} without packing · ${r.sequenceLen ? n(r.steps.perEpochWithPacking) : "—"} with packing`),
     logLine("warmup steps:", n(r.warmupSteps)),
+    logLine("trainer:", r.trainer === "axolotl" ? "Axolotl's step count" : `${r.trainer === "trl" ? "TRL" : "LLaMA-Factory"} through the Hugging Face Trainer's step count`),
     logLine("tokens per step:", `${approx}${n(Math.round(r.tokensPerStep))}`),
   );
   if (r.sequenceLen) log.append(logLine("packing efficiency:", `${(r.packingEfficiency * 100).toFixed(1)}%`, `${n(r.bins)} sequences of ${n(r.sequenceLen)} tokens per epoch`));

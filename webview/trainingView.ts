@@ -19,7 +19,7 @@ function figures(view: TrainingPanelView): { element: HTMLElement; text: string;
   const approx = view.exact ? "" : "≈";
   const total = view.tokens.length;
   const overLimit = view.sequenceLen !== undefined && total > view.sequenceLen;
-  const limit = view.sequenceLen ? ` / ${formatNumber(view.sequenceLen)} sequence_len` : "";
+  const limit = view.sequenceLen ? ` / ${formatNumber(view.sequenceLen)} ${view.limitName ?? "sequence_len"}` : "";
   const text = `${approx}${formatNumber(total)} tokens${limit} · ${approx}${formatNumber(view.trainableTokens)} trained · ${approx}${formatNumber(total - view.trainableTokens)} masked`;
   const element = textElement("p", text, overLimit ? "figures over-limit" : "figures");
   if (overLimit) element.setAttribute("role", "alert");
@@ -50,7 +50,7 @@ function tokenSpans(view: TrainingPanelView): HTMLElement {
 export function renderTraining(view: TrainingPanelView): { element: HTMLElement; report: TrainingReport } {
   const section = textElement("section", "", "training");
   const sources = textElement("div", "", "sources");
-  sources.append(textElement("span", `Template: ${view.templateLabel}`), textElement("span", `Tokenizer: ${view.tokenizerLabel}`));
+  sources.append(textElement("span", `Trainer: ${view.trainerLabel}`), textElement("span", `Template: ${view.templateLabel}`), textElement("span", `Tokenizer: ${view.tokenizerLabel}`));
   if (!view.exact) sources.append(tag("approximate counts"));
   const figure = figures(view);
   const perMessage = textElement("div", "", "messages");

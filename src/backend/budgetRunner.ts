@@ -28,9 +28,10 @@ export interface Measurer {
 }
 
 export function measurerOf(sources: BudgetSources, tokenizer: LoadedTokenizer | undefined, counting = tokenizer ? "the model's tokenizer" : "estimate"): Measurer {
+  const settings = trainingSettings(sources.settings ?? {}, sources.config);
   return {
-    setup: previewSetup({ tokenizer, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl }),
-    settings: trainingSettings(sources.settings ?? {}, sources.config),
+    setup: previewSetup({ tokenizer, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, trainer: settings.choice?.trainer }),
+    settings,
     config: sources.config,
     sources,
     counting,
@@ -158,7 +159,10 @@ export async function runBudget(job: BudgetJob, measurer: Measurer, options: Run
     bytesBefore += sizes[index];
   }
   const labels = { exact: measurer.setup.tokenizer.exact, tokenizer: measurer.setup.tokenizer.exact ? measurer.setup.tokenizer.source : "estimate", template: measurer.setup.templateLabel, counting: measurer.counting };
-  return datasetReport(read, { ...job.sources.config?.schedule, sequenceLen: measurer.settings.sequenceLen, gpus: job.gpus }, labels);
+  const { choice, trl, llamaFactory } = measurer.settings;
+  const packing = choice?.trainer === "trl" ? trl?.packing : choice?.trainer === "llama-factory" ? llamaFactory?.packing : undefined;
+  const schedule = { ...job.sources.config?.schedule, ...(packing !== undefined ? { samplePacking: packing } : {}) };
+  return datasetReport(read, { ...schedule, sequenceLen: measurer.settings.sequenceLen, gpus: job.gpus, trainer: choice?.trainer }, labels);
 }
 
 async function measureFile(file: string, size: number, job: BudgetJob, measurer: Measurer, options: RunOptions, report: (p: { bytesDone: number; rows: number }) => void): Promise<{ tally: FileTally; lines: number }> {

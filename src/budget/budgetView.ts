@@ -96,7 +96,7 @@ export class BudgetView implements vscode.Disposable {
     }
     this.post({ type: "budgetRunning", files: this.files, gpus: this.gpus });
     const result = await this.host.run(
-      { files: this.files, texts, gpus: this.gpus, sources: { tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, settings: sources.settings } },
+      { files: this.files, texts, gpus: this.gpus, sources: { tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, settings: sources.settings } },
       ({ bytesDone, bytesTotal, rows }) => this.post({ type: "budgetProgress", bytesDone, bytesTotal, rows }),
     );
     if (result.kind === "superseded") return;

@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option("--config <axolotl.yml>", "an Axolotl config: sequence_len, sample_packing, batch sizes, epochs, warmup, field mapping")
     .option("--axolotl <path>", "your Axolotl (package, checkout or its chat templates folder): the config's chat_template NAME renders with its NAME.jinja; default: the Axolotl python3 imports, else the built-in renderings")
     .option("--gpus <N>", "GPUs of the run (Axolotl reads them from the environment; default 1)")
+    .option("--target <trainer>", "whose text, ids and labels: axolotl, llama-factory or trl (default: what the config's keys say, else axolotl)")
     .option("--json", "print one object for the whole set, with a per-file breakdown")
     .action(async (files: string[], options: StatsOptions) => {
       process.exitCode = await statsCommand(files, options);
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
     .option("--config <axolotl.yml>", "an Axolotl config: chat_template, field mapping, roles_to_train, train_on_eos, sequence_len")
     .option("--axolotl <path>", "your Axolotl (package, checkout or its chat templates folder): the config's chat_template NAME renders with its NAME.jinja; default: the Axolotl python3 imports, else the built-in renderings")
     .option("--json", "print {text, tokens, segments, trainableTokens, messages}")
+    .option("--target <trainer>", "whose text, ids and labels: axolotl, llama-factory or trl (default: what the config's keys say, else axolotl)")
     .option("--timeout <seconds>", `stop a template that runs longer than this (default ${defaultPreviewTimeoutSeconds}, as in the editor)`)
     .action(async (file: string, options: RenderOptions) => {
       process.exitCode = await renderCommand(file, options);

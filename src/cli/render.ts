@@ -8,8 +8,9 @@ import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker"
 import { readTrainingConfig } from "./configFile";
 import { escapeControls, write } from "./output";
 import { readDataset } from "./readDataset";
+import { cliDatasetInfo } from "./templateContext";
 import { defaultPreviewTimeoutSeconds } from "../core/training/trainingSettings";
-import { cliTemplateContext } from "./templateContext";
+import { cliTemplateContext, viewTarget } from "./templateContext";
 import { UsageError } from "./usageError";
 
 /** The preview's limits: a template runs in its own process, capped in memory and time. */
@@ -26,6 +27,7 @@ export interface RenderOptions {
   axolotl?: string;
   json?: boolean;
   timeout?: string;
+  target?: string;
 }
 
 async function readLine(file: string, lineNumber: number): Promise<string> {
@@ -44,8 +46,9 @@ function annotated(preview: RowPreview, colour: boolean): string {
 
 function summary(preview: RowPreview): string {
   const approx = preview.exact ? "" : "≈";
-  const limit = preview.sequenceLen ? ` of sequence_len ${preview.sequenceLen}${preview.tokens.length > preview.sequenceLen ? " (OVER)" : ""}` : "";
+  const limit = preview.sequenceLen ? ` of ${preview.limitName ?? "sequence_len"} ${preview.sequenceLen}${preview.tokens.length > preview.sequenceLen ? " (OVER)" : ""}` : "";
   return [
+    `trainer: ${preview.trainerLabel}`,
     `format: ${preview.formatLabel}; ${preview.mapping}`,
     `template: ${preview.templateLabel}`,
     `tokenizer: ${preview.tokenizerLabel}`,
@@ -61,9 +64,11 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   const timeoutSeconds = options.timeout === undefined ? defaultTimeoutSeconds : Number(options.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError(`--timeout wants a number of seconds, not "${options.timeout}"`);
   if (!statSync(options.tokenizer, { throwIfNoEntry: false })) throw new UsageError(`no tokenizer at ${options.tokenizer}`);
+  const trainer = viewTarget(options.target);
   const config: TrainingConfig | undefined = options.config ? readTrainingConfig(options.config) : undefined;
-  const templateContext = await cliTemplateContext(options.config, config, options.axolotl);
+  const templateContext = await cliTemplateContext(options.config, config, options.axolotl, trainer);
   const rowText = await readLine(file, lineNumber);
+  const datasetInfo = file === "-" ? undefined : cliDatasetInfo(file);
   const parsed = parseRow(rowText);
   if (parsed.kind === "blank" || parsed.errors.length > 0) {
     const problem = parsed.kind === "blank" ? "the line is blank" : `not valid JSON (column ${parsed.errors[0].start + 1}: ${parsed.errors[0].message})`;
@@ -74,7 +79,7 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   try {
     let response: PreviewResponse;
     try {
-      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, ...templateContext, settings: {} };
+      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, ...templateContext, datasetInfo, settings: { trainer } };
       // An empty row loads the tokenizer under its own allowance; the row then gets --timeout alone.
       await worker.request({ ...request, rowText: "{}" }, loadAllowanceMs);
       response = await worker.request({ ...request, rowText }, timeoutSeconds * 1000);
@@ -88,6 +93,7 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
       process.stderr.write(`${file}:${lineNumber}: ${escapeControls(response.message)}\n`);
       return 1;
     }
+    if (response.type !== "preview") throw new UsageError("the preview worker answered with ids, not a view");
     const preview = response.preview;
     if (options.json) {
       const { text, tokens, segments, trainableTokens, messages } = preview;

@@ -2,13 +2,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../backend/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
-import { cliTemplateContext } from "./templateContext";
+import { cliTemplateContext, viewTarget } from "./templateContext";
 import { formatLabels } from "../core/formats/detect";
 import { PreviewSetupError } from "../core/training/previewSetup";
 import { readTrainingConfig } from "./configFile";
 import { escapeControls, write } from "./output";
 import { isStdin, readDataset } from "./readDataset";
 import { UsageError } from "./usageError";
+import { cliDatasetInfo } from "./templateContext";
 
 export interface StatsOptions {
   json?: boolean;
@@ -17,6 +18,7 @@ export interface StatsOptions {
   config?: string;
   axolotl?: string;
   gpus?: string;
+  target?: string;
 }
 
 /**
@@ -28,8 +30,12 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
   if (files.filter(isStdin).length > 1) throw new UsageError("standard input (-) can be read only once");
   const gpus = options.gpus === undefined ? 1 : Number(options.gpus);
   if (!Number.isInteger(gpus) || gpus < 1) throw new UsageError(`--gpus wants a whole number from 1, not "${options.gpus}"`);
+  const trainer = viewTarget(options.target);
   const config = options.config ? readTrainingConfig(options.config) : undefined;
-  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, ...(await cliTemplateContext(options.config, config, options.axolotl)) };
+  // LLaMA-Factory's view reads the first file's dataset_info.json entry for the whole set.
+  const firstFile = files.find((f) => !isStdin(f));
+  const datasetInfo = firstFile ? cliDatasetInfo(firstFile) : undefined;
+  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, datasetInfo, settings: { trainer }, ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)) };
   const samples = sampleLines(files.find((f) => !isStdin(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {
@@ -81,5 +87,13 @@ function summary(report: DatasetReport): string {
   if (b.sequenceLen === undefined) lines.push(`optimizer steps per epoch: ${n(b.steps.perEpochWithoutPacking)} (packing needs sequence_len)`);
   else lines.push(`optimizer steps per epoch: ${n(b.steps.perEpochWithoutPacking)} without packing, ${n(b.steps.perEpochWithPacking)} with packing (${n(b.bins)} packed sequences, ${(b.packingEfficiency * 100).toFixed(1)}% full)`);
   lines.push(`total_num_steps: ${n(b.totalNumSteps)} (sample_packing ${b.samplePacking}; ${n(b.steps.withoutPacking)} without packing, ${n(b.steps.withPacking)} with); warmup ${n(b.warmupSteps)} steps; ${approx}${n(Math.round(b.tokensPerStep))} tokens per step`);
+  lines.push(`counted as ${stepsRule(b.trainer)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** Whose rules the figures follow, in words. */
+export function stepsRule(trainer: DatasetReport["trainer"]): string {
+  if (trainer === "axolotl") return "Axolotl counts: rows over sequence_len dropped (excess_length_strategy), steps = ceil(rows x epochs / batch)";
+  const who = trainer === "trl" ? "TRL" : "LLaMA-Factory";
+  return `${who} counts through the Hugging Face Trainer: long rows truncated, steps per epoch = ceil(ceil(ceil(rows / per-device batch) / GPUs) / gradient accumulation)`;
 }

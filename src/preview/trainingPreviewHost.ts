@@ -59,10 +59,11 @@ export class TrainingPreviewHost {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(
-        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, settings: sources.settings },
+        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, settings: sources.settings },
         sources.timeoutMs + (needsLoad ? loadAllowanceMs : 0),
       );
       if (response.type === "error") return { ok: false, message: response.message };
+      if (response.type !== "preview") return { ok: false, message: "the preview worker answered with ids, not a view" };
       this.loadedTokenizer = sources.tokenizerPath;
       const preview = sources.restricted ? { ...response.preview, warnings: [sources.restricted, ...response.preview.warnings] } : response.preview;
       return { ok: true, preview, tokenizerLoadMs: response.tokenizerLoadMs };
@@ -73,6 +74,17 @@ export class TrainingPreviewHost {
       }
       return { ok: false, message: (error as Error).message };
     }
+  }
+
+  /** The row's ids and labels as the panel has them, for comparing with the trainer's own. */
+  async idsAndLabels(rowText: string, sources: PreviewSources): Promise<{ trainer: string; inputIds: number[]; labels: number[] }> {
+    const response = await this.process.request(
+      { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, settings: sources.settings, idsOnly: true },
+      sources.timeoutMs + loadAllowanceMs,
+    );
+    if (response.type === "error") throw new Error(response.message);
+    if (response.type !== "ids") throw new Error("the preview worker answered with a view, not ids");
+    return response;
   }
 
   dispose(): void {

@@ -3,6 +3,8 @@
 // in the extension host.
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import type { AxolotlInstall } from "../core/templates/axolotl/resolve";
+import type { TrlInstall } from "../core/trainers/trl/trlTemplates";
+import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { RowPreview } from "../core/training/rowPreview";
 import type { TrainingSettings } from "../core/training/trainingSettings";
 
@@ -22,6 +24,10 @@ export interface TemplateContext {
   configDir?: string;
   /** The user's own Axolotl (never in Restricted Mode). */
   axolotl?: AxolotlInstall;
+  /** The user's own TRL, for its training templates (never in Restricted Mode). */
+  trl?: TrlInstall;
+  /** The LLaMA-Factory dataset_info.json entry that names the dataset file (never in Restricted Mode). */
+  datasetInfo?: DatasetInfoEntry;
 }
 
 export interface PreviewRequest extends Omit<WorkerFiles, "configPath">, TemplateContext {
@@ -30,9 +36,12 @@ export interface PreviewRequest extends Omit<WorkerFiles, "configPath">, Templat
   rowText: string;
   config?: TrainingConfig;
   settings: Partial<TrainingSettings>;
+  /** Answer the row's ids and labels only (Check with My Trainer), not the panel's view. */
+  idsOnly?: boolean;
 }
 
 export type PreviewResponse =
   | { id: number; type: "preview"; preview: RowPreview; tokenizerLoadMs?: number }
+  | { id: number; type: "ids"; trainer: string; inputIds: number[]; labels: number[] }
   /** `setup`: the configured template or tokenizer cannot be used at all (no row would render). */
   | { id: number; type: "error"; message: string; setup?: boolean };

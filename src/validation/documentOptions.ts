@@ -1,9 +1,21 @@
 import * as vscode from "vscode";
 import { datasetInfoFor, describeMatch } from "../core/config/datasetInfoLookup";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
+import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { ValidationSettings } from "../settings";
 
 const reported = new Set<string>();
+
+/** The dataset_info.json entry that names the document's file, if one does (LLaMA-Factory's view reads it). */
+export function datasetInfoEntry(document: vscode.TextDocument, settings: ValidationSettings): DatasetInfoEntry | undefined {
+  if (document.uri.scheme !== "file" || settings.datasetInfo === "restricted") return undefined;
+  try {
+    return datasetInfoFor(document.uri.fsPath, settings.datasetInfo?.path)?.entry;
+  } catch {
+    // A broken dataset_info.json is reported by validation; the view reads the row by its keys.
+    return undefined;
+  }
+}
 
 /**
  * A document's validation options: the settings', read as LLaMA-Factory's dataset_info.json

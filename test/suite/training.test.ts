@@ -141,7 +141,7 @@ describe("preview panel: what the trainer sees", () => {
     await setPreview("template", "llama3");
     const editor = await openInEditor("sharegpt.jsonl", 0);
     await vscode.window.showTextDocument(editor.document);
-    const training = await trainingOf("sharegpt.jsonl", 0, (t, r) => t.approximate && r.text.includes("Llama 3 (built-in)"));
+    const training = await trainingOf("sharegpt.jsonl", 0, (t, r) => t.approximate && r.text.includes("Axolotl's llama3 (Llama 3) (built-in)"));
     assert.match(training.figures, /^≈/);
     assert.equal(training.trainedElements, expected("sharegpt.jsonl", 0, undefined, "llama3").trainableTokens);
   });

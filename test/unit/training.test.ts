@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { axolotlBuiltin } from "../../src/core/templates/axolotl/registry";
 import { builtinTemplate } from "../../src/core/templates/builtinTemplates";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { alignTokens } from "../../src/core/tokenizers/modelTokenizer";
@@ -50,6 +51,17 @@ describe("a tool-calling turn whose content is null (samples/openai-messages.jso
     const warning = preview.warnings.find((w) => w.startsWith("Turn 2 (assistant): Axolotl trains shifted tokens here"));
     assert.ok(warning, preview.warnings.join("\n"));
     assert.match(warning, /This is Axolotl's behaviour with this template, not a display error/);
+  });
+
+  it("Axolotl's own qwen3 still shifts an earlier answer whose reasoning it drops from the whole conversation, and says why", () => {
+    const messages = [
+      { role: "user", content: "2+3?" },
+      { role: "assistant", content: "<think>\nadd\n</think>\n\n5" },
+      { role: "user", content: "4+4?" },
+      { role: "assistant", content: "8" },
+    ];
+    const preview = previewRow({ messages }, previewSetup({ tokenizer: qwen3, config: { chatTemplate: "qwen3" } }), defaults);
+    assert.match(preview.warnings.join("\n"), /Turn 2 \(assistant\): Axolotl trains shifted tokens here.*keeps an answer's reasoning when the conversation is cut after it and drops it in the whole conversation/);
   });
 });
 
@@ -190,14 +202,15 @@ describe("built-in templates", () => {
   const messages = [{ role: "system", content: "S" }, { role: "user", content: "U" }, { role: "assistant", content: "A" }];
   const expected: Record<string, string> = {
     chatml: "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\nA<|im_end|>\n",
-    qwen3: "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\nA<|im_end|>\n",
+    // Axolotl's qwen3: the last answer carries an empty think block.
+    qwen3: "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nA<|im_end|>\n",
     llama3: "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nS<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nU<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nA<|eot_id|>",
     mistral: "<s>[INST] S\n\nU [/INST] A</s>",
-    gemma: "<bos><start_of_turn>user\nS\n\nU<end_of_turn>\n<start_of_turn>model\nA<end_of_turn>\n",
+
     deepseek: "<｜begin▁of▁sentence｜>S<｜User｜>U<｜Assistant｜>A<｜end▁of▁sentence｜>",
     phi: "<|system|>\nS<|end|>\n<|user|>\nU<|end|>\n<|assistant|>\nA<|end|>\n",
     exaone: "[|system|]S[|endofturn|]\n[|user|]U\n[|assistant|]A[|endofturn|]\n",
-    alpaca: "<s>S\n\n### Instruction:\nU\n\n### Response:\nA</s>\n\n",
+    alpaca: "<s>S\n\n### Instruction:\nU\n\n### Response:\nA</s>",
   };
   for (const [name, text] of Object.entries(expected)) {
     it(`${name} writes the family's turn format`, () => {
@@ -205,6 +218,12 @@ describe("built-in templates", () => {
       assert.equal(previewRow({ messages }, setup, defaults).text, text);
     });
   }
+
+  it("a name means one rendering: preview.template gemma is Axolotl's gemma, which refuses a system turn as Axolotl does", () => {
+    assert.equal(builtinTemplate("qwen3")?.template, axolotlBuiltin("qwen3")?.template);
+    assert.throws(() => previewRow({ messages }, previewSetup({ template: "gemma" }), defaults), /System role not supported/);
+    assert.equal(previewRow({ messages: messages.slice(1) }, previewSetup({ template: "gemma" }), defaults).text, "<bos><start_of_turn>user\nU<end_of_turn>\n<start_of_turn>model\nA<end_of_turn>\n");
+  });
 
   it("an Axolotl name given as the preview's template is that name's own rendering, not a family's", () => {
     assert.equal(builtinTemplate("phi_4")?.label, "Axolotl's phi_4 (Phi-4)");

@@ -1,6 +1,7 @@
 import type { TrainingSchedule } from "../config/trainingConfig";
 import { Distribution, distribution, histogram, HistogramBin } from "./distribution";
 import { packFirstFitDecreasing } from "./packing";
+import type { ViewTrainer } from "../trainers/trainerChoice";
 
 /** One row as the trainer builds it: its tokens, the trained ones, and how many of those fall within the first `sequenceLen`. */
 export interface RowTokens {
@@ -14,6 +15,8 @@ export interface BudgetSettings extends TrainingSchedule {
   sequenceLen?: number;
   /** Axolotl reads the number of GPUs from the environment (WORLD_SIZE); here it is an input. */
   gpus?: number;
+  /** Whose step count: Axolotl's formula, or the Hugging Face Trainer's that LLaMA-Factory and TRL run (default Axolotl). */
+  trainer?: ViewTrainer;
 }
 
 export interface Steps {
@@ -46,8 +49,10 @@ export interface Budget {
   bins: number;
   packingEfficiency: number;
   samplePacking: boolean;
-  /** Axolotl's total_num_steps: with or without packing, as the config says. */
+  /** Axolotl's total_num_steps (or the Trainer's max_steps): with or without packing, as the config says. */
   totalNumSteps: number;
+  /** Whose rules counted the steps and dropped rows. */
+  trainer: ViewTrainer;
   warmupSteps: number;
   tokensPerStep: number;
 }
@@ -57,26 +62,30 @@ export interface Budget {
  * (micro batch 1, accumulation 1, 1 epoch, 1 GPU, drop rows over sequence_len).
  */
 export function trainingBudget(rows: readonly RowTokens[], settings: BudgetSettings): Budget {
+  const trainer = settings.trainer ?? "axolotl";
+  const hfTrainer = trainer !== "axolotl";
   const limit = settings.sequenceLen;
-  const strategy = settings.excessLengthStrategy ?? "drop";
-  const batch = Math.max(1, Math.floor(settings.microBatchSize ?? 1)) * Math.max(1, Math.floor(settings.gradientAccumulationSteps ?? 1)) * Math.max(1, Math.floor(settings.gpus ?? 1));
+  // LLaMA-Factory and TRL truncate long rows; neither has Axolotl's min_sample_len.
+  const strategy = hfTrainer ? "truncate" : (settings.excessLengthStrategy ?? "drop");
+  const microBatch = Math.max(1, Math.floor(settings.microBatchSize ?? 1));
+  const accumulation = Math.max(1, Math.floor(settings.gradientAccumulationSteps ?? 1));
+  const gpus = Math.max(1, Math.floor(settings.gpus ?? 1));
+  const batch = microBatch * accumulation * gpus;
   const epochs = settings.numEpochs ?? 1;
   const lengths = rows.map((r) => r.tokens);
   const over = limit === undefined ? [] : rows.filter((r) => r.tokens > limit);
   // Axolotl drops rows under min_sample_len (`min_sample_len or 2`) whatever the strategy, and rows over the limit with `drop`.
-  const minimum = settings.minSampleLen || 2;
+  const minimum = hfTrainer ? 0 : settings.minSampleLen || 2;
   const kept: RowTokens[] = rows.filter((r) => r.tokens >= minimum && (limit === undefined || strategy !== "drop" || r.tokens <= limit));
   const keptLengths = kept.map((r) => (limit !== undefined && strategy === "truncate" ? Math.min(r.tokens, limit) : r.tokens));
   const trainedOf = (r: RowTokens) => (limit !== undefined && strategy === "truncate" && r.tokens > limit ? (r.trainedWithinLimit ?? r.trained) : r.trained);
   const totalNumTokens = keptLengths.reduce((a, b) => a + b, 0);
   const totalSupervisedTokens = kept.reduce((a, r) => a + trainedOf(r), 0);
   const packing = limit === undefined ? { bins: kept.length, efficiency: 0 } : packFirstFitDecreasing(keptLengths, limit);
-  const steps: Steps = {
-    withoutPacking: Math.ceil((kept.length * epochs) / batch),
-    withPacking: Math.ceil((packing.bins * epochs) / batch),
-    perEpochWithoutPacking: Math.ceil(kept.length / batch),
-    perEpochWithPacking: Math.ceil(packing.bins / batch),
-  };
+  const stepsOf = (sequences: number) => (hfTrainer ? trainerSteps(sequences, microBatch, gpus, accumulation, epochs) : axolotlSteps(sequences, batch, epochs));
+  const [withoutPacking, perEpochWithoutPacking] = stepsOf(kept.length);
+  const [withPacking, perEpochWithPacking] = stepsOf(packing.bins);
+  const steps: Steps = { withoutPacking, withPacking, perEpochWithoutPacking, perEpochWithPacking };
   const samplePacking = settings.samplePacking === true;
   const totalNumSteps = samplePacking ? steps.withPacking : steps.withoutPacking;
   // transformers' Trainer: warmup_steps when set, else ceil(warmup_ratio x total steps).
@@ -100,7 +109,25 @@ export function trainingBudget(rows: readonly RowTokens[], settings: BudgetSetti
     packingEfficiency: packing.efficiency,
     samplePacking,
     totalNumSteps,
+    trainer,
     warmupSteps,
     tokensPerStep: perEpoch > 0 ? totalNumTokens / perEpoch : 0,
   };
+}
+
+/** Axolotl's calculate_total_num_steps: rows (or packed bins) x epochs over the global batch, rounded up; per epoch likewise. */
+function axolotlSteps(sequences: number, batch: number, epochs: number): [number, number] {
+  return [Math.ceil((sequences * epochs) / batch), Math.ceil(sequences / batch)];
+}
+
+/**
+ * The Hugging Face Trainer's max_steps, which LLaMA-Factory and TRL run: each GPU's dataloader has
+ * ceil(ceil(rows / per-device batch) / GPUs) batches (accelerate evens them out), an epoch is that
+ * over gradient accumulation rounded up, and the run is ceil(epochs x steps per epoch).
+ */
+function trainerSteps(sequences: number, perDevice: number, gpus: number, accumulation: number, epochs: number): [number, number] {
+  if (sequences === 0) return [0, 0];
+  const batches = Math.ceil(Math.ceil(sequences / perDevice) / gpus);
+  const perEpoch = Math.max(1, Math.ceil(batches / accumulation));
+  return [Math.ceil(epochs * perEpoch), perEpoch];
 }

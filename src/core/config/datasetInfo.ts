@@ -7,10 +7,13 @@ import { isPlainObject } from "../jsonl/parseRow";
 export interface DatasetInfoEntry {
   name: string;
   fileName: string;
-  formatting: "alpaca" | "sharegpt";
+  formatting: "alpaca" | "sharegpt" | "openai";
   ranking: boolean;
   columns: Record<string, string>;
   tags: Record<string, string>;
+  /** Whether the entry has `columns` / `tags` at all: LLaMA-Factory then takes every column (tag) from it, unnamed ones unset. */
+  columnsGiven?: boolean;
+  tagsGiven?: boolean;
 }
 
 /** A dataset_info.json is a few kilobytes; past this it is not read. */
@@ -36,10 +39,12 @@ export function parseDatasetInfo(text: string): DatasetInfoEntry[] {
     entries.push({
       name,
       fileName: value.file_name,
-      formatting: value.formatting === "sharegpt" ? "sharegpt" : "alpaca",
+      formatting: value.formatting === "sharegpt" || value.formatting === "openai" ? value.formatting : "alpaca",
       ranking: value.ranking === true,
       columns: strings(value.columns),
       tags: strings(value.tags),
+      columnsGiven: isPlainObject(value.columns),
+      tagsGiven: isPlainObject(value.tags),
     });
   }
   return entries;
@@ -58,7 +63,7 @@ export function entryForFile(entries: readonly DatasetInfoEntry[], relativePath:
  */
 export function datasetInfoMapping(entry: DatasetInfoEntry): { format: FormatId; mapping: FieldMapping } {
   const { columns, tags } = entry;
-  if (entry.formatting === "sharegpt") {
+  if (entry.formatting !== "alpaca") {
     const roleKey = tags.role_tag ?? "from";
     const roles: RoleAliases = {
       system: [tags.system_tag ?? "system"],

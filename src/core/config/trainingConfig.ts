@@ -3,6 +3,10 @@ import { ConfigProblem, readConfigNumbers } from "./configNumbers";
 import type { FormatId } from "../formats/detect";
 import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
+import { InferredTrainer, inferTrainer } from "../trainers/trainerChoice";
+import { TrlSettings, trlSettingsOf } from "../trainers/trl/trlSettings";
+import type { LfSettings } from "../trainers/llamaFactory/lfSupervised";
+import { lfSettingsOf } from "../trainers/llamaFactory/lfSettings";
 
 /** A training config is a few kilobytes; one past this is a wrong path (a dataset?), and is not parsed: YAML parsing of 100 MB takes seconds and gigabytes. */
 export const maxConfigBytes = 4 * 1024 * 1024;
@@ -32,6 +36,12 @@ export interface TrainingConfig extends FieldMapping {
   datasetPaths?: string[];
   /** Values that were not used, each naming its key (out-of-range or mistyped numbers). */
   problems?: ConfigProblem[];
+  /** The trainer the config's keys say it is written for. */
+  trainer?: InferredTrainer;
+  /** TRL's SFTConfig keys, as `trl sft --config` reads them. */
+  trl?: Partial<TrlSettings>;
+  /** LLaMA-Factory's data arguments. */
+  llamaFactory?: Partial<LfSettings>;
 }
 
 /** Axolotl's batch and length settings, as the training budget reads them. */
@@ -84,6 +94,12 @@ export function parseTrainingConfig(text: string): TrainingConfig {
   const { numbers, problems } = readConfigNumbers(root, document, lines);
   const config: TrainingConfig = { schedule: schedule(root, numbers) };
   if (problems.length > 0) config.problems = problems;
+  const trainer = inferTrainer(root);
+  if (trainer) config.trainer = trainer;
+  const trl = trlSettingsOf(root, numbers);
+  if (Object.keys(trl).length > 0) config.trl = trl;
+  const llamaFactory = lfSettingsOf(root, numbers);
+  if (Object.keys(llamaFactory).length > 0) config.llamaFactory = llamaFactory;
   const datasets = Array.isArray(root.datasets) ? root.datasets.filter(isRecord) : [];
   const dataset = datasets[0];
   if (dataset) {

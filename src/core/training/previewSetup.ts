@@ -1,12 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import type { TrainingConfig } from "../config/trainingConfig";
 import { AxolotlInstall, axolotlConfigTemplate, AxolotlTemplateError } from "../templates/axolotl/resolve";
 import { defaultChatTemplate, builtinTemplate, builtinTemplateNames, templateSpecialTokens } from "../templates/builtinTemplates";
 import { ChatTemplateSource, specialTokensOf, templateSourceFromConfig } from "../templates/chatTemplate";
 import { approximateTokenizer } from "../tokenizers/approximateTokenizer";
+import type { ViewTrainer } from "../trainers/trainerChoice";
 import { unknownEosToken } from "./trainingView";
 import type { LoadedTokenizer } from "../tokenizers/loadTokenizer";
 import type { ModelTokenizer } from "../tokenizers/modelTokenizer";
+import type { TrlInstall } from "../trainers/trl/trlTemplates";
+import type { DatasetInfoEntry } from "../config/datasetInfo";
+import { llamaFactoryTemplates } from "../trainers/llamaFactory/templateRegistry";
 
 export class PreviewSetupError extends Error {}
 
@@ -21,6 +26,12 @@ export interface PreviewSources {
   configDir?: string;
   /** The user's own Axolotl, whose NAME.jinja files render `chat_template: NAME` exactly. */
   axolotl?: AxolotlInstall;
+  /** The user's own TRL, whose training templates replace stock ones for assistant_only_loss. */
+  trl?: TrlInstall;
+  /** The trainer whose view is shown: TRL reads `chat_template_path`, not Axolotl's `chat_template`. */
+  trainer?: ViewTrainer;
+  /** The LLaMA-Factory dataset_info.json entry that names the dataset file. */
+  datasetInfo?: DatasetInfoEntry;
 }
 
 export interface PreviewSetup {
@@ -30,6 +41,12 @@ export interface PreviewSetup {
   tokenizer: ModelTokenizer;
   /** About the chat template chosen: shown with conversations only. */
   notes: string[];
+  trl?: TrlInstall;
+  /** The template is the tokenizer's own (LLaMA-Factory parses its slots from it when no name is set). */
+  ownTemplate?: boolean;
+  datasetInfo?: DatasetInfoEntry;
+  /** A template name the user set (preview.template, --template): LLaMA-Factory's name when it is one. */
+  explicitTemplate?: string;
 }
 
 function templateFromFile(path: string, specialTokens: Record<string, string>): ChatTemplateSource {
@@ -74,9 +91,12 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
     // A real tokenizer's special tokens win: the built-in only supplies the turn format.
     return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `${builtin.label} (built-in${origin})` };
   };
+  // LLaMA-Factory's own template names are its registry's, not a chat template to render.
+  if (sources.trainer === "llama-factory" && sources.template && Object.hasOwn(llamaFactoryTemplates, sources.template)) return modelTemplateSetup(sources, undefined, specials);
   let chosen: { template: ChatTemplateSource; label: string } | undefined;
   if (sources.template) chosen = named(sources.template, "") ?? { template: templateFromFile(sources.template, specials), label: sources.template };
   const config = sources.config;
+  if (sources.trainer === "trl" || sources.trainer === "llama-factory") return modelTemplateSetup(sources, chosen, specials);
   // The tokenizer's own template, read once: the config's choice asks whether there is one, and may fall back to it.
   const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
   if (!chosen && (config?.chatTemplate || config?.chatTemplateJinja)) {
@@ -96,7 +116,36 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
     chosen = { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
     notes.push("No chat template configured: ChatML is shown, with tool calls as Qwen2.5 and Qwen3 write them. Set a tokenizer folder, a GGUF, a training config or a named template.");
   }
-  const { template, label } = chosen as { template: ChatTemplateSource; label: string };
+  return finished(sources, chosen, notes);
+}
+
+function finished(sources: PreviewSources, chosen: { template: ChatTemplateSource; label: string }, notes: string[], ownTemplate = false): PreviewSetup {
+  const { template, label } = chosen;
   const tokenizer = sources.tokenizer ?? approximateTokenizer([...templateSpecialTokens(template.template, template.specialTokens), unknownEosToken]);
-  return { template, templateLabel: label, tokenizer, notes };
+  return { template, templateLabel: label, tokenizer, notes, trl: sources.trl, ownTemplate, datasetInfo: sources.datasetInfo, explicitTemplate: sources.template };
+}
+
+/**
+ * TRL renders conversations with the tokenizer's own template, or the one `chat_template_path`
+ * names (a .jinja file, or a tokenizer folder whose template it clones); it has no named templates.
+ * LLaMA-Factory parses its slots from the tokenizer's own template when its config names none.
+ */
+function modelTemplateSetup(sources: PreviewSources, explicit: { template: ChatTemplateSource; label: string } | undefined, specials: Record<string, string>): PreviewSetup {
+  const notes: string[] = [];
+  let chosen = explicit;
+  const path = sources.trainer === "trl" ? sources.config?.trl?.chatTemplatePath : undefined;
+  if (!chosen && path) {
+    const file = isAbsolute(path) || !sources.configDir ? path : join(sources.configDir, path);
+    const fromFolder = existsSync(join(file, "tokenizer_config.json")) ? join(file, "tokenizer_config.json") : undefined;
+    if (!fromFolder && !/\.(jinja|j2)$/.test(file)) throw new PreviewSetupError(`The training config's chat_template_path: "${path}" is neither a .jinja file nor a tokenizer folder here (a hub id is not downloaded)`);
+    chosen = { template: templateFromFile(fromFolder ?? file, specials), label: `${path}, from the training config's chat_template_path` };
+  }
+  const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
+  if (!chosen && own && sources.tokenizer) return finished(sources, { template: own, label: `the model's own template (${sources.tokenizer.source})` }, notes, true);
+  if (!chosen) {
+    chosen = { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
+    if (sources.trainer === "trl") notes.push(sources.tokenizer ? "This tokenizer has no chat template: TRL fails on conversational rows (\"tokenizer.chat_template is not set\"); ChatML is shown. Set chat_template_path." : "No tokenizer configured: TRL uses the tokenizer's own chat template; ChatML is shown until you set one.");
+    return finished(sources, chosen, notes);
+  }
+  return finished(sources, chosen, notes, sources.trainer === "llama-factory");
 }

@@ -1,29 +1,17 @@
 import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import { isPlainObject } from "../jsonl/parseRow";
 import { mappingOf } from "../formats/instructionTypes";
-import { TemplateRaisedError } from "../templates/chatTemplate";
-import { TrainingDetailError } from "./trainingDetail";
 import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
-import { InputOptions, TrainingInput, trainingInput } from "./trainingInput";
-import { buildTrainingView, TrainingCounts, trainingCounts, TrainingView, ViewOptions } from "./trainingView";
+import { TrainingInput, trainingInput } from "./trainingInput";
+import { buildTrainingView, TrainingCounts, trainingCounts } from "./trainingView";
+import { RowOptions, RowPreview, RowPreviewError, throughTemplate } from "./previewTypes";
+
+export { RowPreviewError } from "./previewTypes";
+export type { RowPreview } from "./previewTypes";
 import { TrainingSettings, trainingSettings } from "./trainingSettings";
-
-export interface RowPreview extends TrainingView {
-  formatLabel: string;
-  /** How the row's fields became the rendered text. */
-  mapping: string;
-  templateLabel: string;
-  tokenizerLabel: string;
-  /** False when token figures come from the built-in estimate. */
-  exact: boolean;
-  sequenceLen?: number;
-}
-
-export class RowPreviewError extends Error {
-  constructor(message: string, readonly kind: "not-instruction" | "template-raised" | "template-failed") {
-    super(message);
-  }
-}
+import { trainerLabel } from "../trainers/trainerLabel";
+import { previewTrl, measureTrl } from "../trainers/trl/trlPreview";
+import { measureLlamaFactory, previewLlamaFactory } from "../trainers/llamaFactory/lfPreview";
 
 /**
  * A row's preview from its sources as configured: the user's settings with the training
@@ -31,10 +19,10 @@ export class RowPreviewError extends Error {
  */
 export function previewConfigured(row: unknown, sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): RowPreview {
   const { config } = sources;
-  return previewRow(row, previewSetup(sources), trainingSettings(userSettings, config), { format: config?.format, ...mappingOf(config) });
+  const settings = trainingSettings(userSettings, config);
+  return previewRow(row, previewSetup({ ...sources, trainer: settings.choice?.trainer }), settings, { format: config?.format, ...mappingOf(config) });
 }
 
-type RowOptions = InputOptions & ViewOptions & { format?: FormatId };
 
 function rowInput(row: unknown, options: RowOptions): { format: FormatId | undefined; input: TrainingInput } {
   const format = options.format ?? detectRowFormat(row, options.layout);
@@ -49,22 +37,15 @@ function rowInput(row: unknown, options: RowOptions): { format: FormatId | undef
   return { format, input };
 }
 
-function throughTemplate<T>(build: () => T): T {
-  try {
-    return build();
-  } catch (error) {
-    if (error instanceof TemplateRaisedError) throw new RowPreviewError(`The chat template refused this row: ${error.message}`, "template-raised");
-    if (error instanceof TrainingDetailError) throw new RowPreviewError(`This row's training_detail cannot be applied: ${error.message}`, "not-instruction");
-    throw new RowPreviewError(`The chat template failed on this row: ${(error as Error).message}`, "template-failed");
-  }
-}
-
 /** The training view of one parsed row: what the trainer would build and which tokens it trains. */
 export function previewRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): RowPreview {
+  if (settings.choice?.trainer === "trl") return previewTrl(row, setup, settings, options);
+  if (settings.choice?.trainer === "llama-factory") return previewLlamaFactory(row, setup, settings, { ...options, explicitTemplate: setup.explicitTemplate });
   const { format, input } = rowInput(row, options);
   const view = throughTemplate(() => buildTrainingView(input, setup.template, setup.tokenizer, settings, options));
   return {
     ...view,
+    trainerLabel: trainerLabel(settings.choice),
     // The setup's notes are about the chat template, which a text row does not go through.
     warnings: [...(input.kind === "chat" ? setup.notes : []), ...view.warnings],
     formatLabel: format ? formatLabels[format] : "Unknown",
@@ -79,6 +60,8 @@ export function previewRow(row: unknown, setup: PreviewSetup, settings: Training
 
 /** A row's token figures as `previewRow` computes them (same masks), for counting a whole dataset. */
 export function measureRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): TrainingCounts {
+  if (settings.choice?.trainer === "trl") return measureTrl(row, setup, settings, options);
+  if (settings.choice?.trainer === "llama-factory") return measureLlamaFactory(row, setup, settings, { ...options, explicitTemplate: setup.explicitTemplate });
   const { input } = rowInput(row, options);
   return throughTemplate(() => trainingCounts(input, setup.template, setup.tokenizer, settings, options));
 }

@@ -1,4 +1,7 @@
 import type { TrainingConfig } from "../config/trainingConfig";
+import { chooseTrainer, TrainerChoice, ViewTrainer } from "../trainers/trainerChoice";
+import { trlDefaults, TrlSettings } from "../trainers/trl/trlSettings";
+import { lfDefaults, LfSettings } from "../trainers/llamaFactory/lfSupervised";
 
 /**
  * Seconds a row's rendering may take before it is stopped (the editor's setting and the CLI's
@@ -20,6 +23,14 @@ export interface TrainingSettings {
   /** A turn's key saying whether it is trained, and the key of its trained character spans (Axolotl's message_field_training[_detail]). */
   trainingField?: string;
   trainingDetailField?: string;
+  /** The trainer chosen explicitly (instructStudio.target, --target); the config's keys decide otherwise. */
+  trainer?: ViewTrainer;
+  /** Which trainer's view is shown, and why: set by `trainingSettings`. */
+  choice?: TrainerChoice;
+  /** TRL's SFTConfig, when TRL's view is shown. */
+  trl?: TrlSettings;
+  /** LLaMA-Factory's data arguments, when its view is shown. */
+  llamaFactory?: LfSettings;
 }
 
 export const axolotlDefaults: TrainingSettings = { rolesToTrain: ["assistant"], trainOnEos: "turn", trainOnInputs: false };
@@ -35,5 +46,15 @@ export function trainingSettings(user: Partial<TrainingSettings>, config?: Train
   // Axolotl reads these keys only when its config names them; without a config, the names its docs use.
   merged.trainingField = config ? config.messageFieldTraining : "training";
   merged.trainingDetailField = config ? config.messageFieldTrainingDetail : "training_detail";
+  merged.choice = chooseTrainer(merged.trainer, config?.trainer);
+  if (merged.choice.trainer === "trl") {
+    merged.trl = { ...trlDefaults, ...config?.trl };
+    // What the length figures compare with: TRL truncates at max_length (1024 unless set).
+    merged.sequenceLen = merged.trl.maxLength ?? undefined;
+  }
+  if (merged.choice.trainer === "llama-factory") {
+    merged.llamaFactory = { ...lfDefaults, ...config?.llamaFactory };
+    merged.sequenceLen = merged.llamaFactory.cutoffLen;
+  }
   return merged;
 }

@@ -65,7 +65,8 @@ function sameTokens(a: readonly number[], b: readonly number[], length: number):
   return true;
 }
 
-interface Masked {
+/** What a trainer builds from a row: the text, its ids, which carry loss, and where each message ends. */
+export interface Masked {
   text: string;
   ids: number[];
   trained: boolean[];
@@ -126,7 +127,7 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
   }
   if (settings.trainOnEos === "last" && lastEot !== undefined) trained[lastEot] = true;
   messageEnds[messageEnds.length - 1] = ids.length;
-  if (shiftedTurns.length > 0) warnings.push(shiftedWarning(shiftedTurns, tokenizer, ids));
+  if (shiftedTurns.length > 0) warnings.push(shiftedWarning(shiftedTurns, tokenizer, ids, readsRealLastIndex));
   return { text, ids, trained, messageEnds, roles: messages.map((m) => m.role), warnings };
 }
 
@@ -134,11 +135,14 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
  * Says plainly, on the turns it concerns, that the span shown trained is where Axolotl's
  * find_turn puts it: boundaries found on the conversation cut after a turn, laid over the whole.
  */
-function shiftedWarning(turns: Array<{ index: number; role: string; start: number; end: number }>, tokenizer: ModelTokenizer, ids: number[]): string {
+function shiftedWarning(turns: Array<{ index: number; role: string; start: number; end: number }>, tokenizer: ModelTokenizer, ids: number[], readsRealLastIndex: boolean): string {
   const first = turns[0];
   const which = turns.length === 1 ? `Turn ${first.index + 1} (${first.role})` : `Turns ${turns.slice(0, 5).map((t) => t.index + 1).join(", ")}${turns.length > 5 ? `, … (${turns.length} in all)` : ""}`;
   const marked = excerpt(tokenizer.decode(ids.slice(first.start, first.end)));
-  return `${which}: Axolotl trains shifted tokens here, as shown (turn ${first.index + 1}: ${marked}). It finds a turn on the conversation cut after that turn, and this template writes the turn differently there than in the whole conversation (Qwen3's adds an empty <think> block to a last turn), so its boundaries land off the turn's text. This is Axolotl's behaviour with this template, not a display error; a template that reads real_last_index (Axolotl's own qwen3: chat_template: qwen3) has no shift.`;
+  const why = readsRealLastIndex
+    ? "this template keeps an answer's reasoning when the conversation is cut after it and drops it in the whole conversation (it keeps reasoning only after the last user turn), even with real_last_index, so its boundaries land off the turn's text. This is Axolotl's behaviour with this template, not a display error; reasoning kept only in the last answer has no shift."
+    : "this template writes the turn differently there than in the whole conversation (Qwen3's adds an empty <think> block to a last turn), so its boundaries land off the turn's text. This is Axolotl's behaviour with this template, not a display error; a template that reads real_last_index (Axolotl's own qwen3: chat_template: qwen3) has no shift there.";
+  return `${which}: Axolotl trains shifted tokens here, as shown (turn ${first.index + 1}: ${marked}). It finds a turn on the conversation cut after that turn, and ${why}`;
 }
 
 /** Shown where a text row's EOS goes while no tokenizer says which token it is. */
@@ -233,16 +237,21 @@ export function trainingCounts(input: TrainingInput, template: ChatTemplateSourc
 
 /** Renders a row's training input and marks which tokens carry loss. */
 export function buildTrainingView(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingView {
-  const masked = masksOf(input, template, tokenizer, settings, options);
+  const view = viewOfMasked(masksOf(input, template, tokenizer, settings, options), tokenizer, input.notes);
+  if (settings.sequenceLen && view.tokens.length > settings.sequenceLen) view.warnings.push(`${view.tokens.length.toLocaleString("en-US")} tokens is over sequence_len ${settings.sequenceLen.toLocaleString("en-US")}: Axolotl drops this row (or truncates it, with excess_length_strategy: truncate).`);
+  return view;
+}
+
+/** The panel's view of what a trainer built: tokens placed in the text, segments, counts per message. */
+export function viewOfMasked(masked: Masked, tokenizer: ModelTokenizer, notes: string[] = []): TrainingView {
   const { spans, aligned } = alignTokens(masked.text, masked.ids, tokenizer.decode);
   let message = 0;
   const tokens = spans.map((span, i): ViewToken => {
     while (message < masked.messageEnds.length - 1 && i >= masked.messageEnds[message]) message++;
     return { ...span, trained: masked.trained[i], special: tokenizer.isSpecial(span.id), message };
   });
-  const warnings = [...input.notes, ...masked.warnings];
+  const warnings = [...notes, ...masked.warnings];
   if (!aligned) warnings.push("The tokenizer rewrites the text (a normalizer): token boundaries shown are approximate; counts are exact.");
-  if (settings.sequenceLen && tokens.length > settings.sequenceLen) warnings.push(`${tokens.length.toLocaleString("en-US")} tokens is over sequence_len ${settings.sequenceLen.toLocaleString("en-US")}: Axolotl drops this row (or truncates it, with excess_length_strategy: truncate).`);
   const counts = masked.roles.map((role, i) => ({ role, tokens: Math.max(0, masked.messageEnds[i] - (masked.messageEnds[i - 1] ?? 0)) }));
   return {
     text: masked.text,

@@ -10,6 +10,8 @@ export interface AxolotlBuiltin extends ChatTemplateSource {
   name: string;
   /** The model family, as the panel names it. */
   label: string;
+  /** Set where the rendering follows an older Axolotl than the others: which change it lacks. */
+  behind?: string;
 }
 
 /**

@@ -15,7 +15,7 @@ const qwenTools = String.raw`{{ '# Tools\n\nYou may call one or more functions t
 
 /** Consecutive tool results share one user turn, each in <tool_response>. */
 const qwenToolResult = String.raw`{%- if loop.first or messages[loop.index0 - 1].role != 'tool' -%}{{ '<|im_start|>user' }}{%- endif -%}
-{{ '\n<tool_response>\n' + message.content + '\n</tool_response>' }}
+{{ '\n<tool_response>\n' }}{{ message.content if message.content is string else text_of(message.content) }}{{ '\n</tool_response>' }}
 {%- if loop.last or messages[loop.index0 + 1].role != 'tool' -%}{{ '<|im_end|>\n' }}{%- endif -%}`;
 
 /**
@@ -66,34 +66,37 @@ const qwen25 = String.raw`{%- set has_system = messages[0]['role'] == 'system' -
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant\n' }}{%- endif -%}`;
 
+/** A content's text: the string, or the text of its parts joined (Axolotl's qwen3 reads lists since its PR 3736). */
+const partsText = String.raw`{%- macro text_of(content) -%}{%- if content is string -%}{{ content }}{%- elif content is not none -%}{%- for item in content -%}{%- if 'text' in item -%}{{ item['text'] }}{%- endif -%}{%- endfor -%}{%- endif -%}{%- endmacro -%}`;
+
 /**
  * Qwen3: assistant turns after the last real user query carry their reasoning in <think> (an
  * empty one on the conversation's last turn). Axolotl passes `real_last_index` when it renders
  * a prefix to find a turn, so that turn is written as it is in the whole conversation.
  */
-const qwen3 = String.raw`{%- for message in messages -%}${requireText()}{%- endfor -%}
+const qwen3 = String.raw`${partsText}
 {%- if tools -%}
-{{ '<|im_start|>system\n' }}{%- if messages[0].role == 'system' -%}{{ messages[0].content + '\n\n' }}{%- endif -%}${qwenTools}
+{{ '<|im_start|>system\n' }}{%- if messages[0].role == 'system' -%}{{ text_of(messages[0].content) + '\n\n' }}{%- endif -%}${qwenTools}
 {%- elif messages[0].role == 'system' -%}
-{{ '<|im_start|>system\n' + messages[0].content + '<|im_end|>\n' }}
+{{ '<|im_start|>system\n' + text_of(messages[0].content) + '<|im_end|>\n' }}
 {%- endif -%}
 {%- set ns = namespace(searching=true, last_query=messages|length - 1, last_turn=messages|length - 1) -%}
 {%- if real_last_index is defined and real_last_index is not none -%}{%- set ns.last_turn = real_last_index -%}{%- endif -%}
 {%- for message in messages[::-1] -%}
-{%- if ns.searching and message.role == 'user' and not (message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>')) -%}
+{%- if ns.searching and message.role == 'user' and (message.content is not string or not (message.content.startswith('<tool_response>') and message.content.endswith('</tool_response>'))) -%}
 {%- set ns.searching = false -%}{%- set ns.last_query = messages|length - 1 - loop.index0 -%}
 {%- endif -%}
 {%- endfor -%}
 {%- for message in messages -%}
 {%- if message.role == 'user' or (message.role == 'system' and not loop.first) -%}
-{{ '<|im_start|>' + message.role + '\n' + message.content + '<|im_end|>\n' }}
+{{ '<|im_start|>' + message.role + '\n' + text_of(message.content) + '<|im_end|>\n' }}
 {%- elif message.role == 'assistant' -%}
-{%- set content = message.content -%}{%- set reasoning = '' -%}
-{%- if message.reasoning_content is defined and message.reasoning_content is not none -%}
+{%- set content = text_of(message.content) -%}{%- set reasoning = '' -%}
+{%- if message.reasoning_content is string -%}
 {%- set reasoning = message.reasoning_content -%}
-{%- elif '</think>' in message.content -%}
-{%- set content = message.content.split('</think>')[-1].lstrip('\n') -%}
-{%- set reasoning = message.content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
+{%- elif '</think>' in content -%}
+{%- set reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
+{%- set content = content.split('</think>')[-1].lstrip('\n') -%}
 {%- endif -%}
 ${qwen3AnswerAndRest}`;
 
@@ -153,7 +156,7 @@ const qwen35 = String.raw`{%- if tools -%}
 ${qwen3AnswerAndRest}`;
 
 export const chatmlFamily: AxolotlBuiltin[] = [
-  { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens },
+  { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens, behind: "its Qwen3.5 template update of 2026-06-15" },
   { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>" } },
   { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
   { name: "qwen_25", label: "Qwen2.5", template: qwen25, specialTokens: qwenTokens },

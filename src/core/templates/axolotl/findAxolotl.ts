@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { AxolotlInstall } from "./resolve";
+import type { TrlInstall } from "../../trainers/trl/trlTemplates";
 
 /** Where an Axolotl package keeps its named chat templates. */
 const templatesUnder = "utils/chat_templates/templates";
@@ -42,14 +43,14 @@ function isDirectory(path: string): boolean {
  * also leaves out the user's site-packages, where `pip install --user` puts Axolotl, so that one
  * folder is added back by name (it is the user's, not the dataset's).
  */
-const findSpec = [
+const findSpec = (name: "axolotl" | "trl") => [
   "import sys, site, os",
   "user_site = site.getusersitepackages()",
   "if isinstance(user_site, str) and os.path.isdir(user_site) and user_site not in sys.path: sys.path.append(user_site)",
   "import importlib.util, json",
-  "spec = importlib.util.find_spec('axolotl')",
+  `spec = importlib.util.find_spec('${name}')`,
   "folder = os.path.dirname(spec.origin) if spec and spec.origin else None",
-  "try:\n    from importlib.metadata import version\n    v = version('axolotl')\nexcept Exception:\n    v = None",
+  `try:\n    from importlib.metadata import version\n    v = version('${name}')\nexcept Exception:\n    v = None`,
   "print(json.dumps({'package': folder, 'version': v}))",
 ].join("\n");
 
@@ -62,18 +63,28 @@ export function neutralFolder(): string {
   return emptyFolder;
 }
 
-/** The Axolotl a Python interpreter would import, if it has one. */
-export function askInterpreter(python: string): Promise<AxolotlInstall | undefined> {
+/** Where a package's folder of chat templates is, in the Python a user has, and the package's version. */
+function askForTemplates(python: string, name: "axolotl" | "trl", under: string): Promise<{ templatesDir: string; version?: string } | undefined> {
   return new Promise((resolve) => {
-    execFile(python, ["-I", "-c", findSpec], { timeout: 10_000, cwd: neutralFolder() }, (error, stdout) => {
+    execFile(python, ["-I", "-c", findSpec(name)], { timeout: 10_000, cwd: neutralFolder() }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
         const { package: folder, version } = JSON.parse(stdout) as { package?: string; version?: string };
-        const templatesDir = folder ? join(folder, templatesUnder) : undefined;
+        const templatesDir = folder ? join(folder, under) : undefined;
         resolve(templatesDir && isDirectory(templatesDir) ? { templatesDir, version: version ?? undefined } : undefined);
       } catch {
         resolve(undefined);
       }
     });
   });
+}
+
+/** The Axolotl a Python interpreter would import, if it has one. */
+export function askInterpreter(python: string): Promise<AxolotlInstall | undefined> {
+  return askForTemplates(python, "axolotl", templatesUnder);
+}
+
+/** The TRL a Python interpreter would import, with its chat_templates folder (its training templates). */
+export function askForTrl(python: string): Promise<TrlInstall | undefined> {
+  return askForTemplates(python, "trl", "chat_templates");
 }

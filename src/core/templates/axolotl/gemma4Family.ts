@@ -203,6 +203,6 @@ ${systemTurn("<|think|>\\n", "{%- if messages[0]['content'] is string -%}{{ mess
 {%- endif -%}`;
 
 export const gemma4Family: AxolotlBuiltin[] = [
-  { name: "gemma4", label: "Gemma 4", template: gemma4, specialTokens: gemmaTokens },
+  { name: "gemma4", label: "Gemma 4", template: gemma4, specialTokens: gemmaTokens, behind: "its Gemma 4 template update of 2026-05-27 (#3686)" },
   { name: "gemma4_unified", label: "Gemma 4 (unified tool results)", template: gemma4Unified, specialTokens: gemmaTokens },
 ];

@@ -61,7 +61,8 @@ const exaone4Tools = String.raw`{{ ${jinjaLiteral(exaone4ToolsText.join(""))} }}
 /**
  * EXAONE 4: [|role|] and a newline open each turn, [|endofturn|] closes it; an assistant turn
  * carries an empty think block (its reasoning with skip_think=false, on the last turn); tool
- * calls and results as JSON. A first system message is written twice, as Axolotl's file does.
+ * calls and results as JSON. A first system message is written once (Axolotl's file wrote it twice
+ * before its PR 3736).
  * A list content, which Axolotl's file writes as Python's repr of the list, is refused.
  */
 const exaone4 = String.raw`{%- set think = skip_think is defined and not skip_think -%}
@@ -69,14 +70,14 @@ const exaone4 = String.raw`{%- set think = skip_think is defined and not skip_th
 {%- if message.role not in ['user', 'assistant', 'system', 'tool'] -%}{{ raise_exception('Unknown role: ' + message.role | string) }}{%- endif -%}
 {%- if loop.first and message.role == 'system' -%}
 {{ '[|system|]\n' + message.content }}{%- if tools is defined and tools -%}{{ '\n\n' }}${exaone4Tools}{%- endif -%}{{ '[|endofturn|]\n' }}
-{%- elif loop.first and tools is defined and tools -%}{{ '[|system|]\n' }}${exaone4Tools}{{ '[|endofturn|]\n' }}
-{%- endif -%}
+{%- else -%}
+{%- if loop.first and tools is defined and tools -%}{{ '[|system|]\n' }}${exaone4Tools}{{ '[|endofturn|]\n' }}{%- endif -%}
 {%- if message.role == 'assistant' -%}
 {{ '[|assistant|]\n' }}
 {%- if message.content -%}
 {%- set answer = message.content.split('</think>')[-1].strip() if '</think>' in message.content else message.content -%}
 {%- set reasoning = message.content.split('</think>')[0].strip() if '</think>' in message.content else none -%}
-{%- if reasoning is not none and reasoning.startswith('<think>') -%}{%- set reasoning = reasoning[9:].strip() -%}{%- endif -%}
+{%- if reasoning is not none and reasoning.startswith('<think>') -%}{%- set reasoning = reasoning[7:].strip() -%}{%- endif -%}
 {%- if message.reasoning_content -%}{%- set reasoning = message.reasoning_content -%}{%- endif -%}
 {{ '<think>\n' + reasoning + '\n</think>\n\n' if think and loop.last and reasoning is not none else '<think>\n\n</think>\n\n' }}{{ answer }}
 {%- endif -%}
@@ -98,6 +99,7 @@ const exaone4 = String.raw`{%- set think = skip_think is defined and not skip_th
 {{ '[|endofturn|]\n' if loop.last or messages[loop.index0 + 1].role != 'tool' else '\n' }}
 {%- else -%}
 {{ '[|' + message.role + '|]\n' + message.content + '[|endofturn|]\n' }}
+{%- endif -%}
 {%- endif -%}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '[|assistant|]\n' + ('<think>\n' if enable_thinking is defined and enable_thinking is true else '<think>\n\n</think>\n\n') }}{%- endif -%}`;

@@ -2,12 +2,13 @@ import type { AxolotlBuiltin } from "./builtin";
 import { llamaTokens, qwenTokens } from "./builtin";
 
 /**
- * LLaVA 1.5: "ROLE: " prefixes, a list content's images then its texts (each followed by a space).
- * A plain string content writes nothing: Axolotl's file reads only content lists.
+ * LLaVA 1.5: "ROLE: " prefixes, a string content followed by a space, a list content's images
+ * then its texts (each followed by a space). Strings are read since Axolotl's PR 3736.
  */
 const llava = String.raw`{%- for message in messages -%}
 {%- if message['role'] != 'system' -%}{{ message['role'].upper() + ': ' }}{%- endif -%}
-{%- if message['content'] is not string -%}
+{%- if message['content'] is string -%}{{ message['content'] + ' ' }}
+{%- else -%}
 {%- for part in message['content'] -%}{%- if part['type'] == 'image' -%}{{ '<image>\n' }}{%- endif -%}{%- endfor -%}
 {%- for part in message['content'] -%}{%- if part['type'] == 'text' -%}{{ part['text'] + ' ' }}{%- endif -%}{%- endfor -%}
 {%- endif -%}

@@ -1,0 +1,48 @@
+import type { DatasetInfoEntry } from "../../config/datasetInfo";
+import type { TrainingSettings } from "../../training/trainingSettings";
+import { lfDefaults } from "../llamaFactory/lfSupervised";
+import { trlDefaults } from "../trl/trlSettings";
+import type { ViewTrainer } from "../trainerChoice";
+
+/** What the check script is sent: the row, the tokenizer folder and the trainer's own argument names and values. */
+export interface TrainerCheckRequest {
+  trainer: Exclude<ViewTrainer, "axolotl">;
+  tokenizer: string;
+  row: unknown;
+  config: Record<string, unknown>;
+  dataset_info?: Record<string, unknown>;
+  chat_template?: string;
+}
+
+/** The settings the view used, under the names TRL's SFTConfig and LLaMA-Factory's DataArguments take. */
+export function trainerArguments(trainer: Exclude<ViewTrainer, "axolotl">, settings: TrainingSettings): Record<string, unknown> {
+  if (trainer === "trl") {
+    const trl = settings.trl ?? trlDefaults;
+    return {
+      assistant_only_loss: trl.assistantOnlyLoss,
+      ...(trl.completionOnlyLoss !== undefined ? { completion_only_loss: trl.completionOnlyLoss } : {}),
+      max_length: trl.maxLength,
+      truncation_mode: trl.truncationMode,
+      dataset_text_field: trl.datasetTextField,
+      packing: trl.packing,
+      ...(trl.eosToken ? { eos_token: trl.eosToken } : {}),
+    };
+  }
+  const lf = settings.llamaFactory ?? lfDefaults;
+  return {
+    template: lf.template ?? null,
+    cutoff_len: lf.cutoffLen,
+    train_on_prompt: lf.trainOnPrompt,
+    mask_history: lf.maskHistory,
+    enable_thinking: lf.enableThinking,
+    preserve_thinking: lf.preserveThinking,
+    ...(lf.defaultSystem ? { default_system: lf.defaultSystem } : {}),
+    packing: lf.packing,
+  };
+}
+
+/** A dataset_info.json entry as LLaMA-Factory's DatasetAttr.join reads it (columns and tags only where the entry has them). */
+export function datasetInfoAttributes(entry: DatasetInfoEntry | undefined): Record<string, unknown> | undefined {
+  if (!entry) return undefined;
+  return { formatting: entry.formatting, ranking: entry.ranking, ...(entry.columnsGiven ? { columns: entry.columns } : {}), ...(entry.tagsGiven ? { tags: entry.tags } : {}) };
+}

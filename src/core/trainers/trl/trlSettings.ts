@@ -1,0 +1,41 @@
+/** The SFTConfig fields that decide what TRL's SFTTrainer trains on, with TRL 1.13's defaults. */
+export interface TrlSettings {
+  assistantOnlyLoss: boolean;
+  /** Undefined: TRL decides from the row (true for prompt-completion rows). */
+  completionOnlyLoss?: boolean;
+  /** Null: no truncation. */
+  maxLength: number | null;
+  truncationMode: "keep_start" | "keep_end";
+  datasetTextField: string;
+  packing: boolean;
+  /** A .jinja file, or a tokenizer folder whose template TRL clones (`chat_template_path`). */
+  chatTemplatePath?: string;
+  /** `eos_token`: the token TRL appends to text rows and completions, in place of the tokenizer's. */
+  eosToken?: string;
+}
+
+export const trlDefaults: TrlSettings = { assistantOnlyLoss: false, maxLength: 1024, truncationMode: "keep_start", datasetTextField: "text", packing: false };
+
+const booleanOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
+const stringOf = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** The SFTConfig keys a `trl sft --config` YAML sets (numbers already checked by the config reader). */
+export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<string, number>): Partial<TrlSettings> {
+  const settings: Partial<TrlSettings> = {};
+  const assistantOnly = booleanOf(root.assistant_only_loss);
+  if (assistantOnly !== undefined) settings.assistantOnlyLoss = assistantOnly;
+  const completionOnly = booleanOf(root.completion_only_loss);
+  if (completionOnly !== undefined) settings.completionOnlyLoss = completionOnly;
+  if (root.max_length === null) settings.maxLength = null;
+  else if (numbers.max_length !== undefined) settings.maxLength = numbers.max_length;
+  if (root.truncation_mode === "keep_start" || root.truncation_mode === "keep_end") settings.truncationMode = root.truncation_mode;
+  const textField = stringOf(root.dataset_text_field);
+  if (textField) settings.datasetTextField = textField;
+  const packing = booleanOf(root.packing);
+  if (packing !== undefined) settings.packing = packing;
+  const templatePath = stringOf(root.chat_template_path);
+  if (templatePath) settings.chatTemplatePath = templatePath;
+  const eos = stringOf(root.eos_token);
+  if (eos) settings.eosToken = eos;
+  return settings;
+}

