@@ -84,6 +84,7 @@ describe("Check with My Trainer", () => {
     writeFileSync(join(site, "trl", "canned.json"), JSON.stringify({ answer: references.results["qwen3/chat/default"] }));
     writeFileSync(workspaceFile("check-row.jsonl").fsPath, `${JSON.stringify(cases.rows.chat)}\n`);
     await settings().update("python", venvPython, vscode.ConfigurationTarget.Global);
+    await settings().update("trainingConfig", undefined, vscode.ConfigurationTarget.Workspace);
     await settings().update("target", "trl", vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration("instructStudio.preview").update("tokenizer", "models/qwen3", vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand("instructStudio.showPreview");
@@ -97,9 +98,11 @@ describe("Check with My Trainer", () => {
   it("runs the trainer's preprocessing in the selected Python and says the panel's ids and labels are its own", async () => {
     const editor = await openInEditor("check-row.jsonl", 0);
     await vscode.window.showTextDocument(editor.document);
+    const uri = workspaceFile("check-row.jsonl").toString();
+    // The view of this row with the target setting (not a view left from the tests before).
     await waitFor("the TRL view of the row", async () => {
       const report = (await stats()).previewRendered;
-      return report?.training && !report.training.approximate && /Trainer: TRL SFTTrainer/.test(report.text) ? report : undefined;
+      return report?.uri === uri && report.training && !report.training.approximate && /Trainer: TRL SFTTrainer.*chosen by instructStudio\.target/s.test(report.text) ? report : undefined;
     }, 60_000);
     const result = await vscode.commands.executeCommand<{ agrees: boolean; summary: string; python?: string }>("instructStudio.checkWithTrainer");
     assert.equal(result.python, venvPython);
