@@ -125,11 +125,11 @@ const qwen35Parts = String.raw`{%- for part in message['content'] -%}
 const systemTexts = String.raw`{%- for part in messages[0].content -%}{%- if 'text' in part -%}{{ part['text'] }}{%- endif -%}{%- endfor -%}`;
 
 /**
- * Qwen3.5: Qwen3's turns with multimodal parts. As in Axolotl's file, an answer with inline
- * <think> keeps its text as both the reasoning and the answer (the reasoning is cut from the
- * answer already cut), and a list content of an assistant turn renders as empty text.
+ * Qwen3.5: Qwen3's turns with multimodal parts; an assistant's list content is its text parts
+ * joined, and inline <think> is split into reasoning and answer (Axolotl's fixes of 2026-06-15).
  */
-const qwen35 = String.raw`{%- if tools -%}
+const qwen35 = String.raw`${partsText}
+{%- if tools -%}
 {{ '<|im_start|>system\n' }}
 {%- if messages[0].role == 'system' -%}{%- if messages[0].content is string -%}{{ messages[0].content }}{%- else -%}${systemTexts}{%- endif -%}{{ '\n\n' }}{%- endif -%}${qwenTools}
 {%- elif messages[0].role == 'system' -%}
@@ -146,17 +146,17 @@ const qwen35 = String.raw`{%- if tools -%}
 {%- if message.role == 'user' or (message.role == 'system' and not loop.first) -%}
 {{ '<|im_start|>' + message.role + '\n' }}{%- if message['content'] is string -%}{{ message.content }}{%- else -%}${qwen35Parts}{%- endif -%}{{ '<|im_end|>\n' }}
 {%- elif message.role == 'assistant' -%}
-{%- set content = message.content if message['content'] is string else '' -%}{%- set reasoning = '' -%}
+{%- set content = text_of(message.content) -%}{%- set reasoning = '' -%}
 {%- if message.reasoning_content is defined and message.reasoning_content is not none -%}
 {%- set reasoning = message.reasoning_content -%}
 {%- elif '</think>' in content -%}
-{%- set content = content.split('</think>')[-1].lstrip('\n') -%}
 {%- set reasoning = content.split('</think>')[0].rstrip('\n').split('<think>')[-1].lstrip('\n') -%}
+{%- set content = content.split('</think>')[-1].lstrip('\n') -%}
 {%- endif -%}
 ${qwen3AnswerAndRest}`;
 
 export const chatmlFamily: AxolotlBuiltin[] = [
-  { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens, behind: "its Qwen3.5 template update of 2026-06-15" },
+  { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens },
   { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>" } },
   { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
   { name: "qwen_25", label: "Qwen2.5", template: qwen25, specialTokens: qwenTokens },
