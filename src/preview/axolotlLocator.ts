@@ -25,7 +25,8 @@ class TemplatesLocator<T extends Install> {
 
   /** What is known now for this setting; a lookup not yet done starts, and `onFound` fires when it ends with news. */
   current(setting?: string): T | undefined {
-    const key = setting ?? "";
+    // The interpreters asked depend on instructStudio.python: a new one is a new lookup.
+    const key = `${setting ?? ""}\n${ownPython() ?? ""}`;
     if (this.last?.key === key) return this.last.install;
     if (!this.found.has(key)) {
       const lookup = setting ? Promise.resolve(this.fromSetting(setting)) : this.fromInterpreters();
@@ -63,11 +64,15 @@ export class TrlLocator extends TemplatesLocator<TrlInstall> {
   }
 }
 
+/** instructStudio.python, a user (machine) setting: the workspace's value is never read for a program to run. */
+function ownPython(): string | undefined {
+  return vscode.workspace.getConfiguration("instructStudio").inspect<string>("python")?.globalValue || undefined;
+}
+
 /** The Pythons to ask, in order: instructStudio.python, the Python extension's selected one, python.defaultInterpreterPath, python3. */
 export async function interpreters(): Promise<string[]> {
   const found: string[] = [];
-  // A user (machine) setting: the workspace's value is never read for a program to run.
-  const own = vscode.workspace.getConfiguration("instructStudio").inspect<string>("python")?.globalValue;
+  const own = ownPython();
   if (own) found.push(own);
   const python = vscode.extensions.getExtension<{ environments?: { getActiveEnvironmentPath(): { path: string } } }>("ms-python.python");
   try {
