@@ -12,6 +12,7 @@ import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults
 import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { namesTemplate } from "./core/templates/axolotl/resolve";
 import { viewTrainerOf } from "./core/trainers/trainerChoice";
+import { needsTrlTemplates } from "./core/trainers/trl/trlTemplates";
 import { builtinTemplate } from "./core/templates/builtinTemplates";
 import { defaultPreviewTimeoutSeconds, TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
 import type { ValidationOptions } from "./core/validate/analyzeRow";
@@ -120,7 +121,7 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator, trlLocator: TrlLoc
     // Finding the user's Axolotl may run their Python: never in Restricted Mode.
     axolotl: trusted && namesTemplate(config?.chatTemplate) ? axolotl.current(workspacePath(section.get<string>("axolotl.path", ""))) : undefined,
     // TRL's training templates matter only for its assistant_only_loss.
-    trl: trusted && (viewTrainerOf(target) ?? config?.trainer?.trainer) === "trl" && config?.trl?.assistantOnlyLoss ? trlLocator.current() : undefined,
+    trl: trusted && needsTrlTemplates(viewTrainerOf(target), config) ? trlLocator.current() : undefined,
     settings: {
       trainer: viewTrainerOf(target),
       rolesToTrain: section.get<string[]>("preview.rolesToTrain", ["assistant"]),

@@ -5,6 +5,7 @@ import { isViewTrainer, ViewTrainer, viewTrainers } from "../core/trainers/train
 import { namesTemplate } from "../core/templates/axolotl/resolve";
 import type { TemplateContext } from "../protocol/previewWorker";
 import { UsageError } from "./usageError";
+import { needsTrlTemplates } from "../core/trainers/trl/trlTemplates";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import { datasetInfoFor } from "../core/config/datasetInfoLookup";
 
@@ -16,8 +17,7 @@ import { datasetInfoFor } from "../core/config/datasetInfoLookup";
 export async function cliTemplateContext(configPath: string | undefined, config: TrainingConfig | undefined, axolotlPath: string | undefined, trainer?: ViewTrainer): Promise<TemplateContext> {
   const configDir = configPath ? dirname(resolve(configPath)) : undefined;
   // TRL's training templates are read from the user's TRL only where its assistant_only_loss needs one.
-  const wantsTrl = (trainer ?? config?.trainer?.trainer) === "trl" && config?.trl?.assistantOnlyLoss === true;
-  const trl = wantsTrl ? await askForTrl("python3") : undefined;
+  const trl = needsTrlTemplates(trainer, config) ? await askForTrl("python3") : undefined;
   if (axolotlPath) {
     const axolotl = fromPath(axolotlPath);
     if (!axolotl) throw new UsageError(`--axolotl ${axolotlPath}: no Axolotl chat templates there (give the package, a checkout or its utils/chat_templates/templates folder)`);

@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigProblem, readConfigNumbers } from "./configNumbers";
+import { booleanOf, stringOr } from "./yamlValues";
 import type { FormatId } from "../formats/detect";
 import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
@@ -61,7 +62,6 @@ export interface TrainingSchedule {
 export class TrainingConfigError extends Error {}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const stringOr = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The format and key mapping an Axolotl dataset `type:` names (a name, or a custom mapping). */
 function datasetFormat(dataset: Record<string, unknown>): Pick<TrainingConfig, "format" | "instructionType" | "textField"> {
@@ -160,7 +160,6 @@ function looksLocal(path: string): boolean {
   return /^(\.{0,2}\/|~|[A-Za-z]:[\\/])/.test(path) || /\.(jsonl?|ndjson|parquet|csv|arrow)$/i.test(path);
 }
 
-const booleanOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
 
 /** Axolotl's names first, then LLaMA-Factory's and TRL's (Hugging Face TrainingArguments) where they mean the same. */
 function schedule(root: Record<string, unknown>, numbers: Record<string, number>): TrainingSchedule {

@@ -113,10 +113,15 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   }
   if (!chosen && own && sources.tokenizer) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
   if (!chosen) {
-    chosen = { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
+    chosen = defaultChoice(specials);
     notes.push("No chat template configured: ChatML is shown, with tool calls as Qwen2.5 and Qwen3 write them. Set a tokenizer folder, a GGUF, a training config or a named template.");
   }
   return finished(sources, chosen, notes);
+}
+
+/** ChatML with tool calls, with a real tokenizer's special tokens: what is shown when nothing names a template. */
+function defaultChoice(specials: Record<string, string>): { template: ChatTemplateSource; label: string } {
+  return { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
 }
 
 function finished(sources: PreviewSources, chosen: { template: ChatTemplateSource; label: string }, notes: string[], ownTemplate = false): PreviewSetup {
@@ -143,7 +148,7 @@ function modelTemplateSetup(sources: PreviewSources, explicit: { template: ChatT
   const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
   if (!chosen && own && sources.tokenizer) return finished(sources, { template: own, label: `the model's own template (${sources.tokenizer.source})` }, notes, true);
   if (!chosen) {
-    chosen = { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
+    chosen = defaultChoice(specials);
     if (sources.trainer === "trl") notes.push(sources.tokenizer ? "This tokenizer has no chat template: TRL fails on conversational rows (\"tokenizer.chat_template is not set\"); ChatML is shown. Set chat_template_path." : "No tokenizer configured: TRL uses the tokenizer's own chat template; ChatML is shown until you set one.");
     return finished(sources, chosen, notes);
   }

@@ -18,9 +18,15 @@ import { measureLlamaFactory, previewLlamaFactory } from "../trainers/llamaFacto
  * config's over them, and the config's dataset format and field mapping.
  */
 export function previewConfigured(row: unknown, sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): RowPreview {
+  const { setup, settings, options } = configured(sources, userSettings);
+  return previewRow(row, setup, settings, options);
+}
+
+/** The setup, settings and row options a row is previewed with: the trainer's view the settings and the config choose. */
+export function configured(sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): { setup: PreviewSetup; settings: TrainingSettings; options: RowOptions } {
   const { config } = sources;
   const settings = trainingSettings(userSettings, config);
-  return previewRow(row, previewSetup({ ...sources, trainer: settings.choice?.trainer }), settings, { format: config?.format, ...mappingOf(config) });
+  return { setup: previewSetup({ ...sources, trainer: settings.choice?.trainer }), settings, options: { format: config?.format, ...mappingOf(config) } };
 }
 
 

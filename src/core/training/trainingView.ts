@@ -59,7 +59,8 @@ function pythonTruthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-function sameTokens(a: readonly number[], b: readonly number[], length: number): boolean {
+/** Whether two id lists begin with the same `length` ids. */
+export function sameTokens(a: readonly number[], b: readonly number[], length: number): boolean {
   if (a.length < length || b.length < length) return false;
   for (let i = 0; i < length; i++) if (a[i] !== b[i]) return false;
   return true;

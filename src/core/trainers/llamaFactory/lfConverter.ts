@@ -1,4 +1,5 @@
 import type { DatasetInfoEntry } from "../../config/datasetInfo";
+import { text } from "../../training/inputHelpers";
 import { TrainerRefusedError } from "../trainerRefused";
 import type { LfMessage, LfRole } from "./lfTemplate";
 import { pythonJsonDumps } from "./pythonJson";
@@ -58,7 +59,6 @@ export interface Converted {
 /** `example[column]` where the column may be missing (datasets loads it as None). */
 const get = (row: Record<string, unknown>, column: string | null): unknown => (column === null ? undefined : row[column]);
 const truthy = (v: unknown) => v !== undefined && v !== null && v !== "" && v !== false && v !== 0 && !(Array.isArray(v) && v.length === 0);
-const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
 
 function alpaca(row: Record<string, unknown>, attr: DatasetAttr): Converted {
   const prompt: LfMessage[] = [];
@@ -66,16 +66,16 @@ function alpaca(row: Record<string, unknown>, attr: DatasetAttr): Converted {
   if (attr.history && Array.isArray(history)) {
     for (const pair of history) {
       if (!Array.isArray(pair) || pair.length !== 2) throw new TrainerRefusedError(`LLaMA-Factory fails on this row: each "${attr.history}" item should be a [prompt, response] pair.`);
-      prompt.push({ role: "user", content: str(pair[0]) }, { role: "assistant", content: str(pair[1]) });
+      prompt.push({ role: "user", content: text(pair[0]) }, { role: "assistant", content: text(pair[1]) });
     }
   }
   const query: string[] = [];
-  if (attr.prompt && truthy(get(row, attr.prompt))) query.push(str(get(row, attr.prompt)));
-  if (attr.query && truthy(get(row, attr.query))) query.push(str(get(row, attr.query)));
+  if (attr.prompt && truthy(get(row, attr.prompt))) query.push(text(get(row, attr.prompt)));
+  if (attr.query && truthy(get(row, attr.query))) query.push(text(get(row, attr.query)));
   prompt.push({ role: "user", content: query.join("\n") });
   const output = get(row, attr.response);
   const response: LfMessage[] = attr.response && typeof output === "string" ? [{ role: "assistant", content: output }] : [];
-  return { prompt, response, system: attr.system ? str(get(row, attr.system)) : "", tools: attr.tools ? str(get(row, attr.tools)) : "" };
+  return { prompt, response, system: attr.system ? text(get(row, attr.system)) : "", tools: attr.tools ? text(get(row, attr.tools)) : "" };
 }
 
 function conversation(row: Record<string, unknown>, attr: DatasetAttr): Converted {
@@ -90,13 +90,13 @@ function conversation(row: Record<string, unknown>, attr: DatasetAttr): Converte
   if (!Array.isArray(turns)) throw new TrainerRefusedError(`LLaMA-Factory reads the turns from "${attr.messages}", which this row does not have as a list.`);
   let messages = turns.map((t) => (typeof t === "object" && t !== null ? (t as Record<string, unknown>) : {}));
   const roleOf = (m: Record<string, unknown>) => (attr.roleTag === null ? undefined : m[attr.roleTag]);
-  const contentOf = (m: Record<string, unknown>) => str(attr.contentTag === null ? undefined : m[attr.contentTag]);
+  const contentOf = (m: Record<string, unknown>) => text(attr.contentTag === null ? undefined : m[attr.contentTag]);
   const systemFirst = attr.systemTag !== null && messages.length > 0 && roleOf(messages[0]) === attr.systemTag;
-  const system = systemFirst ? contentOf(messages[0]) : attr.system ? str(get(row, attr.system)) : "";
+  const system = systemFirst ? contentOf(messages[0]) : attr.system ? text(get(row, attr.system)) : "";
   if (systemFirst) messages = messages.slice(1);
   const aligned: LfMessage[] = [];
   let broken: string | undefined;
-  const tools = attr.tools ? str(get(row, attr.tools)) : "";
+  const tools = attr.tools ? text(get(row, attr.tools)) : "";
   if (attr.formatting === "openai") {
     let responses: string[] = [];
     for (const m of messages) {
@@ -116,7 +116,7 @@ function conversation(row: Record<string, unknown>, attr: DatasetAttr): Converte
       }
       const mapped = tagRoles.get(role as string);
       if (mapped === undefined || mapped === "system") {
-        broken = `role "${str(role)}" is not one of its tags`;
+        broken = `role "${text(role)}" is not one of its tags`;
         break;
       }
       aligned.push({ role: mapped, content });
@@ -128,7 +128,7 @@ function conversation(row: Record<string, unknown>, attr: DatasetAttr): Converte
       const accepted = index % 2 === 0 ? [attr.userTag, attr.observationTag] : [attr.assistantTag, attr.functionTag];
       const mapped = tagRoles.get(role as string);
       if (!accepted.includes(role as string) || mapped === undefined || mapped === "system") {
-        broken = `turn ${index + 1} has role "${str(role)}" where it wants ${accepted.filter(Boolean).join(" or ")} (Invalid role tag)`;
+        broken = `turn ${index + 1} has role "${text(role)}" where it wants ${accepted.filter(Boolean).join(" or ")} (Invalid role tag)`;
         break;
       }
       aligned.push({ role: mapped, content: contentOf(m) });
@@ -147,7 +147,7 @@ const shortSystemPrompt = "detailed thinking off";
  * "detailed thinking off" (alone, or after a newline) unless the row has tools or says it already.
  */
 function openaiSystem(given: string, rawTools: unknown): { system: string; tools: string; notes: string[] } {
-  const tools = typeof rawTools === "object" && rawTools !== null ? pythonJsonDumps(rawTools) : str(rawTools);
+  const tools = typeof rawTools === "object" && rawTools !== null ? pythonJsonDumps(rawTools) : text(rawTools);
   let system = given;
   if (!system) system = tools ? system : shortSystemPrompt;
   else if (!tools) system = system.includes("detailed thinking on") || system.includes(shortSystemPrompt) ? system : `${system}\n${shortSystemPrompt}`;

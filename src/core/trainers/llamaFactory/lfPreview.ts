@@ -12,8 +12,22 @@ import { ignoreIndex, lfDefaults, lfIdsAndLabels, LfPiece, LfSettings, supervise
 import { LfTemplate } from "./lfTemplate";
 import { llamaFactoryTemplates } from "./templateRegistry";
 
+type ChosenTemplate = { template: LfTemplate; label: string; notes: string[] };
+
+/** Templates set up per preview setup: a Dataset-view run measures every row with one, and parsing a tokenizer's template renders it four times. */
+const chosenTemplates = new WeakMap<PreviewSetup, Map<string, ChosenTemplate>>();
+
+function templateFor(setup: PreviewSetup, settings: LfSettings, explicit: string | undefined, now: Date | undefined): ChosenTemplate {
+  const key = JSON.stringify([settings.template, explicit, settings.enableThinking, settings.preserveThinking, settings.defaultSystem, settings.trainOnPrompt, now?.getTime()]);
+  let cache = chosenTemplates.get(setup);
+  if (!cache) chosenTemplates.set(setup, (cache = new Map()));
+  let chosen = cache.get(key);
+  if (!chosen) cache.set(key, (chosen = setUpTemplate(setup, settings, explicit, now)));
+  return chosen;
+}
+
 /** The template LLaMA-Factory uses: the config's `template`, else one parsed from the tokenizer's chat template, else `empty`. */
-function templateFor(setup: PreviewSetup, settings: LfSettings, explicit: string | undefined, now: Date | undefined): { template: LfTemplate; label: string; notes: string[] } {
+function setUpTemplate(setup: PreviewSetup, settings: LfSettings, explicit: string | undefined, now: Date | undefined): ChosenTemplate {
   const options = { enableThinking: settings.enableThinking, preserveThinking: settings.preserveThinking, defaultSystem: settings.defaultSystem, now };
   const name = settings.template ?? (explicit && Object.hasOwn(llamaFactoryTemplates, explicit) ? explicit : undefined);
   if (name !== undefined) {
@@ -40,7 +54,8 @@ function build(value: unknown, setup: PreviewSetup, settings: TrainingSettings, 
   if (!isPlainObject(value)) throw new RowPreviewError("This row is not a JSON object: LLaMA-Factory's datasets hold one object per row.", "not-instruction");
   const lf = settings.llamaFactory ?? lfDefaults;
   return throughTemplate(() => {
-    // LLaMA-Factory sets its template up (and fixes the tokenizer) before it reads any row.
+    // LLaMA-Factory checks its arguments, then sets its template up (and fixes the tokenizer), before it reads any row.
+    if (lf.maskHistory && lf.trainOnPrompt) throw new TrainerRefusedError("LLaMA-Factory: `mask_history` is incompatible with `train_on_prompt`.");
     const { template, label, notes } = templateFor(setup, lf, options.explicitTemplate, options.now);
     const entry = setup.datasetInfo ?? defaultEntry(value);
     const converted = convertRow(value, entry);

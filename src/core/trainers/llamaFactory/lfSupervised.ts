@@ -1,4 +1,3 @@
-import { TrainerRefusedError } from "../trainerRefused";
 import type { Converted } from "./lfConverter";
 import type { Encoded, LfTemplate } from "./lfTemplate";
 
@@ -49,8 +48,6 @@ export function inferSeqlen(sourceLen: number, targetLen: number, cutoffLen: num
  * answer before it), earlier answers masked with mask_history, and a closing EOS with efficient_eos.
  */
 export function supervisedPieces(converted: Converted, template: LfTemplate, settings: LfSettings): LfPiece[] {
-  if (settings.trainOnPrompt && template.efficientEos) throw new TrainerRefusedError("LLaMA-Factory: Current template does not support `train_on_prompt`.");
-  if (settings.maskHistory && settings.trainOnPrompt) throw new TrainerRefusedError("LLaMA-Factory: `mask_history` is incompatible with `train_on_prompt`.");
   const messages = [...converted.prompt, ...converted.response];
   const discardingHistoryCot = settings.maskHistory && !template.preserveThinking;
   const pairs = template.encodeMultiturn(messages, converted.system || undefined, converted.tools || undefined, discardingHistoryCot);

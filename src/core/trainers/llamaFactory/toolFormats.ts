@@ -79,9 +79,10 @@ function llama3Format(now: Date): ToolFormat {
   };
 }
 
+const formats: Record<string, ToolFormat> = { default: defaultFormat, qwen: qwenFormat, mistral: mistralFormat };
+
 export function toolFormat(name: string | null, now = new Date()): ToolFormat {
-  const formats: Record<string, ToolFormat> = { default: defaultFormat, qwen: qwenFormat, mistral: mistralFormat, llama3: llama3Format(now) };
-  const format = name === null ? undefined : formats[name];
+  const format = name === "llama3" ? llama3Format(now) : name === null ? undefined : formats[name];
   if (!format) throw new ViewUnavailableError(`This row has tools or tool calls, and the template's tool format "${name}" is not reproduced yet (default, qwen, mistral and llama3 are); its plain turns are.`);
   return format;
 }

@@ -1,4 +1,4 @@
-import { detectRowFormat, formatLabels } from "../../formats/detect";
+import { detectRowFormat, FormatId, formatLabels } from "../../formats/detect";
 import { isPlainObject } from "../../jsonl/parseRow";
 import { unreadFormatMessage } from "../../targets/trainerTarget";
 import type { PreviewSetup } from "../../training/previewSetup";
@@ -7,7 +7,7 @@ import type { TrainingSettings } from "../../training/trainingSettings";
 import { TrainingCounts, viewOfMasked } from "../../training/trainingView";
 import { trainerLabel } from "../trainerLabel";
 import { trlDefaults } from "./trlSettings";
-import { TrlMasked, trlMasks } from "./trlView";
+import { trlIdsAndLabels, TrlMasked, trlMasks } from "./trlView";
 
 /** How TRL reads the row's fields, in the panel's words. */
 function mappingOf(row: Record<string, unknown>, completionOnly: boolean, textField: string): string {
@@ -17,22 +17,21 @@ function mappingOf(row: Record<string, unknown>, completionOnly: boolean, textFi
   return `${textField} → plain text, EOS appended`;
 }
 
-function masked(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): { row: Record<string, unknown>; masked: TrlMasked } {
+function masked(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): { row: Record<string, unknown>; format: FormatId | undefined; masked: TrlMasked } {
   if (!isPlainObject(row)) throw new RowPreviewError("This row is not a JSON object: TRL's datasets hold one object per row.", "not-instruction");
   const format = options.format ?? detectRowFormat(row);
   const unread = format && unreadFormatMessage(format, "trl");
   if (unread) throw new RowPreviewError(unread, "not-instruction");
   const trl = settings.trl ?? trlDefaults;
-  return { row, masked: throughTemplate(() => trlMasks(row, { template: setup.template, tokenizer: setup.tokenizer, settings: trl, installed: setup.trl, now: options.now })) };
+  return { row, format, masked: throughTemplate(() => trlMasks(row, { template: setup.template, tokenizer: setup.tokenizer, settings: trl, installed: setup.trl, now: options.now })) };
 }
 
 /** The panel's view of a row as TRL's SFTTrainer prepares it. */
 export function previewTrl(value: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): RowPreview {
-  const { row, masked: result } = masked(value, setup, settings, options);
+  const { row, format, masked: result } = masked(value, setup, settings, options);
   const trl = settings.trl ?? trlDefaults;
   const chat = Array.isArray(row.messages) || Array.isArray(row.conversations) || Array.isArray(row.prompt);
   const view = viewOfMasked(result, setup.tokenizer);
-  const format = options.format ?? detectRowFormat(row);
   return {
     ...view,
     warnings: [...(chat ? setup.notes : []), ...view.warnings],
@@ -52,4 +51,9 @@ export function measureTrl(value: unknown, setup: PreviewSetup, settings: Traini
   const { masked: result } = masked(value, setup, settings, options);
   const trained = result.trained.filter(Boolean).length;
   return { tokens: result.ids.length, trained, trainedWithinLimit: trained, turns: result.roles.length };
+}
+
+/** input_ids and labels exactly as TRL hands them to its collator, for checking against its own. */
+export function trlRowIdsAndLabels(value: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): { inputIds: number[]; labels: number[] } {
+  return trlIdsAndLabels(masked(value, setup, settings, options).masked);
 }

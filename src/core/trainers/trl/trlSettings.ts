@@ -1,3 +1,5 @@
+import { booleanOf, stringOr } from "../../config/yamlValues";
+
 /** The SFTConfig fields that decide what TRL's SFTTrainer trains on, with TRL 1.13's defaults. */
 export interface TrlSettings {
   assistantOnlyLoss: boolean;
@@ -16,8 +18,6 @@ export interface TrlSettings {
 
 export const trlDefaults: TrlSettings = { assistantOnlyLoss: false, maxLength: 1024, truncationMode: "keep_start", datasetTextField: "text", packing: false };
 
-const booleanOf = (v: unknown) => (typeof v === "boolean" ? v : undefined);
-const stringOf = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The SFTConfig keys a `trl sft --config` YAML sets (numbers already checked by the config reader). */
 export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<string, number>): Partial<TrlSettings> {
@@ -29,13 +29,13 @@ export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<str
   if (root.max_length === null) settings.maxLength = null;
   else if (numbers.max_length !== undefined) settings.maxLength = numbers.max_length;
   if (root.truncation_mode === "keep_start" || root.truncation_mode === "keep_end") settings.truncationMode = root.truncation_mode;
-  const textField = stringOf(root.dataset_text_field);
+  const textField = stringOr(root.dataset_text_field);
   if (textField) settings.datasetTextField = textField;
   const packing = booleanOf(root.packing);
   if (packing !== undefined) settings.packing = packing;
-  const templatePath = stringOf(root.chat_template_path);
+  const templatePath = stringOr(root.chat_template_path);
   if (templatePath) settings.chatTemplatePath = templatePath;
-  const eos = stringOf(root.eos_token);
+  const eos = stringOr(root.eos_token);
   if (eos) settings.eosToken = eos;
   return settings;
 }

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hasGenerationMarkers } from "../../templates/generationSpans";
+import type { InferredTrainer, ViewTrainer } from "../trainerChoice";
+import type { TrlSettings } from "./trlSettings";
 
 /**
  * The stock chat templates TRL 1.13.0 recognises (`get_training_chat_template` compares the
@@ -90,6 +92,20 @@ function likelyFamily(template: string): string | undefined {
  * refuse as TRL does, saying which training template would work.
  */
 export function trlTrainingTemplate(template: string, installed?: TrlInstall): TrainingTemplate | undefined {
+  // Asked for every row of a run: the hash and the file read are done once per template (the same string, whose hash V8 keeps).
+  let byInstall = decided.get(template);
+  if (!byInstall) {
+    if (decided.size >= 16) decided.clear();
+    decided.set(template, (byInstall = new Map()));
+  }
+  const dir = installed?.templatesDir ?? "";
+  if (!byInstall.has(dir)) byInstall.set(dir, decideTrainingTemplate(template, installed));
+  return byInstall.get(dir);
+}
+
+const decided = new Map<string, Map<string, TrainingTemplate | undefined>>();
+
+function decideTrainingTemplate(template: string, installed?: TrlInstall): TrainingTemplate | undefined {
   if (hasGenerationMarkers(template)) return undefined;
   const name = stockTemplateName(template);
   if (name && writtenTrainingTemplates[name]) return { template: writtenTrainingTemplates[name], label: `TRL's ${name} training template (swapped in for assistant_only_loss)` };
@@ -101,4 +117,9 @@ export function trlTrainingTemplate(template: string, installed?: TrlInstall): T
     ? ` This template is not one of the stock templates TRL knows (it differs from them by even a character); a template with {% generation %} around the assistant's text works, e.g. TRL's chat_templates/${family}_training.jinja as chat_template_path, if it matches your model's format.`
     : " Give a template with {% generation %} … {% endgeneration %} around what the assistant writes (chat_template_path).";
   return { refused: `TRL: ${notTrainingCompatible}${advice}` };
+}
+
+/** Whether TRL's training templates are needed: TRL's view with assistant_only_loss (the only time TRL swaps one in). */
+export function needsTrlTemplates(explicit: ViewTrainer | undefined, config: { trainer?: InferredTrainer; trl?: Partial<TrlSettings> } | undefined): boolean {
+  return (explicit ?? config?.trainer?.trainer) === "trl" && config?.trl?.assistantOnlyLoss === true;
 }

@@ -1,8 +1,9 @@
+import { isPlainObject } from "../../jsonl/parseRow";
 import type { ChatTemplateSource } from "../../templates/chatTemplate";
 import { renderChat } from "../../templates/chatTemplate";
 import { renderWithGenerationSpans } from "../../templates/generationSpans";
-import { alignTokens, ModelTokenizer } from "../../tokenizers/modelTokenizer";
-import type { Masked } from "../../training/trainingView";
+import { alignTokens, ModelTokenizer, TokenSpan } from "../../tokenizers/modelTokenizer";
+import { Masked, sameTokens } from "../../training/trainingView";
 import { TrainerRefusedError } from "../trainerRefused";
 import type { TrlSettings } from "./trlSettings";
 import { TrlInstall, trlTrainingTemplate } from "./trlTemplates";
@@ -18,13 +19,12 @@ export interface TrlMasked extends Masked {
 }
 
 type Message = Record<string, unknown>;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** TRL's `is_conversational`: the first supported key holds a list whose first item is a message with a role. */
 function isConversational(example: Record<string, unknown>): boolean {
   const key = ["prompt", "chosen", "rejected", "completion", "messages"].find((k) => Object.hasOwn(example, k));
   const value = key === undefined ? undefined : example[key];
-  return Array.isArray(value) && isRecord(value[0]) && "role" in value[0];
+  return Array.isArray(value) && isPlainObject(value[0]) && "role" in value[0];
 }
 
 /** TRL's `maybe_convert_to_chatml`: `from`/`value` renamed `role`/`content` (role names kept), `conversations` renamed `messages`. */
@@ -34,7 +34,7 @@ function toChatml(row: Record<string, unknown>): Record<string, unknown> {
     const value = example[key];
     if (!Array.isArray(value)) continue;
     example[key] = value.map((message) => {
-      if (!isRecord(message)) return message;
+      if (!isPlainObject(message)) return message;
       const converted: Message = { ...message };
       if ("from" in converted) {
         converted.role = converted.from;
@@ -68,21 +68,36 @@ function encodeText(tokenizer: ModelTokenizer, text: string): { text: string; id
   return { text: bos + text, ids: tokenizer.encode(bos + text) };
 }
 
+/** The rendering's tokens placed in its text: aligned once, shared by the assistant mask and the per-message counts. */
+function tokenSpansOf(rendered: Rendered, tokenizer: ModelTokenizer): TokenSpan[] {
+  return (rendered.tokens ??= alignTokens(rendered.text, rendered.ids, tokenizer.decode).spans);
+}
+
+/** transformers' `char_to_token`: the token holding a character. Spans tile the text in order, so the last one starting at or before it is the one, when it has not ended. */
+function tokenAt(tokens: readonly TokenSpan[], char: number): number | undefined {
+  let low = 0;
+  let high = tokens.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (tokens[middle].start <= char) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return char >= 0 && found >= 0 && char < tokens[found].end ? found : undefined;
+}
+
 /** transformers' assistant mask: each generation span's tokens, from the token holding its first character to the one holding its last. */
-function assistantMask(text: string, ids: number[], spans: Array<{ start: number; end: number }>, tokenizer: ModelTokenizer): boolean[] {
-  const mask = new Array<boolean>(ids.length).fill(false);
-  const { spans: tokens } = alignTokens(text, ids, tokenizer.decode);
-  const charToToken = (char: number): number | undefined => {
-    if (char < 0) return undefined;
-    const index = tokens.findIndex((t) => t.start <= char && char < t.end);
-    return index < 0 ? undefined : index;
-  };
+function assistantMask(rendered: Rendered, spans: Array<{ start: number; end: number }>, tokenizer: ModelTokenizer): boolean[] {
+  const mask = new Array<boolean>(rendered.ids.length).fill(false);
+  const tokens = tokenSpansOf(rendered, tokenizer);
   for (const span of spans) {
-    const start = charToToken(span.start);
+    const start = tokenAt(tokens, span.start);
     if (start === undefined) break;
-    const end = charToToken(span.end - 1);
+    const end = tokenAt(tokens, span.end - 1);
     // transformers: `end_token + 1 if end_token else len(input_ids)`.
-    const stop = end ? end + 1 : ids.length;
+    const stop = end ? end + 1 : rendered.ids.length;
     for (let i = start; i < stop; i++) mask[i] = true;
   }
   return mask;
@@ -97,7 +112,7 @@ function templateArgs(example: Record<string, unknown>): { tools?: unknown[]; ex
       throw new TrainerRefusedError("TRL: the row's tools is a string that is not JSON (TRL's json.loads fails on it).");
     }
   }
-  const kwargs = isRecord(example.chat_template_kwargs) ? example.chat_template_kwargs : undefined;
+  const kwargs = isPlainObject(example.chat_template_kwargs) ? example.chat_template_kwargs : undefined;
   return { tools: Array.isArray(tools) ? tools : undefined, extra: kwargs };
 }
 
@@ -105,6 +120,7 @@ interface Rendered {
   text: string;
   ids: number[];
   assistant?: boolean[];
+  tokens?: TokenSpan[];
 }
 
 /** apply_chat_template(tokenize=True): no special tokens added, the template writes them. */
@@ -116,8 +132,9 @@ function renderConversation(messages: unknown[], template: ChatTemplateSource, c
     return { text, ids: context.tokenizer.encode(text) };
   }
   const { text, spans } = renderWithGenerationSpans(template, messages, renderOptions);
-  const ids = context.tokenizer.encode(text);
-  return { text, ids, assistant: assistantMask(text, ids, spans, context.tokenizer) };
+  const rendered: Rendered = { text, ids: context.tokenizer.encode(text) };
+  rendered.assistant = assistantMask(rendered, spans, context.tokenizer);
+  return rendered;
 }
 
 const messageList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
@@ -134,7 +151,7 @@ const maxTurnsCounted = 200;
 function messageBounds(messages: unknown[], full: Rendered, template: ChatTemplateSource, context: TrlContext, example: Record<string, unknown>): { roles: string[]; messageEnds: number[] } {
   const whole = { roles: ["conversation"], messageEnds: [full.ids.length] };
   if (messages.length < 2 || messages.length > maxTurnsCounted) return whole;
-  const { spans } = alignTokens(full.text, full.ids, context.tokenizer.decode);
+  const tokens = tokenSpansOf(full, context.tokenizer);
   const { tools, extra } = templateArgs(example);
   const ends: number[] = [];
   for (let k = 1; k <= messages.length; k++) {
@@ -146,11 +163,11 @@ function messageBounds(messages: unknown[], full: Rendered, template: ChatTempla
       return whole;
     }
     if (!full.text.startsWith(prefix)) return whole;
-    const end = spans.findIndex((span) => span.end >= prefix.length && span.end > span.start);
-    ends.push(prefix.length === 0 ? 0 : end < 0 ? full.ids.length : end + 1);
+    const end = tokenAt(tokens, prefix.length - 1);
+    ends.push(prefix.length === 0 ? 0 : end === undefined ? full.ids.length : end + 1);
   }
   ends[ends.length - 1] = full.ids.length;
-  return { roles: messages.map((m) => (isRecord(m) ? String(m.role) : "?")), messageEnds: ends };
+  return { roles: messages.map((m) => (isPlainObject(m) ? String(m.role) : "?")), messageEnds: ends };
 }
 
 /** The row as TRL 1.13's SFTTrainer prepares it (`_prepare_dataset`): its text, ids and labels. */
@@ -195,7 +212,7 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
       full = encodeText(tokenizer, String(example.prompt ?? "") + String(example.completion ?? ""));
     }
     promptLength = prompt.ids.length;
-    if (!prompt.ids.every((id, i) => full.ids[i] === id)) {
+    if (!sameTokens(prompt.ids, full.ids, prompt.ids.length)) {
       warnings.push("TRL warns: the tokenized prompt is not the start of the tokenized prompt and completion (the prompt's last token merges with the completion's first), so the mask's edge is off by the merged token.");
     }
     completionMask = full.ids.map((_, i) => i >= promptLength);
