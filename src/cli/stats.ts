@@ -76,7 +76,8 @@ function summary(report: DatasetReport): string {
   lines.push("");
   lines.push(`tokens per row (${report.exact ? `exact: ${report.tokenizer}, counted with ${report.counting}` : "ESTIMATED: no --tokenizer"}; template ${report.template}): min ${approx}${n(b.tokens.min)}, p50 ${approx}${n(b.tokens.p50)}, p95 ${approx}${n(b.tokens.p95)}, max ${approx}${n(b.tokens.max)}`);
   if (b.sequenceLen !== undefined) {
-    lines.push(`over sequence_len ${n(b.sequenceLen)}: ${n(b.overLimit)} rows (excess_length_strategy ${b.excessLengthStrategy}${b.excessLengthStrategy === "raise" && b.overLimit > 0 ? ": the run stops on the first" : ""})`);
+    const strategy = b.trainer === "axolotl" ? `excess_length_strategy ${b.excessLengthStrategy}${b.excessLengthStrategy === "raise" && b.overLimit > 0 ? ": the run stops on the first" : ""}` : "truncated";
+    lines.push(`over ${limitNames[b.trainer]} ${n(b.sequenceLen)}: ${n(b.overLimit)} rows (${strategy})`);
     for (const row of report.overLimitRows.slice(0, 10)) lines.push(`  ${escapeControls(row.file)}:${row.line} ${n(row.tokens)} tokens`);
   } else {
     lines.push("no sequence_len (give --config): rows over the limit and packing are not computed");
@@ -90,6 +91,9 @@ function summary(report: DatasetReport): string {
   lines.push(`counted as ${stepsRule(b.trainer)}`);
   return `${lines.join("\n")}\n`;
 }
+
+/** Each trainer's name for the length limit. */
+const limitNames: Record<DatasetReport["trainer"], string> = { axolotl: "sequence_len", trl: "max_length", "llama-factory": "cutoff_len" };
 
 /** Whose rules the figures follow, in words. */
 export function stepsRule(trainer: DatasetReport["trainer"]): string {

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import { datasetInfoAttributes, TrainerCheckRequest, trainerArguments } from "../core/trainers/check/checkRequest";
+import { datasetInfoAttributes, responsesOnlyArguments, TrainerCheckRequest, trainerArguments } from "../core/trainers/check/checkRequest";
 import { compareWithTrainer } from "../core/trainers/check/compareIds";
 import { runTrainerCheck } from "../core/trainers/check/runTrainerCheck";
 import { viewTrainerLabels } from "../core/trainers/trainerChoice";
@@ -46,6 +46,7 @@ export async function checkWithTrainer(studio: InstructStudio): Promise<TrainerC
     row: JSON.parse(rowText),
     config: trainerArguments(trainer, settings),
     dataset_info: datasetInfoAttributes(sources.datasetInfo),
+    responses_only: responsesOnlyArguments(settings),
     ...(templatePath ? { chat_template: readFileSync(isAbsolute(templatePath) || !preview.configDir ? templatePath : join(preview.configDir, templatePath), "utf8") } : {}),
   };
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${viewTrainerLabels[trainer]}'s preprocessing on line ${current.line + 1}…`, cancellable: true }, async (_progress, token) => {

@@ -48,6 +48,7 @@ describe("the preview shows each trainer's own text and trained tokens", () => {
     ["Axolotl", "fixtures/axolotl-qwen3.yml", /Trainer: Axolotl, as Axolotl main of 2026-07-24 .*\(chosen by the training config's chat_template/],
     ["LLaMA-Factory", "fixtures/trainers/panel-llama-factory.yml", /Trainer: LLaMA-Factory, as LLaMA-Factory 0\.9\.6\.dev0 \(ff6d4d12\) does it \(chosen by the training config's stage, template, cutoff_len\)/],
     ["TRL", "fixtures/trainers/panel-trl.yml", /Trainer: TRL SFTTrainer, as TRL 1\.13\.0/],
+    ["Unsloth", "fixtures/trainers/panel-unsloth.yml", /Trainer: TRL SFTTrainer, as TRL 1\.13\.0 .* then Unsloth's train_on_responses_only as unsloth-zoo 2026\.8\.13/s],
   ];
   for (const [name, config, trainer] of cases) {
     it(`${name}: the trainer named, its tokens and trained tokens drawn`, async () => {
@@ -60,12 +61,14 @@ describe("the preview shows each trainer's own text and trained tokens", () => {
     });
   }
 
-  it("the three differ where the trainers do: LLaMA-Factory trains an empty think block on the first answer, TRL only what the generation blocks mark", () => {
-    const [axolotl, llamaFactory, trl] = cases.map(([, config]) => expectedWith(config));
+  it("the four differ where the trainers do: LLaMA-Factory trains an empty think block on the first answer, TRL only what the generation blocks mark, Unsloth from header to header", () => {
+    const [axolotl, llamaFactory, trl, unsloth] = cases.map(([, config]) => expectedWith(config));
     const trained = (p: typeof axolotl) => p.segments.filter((s) => s.trainable).map((s) => s.text);
     assert.deepEqual(trained(trl), ["<think>\n2 plus 3 is 5.\n</think>\n\n5<|im_end|>", "8<|im_end|>"]);
     assert.ok(trained(llamaFactory).some((t) => t.startsWith("<think>\n\n</think>\n\n8")), JSON.stringify(trained(llamaFactory)));
     assert.notDeepEqual(trained(axolotl), trained(llamaFactory));
+    // Unsloth trains from each assistant header to the next user header or the end: the answers with their <|im_end|> and line break.
+    assert.deepEqual(trained(unsloth), ["5<|im_end|>\n", "<think>\n\n</think>\n\n8<|im_end|>\n"]);
   });
 });
 

@@ -17,6 +17,15 @@ describe("training budget", () => {
     assert.equal(packFirstFitDecreasing([], 10).bins, 0);
   });
 
+  it("rows the trainer removes in preparation (TRL's and Unsloth's fully masked rows) neither count nor take steps", () => {
+    const data = [...rows(10, 20, 30), { tokens: 40, trained: 0, dropped: true }];
+    const budget = trainingBudget(data, { trainer: "trl", sequenceLen: 100, microBatchSize: 1 });
+    assert.equal(budget.rows, 4);
+    assert.equal(budget.keptRows, 3);
+    assert.equal(budget.totalNumTokens, 60);
+    assert.equal(budget.steps.perEpochWithoutPacking, 3);
+  });
+
   it("first-fit decreasing matches a plain first-fit over the sorted rows, on random rows", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 100 }), { maxLength: 200 }), fc.integer({ min: 100, max: 300 }), (lengths, capacity) => {

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { compareWithTrainer } from "../../src/core/trainers/check/compareIds";
-import { trainerArguments, TrainerCheckRequest } from "../../src/core/trainers/check/checkRequest";
+import { responsesOnlyArguments, trainerArguments, TrainerCheckRequest } from "../../src/core/trainers/check/checkRequest";
+import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { runTrainerCheck } from "../../src/core/trainers/check/runTrainerCheck";
 import { configuredIdsAndLabels } from "../../src/core/trainers/idsAndLabels";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
@@ -19,13 +20,14 @@ const row = cases.rows.chat;
 const real = references.results["llama3_1/chat/default"] as { input_ids: number[]; labels: number[] };
 
 /** A virtual environment with the stand-in TRL installed, as a user's training environment has the real one. */
-function fakeTrlPython(canned: Record<string, unknown>): string {
+function fakeTrlPython(canned: Record<string, unknown>, options: { unsloth?: boolean } = {}): string {
   const venv = mkdtempSync(join(tmpdir(), "fake-trl-venv-"));
   execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
   const python = join(venv, "bin", "python");
   const site = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).trim();
   cpSync(join(repoRoot, "test/fixtures/fake-trl"), site, { recursive: true });
   writeFileSync(join(site, "trl", "canned.json"), JSON.stringify(canned));
+  if (options.unsloth === false) rmSync(join(site, "unsloth_zoo"), { recursive: true });
   return python;
 }
 
@@ -80,6 +82,30 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
     execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
     const answer = await runTrainerCheck(join(venv, "bin", "python"), request);
     assert.deepEqual(Object.keys(answer).sort(), ["error", "missing"]);
+  });
+
+  describe("with Unsloth's train_on_responses_only in the config", () => {
+    const config = parseTrainingConfig('max_length: 1024\ntrain_on_responses_only:\n  instruction_part: "<|start_header_id|>user<|end_header_id|>\\n\\n"\n  response_part: "<|start_header_id|>assistant<|end_header_id|>\\n\\n"\n');
+    const settings = trainingSettings({}, config);
+    const unslothRequest: TrainerCheckRequest = { ...request, config: trainerArguments("trl", settings), responses_only: responsesOnlyArguments(settings) };
+    const unslothReal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/unsloth-references.json"), "utf8")).results["llama3_1/chat/explicit"] as { labels: number[] };
+
+    it("sends Unsloth's arguments and agrees with the labels real unsloth-zoo gave", async () => {
+      assert.deepEqual(unslothRequest.responses_only, { instruction_part: "<|start_header_id|>user<|end_header_id|>\n\n", response_part: "<|start_header_id|>assistant<|end_header_id|>\n\n", force_match: true, last_response_only: false });
+      const panel = configuredIdsAndLabels(row, { tokenizer: loadTokenizerFolder(llamaDir), config }, {});
+      assert.deepEqual(panel.labels, unslothReal.labels, "the panel's labels are Unsloth's");
+      const python = fakeTrlPython({ answer: real, unsloth_labels: unslothReal.labels });
+      const answer = await runTrainerCheck(python, unslothRequest);
+      const outcome = compareWithTrainer(panel, answer, decode);
+      assert.equal(outcome.agrees, true, outcome.summary);
+      assert.match(outcome.summary, /^TRL with Unsloth 1\.13\.0-fake with unsloth_zoo 2026\.8\.13-fake agrees with the panel/);
+    });
+
+    it("a Python with TRL but no unsloth_zoo says Unsloth is missing", async () => {
+      const python = fakeTrlPython({ answer: real }, { unsloth: false });
+      const answer = await runTrainerCheck(python, unslothRequest);
+      assert.ok("error" in answer && answer.missing && /unsloth_zoo/.test(answer.error), JSON.stringify(answer));
+    });
   });
 
   it("a trainer that runs past the time limit is stopped, and says so", async () => {

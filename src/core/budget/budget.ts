@@ -9,6 +9,8 @@ export interface RowTokens {
   trained: number;
   /** Trained tokens left when the row is truncated to `sequenceLen` (Axolotl's `truncate`). */
   trainedWithinLimit?: number;
+  /** The trainer removes the row in preparation (TRL's "Dropping fully masked examples", Unsloth's filter). */
+  dropped?: boolean;
 }
 
 export interface BudgetSettings extends TrainingSchedule {
@@ -76,7 +78,7 @@ export function trainingBudget(rows: readonly RowTokens[], settings: BudgetSetti
   const over = limit === undefined ? [] : rows.filter((r) => r.tokens > limit);
   // Axolotl drops rows under min_sample_len (`min_sample_len or 2`) whatever the strategy, and rows over the limit with `drop`.
   const minimum = hfTrainer ? 0 : settings.minSampleLen || 2;
-  const kept: RowTokens[] = rows.filter((r) => r.tokens >= minimum && (limit === undefined || strategy !== "drop" || r.tokens <= limit));
+  const kept: RowTokens[] = rows.filter((r) => !r.dropped && r.tokens >= minimum && (limit === undefined || strategy !== "drop" || r.tokens <= limit));
   const keptLengths = kept.map((r) => (limit !== undefined && strategy === "truncate" ? Math.min(r.tokens, limit) : r.tokens));
   const trainedOf = (r: RowTokens) => (limit !== undefined && strategy === "truncate" && r.tokens > limit ? (r.trainedWithinLimit ?? r.trained) : r.trained);
   const totalNumTokens = keptLengths.reduce((a, b) => a + b, 0);

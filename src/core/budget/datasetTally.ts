@@ -14,7 +14,7 @@ export type LineMeasure =
   | { kind: "invalid" }
   /** Instruction data the template cannot render, or not instruction data: the trainer fails on it or skips it. */
   | { kind: "notRendered"; format: FormatId | "unknown"; characters: number; reason: string }
-  | { kind: "measured"; format: FormatId | "unknown"; characters: number; tokens: number; trained: number; trainedWithinLimit?: number; turns: number; duplicateKey: number };
+  | { kind: "measured"; format: FormatId | "unknown"; characters: number; tokens: number; trained: number; trainedWithinLimit?: number; turns: number; dropped?: boolean; duplicateKey: number };
 
 /** Everything about one row the budget needs, measured with the preview's template, tokenizer and masks. */
 export function measureLine(text: string, setup: PreviewSetup, settings: TrainingSettings, config: TrainingConfig | undefined): LineMeasure {
@@ -39,6 +39,7 @@ export interface MeasuredRow {
   trained: number;
   trainedWithinLimit?: number;
   turns: number;
+  dropped?: boolean;
   duplicateKey: number;
 }
 
@@ -79,8 +80,8 @@ export function addLine(tally: FileTally, line: number, measure: LineMeasure): v
     tally.notRenderedReason ??= measure.reason;
     return;
   }
-  const { tokens, trained, trainedWithinLimit, turns, duplicateKey } = measure;
-  tally.measured.push({ line, tokens, trained, trainedWithinLimit, turns, duplicateKey });
+  const { tokens, trained, trainedWithinLimit, turns, dropped, duplicateKey } = measure;
+  tally.measured.push({ line, tokens, trained, trainedWithinLimit, turns, ...(dropped ? { dropped } : {}), duplicateKey });
 }
 
 /** A line the reader could not decode or hold (over the size limit, UTF-16): an invalid row. */

@@ -52,5 +52,6 @@ export function loadTokenizerFolder(dir: string): TokenizerFolder {
     addsBos: tokenizer.encode("a", { add_special_tokens: true }).ids.length > probe,
     bosToken: specialTokenText(config.bos_token),
     eosToken: specialTokenText(config.eos_token),
+    addedTokens: (json.added_tokens ?? []).map((t) => t.content),
   };
 }

@@ -15,6 +15,8 @@ export interface ModelTokenizer extends TokenCounter {
   addsBos: boolean;
   bosToken?: string;
   eosToken?: string;
+  /** The texts of the tokens added to the vocabulary (`get_added_vocab`), where the tokenizer lists them. */
+  addedTokens?: readonly string[];
 }
 
 export interface TokenSpan {

@@ -29,7 +29,7 @@ export function viewTrainerOf(target: TrainerTarget | undefined): ViewTrainer | 
 /** Top-level config keys only one trainer reads (LLaMA-Factory's and TRL's from their argument dataclasses). */
 const telltaleKeys: Record<ViewTrainer, readonly string[]> = {
   "llama-factory": ["stage", "template", "cutoff_len", "dataset_dir", "finetuning_type", "mask_history", "train_on_prompt", "enable_thinking"],
-  trl: ["assistant_only_loss", "completion_only_loss", "max_length", "dataset_text_field", "chat_template_path", "dataset_name", "truncation_mode"],
+  trl: ["assistant_only_loss", "completion_only_loss", "max_length", "dataset_text_field", "chat_template_path", "dataset_name", "truncation_mode", "train_on_responses_only"],
   axolotl: ["chat_template", "sequence_len", "base_model", "micro_batch_size", "sample_packing", "train_on_inputs", "chat_template_jinja"],
 };
 

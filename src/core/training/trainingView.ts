@@ -221,6 +221,8 @@ export interface TrainingCounts {
   trainedWithinLimit?: number;
   /** Messages (chat rows) or parts (prompt and completion). */
   turns: number;
+  /** The trainer removes the row in preparation (TRL: nothing left trained after truncation, or after Unsloth's masking). */
+  dropped?: boolean;
 }
 
 export function trainingCounts(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingCounts {

@@ -12,6 +12,8 @@ export interface TrainerCheckRequest {
   config: Record<string, unknown>;
   dataset_info?: Record<string, unknown>;
   chat_template?: string;
+  /** Unsloth's train_on_responses_only arguments, applied after TRL's preparation. */
+  responses_only?: Record<string, unknown>;
 }
 
 /** The settings the view used, under the names TRL's SFTConfig and LLaMA-Factory's DataArguments take. */
@@ -39,6 +41,14 @@ export function trainerArguments(trainer: Exclude<ViewTrainer, "axolotl">, setti
     ...(lf.defaultSystem ? { default_system: lf.defaultSystem } : {}),
     packing: lf.packing,
   };
+}
+
+/** Unsloth's train_on_responses_only keyword arguments for the view's settings (the parts only where given: none means detect). */
+export function responsesOnlyArguments(settings: TrainingSettings): Record<string, unknown> | undefined {
+  const options = settings.trainer === "trl" || settings.choice?.trainer === "trl" ? settings.trl?.responsesOnly : undefined;
+  if (!options) return undefined;
+  const parts = options.instructionPart !== undefined || options.responsePart !== undefined ? { instruction_part: options.instructionPart ?? null, response_part: options.responsePart ?? null } : {};
+  return { ...parts, force_match: options.forceMatch, last_response_only: options.lastResponseOnly };
 }
 
 /** A dataset_info.json entry as LLaMA-Factory's DatasetAttr.join reads it (columns and tags only where the entry has them). */

@@ -4,7 +4,8 @@
  * dataset's folder is imported. It reads one JSON request on standard input and prints one JSON
  * answer: {trainer, version, input_ids, labels, tokens}, {dropped}, or {error, missing?}. TRL: the lines of
  * SFTTrainer.__init__ that decide completion_only_loss and the training template, then
- * _prepare_dataset on a bare trainer (no model is loaded). LLaMA-Factory: its DatasetAttr, converter,
+ * _prepare_dataset on a bare trainer (no model is loaded), then Unsloth's train_on_responses_only where
+ * the config asks for it. LLaMA-Factory: its DatasetAttr, converter,
  * get_template_and_fix_tokenizer and SupervisedDatasetProcessor.
  */
 export const trainerCheckScript = String.raw`
@@ -50,9 +51,27 @@ def trl_check():
     dataset = sft._prepare_dataset(Dataset.from_list([row]), tokenizer, args, args.packing, None, "train")
     if len(dataset) == 0:
         answer({"trainer": "TRL", "version": trl.__version__, "dropped": True})
+    responses_only = request.get("responses_only")
+    name, version = "TRL", trl.__version__
+    mask = None
+    if responses_only is not None:
+        try:
+            import unsloth_zoo
+            from unsloth_zoo.dataset_utils import train_on_responses_only
+        except ImportError as error:
+            answer({"error": f"Unsloth (unsloth_zoo) is not installed there: {error}", "missing": True})
+        mask = train_on_responses_only(None, tokenizer=tokenizer, return_function=True, **responses_only)
+        name, version = "TRL with Unsloth", f"{trl.__version__} with unsloth_zoo {getattr(unsloth_zoo, '__version__', '')}"
+    if len(dataset) == 0:
+        answer({"trainer": name, "version": version, "dropped": True})
     example = dataset[0]
     ids = list(example["input_ids"])
-    answer({"trainer": "TRL", "version": trl.__version__, "input_ids": ids, "labels": list(example["labels"]), "tokens": tokenizer.convert_ids_to_tokens(ids)})
+    labels = list(example["labels"])
+    if mask is not None:
+        labels = list(mask({"input_ids": [ids], "labels": [labels]})["labels"][0])
+        if all(label == -100 for label in labels):
+            answer({"trainer": name, "version": version, "dropped": True})
+    answer({"trainer": name, "version": version, "input_ids": ids, "labels": labels, "tokens": tokenizer.convert_ids_to_tokens(ids)})
 
 def llama_factory_check():
     try:

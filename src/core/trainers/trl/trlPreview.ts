@@ -6,6 +6,7 @@ import { RowOptions, RowPreview, RowPreviewError, throughTemplate } from "../../
 import type { TrainingSettings } from "../../training/trainingSettings";
 import { TrainingCounts, viewOfMasked } from "../../training/trainingView";
 import { trainerLabel } from "../trainerLabel";
+import { unslothVersion } from "../unsloth/responsesOnly";
 import { trlDefaults } from "./trlSettings";
 import { trlIdsAndLabels, TrlMasked, trlMasks } from "./trlView";
 
@@ -15,6 +16,14 @@ function mappingOf(row: Record<string, unknown>, completionOnly: boolean, textFi
   if ("messages" in row) return "messages → the chat template";
   if ("conversations" in row) return "conversations (from/value renamed role/content) → the chat template";
   return `${textField} → plain text, EOS appended`;
+}
+
+/** Which markers Unsloth masks between, and whether it found them itself. */
+function responsesOnlyNote(result: TrlMasked): string {
+  const markers = result.responsesOnly;
+  if (!markers) return "";
+  const how = markers.detected ? "detected from the chat template" : "from the config";
+  return `; Unsloth trains from each ${JSON.stringify(markers.responsePart)} to the next ${JSON.stringify(markers.instructionPart)} (${how})`;
 }
 
 function masked(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): { row: Record<string, unknown>; format: FormatId | undefined; masked: TrlMasked } {
@@ -35,9 +44,9 @@ export function previewTrl(value: unknown, setup: PreviewSetup, settings: Traini
   return {
     ...view,
     warnings: [...(chat ? setup.notes : []), ...view.warnings],
-    trainerLabel: trainerLabel(settings.choice),
+    trainerLabel: trainerLabel(settings.choice) + (result.responsesOnly ? `, then Unsloth's train_on_responses_only as ${unslothVersion} does it` : ""),
     formatLabel: format ? formatLabels[format] : "Unknown",
-    mapping: mappingOf(row, trl.completionOnlyLoss ?? ("prompt" in row && "completion" in row), trl.datasetTextField),
+    mapping: mappingOf(row, trl.completionOnlyLoss ?? ("prompt" in row && "completion" in row), trl.datasetTextField) + responsesOnlyNote(result),
     templateLabel: chat ? result.templateLabel ?? setup.templateLabel : "none (plain text: TRL tokenizes it as it is)",
     tokenizerLabel: setup.tokenizer.exact ? setup.tokenizer.source : "estimate (no tokenizer configured)",
     exact: setup.tokenizer.exact,
@@ -50,7 +59,7 @@ export function previewTrl(value: unknown, setup: PreviewSetup, settings: Traini
 export function measureTrl(value: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): TrainingCounts {
   const { masked: result } = masked(value, setup, settings, options);
   const trained = result.trained.filter(Boolean).length;
-  return { tokens: result.ids.length, trained, trainedWithinLimit: trained, turns: result.roles.length };
+  return { tokens: result.ids.length, trained, trainedWithinLimit: trained, turns: result.roles.length, ...(result.dropped ? { dropped: true } : {}) };
 }
 
 /** input_ids and labels exactly as TRL hands them to its collator, for checking against its own. */

@@ -1,4 +1,5 @@
 import { booleanOf, stringOr } from "../../config/yamlValues";
+import { responsesOnlyKey, responsesOnlyOf, ResponsesOnlySettings } from "../unsloth/responsesOnlySettings";
 
 /** The SFTConfig fields that decide what TRL's SFTTrainer trains on, with TRL 1.13's defaults. */
 export interface TrlSettings {
@@ -14,10 +15,11 @@ export interface TrlSettings {
   chatTemplatePath?: string;
   /** `eos_token`: the token TRL appends to text rows and completions, in place of the tokenizer's. */
   eosToken?: string;
+  /** Unsloth's `train_on_responses_only`, applied to what TRL prepared (Unsloth trains through TRL). */
+  responsesOnly?: ResponsesOnlySettings;
 }
 
 export const trlDefaults: TrlSettings = { assistantOnlyLoss: false, maxLength: 1024, truncationMode: "keep_start", datasetTextField: "text", packing: false };
-
 
 /** The SFTConfig keys a `trl sft --config` YAML sets (numbers already checked by the config reader). */
 export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<string, number>): Partial<TrlSettings> {
@@ -37,5 +39,7 @@ export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<str
   if (templatePath) settings.chatTemplatePath = templatePath;
   const eos = stringOr(root.eos_token);
   if (eos) settings.eosToken = eos;
+  const responsesOnly = responsesOnlyOf(root[responsesOnlyKey]);
+  if (responsesOnly) settings.responsesOnly = responsesOnly;
   return settings;
 }

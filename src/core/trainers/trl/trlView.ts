@@ -6,6 +6,7 @@ import { alignTokens, ModelTokenizer, TokenSpan } from "../../tokenizers/modelTo
 import { Masked, sameTokens } from "../../training/trainingView";
 import { TrainerRefusedError } from "../trainerRefused";
 import type { TrlSettings } from "./trlSettings";
+import { ResponseMarkers, responseMarkers, responsesOnlyTrained } from "../unsloth/responsesOnly";
 import { TrlInstall, trlTrainingTemplate } from "./trlTemplates";
 
 /** What TRL builds from one row: ids, which carry loss, and the part `max_length` keeps. */
@@ -16,6 +17,8 @@ export interface TrlMasked extends Masked {
   dropped: boolean;
   /** The training template swapped in for assistant_only_loss, when one was. */
   templateLabel?: string;
+  /** Unsloth's markers, when its train_on_responses_only masked the row. */
+  responsesOnly?: ResponseMarkers;
 }
 
 type Message = Record<string, unknown>;
@@ -249,10 +252,23 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
     for (let i = 0; i < trained.length; i++) if (i < keep.start || i >= keep.end) trained[i] = false;
   }
   // TRL filters fully masked rows only where it truncates (max_length set, no packing).
-  const dropped = settings.maxLength !== null && !settings.packing && !trained.includes(true);
+  let dropped = settings.maxLength !== null && !settings.packing && !trained.includes(true);
   if (dropped && full.ids.length > 0) warnings.push("No token of this row is trained after truncation: TRL drops it (\"Dropping fully masked examples\").");
-  else if (!trained.includes(true) && full.ids.length > 0) warnings.push("No token of this row is trained: it adds nothing to the loss.");
-  return { text: full.text, ids: full.ids, trained, messageEnds, roles, warnings, keep, dropped, templateLabel };
+  const unsloth = settings.responsesOnly && responseMarkers(settings.responsesOnly, context.template, tokenizer);
+  if (unsloth && !dropped) {
+    dropped = maskResponsesOnly(full.ids, trained, keep, unsloth, settings, warnings);
+  } else if (!trained.includes(true) && full.ids.length > 0 && !dropped) warnings.push("No token of this row is trained: it adds nothing to the loss.");
+  return { text: full.text, ids: full.ids, trained, messageEnds, roles, warnings, keep, dropped, templateLabel, responsesOnly: unsloth || undefined };
+}
+
+/** Unsloth's pass over what TRL prepared (its kept tokens and labels), in place; true when Unsloth then removes the row. */
+function maskResponsesOnly(ids: number[], trained: boolean[], keep: { start: number; end: number }, markers: ResponseMarkers, settings: TrlSettings, warnings: string[]): boolean {
+  const kept = responsesOnlyTrained(ids.slice(keep.start, keep.end), trained.slice(keep.start, keep.end), markers, settings.responsesOnly!.lastResponseOnly);
+  kept.forEach((value, i) => (trained[keep.start + i] = value));
+  if (settings.packing) warnings.push("With packing, Unsloth masks the packed sequences, where one row's response can run on into the next row; this view masks the row alone.");
+  if (kept.includes(true)) return false;
+  warnings.push(`Unsloth's train_on_responses_only leaves no token of this row trained (no response marker ${JSON.stringify(markers.responsePart)} followed by trained tokens): every label is -100 and Unsloth removes the row.`);
+  return true;
 }
 
 /** Truncation happens in preparation unless packing (whose BFD strategies cut or split long rows themselves). */
