@@ -59,6 +59,14 @@ export async function loadMeasurer(sources: BudgetSources, samples: string[]): P
   return { measurer: measurerOf({ ...sources, vocabulary: bulk.vocabulary }, bulk.tokenizer, bulk.note), dispose: async () => bulk.tokenizer.dispose?.() };
 }
 
+/** The measurer for one file: with a per-file dataset_info.json lookup, LLaMA-Factory reads each file by its own entry. */
+export function measurerFor(measurer: Measurer, file: string): Measurer {
+  const byFile = measurer.sources.datasetInfoByFile;
+  if (!byFile) return measurer;
+  const entry = byFile[file];
+  return { ...measurer, setup: { ...measurer.setup, datasetInfo: entry }, sources: { ...measurer.sources, datasetInfo: entry } };
+}
+
 const measureWith = (m: Measurer) => (text: string): LineMeasure => measureLine(text, m.setup, m.settings, m.config);
 
 export interface Progress {
@@ -149,7 +157,7 @@ export async function runBudget(job: BudgetJob, measurer: Measurer, options: Run
   const read: Array<FileTally | FileError> = [];
   for (const [index, file] of job.files.entries()) {
     try {
-      const result = await measureFile(file, sizes[index], job, measurer, options, report);
+      const result = await measureFile(file, sizes[index], job, measurerFor(measurer, file), options, report);
       read.push(result.tally);
       rowsBefore += result.lines;
     } catch (error) {
@@ -162,7 +170,8 @@ export async function runBudget(job: BudgetJob, measurer: Measurer, options: Run
   const { choice, trl, llamaFactory } = measurer.settings;
   const packing = choice?.trainer === "trl" ? trl?.packing : choice?.trainer === "llama-factory" ? llamaFactory?.packing : undefined;
   const schedule = { ...job.sources.config?.schedule, ...(packing !== undefined ? { samplePacking: packing } : {}) };
-  return datasetReport(read, { ...schedule, sequenceLen: measurer.settings.sequenceLen, gpus: job.gpus, trainer: choice?.trainer }, labels);
+  const packingShape = { trlPackingStrategy: trl?.packingStrategy, packingCapacity: choice?.trainer === "llama-factory" && llamaFactory?.packing ? llamaFactory.cutoffLen - 1 : undefined };
+  return datasetReport(read, { ...schedule, sequenceLen: measurer.settings.sequenceLen, gpus: job.gpus, trainer: choice?.trainer, ...packingShape }, labels);
 }
 
 async function measureFile(file: string, size: number, job: BudgetJob, measurer: Measurer, options: RunOptions, report: (p: { bytesDone: number; rows: number }) => void): Promise<{ tally: FileTally; lines: number }> {

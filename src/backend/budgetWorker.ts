@@ -17,7 +17,9 @@ let loaded: { key: string; measurer: Promise<{ measurer: Measurer; dispose: () =
 
 async function measurer(sources: BudgetSources, samples: () => string[]): Promise<Measurer> {
   const path = sources.tokenizerPath;
-  const key = JSON.stringify([sources, path ? statSync(path, { throwIfNoEntry: false })?.mtimeMs : 0]);
+  // A part of a file comes with that file's dataset_info.json entry: the same tokenizer serves every entry.
+  const { datasetInfo, ...shared } = sources;
+  const key = JSON.stringify([shared, path ? statSync(path, { throwIfNoEntry: false })?.mtimeMs : 0]);
   if (loaded?.key !== key) {
     const previous = loaded;
     loaded = { key, measurer: loadMeasurer(sources, samples()) };
@@ -27,7 +29,8 @@ async function measurer(sources: BudgetSources, samples: () => string[]): Promis
     void previous?.measurer.then((m) => m.dispose(), () => undefined);
   }
   try {
-    return (await loaded.measurer).measurer;
+    const { measurer: base } = await loaded.measurer;
+    return datasetInfo === base.setup.datasetInfo ? base : { ...base, setup: { ...base.setup, datasetInfo }, sources: { ...base.sources, datasetInfo } };
   } catch (error) {
     loaded = undefined;
     throw error;

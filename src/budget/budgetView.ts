@@ -6,6 +6,7 @@ import { webviewHtml } from "../preview/webviewHtml";
 import type { BudgetFromWebview, BudgetRendered, BudgetToWebview } from "../protocol/webview";
 import type { Settings } from "../settings";
 import { workspacePath } from "../settings";
+import { datasetInfoEntryOf } from "../validation/documentOptions";
 
 /** Edits are followed after this pause in typing. */
 const followDelayMs = 1200;
@@ -88,7 +89,8 @@ export class BudgetView implements vscode.Disposable {
   /** Measures the files (open documents with unsaved edits from their text) and shows the report. */
   async run(): Promise<void> {
     if (!this.panel || this.files.length === 0) return;
-    const sources = this.settings.current.preview;
+    const { preview: sources, validation } = this.settings.current;
+    const datasetInfoByFile = Object.fromEntries(this.files.map((file) => [file, datasetInfoEntryOf(file, validation)]));
     const texts: Record<string, string> = {};
     for (const document of vscode.workspace.textDocuments) {
       // Open documents go as text (saved or not): the worker re-measures only the rows that changed since its last run.
@@ -96,7 +98,7 @@ export class BudgetView implements vscode.Disposable {
     }
     this.post({ type: "budgetRunning", files: this.files, gpus: this.gpus });
     const result = await this.host.run(
-      { files: this.files, texts, gpus: this.gpus, sources: { tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, settings: sources.settings } },
+      { files: this.files, texts, gpus: this.gpus, sources: { tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, settings: sources.settings, datasetInfoByFile } },
       ({ bytesDone, bytesTotal, rows }) => this.post({ type: "budgetProgress", bytesDone, bytesTotal, rows }),
     );
     if (result.kind === "superseded") return;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../backend/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
+import { packingBatchRows } from "../core/budget/trainerPacking";
 import { cliTemplateContext, viewTarget } from "./templateContext";
 import { formatLabels } from "../core/formats/detect";
 import { PreviewSetupError } from "../core/training/previewSetup";
@@ -32,10 +33,9 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
   if (!Number.isInteger(gpus) || gpus < 1) throw new UsageError(`--gpus wants a whole number from 1, not "${options.gpus}"`);
   const trainer = viewTarget(options.target);
   const config = options.config ? readTrainingConfig(options.config) : undefined;
-  // LLaMA-Factory's view reads the first file's dataset_info.json entry for the whole set.
-  const firstFile = files.find((f) => !isStdin(f));
-  const datasetInfo = firstFile ? cliDatasetInfo(firstFile) : undefined;
-  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, datasetInfo, settings: { trainer }, ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)) };
+  // LLaMA-Factory's view reads each file by the dataset_info.json entry that names it.
+  const datasetInfoByFile = Object.fromEntries(files.filter((f) => !isStdin(f)).map((f) => [f, cliDatasetInfo(f)]));
+  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, datasetInfoByFile, settings: { trainer }, ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)) };
   const samples = sampleLines(files.find((f) => !isStdin(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {
@@ -97,7 +97,8 @@ const limitNames: Record<DatasetReport["trainer"], string> = { axolotl: "sequenc
 
 /** Whose rules the figures follow, in words. */
 export function stepsRule(trainer: DatasetReport["trainer"]): string {
-  if (trainer === "axolotl") return "Axolotl counts: rows over sequence_len dropped (excess_length_strategy), steps = ceil(rows x epochs / batch)";
+  if (trainer === "axolotl") return "Axolotl counts: rows over sequence_len dropped (excess_length_strategy), steps = ceil(rows x epochs / batch), packed first-fit decreasing";
   const who = trainer === "trl" ? "TRL" : "LLaMA-Factory";
-  return `${who} counts through the Hugging Face Trainer: long rows truncated, steps per epoch = ceil(ceil(ceil(rows / per-device batch) / GPUs) / gradient accumulation)`;
+  const packing = trainer === "trl" ? "TRL's pack_dataset (packing_strategy, bfd by default)" : "LLaMA-Factory's greedy_knapsack";
+  return `${who} counts through the Hugging Face Trainer: long rows truncated, steps per epoch = ceil(ceil(ceil(rows / per-device batch) / GPUs) / gradient accumulation), packed by ${packing} in batches of ${packingBatchRows.toLocaleString("en-US")} rows`;
 }

@@ -1,3 +1,4 @@
+import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 // Messages to and from out/budget-worker.js, which measures whole datasets for the training
 // budget: the extension's Dataset view asks it for a report, and a report's runner (the worker
 // itself, or the CLI's `stats`) asks further copies of it for parts of a large file.
@@ -15,6 +16,8 @@ export interface BudgetSources extends TemplateContext {
   settings?: Partial<TrainingSettings>;
   /** The vocabulary GGUF the run counts with (set by the run for its other processes). */
   vocabulary?: string;
+  /** Each file's LLaMA-Factory dataset_info.json entry, by path: the view reads every file by its own (none: by its keys). */
+  datasetInfoByFile?: Record<string, DatasetInfoEntry | undefined>;
 }
 
 export interface BudgetJob {

@@ -8,9 +8,14 @@ const reported = new Set<string>();
 
 /** The dataset_info.json entry that names the document's file, if one does (LLaMA-Factory's view reads it). */
 export function datasetInfoEntry(document: vscode.TextDocument, settings: ValidationSettings): DatasetInfoEntry | undefined {
-  if (document.uri.scheme !== "file" || settings.datasetInfo === "restricted") return undefined;
+  return document.uri.scheme === "file" ? datasetInfoEntryOf(document.uri.fsPath, settings) : undefined;
+}
+
+/** The dataset_info.json entry naming a file on disk (none in Restricted Mode, or where the file is broken). */
+export function datasetInfoEntryOf(path: string, settings: ValidationSettings): DatasetInfoEntry | undefined {
+  if (settings.datasetInfo === "restricted") return undefined;
   try {
-    return datasetInfoFor(document.uri.fsPath, settings.datasetInfo?.path)?.entry;
+    return datasetInfoFor(path, settings.datasetInfo?.path)?.entry;
   } catch {
     // A broken dataset_info.json is reported by validation; the view reads the row by its keys.
     return undefined;

@@ -23,6 +23,20 @@ const file = (name: string, content: string) => {
 const chat = (question: string, answer: string) => JSON.stringify({ messages: [{ role: "user", content: question }, { role: "assistant", content: answer }] });
 
 describe("instruct-studio stats: the training budget", () => {
+  it("LLaMA-Factory reads each file by its own dataset_info.json entry: custom alpaca columns in one, sharegpt in the other", () => {
+    const lf = mkdtempSync(join(tmpdir(), "instruct-studio-stats-lf-"));
+    writeFileSync(join(lf, "dataset_info.json"), JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } }, talk: { file_name: "talk.jsonl", formatting: "sharegpt" } }));
+    writeFileSync(join(lf, "qa.jsonl"), `${JSON.stringify({ question: "Name a colour.", answer: "Blue." })}\n`);
+    writeFileSync(join(lf, "talk.jsonl"), `${JSON.stringify({ conversations: [{ from: "human", value: "Hi" }, { from: "gpt", value: "Hello!" }] })}\n`);
+    const result = run("stats", join(lf, "qa.jsonl"), join(lf, "talk.jsonl"), "--tokenizer", qwen3Dir, "--target", "llama-factory", "--json");
+    assert.equal(result.status, 0, result.stderr);
+    const stats = JSON.parse(result.stdout) as { files: Array<{ file: string; notRendered: number; trainedTokens: number }> };
+    for (const figures of stats.files) {
+      assert.equal(figures.notRendered, 0, `${figures.file} is read by its own entry`);
+      assert.ok(figures.trainedTokens > 0, figures.file);
+    }
+  });
+
   it("one object for a set of files: exact tokens, trained tokens, rows over sequence_len, steps with and without packing", () => {
     const short = [chat("Name a colour.", "Blue."), chat("Name a fruit.", "A pear.")];
     const long = chat("Write a long answer.", "word ".repeat(400).trim());

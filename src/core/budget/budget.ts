@@ -1,6 +1,6 @@
 import type { TrainingSchedule } from "../config/trainingConfig";
 import { Distribution, distribution, histogram, HistogramBin } from "./distribution";
-import { packFirstFitDecreasing } from "./packing";
+import { packRows, TrlPackingStrategy } from "./trainerPacking";
 import type { ViewTrainer } from "../trainers/trainerChoice";
 
 /** One row as the trainer builds it: its tokens, the trained ones, and how many of those fall within the first `sequenceLen`. */
@@ -19,6 +19,10 @@ export interface BudgetSettings extends TrainingSchedule {
   gpus?: number;
   /** Whose step count: Axolotl's formula, or the Hugging Face Trainer's that LLaMA-Factory and TRL run (default Axolotl). */
   trainer?: ViewTrainer;
+  /** TRL's packing_strategy (default bfd). */
+  trlPackingStrategy?: TrlPackingStrategy;
+  /** The length a packed sequence holds, where it is not the limit (LLaMA-Factory's packing takes one token off cutoff_len). */
+  packingCapacity?: number;
 }
 
 export interface Steps {
@@ -47,7 +51,7 @@ export interface Budget {
   /** Axolotl's total_num_tokens and total_supervised_tokens: over the kept rows, one epoch. */
   totalNumTokens: number;
   totalSupervisedTokens: number;
-  /** Packed sequences per epoch (first-fit decreasing into sequence_len bins). */
+  /** Packed sequences per epoch, packed as the trainer packs (trainerPacking.ts). */
   bins: number;
   packingEfficiency: number;
   samplePacking: boolean;
@@ -83,7 +87,10 @@ export function trainingBudget(rows: readonly RowTokens[], settings: BudgetSetti
   const trainedOf = (r: RowTokens) => (limit !== undefined && strategy === "truncate" && r.tokens > limit ? (r.trainedWithinLimit ?? r.trained) : r.trained);
   const totalNumTokens = keptLengths.reduce((a, b) => a + b, 0);
   const totalSupervisedTokens = kept.reduce((a, r) => a + trainedOf(r), 0);
-  const packing = limit === undefined ? { bins: kept.length, efficiency: 0 } : packFirstFitDecreasing(keptLengths, limit);
+  const rule = trainer === "trl" ? { trainer, strategy: settings.trlPackingStrategy ?? "bfd" } : { trainer };
+  // TRL packs rows as prepared (its bfd_split and wrapped see whole rows); the others the kept lengths.
+  const packedLengths = trainer === "trl" ? kept.map((r) => r.tokens) : keptLengths;
+  const packing = limit === undefined ? { bins: kept.length, efficiency: 0 } : packRows(packedLengths, settings.packingCapacity ?? limit, rule);
   const stepsOf = (sequences: number) => (hfTrainer ? trainerSteps(sequences, microBatch, gpus, accumulation, epochs) : axolotlSteps(sequences, batch, epochs));
   const [withoutPacking, perEpochWithoutPacking] = stepsOf(kept.length);
   const [withPacking, perEpochWithPacking] = stepsOf(packing.bins);

@@ -1,5 +1,6 @@
 import { axolotlBuiltin } from "./axolotl/registry";
 import type { ChatTemplateSource } from "./chatTemplate";
+import { chatmlTokens, deepseekTokens, llamaTokens, phiChatTokens } from "./specialTokens";
 
 /**
  * Chat formats by name, for users with no model files yet: Axolotl's renderings for the names it
@@ -13,14 +14,11 @@ export interface BuiltinTemplate extends ChatTemplateSource {
 
 // Whitespace control: these are parsed with trim_blocks/lstrip_blocks like every chat template.
 
-
-
 const mistral = `{% if messages[0]['role'] == 'system' %}{% set system = messages[0]['content'] + '\\n\\n' %}{% set turns = messages[1:] %}{% else %}{% set system = '' %}{% set turns = messages %}{% endif %}
 {{ bos_token }}{% for message in turns %}
 {% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}
 {% if message['role'] == 'user' %}{{ '[INST] ' + (system if loop.first else '') + message['content'] + ' [/INST]' }}{% else %}{{ ' ' + message['content'] + eos_token }}{% endif %}
 {% endfor %}`;
-
 
 const deepseek = `{{ bos_token }}{% for message in messages %}
 {% if message['role'] == 'system' %}{{ message['content'] }}{% elif message['role'] == 'user' %}{{ '<｜User｜>' + message['content'] }}{% elif message['role'] == 'assistant' %}{{ '<｜Assistant｜>' + message['content'] + '<｜end▁of▁sentence｜>' }}{% elif message['role'] == 'tool' %}{{ '<｜tool▁output▁begin｜>' + message['content'] + '<｜tool▁output▁end｜>' }}{% endif %}
@@ -29,13 +27,11 @@ const deepseek = `{{ bos_token }}{% for message in messages %}
 
 const phi = `{% for message in messages %}{{ '<|' + message['role'] + '|>\\n' + message['content'] + '<|end|>\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}`;
 
-
-
 /** Families Axolotl names otherwise (mistral_v1, deepseek_v3, phi_3): short names written here. */
 const builtins: BuiltinTemplate[] = [
-  { name: "mistral", label: "Mistral", template: mistral, specialTokens: { bos_token: "<s>", eos_token: "</s>" } },
-  { name: "deepseek", label: "DeepSeek", template: deepseek, specialTokens: { bos_token: "<｜begin▁of▁sentence｜>", eos_token: "<｜end▁of▁sentence｜>" } },
-  { name: "phi", label: "Phi-3", template: phi, specialTokens: { bos_token: "<s>", eos_token: "<|end|>" } },
+  { name: "mistral", label: "Mistral", template: mistral, specialTokens: llamaTokens },
+  { name: "deepseek", label: "DeepSeek", template: deepseek, specialTokens: deepseekTokens },
+  { name: "phi", label: "Phi-3", template: phi, specialTokens: phiChatTokens },
 ];
 
 /**
@@ -47,7 +43,7 @@ const builtins: BuiltinTemplate[] = [
 export const defaultChatTemplate: BuiltinTemplate = {
   name: "chatml",
   label: "ChatML with tool calls",
-  specialTokens: { eos_token: "<|im_end|>" },
+  specialTokens: chatmlTokens,
   template: `{%- if tools %}
 {{- '<|im_start|>system\\n' }}
 {%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] + '\\n\\n' }}{%- endif %}

@@ -12,7 +12,7 @@ export const viewTrainerLabels: Record<ViewTrainer, string> = {
 
 /** The version of each trainer's code the built-in views follow (named in the panel and in `render`). */
 export const viewTrainerVersions: Record<ViewTrainer, string> = {
-  axolotl: "Axolotl main of 2026-07-24 (067b021c; the built-in gemma4 rendering is older)",
+  axolotl: "Axolotl main of 2026-07-24 (067b021c)",
   "llama-factory": "LLaMA-Factory 0.9.6.dev0 (ff6d4d12)",
   trl: "TRL 1.13.0 with transformers 5.17.0",
 };

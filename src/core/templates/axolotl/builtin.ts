@@ -10,8 +10,6 @@ export interface AxolotlBuiltin extends ChatTemplateSource {
   name: string;
   /** The model family, as the panel names it. */
   label: string;
-  /** Set where the rendering follows an older Axolotl than the others: which change it lacks. */
-  behind?: string;
 }
 
 /**
@@ -23,9 +21,3 @@ export const requireText = (message = "message") =>
 
 /** A Jinja string literal holding `text` exactly (single-quoted; backslashes, quotes and newlines escaped). */
 export const jinjaLiteral = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
-
-export const qwenTokens = { eos_token: "<|im_end|>", pad_token: "<|endoftext|>" };
-export const llama3Tokens = { bos_token: "<|begin_of_text|>", eos_token: "<|eot_id|>" };
-export const llamaTokens = { bos_token: "<s>", eos_token: "</s>" };
-export const gemmaTokens = { bos_token: "<bos>", eos_token: "<eos>" };
-export const deepseekTokens = { bos_token: "<｜begin▁of▁sentence｜>", eos_token: "<｜end▁of▁sentence｜>" };

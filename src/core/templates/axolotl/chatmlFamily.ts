@@ -1,5 +1,6 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { qwenTokens, requireText } from "./builtin";
+import { requireText } from "./builtin";
+import { chatmlTokens, falconH1Tokens, qwenTokens } from "../specialTokens";
 
 // Templates are parsed with trim_blocks and lstrip_blocks, as transformers parses every chat template.
 
@@ -157,8 +158,8 @@ ${qwen3AnswerAndRest}`;
 
 export const chatmlFamily: AxolotlBuiltin[] = [
   { name: "qwen3_5", label: "Qwen3.5", template: qwen35, specialTokens: qwenTokens },
-  { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|end_of_text|>" } },
-  { name: "chatml", label: "ChatML", template: chatml, specialTokens: { eos_token: "<|im_end|>" } },
+  { name: "falcon_h1", label: "Falcon-H1", template: falconH1, specialTokens: falconH1Tokens },
+  { name: "chatml", label: "ChatML", template: chatml, specialTokens: chatmlTokens },
   { name: "qwen_25", label: "Qwen2.5", template: qwen25, specialTokens: qwenTokens },
   { name: "qwen3", label: "Qwen3", template: qwen3, specialTokens: qwenTokens },
 ];

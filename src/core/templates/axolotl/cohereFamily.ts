@@ -1,3 +1,4 @@
+import { cohereTokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 import { requireText } from "./builtin";
 
@@ -14,7 +15,6 @@ ${requireText()}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>' }}{%- endif -%}`;
 
-const cohereTokens = { bos_token: "<BOS_TOKEN>", eos_token: "<|END_OF_TURN_TOKEN|>" };
 
 export const cohereFamily: AxolotlBuiltin[] = [
   { name: "cohere", label: "Command R", template: cohereTurns, specialTokens: cohereTokens },

@@ -1,3 +1,4 @@
+import { cohereTokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 import { jinjaLiteral, requireText } from "./builtin";
 
@@ -144,10 +145,9 @@ ${systemTurn}
 {%- endfor -%}
 {{ '<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>' + ('<|START_RESPONSE|>' if add_generation_prompt else '') }}`;
 
-const commandTokens = { bos_token: "<BOS_TOKEN>", eos_token: "<|END_OF_TURN_TOKEN|>" };
 
 export const commandFamily: AxolotlBuiltin[] = [
-  { name: "command_a", label: "Command A", template: commandA, specialTokens: commandTokens },
-  { name: "command_a_tool_use", label: "Command A (tool use)", template: commandToolUse(true), specialTokens: commandTokens },
-  { name: "command_a_rag", label: "Command A (RAG)", template: commandToolUse(false), specialTokens: commandTokens },
+  { name: "command_a", label: "Command A", template: commandA, specialTokens: cohereTokens },
+  { name: "command_a_tool_use", label: "Command A (tool use)", template: commandToolUse(true), specialTokens: cohereTokens },
+  { name: "command_a_rag", label: "Command A (RAG)", template: commandToolUse(false), specialTokens: cohereTokens },
 ];

@@ -1,5 +1,6 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { deepseekTokens, requireText } from "./builtin";
+import { requireText } from "./builtin";
+import { deepseekTokens } from "../specialTokens";
 
 /** DeepSeek V2: system text first, then <｜User｜> and <｜Assistant｜> turns, each answer closed by EOS. */
 const deepseekV2 = String.raw`{{ bos_token }}

@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { gemmaTokens } from "./builtin";
+import { gemmaTokens } from "../specialTokens";
 
 /**
  * Gemma 4's compact notation for values: strings between <|"|> quotes, mappings with their keys
@@ -40,34 +40,28 @@ const itemsBody = String.raw`{%- set item_seen = namespace(any=false) -%}
 
 /**
  * A function's parameters, as Gemma 4's template declares them: each property's description,
- * nullability, enum, nested properties or items, then its type.
+ * enum, items, nullability, nested properties and required list, then its type; a comma only
+ * where something was written before.
  */
-function propsMacro(unified: boolean): string {
+const propsMacro = (() => {
   const describe = String.raw`{%- if value['description'] -%}{{ 'description:<|"|>' + value['description'] + '<|"|>' }}{%- set written.any = true -%}{%- endif -%}`;
   const nullable = String.raw`{%- if value['nullable'] -%}${comma}{{ 'nullable:true' }}{%- endif -%}`;
   const enumOf = String.raw`{%- if ${upperType} == 'STRING' and value['enum'] -%}${comma}{{ 'enum:' }}{{ arg(value['enum']) }}{%- endif -%}`;
-  const required = (before: string) => String.raw`{%- if value['required'] -%}${before}{{ 'required:' }}${quotedList("value['required']")}{%- endif -%}`;
-  // Gemma 4 writes a comma before nested properties whatever came before; the unified template only when something did.
-  const objectBody = unified
-    ? String.raw`{%- if value['properties'] is defined and value['properties'] is mapping -%}${comma}{{ 'properties:{' }}{{ props(value['properties']) }}{{ '}' }}
-{%- elif value is mapping -%}${comma}{{ 'properties:{' }}{{ props(value, true) }}{{ '}' }}{%- endif -%}${required(comma)}`
-    : String.raw`{{ ',properties:{' }}{%- if value['properties'] is defined and value['properties'] is mapping -%}{{ props(value['properties']) }}{%- elif value is mapping -%}{{ props(value) }}{%- endif -%}{{ '}' }}${required("{{ ',' }}")}`;
-  const arrayBody = unified ? String.raw`{%- if value['items'] is mapping and value['items'] -%}${comma}{{ 'items:{' }}${itemsBody}{{ '}' }}{%- endif -%}` : String.raw`{%- if value['items'] is mapping and value['items'] -%}{{ ',items:{' }}${itemsBody}{{ '}' }}{%- endif -%}`;
-  const keep = unified ? "not filter_keys or key not in standard" : "key not in standard";
-  const body = unified
-    ? String.raw`${describe}${enumOf}{%- if ${upperType} == 'ARRAY' -%}${arrayBody}{%- endif -%}${nullable}{%- if ${upperType} == 'OBJECT' -%}${objectBody}{%- endif -%}`
-    : String.raw`${describe}${nullable}${enumOf}{%- if ${upperType} == 'OBJECT' -%}${objectBody}{%- elif ${upperType} == 'ARRAY' -%}${arrayBody}{%- endif -%}`;
-  return String.raw`{%- macro props(properties, filter_keys=${unified ? "false" : "true"}) -%}
+  const required = String.raw`{%- if value['required'] -%}${comma}{{ 'required:' }}${quotedList("value['required']")}{%- endif -%}`;
+  const objectBody = String.raw`{%- if value['properties'] is defined and value['properties'] is mapping -%}${comma}{{ 'properties:{' }}{{ props(value['properties']) }}{{ '}' }}
+{%- elif value is mapping -%}${comma}{{ 'properties:{' }}{{ props(value, true) }}{{ '}' }}{%- endif -%}${required}`;
+  const arrayBody = String.raw`{%- if value['items'] is mapping and value['items'] -%}${comma}{{ 'items:{' }}${itemsBody}{{ '}' }}{%- endif -%}`;
+  return String.raw`{%- macro props(properties, filter_keys=false) -%}
 {%- set standard = ['description', 'type', 'properties', 'required', 'nullable'] -%}
 {%- set seen = namespace(any=false) -%}
-{%- for key, value in properties | dictsort -%}{%- if ${keep} -%}
+{%- for key, value in properties | dictsort -%}{%- if not filter_keys or key not in standard -%}
 {{ ',' if seen.any else '' }}{%- set seen.any = true -%}
 {%- set written = namespace(any=false) -%}
-{{ key + ':{' }}${body}
+{{ key + ':{' }}${describe}${enumOf}{%- if ${upperType} == 'ARRAY' -%}${arrayBody}{%- endif -%}${nullable}{%- if ${upperType} == 'OBJECT' -%}${objectBody}{%- endif -%}
 ${comma}{{ 'type:<|"|>' + ${upperType} + '<|"|>}' }}
 {%- endif -%}{%- endfor -%}
 {%- endmacro -%}`;
-}
+})();
 
 /** A tool's declaration: its name, description, parameters and response. */
 const declarationMacro = String.raw`{%- macro declaration(tool) -%}
@@ -126,31 +120,6 @@ const systemTurn = (thinkToken: string, systemText: string) => String.raw`{%- se
 {%- endif -%}
 {%- set turns = messages[1:] if has_system else messages -%}`;
 
-/**
- * Gemma 4: <|turn>role … <turn|> turns (the assistant's role is "model"), the system prompt and
- * tool declarations in a system turn, tool calls and a turn's own tool_responses inline.
- */
-const gemma4 = String.raw`${argMacro}${stripThinkingMacro}${propsMacro(false)}${declarationMacro}${responseMacro}
-{{ bos_token }}
-{%- set state = namespace(last=none) -%}
-${systemTurn("<|think|>", "{{ messages[0]['content'] | trim }}")}
-{%- for message in turns -%}
-{%- set state.last = none -%}
-{%- set role = 'model' if message['role'] == 'assistant' else message['role'] -%}
-{{ '<|turn>' + role + '\n' }}
-{%- if message['tool_calls'] -%}${toolCalls}{%- endif -%}
-{%- if message['tool_responses'] -%}
-{%- for response in message['tool_responses'] -%}{{ tool_response(response['name'] if response['name'] is defined else 'unknown', response['response']) }}{%- endfor -%}
-{%- set state.last = 'tool_response' -%}
-{%- endif -%}
-${contentOf({ image: "\n\n<|image|>\n\n", audio: "<|audio|>", video: "\n\n<|video|>\n\n" })}
-{%- if not (message['tool_responses'] and not message['content']) -%}{{ '<turn|>\n' }}{%- endif -%}
-{%- endfor -%}
-{%- if add_generation_prompt -%}
-{%- if state.last != 'tool_response' -%}{{ '<|turn>model\n' }}{%- endif -%}
-{%- if not thinking -%}{{ '<|channel>thought\n<channel|>' }}{%- endif -%}
-{%- endif -%}`;
-
 /** The text of a tool result given as content parts, and then its media tokens. */
 const toolResultParts = String.raw`{%- set text = namespace(value='') -%}
 {%- for part in body -%}{%- if part['type'] is defined and part['type'] == 'text' -%}{%- set text.value = text.value + (part['text'] if part['text'] is defined else '') -%}{%- endif -%}{%- endfor -%}
@@ -158,12 +127,14 @@ const toolResultParts = String.raw`{%- set text = namespace(value='') -%}
 {%- for part in body -%}{%- if part['type'] is defined and part['type'] in ['image', 'audio', 'video'] -%}{{ '<|' + part['type'] + '|>' }}{%- endif -%}{%- endfor -%}`;
 
 /**
- * Gemma 4 (unified): as Gemma 4, but tool results given as role "tool" messages join the call's
- * model turn (named by the call they answer), consecutive model turns share one header, a
- * reasoning text before tool calls goes in a thought channel, and media are written without
- * surrounding blank lines.
+ * Gemma 4 as Axolotl writes it since #3686 (2026-05-27), Google's current template, under both
+ * names: <|turn>role … <turn|> turns (the assistant's role is "model"), the system prompt and tool
+ * declarations in a system turn, tool calls inline; tool results given as role "tool" messages
+ * join the call's model turn (named by the call they answer), consecutive model turns share one
+ * header, a reasoning text before tool calls goes in a thought channel, and media are written
+ * without surrounding blank lines.
  */
-const gemma4Unified = String.raw`${argMacro}${stripThinkingMacro}${propsMacro(true)}${declarationMacro}${responseMacro}
+const gemma4 = String.raw`${argMacro}${stripThinkingMacro}${propsMacro}${declarationMacro}${responseMacro}
 {{ bos_token }}
 {%- set state = namespace(last=none, last_user=-1, previous=none) -%}
 ${systemTurn("<|think|>\\n", "{%- if messages[0]['content'] is string -%}{{ messages[0]['content'] | trim }}{%- elif messages[0]['content'] is sequence -%}{%- for part in messages[0]['content'] -%}{{ part['text'] | trim + ' ' }}{%- endfor -%}{%- endif -%}")}
@@ -203,6 +174,6 @@ ${systemTurn("<|think|>\\n", "{%- if messages[0]['content'] is string -%}{{ mess
 {%- endif -%}`;
 
 export const gemma4Family: AxolotlBuiltin[] = [
-  { name: "gemma4", label: "Gemma 4", template: gemma4, specialTokens: gemmaTokens, behind: "its Gemma 4 template update of 2026-05-27 (#3686)" },
-  { name: "gemma4_unified", label: "Gemma 4 (unified tool results)", template: gemma4Unified, specialTokens: gemmaTokens },
+  { name: "gemma4", label: "Gemma 4", template: gemma4, specialTokens: gemmaTokens },
+  { name: "gemma4_unified", label: "Gemma 4 (unified tool results)", template: gemma4, specialTokens: gemmaTokens },
 ];

@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { gemmaTokens } from "./builtin";
+import { gemmaTokens } from "../specialTokens";
 
 const alternate = String.raw`{%- if (message['role'] == 'user') != (loop.index0 % 2 == 0) -%}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{%- endif -%}`;
 const role = String.raw`('model' if message['role'] == 'assistant' else message['role'])`;

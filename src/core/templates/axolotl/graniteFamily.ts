@@ -1,3 +1,4 @@
+import { graniteTokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 import { jinjaLiteral, requireText } from "./builtin";
 
@@ -50,7 +51,6 @@ const graniteMoe = String.raw`{%- if messages[0]['role'] == 'system' -%}${requir
 {{ '<|end_of_text|>\n' }}{%- endif -%}
 ${graniteTurns}`;
 
-const graniteTokens = { bos_token: "<|end_of_text|>", eos_token: "<|end_of_text|>" };
 
 export const graniteFamily: AxolotlBuiltin[] = [
   { name: "granite", label: "Granite 3", template: granite, specialTokens: graniteTokens },

@@ -1,3 +1,4 @@
+import { jambaTokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 
 const activeModesIntro = "\\n\\nThe following modes configure the format or style of your responses. You should adhere to all currently active modes simultaneously.";
@@ -74,4 +75,4 @@ const jamba = String.raw`{%- set state = namespace(count=0, last_user=0) -%}
 {%- elif state.count > 0 -%}{{ '<|eom|>' }}
 {%- endif -%}`;
 
-export const jambaFamily: AxolotlBuiltin[] = [{ name: "jamba", label: "Jamba", template: jamba, specialTokens: { bos_token: "<|startoftext|>", eos_token: "<|endoftext|>" } }];
+export const jambaFamily: AxolotlBuiltin[] = [{ name: "jamba", label: "Jamba", template: jamba, specialTokens: jambaTokens }];

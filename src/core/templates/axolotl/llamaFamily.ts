@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { llama3Tokens } from "./builtin";
+import { llama3Tokens, llama4Tokens } from "../specialTokens";
 
 /** A message's text: its string, or the text parts of a multimodal list joined. */
 const textOf = String.raw`{%- if message['content'] is string -%}{%- set text = message['content'] -%}
@@ -125,7 +125,7 @@ const llama4 = String.raw`{{ bos_token }}
 ' }}{%- endif -%}`;
 
 export const llamaFamily: AxolotlBuiltin[] = [
-  { name: "llama4", label: "Llama 4", template: llama4, specialTokens: { bos_token: "<|begin_of_text|>", eos_token: "<|eot|>" } },
+  { name: "llama4", label: "Llama 4", template: llama4, specialTokens: llama4Tokens },
   { name: "llama3", label: "Llama 3", template: llama3, specialTokens: llama3Tokens },
   { name: "llama3_2_vision", label: "Llama 3.2 Vision", template: llama32Vision, specialTokens: llama3Tokens },
 ];

@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { llamaTokens } from "./builtin";
+import { llamaTokens } from "../specialTokens";
 
 
 /** A message's text: its string, or its text parts joined (Axolotl's templates since PR 3736, for multimodal rows). */

@@ -1,5 +1,6 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { jinjaLiteral, llamaTokens, requireText } from "./builtin";
+import { jinjaLiteral, requireText } from "./builtin";
+import { chatmlTokens, llamaTokens } from "../specialTokens";
 
 /** Alpaca: ### Instruction / ### Response blocks separated by a blank line; a leading system text. */
 const alpaca = String.raw`{{ bos_token }}
@@ -105,8 +106,8 @@ const exaone4 = String.raw`{%- set think = skip_think is defined and not skip_th
 {%- if add_generation_prompt -%}{{ '[|assistant|]\n' + ('<think>\n' if enable_thinking is defined and enable_thinking is true else '<think>\n\n</think>\n\n') }}{%- endif -%}`;
 
 export const otherFamilies: AxolotlBuiltin[] = [
-  { name: "nemotron", label: "Nemotron", template: nemotron, specialTokens: { eos_token: "<|im_end|>" } },
-  { name: "nemotron_h", label: "Nemotron-H", template: nemotron, specialTokens: { eos_token: "<|im_end|>" } },
+  { name: "nemotron", label: "Nemotron", template: nemotron, specialTokens: chatmlTokens },
+  { name: "nemotron_h", label: "Nemotron-H", template: nemotron, specialTokens: chatmlTokens },
   { name: "exaone4", label: "EXAONE 4", template: exaone4, specialTokens: { bos_token: "[BOS]", eos_token: "[|endofturn|]" } },
   { name: "alpaca", label: "Alpaca", template: alpaca, specialTokens: llamaTokens },
   { name: "metharme", label: "Metharme (Pygmalion)", template: metharme, specialTokens: llamaTokens },

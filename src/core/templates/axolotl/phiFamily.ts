@@ -1,3 +1,4 @@
+import { phi3Tokens, phi4Tokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 import { requireText } from "./builtin";
 
@@ -33,7 +34,7 @@ const phi4 = String.raw`{%- set has_system = messages and messages[0]['role'] ==
 {%- if add_generation_prompt -%}{{ '<|im_start|>assistant<|im_sep|>' }}{%- endif -%}`;
 
 export const phiFamily: AxolotlBuiltin[] = [
-  { name: "phi_3", label: "Phi-3", template: phi3, specialTokens: { bos_token: "<s>", eos_token: "<|endoftext|>" } },
-  { name: "phi_35", label: "Phi-3.5", template: phi35, specialTokens: { bos_token: "<s>", eos_token: "<|endoftext|>" } },
-  { name: "phi_4", label: "Phi-4", template: phi4, specialTokens: { bos_token: "<|endoftext|>", eos_token: "<|im_end|>" } },
+  { name: "phi_3", label: "Phi-3", template: phi3, specialTokens: phi3Tokens },
+  { name: "phi_35", label: "Phi-3.5", template: phi35, specialTokens: phi3Tokens },
+  { name: "phi_4", label: "Phi-4", template: phi4, specialTokens: phi4Tokens },
 ];

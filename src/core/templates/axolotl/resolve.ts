@@ -45,8 +45,7 @@ export function axolotlNamedTemplate(name: string, specials: Record<string, stri
     return { template: { template: readFileSync(file, "utf8"), specialTokens: { ...builtin?.specialTokens, ...specials } }, label: `${version} template from ${file}`, notes: [] };
   }
   if (builtin) {
-    const notes = builtin.behind ? [`The built-in ${name} follows Axolotl from before ${builtin.behind}: tool calls and content lists may render differently from Axolotl's main. Point instructStudio.axolotl.path (render --axolotl) at your Axolotl for its own file.`] : [];
-    return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes };
+    return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes: [] };
   }
   const where = install ? `the Axolotl in ${install.templatesDir} has no ${name}.jinja either` : `if your Axolotl is newer and has it, point instructStudio.axolotl.path (render --axolotl) at it`;
   throw new AxolotlTemplateError(`Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja (${where})`);

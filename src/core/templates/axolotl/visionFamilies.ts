@@ -1,5 +1,5 @@
 import type { AxolotlBuiltin } from "./builtin";
-import { llamaTokens, qwenTokens } from "./builtin";
+import { llamaTokens, qwenTokens } from "../specialTokens";
 
 /**
  * LLaVA 1.5: "ROLE: " prefixes, a string content followed by a space, a list content's images

@@ -1,3 +1,4 @@
+import type { TrlPackingStrategy } from "../../budget/trainerPacking";
 import { booleanOf, stringOr } from "../../config/yamlValues";
 import { responsesOnlyKey, responsesOnlyOf, ResponsesOnlySettings } from "../unsloth/responsesOnlySettings";
 
@@ -11,6 +12,8 @@ export interface TrlSettings {
   truncationMode: "keep_start" | "keep_end";
   datasetTextField: string;
   packing: boolean;
+  /** `packing_strategy`: bfd (TRL's default), bfd_split or wrapped. */
+  packingStrategy?: TrlPackingStrategy;
   /** A .jinja file, or a tokenizer folder whose template TRL clones (`chat_template_path`). */
   chatTemplatePath?: string;
   /** `eos_token`: the token TRL appends to text rows and completions, in place of the tokenizer's. */
@@ -35,6 +38,7 @@ export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<str
   if (textField) settings.datasetTextField = textField;
   const packing = booleanOf(root.packing);
   if (packing !== undefined) settings.packing = packing;
+  if (root.packing_strategy === "bfd" || root.packing_strategy === "bfd_split" || root.packing_strategy === "wrapped") settings.packingStrategy = root.packing_strategy;
   const templatePath = stringOr(root.chat_template_path);
   if (templatePath) settings.chatTemplatePath = templatePath;
   const eos = stringOr(root.eos_token);
