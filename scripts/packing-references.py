@@ -8,7 +8,6 @@ the same.
 
 Needs TRL, datasets and pyarrow, and a LLaMA-Factory checkout, never at test time:
   python3 scripts/packing-references.py /path/to/LLaMA-Factory "<its version>" """
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -18,16 +17,15 @@ from datasets import Dataset
 from trl.data_utils import pack_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from llamafactory_import import load_file  # noqa: E402
 CASES = ROOT / "test/fixtures/trainers/packing-cases.json"
 TARGET = ROOT / "test/fixtures/trainers/packing-references.json"
 
 
 def main():
     checkout, version = Path(sys.argv[1]), sys.argv[2]
-    spec = importlib.util.spec_from_file_location("lf_processor_utils", checkout / "src/llamafactory/data/processor/processor_utils.py")
-    lf = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = lf  # its dataclasses look their module up
-    spec.loader.exec_module(lf)
+    lf = load_file(checkout / "src/llamafactory/data/processor/processor_utils.py", "lf_processor_utils")
     cases = json.loads(CASES.read_text(encoding="utf-8"))
     out = {"source": f"LLaMA-Factory {version}, trl {trl.__version__}", "results": {}}
     for name, case in cases.items():

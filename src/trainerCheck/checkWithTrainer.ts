@@ -1,14 +1,29 @@
 import { readFileSync, statSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import { datasetInfoAttributes, responsesOnlyArguments, TrainerCheckRequest, trainerArguments } from "../core/trainers/check/checkRequest";
+import { parse as parseYaml } from "yaml";
+import { axolotlArguments, datasetInfoAttributes, responsesOnlyArguments, TrainerCheckRequest, trainerArguments } from "../core/trainers/check/checkRequest";
+import { builtinTemplate } from "../core/templates/builtinTemplates";
 import { compareWithTrainer } from "../core/trainers/check/compareIds";
 import { runTrainerCheck } from "../core/trainers/check/runTrainerCheck";
 import { viewTrainerLabels } from "../core/trainers/trainerChoice";
-import { trainingSettings } from "../core/training/trainingSettings";
+import { trainingSettings, TrainingSettings } from "../core/training/trainingSettings";
 import type { InstructStudio } from "../context";
+import type { PreviewSources } from "../settings";
 import { interpreters } from "../preview/axolotlLocator";
 import { datasetInfoEntry } from "../validation/documentOptions";
+
+/** The training config as Axolotl reads it, with the view's assumptions where it is silent (see axolotlArguments). */
+function axolotlConfig(preview: PreviewSources, settings: TrainingSettings): Record<string, unknown> {
+  const root: unknown = preview.configPath ? parseYaml(readFileSync(preview.configPath, "utf8")) : undefined;
+  const named = preview.template && builtinTemplate(preview.template) ? preview.template : undefined;
+  const readJinja = (path: string) => {
+    const file = isAbsolute(path) || !preview.configDir ? path : join(preview.configDir, path);
+    return statSync(file, { throwIfNoEntry: false })?.isFile() ? readFileSync(file, "utf8") : undefined;
+  };
+  const template = { name: named, jinjaFile: preview.template && !named ? readJinja(preview.template) : undefined };
+  return axolotlArguments(settings, typeof root === "object" && root !== null ? (root as Record<string, unknown>) : undefined, template, readJinja);
+}
 
 export interface TrainerCheckResult {
   agrees: boolean;
@@ -34,17 +49,22 @@ export async function checkWithTrainer(studio: InstructStudio): Promise<TrainerC
   const { preview, validation } = studio.settings.current;
   const settings = trainingSettings(preview.settings, preview.config);
   const trainer = settings.choice?.trainer ?? "axolotl";
-  if (trainer === "axolotl") return say({ agrees: false, summary: "Check with My Trainer runs TRL's or LLaMA-Factory's own preprocessing: set instructStudio.target (or a training config of theirs). Axolotl's is not run yet; its view is checked against Axolotl's templates." });
   const tokenizer = preview.tokenizerPath;
   if (!tokenizer || !statSync(tokenizer, { throwIfNoEntry: false })?.isDirectory()) return say({ agrees: false, summary: `${viewTrainerLabels[trainer]} loads a Hugging Face tokenizer folder: set instructStudio.preview.tokenizer to one (a GGUF is llama.cpp's).` });
   const rowText = current.document.lineAt(current.line).text;
   const sources = { ...preview, datasetInfo: datasetInfoEntry(current.document, validation) };
   const templatePath = trainer === "trl" ? preview.config?.trl?.chatTemplatePath : undefined;
+  let config: Record<string, unknown>;
+  try {
+    config = trainer === "axolotl" ? axolotlConfig(preview, settings) : trainerArguments(trainer, settings);
+  } catch (error) {
+    return say({ agrees: false, summary: `Cannot read the training config for Axolotl: ${(error as Error).message}` });
+  }
   const request: TrainerCheckRequest = {
     trainer,
     tokenizer,
     row: JSON.parse(rowText),
-    config: trainerArguments(trainer, settings),
+    config,
     dataset_info: datasetInfoAttributes(sources.datasetInfo),
     responses_only: responsesOnlyArguments(settings),
     ...(templatePath ? { chat_template: readFileSync(isAbsolute(templatePath) || !preview.configDir ? templatePath : join(preview.configDir, templatePath), "utf8") } : {}),

@@ -115,4 +115,18 @@ describe("Check with My Trainer", () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await screenshot("check-with-my-trainer");
   });
+
+  it("runs Axolotl's own chat_template strategy with the training config and agrees on the panel row", async () => {
+    const real = JSON.parse(readFileSync(workspaceFile("fixtures/trainers/axolotl-check-reference.json").fsPath, "utf8"));
+    const site = execFileSync(venvPython, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).trim();
+    writeFileSync(join(site, "trl", "canned.json"), JSON.stringify({ axolotl: real.answer, expect_chat_template: "qwen3" }));
+    await settings().update("target", undefined, vscode.ConfigurationTarget.Workspace);
+    const editor = await openInEditor(row, 0);
+    await vscode.window.showTextDocument(editor.document);
+    await panelWith("fixtures/axolotl-qwen3.yml", /Trainer: Axolotl/);
+    const result = await vscode.commands.executeCommand<{ agrees: boolean; summary: string; python?: string }>("instructStudio.checkWithTrainer");
+    assert.equal(result.agrees, true, result.summary);
+    assert.match(result.summary, /^Axolotl 0\.16\.0-fake agrees with the panel: the same 50 ids and labels \(15 trained\)/);
+    await settings().update("trainingConfig", undefined, vscode.ConfigurationTarget.Workspace);
+  });
 });

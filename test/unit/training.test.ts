@@ -40,17 +40,13 @@ describe("a tool-calling turn whose content is null (samples/openai-messages.jso
     assert.equal(preview.warnings.filter((w) => /Turn 2/.test(w)).length, 0);
   });
 
-  it("with Qwen3's own template, Axolotl's find_turn marks tokens shifted past the call, and the turn says so", () => {
-    // Axolotl (chat_template.py, find_turn) finds a turn on turns[:i+1]; Qwen3's template adds
-    // an empty think block to a last assistant turn, so on the whole conversation the span is
-    // four tokens late: it starts inside the call and ends in the next turn's header.
-    const preview = previewRow(row, previewSetup({ tokenizer: qwen3 }), defaults);
-    const trained = preview.segments.filter((s) => s.trainable).map((s) => s.text);
-    assert.ok(trained[0].startsWith('": "get_weather"'), trained[0]);
-    assert.ok(trained[0].endsWith("</tool_call><|im_end|>\n<|im_start|>user"), trained[0]);
-    const warning = preview.warnings.find((w) => w.startsWith("Turn 2 (assistant): Axolotl trains shifted tokens here"));
-    assert.ok(warning, preview.warnings.join("\n"));
-    assert.match(warning, /This is Axolotl's behaviour with this template, not a display error/);
+  it("with Qwen3's own template the row fails as it fails in Axolotl: the null content reaches the template undefined, and the preview says so", () => {
+    // Axolotl (chat_template.py, transform_message) copies only properties that are not None, and
+    // Qwen3's template then reads message.content: main 067b021c raises UndefinedError on this row.
+    assert.throws(
+      () => previewRow(row, previewSetup({ tokenizer: qwen3 }), defaults),
+      (error: Error) => error instanceof RowPreviewError && error.kind === "template-failed" && /turn 2 has no content, or a null one: Axolotl leaves such a property out/.test(error.message),
+    );
   });
 
   it("Axolotl's own qwen3 still shifts an earlier answer whose reasoning it drops from the whole conversation, and says why", () => {

@@ -75,15 +75,18 @@ export function datasetInfoMapping(entry: DatasetInfoEntry): { format: FormatId;
     const extraKeys = ["tools", "images", "videos", "audios", "chosen", "rejected", "kto_tag"].flatMap((column) => (columns[column] ? [columns[column]] : []));
     return { format: roleKey === "from" ? "sharegpt" : "openai", mapping: { layout, roles, chatSystemKey: columns.system ?? "system", extraKeys } };
   }
+  // DatasetAttr.join: a `columns` object unsets every column it does not name (no query, system or history then).
+  const unnamed = (name: string) => (entry.columnsGiven ? undefined : name);
+  const history = columns.history ?? unnamed("history");
   const instructionType: InstructionType = {
     name: `LLaMA-Factory ${entry.name}`,
     label: "LLaMA-Factory Alpaca",
     instruction: columns.prompt ?? "instruction",
-    input: columns.query ?? "input",
+    input: columns.query ?? unnamed("input"),
     output: entry.ranking ? (columns.chosen ?? "chosen") : (columns.response ?? "output"),
-    system: columns.system ?? "system",
+    system: columns.system ?? unnamed("system"),
     columns: {
-      [columns.history ?? "history"]: { types: ["array"] },
+      ...(history ? { [history]: { types: ["array"] } } : {}),
       ...(entry.ranking ? { [columns.rejected ?? "rejected"]: { types: ["string"], required: true } } : {}),
       ...(columns.kto_tag ? { [columns.kto_tag]: { types: ["boolean"] } } : {}),
       ...(columns.images ? { [columns.images]: { types: ["array", "string"] } } : {}),

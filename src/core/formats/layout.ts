@@ -31,6 +31,14 @@ export const sharegptRoles: RoleAliases = {
   tool: ["observation", "tool", "function"],
 };
 
+/** Axolotl's chat_template default role map (ChatTemplatePrompter), which its view reads any layout with. */
+export const axolotlRoles: RoleAliases = {
+  system: ["system"],
+  user: ["human", "user"],
+  assistant: ["gpt", "assistant"],
+  tool: ["tool"],
+};
+
 /** Role names seen in the wild that trainers reject, with what they most likely mean. */
 export const likelyRoles: Record<string, CanonicalRole> = {
   human: "user",

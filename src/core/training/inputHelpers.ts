@@ -41,7 +41,9 @@ export function chatMessages(turns: unknown[], layout: ChatLayout, roles: RoleAl
       rest[thinking.templateKey] = rest[thinking.field];
       delete rest[thinking.field];
     }
-    return { ...rest, role: role ?? text(name), content: content ?? "" };
+    // Axolotl copies a turn's properties only where they are not None: a missing or null content reaches the template undefined.
+    const kept = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
+    return { ...kept, role: role ?? text(name), ...(content === null || content === undefined ? {} : { content }) } as ChatMessage;
   });
 }
 

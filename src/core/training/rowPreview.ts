@@ -1,6 +1,7 @@
 import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
 import { isPlainObject } from "../jsonl/parseRow";
 import { mappingOf } from "../formats/instructionTypes";
+import { axolotlRoles } from "../formats/layout";
 import { PreviewSetup, previewSetup, PreviewSources } from "./previewSetup";
 import { TrainingInput, trainingInput } from "./trainingInput";
 import { buildTrainingView, TrainingCounts, trainingCounts } from "./trainingView";
@@ -30,9 +31,14 @@ export function configured(sources: PreviewSources, userSettings: Partial<Traini
 }
 
 
+/**
+ * The row as Axolotl's chat_template strategy reads it: without a config's `roles`, its own
+ * role map (human and user → user, gpt and assistant → assistant, system, tool), every other name
+ * passed to the template as it is, whatever the layout.
+ */
 function rowInput(row: unknown, options: RowOptions): { format: FormatId | undefined; input: TrainingInput } {
   const format = options.format ?? detectRowFormat(row, options.layout);
-  const input = isPlainObject(row) ? trainingInput(format, row, options) : undefined;
+  const input = isPlainObject(row) ? trainingInput(format, row, { ...options, roles: options.roles ?? axolotlRoles }) : undefined;
   if (!input) {
     const own = options.format ? detectRowFormat(row) : undefined;
     const why = options.format
@@ -43,12 +49,25 @@ function rowInput(row: unknown, options: RowOptions): { format: FormatId | undef
   return { format, input };
 }
 
+/** A template failure on a row with a turn that has no content says why: Axolotl passes such a turn on without one, and fails the same way. */
+function withContentHint<T>(input: TrainingInput, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    const empty = input.kind === "chat" ? input.messages.findIndex((m) => !("content" in m)) : -1;
+    if (error instanceof RowPreviewError && error.kind === "template-failed" && empty >= 0) {
+      throw new RowPreviewError(`${error.message} (turn ${empty + 1} has no content, or a null one: Axolotl leaves such a property out of the message it renders, and its own run fails on this row too)`, error.kind);
+    }
+    throw error;
+  }
+}
+
 /** The training view of one parsed row: what the trainer would build and which tokens it trains. */
 export function previewRow(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): RowPreview {
   if (settings.choice?.trainer === "trl") return previewTrl(row, setup, settings, options);
   if (settings.choice?.trainer === "llama-factory") return previewLlamaFactory(row, setup, settings, { ...options, explicitTemplate: setup.explicitTemplate });
   const { format, input } = rowInput(row, options);
-  const view = throughTemplate(() => buildTrainingView(input, setup.template, setup.tokenizer, settings, options));
+  const view = withContentHint(input, () => throughTemplate(() => buildTrainingView(input, setup.template, setup.tokenizer, settings, options)));
   return {
     ...view,
     trainerLabel: trainerLabel(settings.choice),
@@ -69,5 +88,5 @@ export function measureRow(row: unknown, setup: PreviewSetup, settings: Training
   if (settings.choice?.trainer === "trl") return measureTrl(row, setup, settings, options);
   if (settings.choice?.trainer === "llama-factory") return measureLlamaFactory(row, setup, settings, { ...options, explicitTemplate: setup.explicitTemplate });
   const { input } = rowInput(row, options);
-  return throughTemplate(() => trainingCounts(input, setup.template, setup.tokenizer, settings, options));
+  return withContentHint(input, () => throughTemplate(() => trainingCounts(input, setup.template, setup.tokenizer, settings, options)));
 }

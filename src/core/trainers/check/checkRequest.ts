@@ -6,7 +6,7 @@ import type { ViewTrainer } from "../trainerChoice";
 
 /** What the check script is sent: the row, the tokenizer folder and the trainer's own argument names and values. */
 export interface TrainerCheckRequest {
-  trainer: Exclude<ViewTrainer, "axolotl">;
+  trainer: ViewTrainer;
   tokenizer: string;
   row: unknown;
   config: Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface TrainerCheckRequest {
 }
 
 /** The settings the view used, under the names TRL's SFTConfig and LLaMA-Factory's DataArguments take. */
-export function trainerArguments(trainer: Exclude<ViewTrainer, "axolotl">, settings: TrainingSettings): Record<string, unknown> {
+export function trainerArguments(trainer: "trl" | "llama-factory", settings: TrainingSettings): Record<string, unknown> {
   if (trainer === "trl") {
     const trl = settings.trl ?? trlDefaults;
     return {
@@ -41,6 +41,37 @@ export function trainerArguments(trainer: Exclude<ViewTrainer, "axolotl">, setti
     ...(lf.defaultSystem ? { default_system: lf.defaultSystem } : {}),
     packing: lf.packing,
   };
+}
+
+/**
+ * Axolotl's config for its chat_template strategy, as the view reads it: the training config's own
+ * keys, with what the view assumed where it is silent (the template named in the settings or the
+ * tokenizer's own, the per-message training fields of Axolotl's docs without a config, Axolotl's
+ * default sequence_len), and a chat_template_jinja file read in (the check runs in a folder of its own).
+ */
+export function axolotlArguments(settings: TrainingSettings, root: Record<string, unknown> | undefined, template: { name?: string; jinjaFile?: string }, readJinja: (path: string) => string | undefined): Record<string, unknown> {
+  const cfg: Record<string, unknown> = { ...root };
+  const datasets = Array.isArray(cfg.datasets) ? cfg.datasets : [];
+  const first = typeof datasets[0] === "object" && datasets[0] !== null ? (datasets[0] as Record<string, unknown>) : {};
+  const dataset: Record<string, unknown> = {
+    type: "chat_template",
+    roles_to_train: settings.rolesToTrain,
+    train_on_eos: settings.trainOnEos,
+    ...(root ? {} : { message_field_training: settings.trainingField, message_field_training_detail: settings.trainingDetailField }),
+    ...first,
+  };
+  cfg.datasets = [dataset, ...datasets.slice(1)];
+  if (cfg.chat_template === undefined && dataset.chat_template === undefined) {
+    if (template.jinjaFile) Object.assign(cfg, { chat_template: "jinja", chat_template_jinja: template.jinjaFile });
+    else cfg.chat_template = template.name ?? "tokenizer_default";
+  }
+  cfg.sequence_len ??= settings.sequenceLen ?? 512;
+  cfg.train_on_inputs ??= settings.trainOnInputs ?? false;
+  for (const holder of [cfg, dataset]) {
+    const jinja = holder.chat_template_jinja;
+    if (typeof jinja === "string" && !jinja.includes("{")) holder.chat_template_jinja = readJinja(jinja) ?? jinja;
+  }
+  return cfg;
 }
 
 /** Unsloth's train_on_responses_only keyword arguments for the view's settings (the parts only where given: none means detect). */

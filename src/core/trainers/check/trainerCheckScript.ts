@@ -6,7 +6,8 @@
  * SFTTrainer.__init__ that decide completion_only_loss and the training template, then
  * _prepare_dataset on a bare trainer (no model is loaded), then Unsloth's train_on_responses_only where
  * the config asks for it. LLaMA-Factory: its DatasetAttr, converter,
- * get_template_and_fix_tokenizer and SupervisedDatasetProcessor.
+ * get_template_and_fix_tokenizer and SupervisedDatasetProcessor. Axolotl: its chat_template
+ * strategy's tokenize_prompt, loaded from the config as its dataset loading loads it.
  */
 export const trainerCheckScript = String.raw`
 import json, os, site, sys
@@ -98,8 +99,29 @@ def llama_factory_check():
     ids = inputs["input_ids"][0]
     answer({"trainer": "LLaMA-Factory", "version": version, "input_ids": ids, "labels": inputs["labels"][0], "tokens": tokenizer.convert_ids_to_tokens(ids)})
 
+def axolotl_check():
+    try:
+        import axolotl
+        from transformers import AutoTokenizer
+        from axolotl.prompt_strategies.chat_template import load
+        from axolotl.utils.dict import DictDefault
+    except ImportError as error:
+        answer({"error": str(error), "missing": True})
+    import logging
+    logging.disable(logging.WARNING)
+    cfg = DictDefault(request["config"])
+    dataset = cfg.datasets[0]
+    if dataset.get("type") != "chat_template":
+        answer({"error": f"Check with My Trainer runs Axolotl's chat_template strategy; this dataset's type is {dataset.get('type')!r}."})
+    tokenizer = AutoTokenizer.from_pretrained(request["tokenizer"])
+    strategy = load(tokenizer, cfg, dataset)
+    out = strategy.tokenize_prompt(dict(request["row"]))
+    ids = list(out["input_ids"])
+    answer({"trainer": "Axolotl", "version": getattr(axolotl, "__version__", ""), "input_ids": ids, "labels": list(out["labels"]), "tokens": tokenizer.convert_ids_to_tokens(ids)})
+
+checks = {"trl": lambda: trl_check(), "llama-factory": lambda: llama_factory_check(), "axolotl": lambda: axolotl_check()}
 try:
-    trl_check() if trainer == "trl" else llama_factory_check()
+    checks[trainer]()
 except Exception as error:
     answer({"error": f"{type(error).__name__}: {error}"})
 `;

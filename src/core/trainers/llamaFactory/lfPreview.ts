@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { detectRowFormat, formatLabels } from "../../formats/detect";
 import { isPlainObject } from "../../jsonl/parseRow";
 import type { PreviewSetup } from "../../training/previewSetup";
@@ -42,6 +44,12 @@ function setUpTemplate(setup: PreviewSetup, settings: LfSettings, explicit: stri
   return { template: new LfTemplate("empty", llamaFactoryTemplates.empty, setup.tokenizer, options), label: "LLaMA-Factory's empty template (no template: set and the tokenizer has no chat template)", notes: ["No template: in the config and no chat template in the tokenizer: LLaMA-Factory joins the turns with nothing between them (its empty template). Set template: to your model's."] };
 }
 
+/** Whether the tokenizer folder holds a processor's config, which LLaMA-Factory's AutoProcessor load needs. */
+function hasProcessor(setup: PreviewSetup): boolean {
+  const folder = setup.tokenizer.exact ? setup.tokenizer.source : undefined;
+  return folder !== undefined && ["preprocessor_config.json", "processor_config.json"].some((file) => existsSync(join(folder, file)));
+}
+
 interface LfResult {
   masked: Masked;
   pieces: LfPiece[];
@@ -61,6 +69,9 @@ function build(value: unknown, setup: PreviewSetup, settings: TrainingSettings, 
     const converted = convertRow(value, entry);
     if (converted.dropped) throw new TrainerRefusedError(converted.dropped);
     if (converted.prompt.length % 2 !== 1 || converted.response.length !== 1) throw new TrainerRefusedError(`LLaMA-Factory drops this row ("Dropped invalid example"): it wants an odd number of prompt turns and one response; this row gives ${converted.prompt.length} and ${converted.response.length}.`);
+    if (template.spec.needsProcessor && !hasProcessor(setup)) {
+      throw new TrainerRefusedError(`LLaMA-Factory: Processor was not found, please check and update your model file. (The ${template.name} template's multimodal plugin wants the model's processor, text rows too: point the tokenizer setting at a model folder with its preprocessor_config.json.)`);
+    }
     const pieces = supervisedPieces(converted, template, lf);
     const mapping = setup.datasetInfo ? `dataset_info.json entry "${entry.name}" (formatting: ${entry.formatting})` : `no dataset_info.json entry names this file: read with LLaMA-Factory's ${entry.formatting} defaults`;
     return { masked: maskedOf(pieces, template, lf, [...converted.prompt, ...converted.response].map((m) => m.role)), pieces, label, mapping, notes: [...notes, ...(converted.notes ?? [])] };

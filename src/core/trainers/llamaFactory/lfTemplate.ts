@@ -2,7 +2,8 @@ import type { ModelTokenizer } from "../../tokenizers/modelTokenizer";
 import { TrainerRefusedError, ViewUnavailableError } from "../trainerRefused";
 import type { LlamaFactoryTemplateSpec, Slot } from "./templateSpec";
 import { pythonJsonDumps } from "./pythonJson";
-import { FunctionCall, toolFormat } from "./toolFormats";
+import type { FunctionCall } from "./toolFormatBasics";
+import { toolFormat } from "./toolFormats";
 
 /** LLaMA-Factory's roles after its converters. */
 export type LfRole = "user" | "assistant" | "function" | "observation";

@@ -22,4 +22,6 @@ export interface LlamaFactoryTemplateSpec {
   enableThinking?: boolean | null;
   /** The multimodal plugin; text rows pass through every plugin unchanged. */
   plugin?: string;
+  /** The plugin has an image token: LLaMA-Factory refuses every row, text ones too, when the model has no processor. */
+  needsProcessor?: boolean;
 }

@@ -1,19 +1,7 @@
-import { ViewUnavailableError } from "../trainerRefused";
+import { TrainerRefusedError, ViewUnavailableError } from "../trainerRefused";
+import { moreToolFormats } from "./moreToolFormats";
 import { pythonJsonDumps } from "./pythonJson";
-
-/** A tool call as LLaMA-Factory's FunctionFormatter parses it: a name and its arguments as JSON text. */
-export interface FunctionCall {
-  name: string;
-  arguments: string;
-}
-
-interface ToolFormat {
-  tools(tools: Array<Record<string, unknown>>): string;
-  calls(calls: FunctionCall[]): string;
-}
-
-const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-const text = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+import { asFunction, record, text, ToolFormat, qwenFormat } from "./toolFormatBasics";
 
 /** LLaMA-Factory's DefaultToolUtils: an Action / Action Input format. */
 const defaultFormat: ToolFormat = {
@@ -23,6 +11,8 @@ const defaultFormat: ToolFormat = {
     for (const raw of tools) {
       const tool = raw.type === "function" ? record(raw.function) : raw;
       const parameters = record(tool.parameters);
+      // Its `tool["parameters"]["properties"]` fails on a tool without them: LLaMA-Factory stops on the row.
+      if (!Object.hasOwn(parameters, "properties")) throw new TrainerRefusedError(`LLaMA-Factory's default tool format fails on the tool "${text(tool.name)}": its parameters have no "properties" (KeyError: 'properties').`);
       const required = Array.isArray(parameters.required) ? parameters.required : [];
       let paramText = "";
       for (const [name, value] of Object.entries(record(parameters.properties))) {
@@ -43,19 +33,7 @@ const defaultFormat: ToolFormat = {
   calls: (calls) => calls.map((c) => `Action: ${c.name}\nAction Input: ${c.arguments}`).join("\n"),
 };
 
-/** LLaMA-Factory's QwenToolUtils: tools as JSON lines in <tools>, calls in <tool_call> blocks. */
-const qwenFormat: ToolFormat = {
-  tools(tools) {
-    const toolText = tools.map((tool) => `\n${pythonJsonDumps(asFunction(tool))}`).join("");
-    return (
-      `\n\n# Tools\n\nYou may call one or more functions to assist with the user query.\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>${toolText}` +
-      '\n</tools>\n\nFor each function call, return a json object with function name and arguments within <tool_call></tool_call> XML tags:\n<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>'
-    );
-  },
-  calls: (calls) => calls.map((c) => `<tool_call>\n${pythonJsonDumps({ name: c.name, arguments: JSON.parse(c.arguments) })}\n</tool_call>`).join("\n"),
-};
 
-const asFunction = (tool: Record<string, unknown>) => (tool.type === "function" ? tool : { type: "function", function: tool });
 
 /** LLaMA-Factory's MistralToolUtils (Mistral v0.3). */
 const mistralFormat: ToolFormat = {
@@ -79,10 +57,10 @@ function llama3Format(now: Date): ToolFormat {
   };
 }
 
-const formats: Record<string, ToolFormat> = { default: defaultFormat, qwen: qwenFormat, mistral: mistralFormat };
+const formats: Record<string, ToolFormat> = { default: defaultFormat, qwen: qwenFormat, mistral: mistralFormat, ...moreToolFormats };
 
 export function toolFormat(name: string | null, now = new Date()): ToolFormat {
   const format = name === "llama3" ? llama3Format(now) : name === null ? undefined : formats[name];
-  if (!format) throw new ViewUnavailableError(`This row has tools or tool calls, and the template's tool format "${name}" is not reproduced yet (default, qwen, mistral and llama3 are); its plain turns are.`);
+  if (!format) throw new ViewUnavailableError(`This row has tools or tool calls, and the template's tool format "${name}" is not one LLaMA-Factory ff6d4d12 has; its plain turns are shown.`);
   return format;
 }
