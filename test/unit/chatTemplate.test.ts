@@ -69,6 +69,17 @@ describe("chat template helpers", () => {
     assert.equal(renderChat(source, [{ role: "user", content: "<script>alert(1)</script> {{ 7*7 }}" }]), "<script>alert(1)</script> {{ 7*7 }}");
   });
 
+  it("an undefined value iterates as nothing (or the loop's else) and reads as \"\" in string filters, as jinja2's Undefined does; other misuse still fails", () => {
+    const source = { template: "{% for m in messages %}[{% for part in m.content %}{{ part.text }}{% else %}none{% endfor %}]{% endfor %}", specialTokens: {} };
+    assert.equal(renderChat(source, [{ role: "assistant" }, { role: "user", content: [{ text: "a" }, { text: "b" }] }]), "[none][ab]");
+    const selected = { template: "{% for m in messages if m.role == 'user' %}{{ m.role }}{% endfor %}|{% for x in missing if x %}{{ x }}{% endfor %}", specialTokens: {} };
+    assert.equal(renderChat(selected, [{ role: "user" }, { role: "assistant" }]), "user|");
+    assert.throws(() => renderChat({ template: "{% for x in 5 %}{% endfor %}", specialTokens: {} }, []), /Expected iterable/);
+    const filtered = { template: "{% for m in messages %}[{{ m.content | trim }}|{{ m.content | length }}|{{ m.content | upper }}]{% endfor %}", specialTokens: {} };
+    assert.equal(renderChat(filtered, [{ role: "assistant" }, { role: "user", content: " hi " }]), "[|0|][hi|4| HI ]");
+    assert.throws(() => renderChat({ template: "{{ messages[0].content + 'x' }}", specialTokens: {} }, [{ role: "user" }]));
+  });
+
   it("a tokenizer without a chat template says so", () => {
     assert.throws(() => templateSourceFromConfig({ eos_token: "</s>" }), /no chat template/);
   });

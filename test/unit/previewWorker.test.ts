@@ -46,7 +46,9 @@ describe("the preview worker: templates and tokenizers outside the extension hos
   });
 
   it("an Axolotl config decides template, mapping and limit", async () => {
-    const result = await host.render(row, sources({ config: parseTrainingConfig(readFileSync(join(repoRoot, "test", "fixtures", "axolotl-chatml.yml"), "utf8")) }));
+    // The seed card's config reads turns from "conversations" (field_messages), as its rows keep them.
+    const conversationsRow = row.replace('"messages"', '"conversations"');
+    const result = await host.render(conversationsRow, sources({ config: parseTrainingConfig(readFileSync(join(repoRoot, "test", "fixtures", "axolotl-chatml.yml"), "utf8")) }));
     assert.ok(result.ok, result.ok ? "" : result.message);
     assert.equal(result.preview.templateLabel, "built-in rendering of Axolotl's chatml (ChatML), from the training config");
     assert.equal(result.preview.sequenceLen, 16);

@@ -102,8 +102,8 @@ describe("training masks: Axolotl's chat_template semantics", () => {
   });
 
   it("warns when no end-of-turn token follows a trained turn (the model would not learn to stop)", () => {
-    const setup = previewSetup({ tokenizer: qwen3, template: "llama3" });
-    const preview = previewRow({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }, setup, defaults);
+    // eot_tokens naming a token the template does not end turns with.
+    const preview = previewRow({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }, chatml, trainingSettings({ eotTokens: ["<|endoftext|>"] }));
     assert.match(preview.warnings.join("\n"), /no end-of-turn token within 3 tokens/);
   });
 

@@ -129,5 +129,41 @@ export function renderChat(source: ChatTemplateSource, messages: unknown[], opti
   };
   const env = new Environment();
   for (const [name, value] of Object.entries({ ...globals, ...variables })) env.set(name, value);
-  return new Interpreter(env).run(program).value as string;
+  return withJinja2ForLoops(new Interpreter(env)).run(program).value as string;
+}
+
+type ForNode = { iterable: { type: string; lhs?: unknown }; defaultBlock: unknown };
+type FilterNode = { type: string; value?: string; callee?: { value?: string } };
+interface InterpreterInternals {
+  evaluate(node: unknown, environment: Environment): { type: string };
+  evaluateFor(node: ForNode, environment: Environment): unknown;
+  evaluateBlock(block: unknown, environment: Environment): unknown;
+  applyFilter(operand: { type: string }, filter: FilterNode, environment: Environment): unknown;
+}
+
+/** String filters that jinja2 applies to Undefined as to "" (it stringifies to nothing). */
+const stringFilters = new Set(["trim", "upper", "lower", "title", "capitalize", "string", "length", "replace", "indent", "safe", "escape", "e"]);
+/** The library's empty string value, made by rendering nothing (its value classes are not exported). */
+const emptyString = () => new Interpreter(new Environment()).run(parse(tokenize(""))) as unknown as { type: string };
+
+/**
+ * jinja2's Undefined iterates as an empty sequence (a `{% for %}` over a missing property runs its
+ * `else`) and string filters read it as "" (`| trim`), and the trainers' templates meet it on a turn
+ * without content; @huggingface/jinja raises there instead. Those cases are bridged on the interpreter instance, whose evaluateFor and applyFilter are
+ * not part of the library's typed API (checked by the chatTemplate tests, so a library update that renames it fails them).
+ */
+function withJinja2ForLoops(interpreter: Interpreter): Interpreter {
+  const internals = interpreter as unknown as InterpreterInternals;
+  const evaluateFor = internals.evaluateFor.bind(interpreter);
+  internals.evaluateFor = (node, environment) => {
+    const iterable = node.iterable.type === "SelectExpression" ? node.iterable.lhs : node.iterable;
+    if (internals.evaluate(iterable, new Environment(environment)).type === "UndefinedValue") return internals.evaluateBlock(node.defaultBlock, new Environment(environment));
+    return evaluateFor(node, environment);
+  };
+  const applyFilter = internals.applyFilter.bind(interpreter);
+  internals.applyFilter = (operand, filter, environment) => {
+    const name = filter.type === "Identifier" ? filter.value : filter.callee?.value;
+    return applyFilter(operand.type === "UndefinedValue" && name !== undefined && stringFilters.has(name) ? emptyString() : operand, filter, environment);
+  };
+  return interpreter;
 }

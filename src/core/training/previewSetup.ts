@@ -88,8 +88,8 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   const named = (name: string, origin: string): { template: ChatTemplateSource; label: string } | undefined => {
     const builtin = builtinTemplate(name);
     if (!builtin) return undefined;
-    // A real tokenizer's special tokens win: the built-in only supplies the turn format.
-    return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `${builtin.label} (built-in${origin})` };
+    // A real tokenizer's special tokens are the ones the template sees (as in Axolotl); the family's fill in for an estimate.
+    return { template: { template: builtin.template, specialTokens: sources.tokenizer ? specials : { ...builtin.specialTokens, ...specials } }, label: `${builtin.label} (built-in${origin})` };
   };
   // LLaMA-Factory's own template names are its registry's, not a chat template to render.
   if (sources.trainer === "llama-factory" && sources.template && Object.hasOwn(llamaFactoryTemplates, sources.template)) return modelTemplateSetup(sources, undefined, specials);

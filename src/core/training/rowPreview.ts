@@ -37,6 +37,11 @@ export function configured(sources: PreviewSources, userSettings: Partial<Traini
  * passed to the template as it is, whatever the layout.
  */
 function rowInput(row: unknown, options: RowOptions): { format: FormatId | undefined; input: TrainingInput } {
+  const layout = options.layout;
+  if (layout && isPlainObject(row) && !Object.hasOwn(row, layout.field)) {
+    const other = ["messages", "conversations"].find((field) => field !== layout.field && Array.isArray(row[field]));
+    if (other) throw new RowPreviewError(`Axolotl: Messages is null. Please check \`field_messages\`. (The training config reads turns from "${layout.field}"; this row keeps them in "${other}": set field_messages: ${other}${other === "conversations" ? " and, for from/value turns, message_property_mappings: {role: from, content: value}" : ""}.)`, "trainer-refused");
+  }
   const format = options.format ?? detectRowFormat(row, options.layout);
   const input = isPlainObject(row) ? trainingInput(format, row, { ...options, roles: options.roles ?? axolotlRoles }) : undefined;
   if (!input) {

@@ -4,6 +4,7 @@ import type { ChatMessage, TrainingInput } from "./trainingInput";
 import type { TrainingSettings } from "./trainingSettings";
 import { prefixEncoder } from "./segmentEncoder";
 import { TrainingDetailError, trainingDetailMask, trainingDetailSpans } from "./trainingDetail";
+import { withJoinedContent } from "./contentParts";
 import { dummyContent, findEndOfTurn, findTurn } from "./turnBoundaries";
 
 export interface ViewToken {
@@ -79,7 +80,7 @@ export interface Masked {
 
 function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
   const render = (messages: ChatMessage[], extra = options.extra) => renderChat(template, messages, { tools: input.tools, now: options.now, extra });
-  const { messages } = input;
+  const { messages, details: partDetails } = withJoinedContent(input.messages);
   const text = render(messages);
   // Axolotl's find_turn passes real_last_index (when not 0) to both renders of a turn, so a
   // template can write each turn as it stands in the whole conversation (its qwen3 does).
@@ -100,7 +101,7 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
     const prefixIds = index === messages.length - 1 && !readsRealLastIndex ? ids : encodePrefix(renderTurn(messages.slice(0, index + 1)));
     messageEnds.push(Math.min(ids.length, Math.max(prefixIds.length, messageEnds[index - 1] ?? 0)));
     const flag = settings.trainingField === undefined ? undefined : turn[settings.trainingField];
-    const detail = settings.trainingDetailField === undefined ? undefined : turn[settings.trainingDetailField];
+    const detail = partDetails[index] ?? (settings.trainingDetailField === undefined ? undefined : turn[settings.trainingDetailField]);
     // Axolotl: the turn's own flag, else whether it has trained spans, else roles_to_train.
     const explicit = flag !== undefined && flag !== null ? pythonTruthy(flag) : detail !== undefined && detail !== null ? pythonTruthy(detail) : undefined;
     const shouldTrain = explicit ?? (settings.trainOnInputs || settings.rolesToTrain.includes(turn.role));

@@ -35,17 +35,19 @@ export const namesTemplate = (chatTemplate: string | undefined) => !!chatTemplat
 /**
  * Axolotl's template NAME: the user's Axolotl's own NAME.jinja when it has one (exact, and of
  * the user's version), else the rendering written here. `specials` are the tokenizer's special
- * tokens, which replace the family's defaults.
+ * tokens: with a tokenizer they are all there is, as in Axolotl (a token it lacks is undefined to
+ * the template); without one, the family's defaults fill in.
  */
-export function axolotlNamedTemplate(name: string, specials: Record<string, string>, install?: AxolotlInstall): ResolvedTemplate {
+export function axolotlNamedTemplate(name: string, specials: Record<string, string>, install?: AxolotlInstall, hasTokenizer = false): ResolvedTemplate {
   const builtin = axolotlBuiltin(name);
+  const tokens = hasTokenizer ? specials : { ...builtin?.specialTokens, ...specials };
   const file = install && /^[A-Za-z0-9_.-]+$/.test(name) ? join(install.templatesDir, `${name}.jinja`) : undefined;
   if (file && existsSync(file)) {
     const version = install?.version ? `Axolotl ${install.version}` : "Axolotl";
-    return { template: { template: readFileSync(file, "utf8"), specialTokens: { ...builtin?.specialTokens, ...specials } }, label: `${version} template from ${file}`, notes: [] };
+    return { template: { template: readFileSync(file, "utf8"), specialTokens: tokens }, label: `${version} template from ${file}`, notes: [] };
   }
   if (builtin) {
-    return { template: { template: builtin.template, specialTokens: { ...builtin.specialTokens, ...specials } }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes: [] };
+    return { template: { template: builtin.template, specialTokens: tokens }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes: [] };
   }
   const where = install ? `the Axolotl in ${install.templatesDir} has no ${name}.jinja either` : `if your Axolotl is newer and has it, point instructStudio.axolotl.path (render --axolotl) at it`;
   throw new AxolotlTemplateError(`Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja (${where})`);
@@ -76,9 +78,9 @@ export function axolotlConfigTemplate(choice: TemplateChoice, tokenizerHasTempla
   if (name.startsWith(fallbackPrefix)) {
     if (tokenizerHasTemplate) return "tokenizer";
     const fallback = name.slice(fallbackPrefix.length);
-    const resolved = axolotlNamedTemplate(fallback, specials, install);
+    const resolved = axolotlNamedTemplate(fallback, specials, install, hasTokenizer);
     const why = hasTokenizer ? "the tokenizer has no chat template" : "no tokenizer is configured to say whether it has a chat template";
     return { ...resolved, notes: [`${why}, so Axolotl falls back to ${fallback} (and recommends train_on_inputs for it)`] };
   }
-  return axolotlNamedTemplate(name, specials, install);
+  return axolotlNamedTemplate(name, specials, install, hasTokenizer);
 }
