@@ -1,5 +1,5 @@
-// `npm test`: type check, ESLint, unit tests under plain Node, then the integration suite in a real
-// VS Code twice (source tree, installed VSIX). Ends with one line: "total: N passed, N failed".
+// `npm test`: type check, ESLint, the import-cycle check of src/core, unit tests under plain Node,
+// then the integration suite in a real VS Code (source tree, installed VSIX, Restricted Mode). Ends with one line: "total: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +24,14 @@ function eslint(): Count {
   const bin = join(repoRoot, "node_modules", "eslint", "bin", "eslint.js");
   const result = spawnSync(process.execPath, [bin, "src", "webview", "test", "bench"], { cwd: repoRoot, stdio: "inherit" });
   return { label: "eslint", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
+}
+
+/** No import circle inside src/core: its floors (formats below validation, generation and training) stay floors. */
+function importCycles(): Count {
+  console.log("\n== import cycles in src/core (madge)");
+  const bin = join(repoRoot, "node_modules", "madge", "bin", "cli.js");
+  const result = spawnSync(process.execPath, [bin, "--circular", "--extensions", "ts", "--no-spinner", "src/core"], { cwd: repoRoot, stdio: "inherit" });
+  return { label: "import cycles", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
 }
 
 function unitTests(): Count {
@@ -61,7 +69,7 @@ async function integration(): Promise<Count[]> {
 }
 
 async function main(): Promise<void> {
-  const counts = [typecheck(), eslint(), unitTests(), ...(await integration())];
+  const counts = [typecheck(), eslint(), importCycles(), unitTests(), ...(await integration())];
   console.log("\n== summary");
   for (const c of counts) console.log(`${c.label}: ${c.passed} passed, ${c.failed} failed`);
   // CI keeps only the end of the log: the failing tests are named again here.

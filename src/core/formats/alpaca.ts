@@ -1,10 +1,10 @@
 // Alpaca (tatsu-lab/stanford_alpaca, LLaMA-Factory) and the Alpaca-family layouts Axolotl builds an
 // Alpaca prompt from (GPTeacher, OASST, multiple choice, TL;DR, context QA, custom types).
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str, withInput } from "../generation/responseHelpers";
-import { alpacaPrompt } from "../training/inputHelpers";
-import type { TrainingInput } from "../training/trainingInput";
-import { stringField } from "../validate/textFieldHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str, withInput } from "./responseHelpers";
+import { alpacaPrompt } from "./inputHelpers";
+import type { TrainingInput } from "./inputHelpers";
+import { stringField } from "./textFieldHelpers";
 import type { Converted, Turn } from "../convert/turns";
 import type { FormatModule } from "./formatModule";
 import { InstructionType, instructionParts, instructionTypeOf, looksLikeInstructionType, outputKeyOf } from "./instructionTypes";

@@ -1,10 +1,10 @@
 // Chat rows: ShareGPT (`conversations` of from/value turns) and OpenAI messages (`messages` of
 // role/content turns), either key set in either field, as Axolotl's chat_template type reads them.
-import { chatSchema } from "../generation/entrySchemaHelpers";
-import { chatTarget, str } from "../generation/responseHelpers";
+import { chatSchema } from "./entrySchemaHelpers";
+import { chatTarget, str } from "./responseHelpers";
 import { isPlainObject } from "../jsonl/parseRow";
-import { chatMessages } from "../training/inputHelpers";
-import { stringField, turnFields } from "../validate/textFieldHelpers";
+import { chatMessages } from "./inputHelpers";
+import { stringField, turnFields } from "./textFieldHelpers";
 import type { Converted, Turn } from "../convert/turns";
 import type { FormatModule } from "./formatModule";
 import { canonicalRole, CanonicalRole, ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "./layout";

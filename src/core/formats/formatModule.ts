@@ -1,10 +1,11 @@
 import type { Converted, Turn } from "../convert/turns";
-import type { ChatRoleNames } from "../generation/entrySchemaHelpers";
-import type { ResponseTarget } from "../generation/responseEdit";
+import type { ChatRoleNames } from "./entrySchemaHelpers";
+import type { ResponseTarget } from "./responseHelpers";
 import type { JsonSchema } from "../model/backend";
-import type { InputOptions, TrainingInput } from "../training/trainingInput";
-import type { RowContext } from "../validate/rowContext";
-import type { TextField } from "../validate/textFieldHelpers";
+import type { TrainingInput } from "./inputHelpers";
+import type { InputOptions } from "./instructionTypes";
+import type { RowContext } from "./rowContext";
+import type { TextField } from "./textFieldHelpers";
 import type { FormatId } from "./formatLabels";
 import type { ChatLayout, RoleAliases } from "./layout";
 import type { RowPart } from "./rowParts";

@@ -1,8 +1,8 @@
 // Genstruct passages (NousResearch/Genstruct-7B): a title and content a question is generated about.
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str } from "../generation/responseHelpers";
-import { text } from "../training/inputHelpers";
-import { stringField } from "../validate/textFieldHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str } from "./responseHelpers";
+import { text } from "./inputHelpers";
+import { stringField } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { fieldParts } from "./rowParts";
 import { bookkeeping, requiredText } from "./schema";

@@ -1,9 +1,9 @@
 // Axolotl's input_output type: `segments` of text, each trained or masked by its `label`, with no
 // prompt template (for templates the trainer does not know).
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
 import { isPlainObject } from "../jsonl/parseRow";
-import { text } from "../training/inputHelpers";
-import { stringField } from "../validate/textFieldHelpers";
+import { text } from "./inputHelpers";
+import { stringField } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { bookkeeping } from "./schema";
 

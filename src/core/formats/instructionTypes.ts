@@ -1,5 +1,5 @@
 import { isPlainObject } from "../jsonl/parseRow";
-import { text } from "../training/inputHelpers";
+import { text } from "./inputHelpers";
 import type { ChatLayout, RoleAliases } from "./layout";
 import type { FormatSchema } from "./schema";
 
@@ -18,6 +18,9 @@ export interface FieldMapping {
   /** Other top-level keys the trainer is told to read (tools, media columns): never "unused". */
   extraKeys?: string[];
 }
+
+/** How a format module reads a row: the config's field mapping. */
+export type InputOptions = FieldMapping;
 
 /** Only the mapping of a config (which holds much else). */
 export const mappingOf = (config: FieldMapping | undefined): FieldMapping => ({

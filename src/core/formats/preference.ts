@@ -1,7 +1,7 @@
 // TRL's preference rows: an optional prompt, a chosen and a rejected answer (strings or messages).
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str } from "../generation/responseHelpers";
-import { promptOrTurns } from "../validate/textFieldHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str } from "./responseHelpers";
+import { promptOrTurns } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { promptAndAnswerInput } from "./promptCompletion";
 import { promptOrMessageParts } from "./rowParts";

@@ -1,9 +1,9 @@
 // TRL's prompt-completion rows (standard or conversational), and KTO's with their `label`.
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str } from "../generation/responseHelpers";
-import { asMessages, text } from "../training/inputHelpers";
-import type { TrainingInput } from "../training/trainingInput";
-import { promptOrTurns } from "../validate/textFieldHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str } from "./responseHelpers";
+import { asMessages, text } from "./inputHelpers";
+import type { TrainingInput } from "./inputHelpers";
+import { promptOrTurns } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { promptOrMessageParts } from "./rowParts";
 import { bookkeeping, textOrMessages } from "./schema";

@@ -1,9 +1,9 @@
 // Self-Instruct seed tasks (yizhongw/self-instruct): an instruction with input/output instances.
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str, withInput } from "../generation/responseHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str, withInput } from "./responseHelpers";
 import { isPlainObject } from "../jsonl/parseRow";
-import { alpacaPrompt, text } from "../training/inputHelpers";
-import { stringField } from "../validate/textFieldHelpers";
+import { alpacaPrompt, text } from "./inputHelpers";
+import { stringField } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { textOf } from "./rowParts";
 import { bookkeeping, requiredText, text as textSpec } from "./schema";

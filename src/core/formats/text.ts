@@ -1,8 +1,8 @@
 // Plain text rows (Axolotl's `type: completion` / `pretrain`, TRL's language-modeling type).
-import { object, text as bounded, maxFieldChars } from "../generation/entrySchemaHelpers";
-import { str } from "../generation/responseHelpers";
-import { text } from "../training/inputHelpers";
-import { stringField } from "../validate/textFieldHelpers";
+import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
+import { str } from "./responseHelpers";
+import { text } from "./inputHelpers";
+import { stringField } from "./textFieldHelpers";
 import type { FormatModule } from "./formatModule";
 import { textKeyOf } from "./instructionTypes";
 import { textOf } from "./rowParts";

@@ -2,10 +2,10 @@ import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import { formatModules } from "../formats/registry";
 import type { JsonSchema } from "../model/backend";
-import type { ChatRoleNames } from "./entrySchemaHelpers";
+import type { ChatRoleNames } from "../formats/entrySchemaHelpers";
 
-export { maxFieldChars } from "./entrySchemaHelpers";
-export type { ChatRoleNames } from "./entrySchemaHelpers";
+export { maxFieldChars } from "../formats/entrySchemaHelpers";
+export type { ChatRoleNames } from "../formats/entrySchemaHelpers";
 
 /** The schema of one generated entry in the file's own format and chat layout; undefined where none fits. */
 export function entrySchema(format: FormatId, layout?: ChatLayout, names?: ChatRoleNames): JsonSchema | undefined {

@@ -3,13 +3,7 @@ import type { FormatId } from "../formats/detect";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import { formatModules } from "../formats/registry";
 import type { ChatTurn } from "../model/backend";
-
-/** Where a row keeps the response the model may rewrite or continue, and the conversation before it. */
-export interface ResponseTarget {
-  path: JSONPath;
-  context: ChatTurn[];
-  response: string;
-}
+import type { ResponseTarget } from "../formats/responseHelpers";
 
 /** The response of a row in any format that has one; a string says why there is none. */
 export function responseTarget(row: Record<string, unknown>, format: FormatId, layout?: ChatLayout, roles?: RoleAliases): ResponseTarget | string {

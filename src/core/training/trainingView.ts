@@ -4,7 +4,7 @@ import type { ChatMessage, TrainingInput } from "./trainingInput";
 import type { TrainingSettings } from "./trainingSettings";
 import { prefixEncoder } from "./segmentEncoder";
 import { TrainingDetailError, trainingDetailMask, trainingDetailSpans } from "./trainingDetail";
-import { withJoinedContent } from "./contentParts";
+import { withJoinedContent } from "./axolotlContentParts";
 import { dummyContent, findEndOfTurn, findTurn } from "./turnBoundaries";
 
 export interface ViewToken {

@@ -11,7 +11,7 @@ import { checkContent } from "./content";
 import { checkConversation } from "./conversation";
 import { minhashSignature } from "./minhash";
 import { rowSides, RowSketch } from "./nearDuplicates";
-import { finding, RowContext } from "./rowContext";
+import { finding, RowContext } from "../formats/rowContext";
 import { checkRowKeys } from "./structure";
 import type { TrainerTarget } from "../targets/trainerTarget";
 import { textFields } from "./textFields";

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../lint/diagnostic";
 import { checkGenerationArtifacts } from "./generationArtifacts";
 import { detectMojibake } from "./mojibake";
-import { finding, RowContext } from "./rowContext";
+import { finding, RowContext } from "../formats/rowContext";
 import { isInputField, TextField } from "./textFields";
 
 /** Inconsistent no-input markers (AlpacaDataCleaned's list and their variants). */

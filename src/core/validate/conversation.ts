@@ -3,7 +3,7 @@ import type { Diagnostic } from "../lint/diagnostic";
 import { canonicalRole, CanonicalRole, ChatLayout, likelyRoles, RoleAliases, rolesFor } from "../formats/layout";
 import { partsText, partTextKey } from "../formats/contentParts";
 import { messageKeys } from "../formats/schema";
-import { finding, RowContext } from "./rowContext";
+import { finding, RowContext } from "../formats/rowContext";
 import { checkObjectKeys } from "./structure";
 import { openaiMessageKeys, openaiRoles, TrainerTarget } from "../targets/trainerTarget";
 

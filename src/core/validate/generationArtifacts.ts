@@ -3,7 +3,7 @@
 // example, prompt labels copied into fields, inputs the model cannot see, and Alpaca's
 // <nooutput> marker. Each is tuned for precision: code, LaTeX and ordinary prose stay silent.
 import type { Diagnostic } from "../lint/diagnostic";
-import { finding, RowContext } from "./rowContext";
+import { finding, RowContext } from "../formats/rowContext";
 import { isInputField, TextField } from "./textFields";
 
 /** {{name}} slots, [INSERT ...]/[YOUR NAME] brackets, and single-brace slots with a placeholder-like name. */

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../lint/diagnostic";
-import { finding } from "./rowContext";
+import { finding } from "../formats/rowContext";
 
 /** Rows past this are reported as too long, not parsed, in the CLI and the editor alike (a 32K-token row is about 130 KB). */
 export const maxRowBytes = 16 * 1024 * 1024;

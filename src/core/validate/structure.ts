@@ -6,7 +6,7 @@ import { instructionSchema } from "../formats/alpaca";
 import { formatSchemas } from "../formats/registry";
 import { FormatSchema, jsonTypeOf } from "../formats/schema";
 import { didYouMean } from "../rules/didYouMean";
-import { finding, RowContext } from "./rowContext";
+import { finding, RowContext } from "../formats/rowContext";
 
 /** Checks the keys of the object at `path` against a schema: missing, wrong type, misspelt, unused. */
 /** Unused keys reported one by one per object; the rest are counted in one finding. */

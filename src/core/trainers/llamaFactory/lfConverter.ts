@@ -1,5 +1,5 @@
 import type { DatasetInfoEntry } from "../../config/datasetInfo";
-import { text } from "../../training/inputHelpers";
+import { text } from "../../formats/inputHelpers";
 import { TrainerRefusedError } from "../trainerRefused";
 import type { LfMessage, LfRole } from "./lfTemplate";
 import { pythonJsonDumps } from "./pythonJson";

@@ -1,4 +1,4 @@
-import { canonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
+import { canonicalRole, ChatLayout, RoleAliases } from "./layout";
 import { isPlainObject } from "../jsonl/parseRow";
 
 export interface ChatMessage {

@@ -1,7 +1,14 @@
-import { canonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
+import { canonicalRole, ChatLayout, RoleAliases } from "./layout";
 import { isPlainObject } from "../jsonl/parseRow";
 import type { ChatTurn } from "../model/backend";
-import type { ResponseTarget } from "./responseEdit";
+import type { JSONPath } from "jsonc-parser";
+
+/** Where a row keeps the response the model may rewrite or continue, and the conversation before it. */
+export interface ResponseTarget {
+  path: JSONPath;
+  context: ChatTurn[];
+  response: string;
+}
 
 export const str = (v: unknown) => (typeof v === "string" ? v : "");
 

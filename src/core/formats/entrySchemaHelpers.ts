@@ -1,4 +1,4 @@
-import type { ChatLayout } from "../formats/layout";
+import type { ChatLayout } from "./layout";
 import type { JsonSchema } from "../model/backend";
 
 /**

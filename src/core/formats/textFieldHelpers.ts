@@ -1,6 +1,6 @@
-import { partTextKey } from "../formats/contentParts";
+import { partTextKey } from "./contentParts";
 import { isPlainObject } from "../jsonl/parseRow";
-import { canonicalRole, CanonicalRole, rolesFor } from "../formats/layout";
+import { canonicalRole, CanonicalRole, rolesFor } from "./layout";
 import { RowContext, valueAt } from "./rowContext";
 
 export type FieldRole = CanonicalRole | "thinking" | "other";

@@ -1,7 +1,7 @@
 import { JSONPath, modify, parseTree } from "jsonc-parser";
-import type { FormatId } from "../formats/detect";
-import type { ChatLayout, RoleAliases } from "../formats/layout";
-import type { FieldMapping } from "../formats/instructionTypes";
+import type { FormatId } from "./formatLabels";
+import type { ChatLayout, RoleAliases } from "./layout";
+import type { FieldMapping } from "./instructionTypes";
 import type { JsonNode } from "../jsonl/parseRow";
 import type { Diagnostic, Fix, Span } from "../lint/diagnostic";
 import { ruleCatalog, RuleId } from "../rules/catalog";
