@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { TrainingConfig } from "./core/config/trainingConfig";
 import type { ConfigProblem } from "./core/config/configNumbers";
 import { ConfigLoader } from "./configLoader";
-import type { FormatId } from "./core/formats/detect";
+import type { FormatId } from "./core/formats/formatLabels";
 import { isUrl } from "./core/model/backend";
 import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
@@ -45,7 +45,7 @@ export interface ValidationSettings {
 }
 
 /** What the preview worker is told to use, resolved from settings and workspace trust. */
-export interface PreviewSources extends WorkerFiles, TemplateContext {
+export interface EditorPreviewSources extends WorkerFiles, TemplateContext {
   config?: TrainingConfig;
   settings: Partial<TrainingSettings>;
   timeoutMs: number;
@@ -75,7 +75,7 @@ export interface EditorSettings {
 
 export interface SettingsSnapshot {
   validation: ValidationSettings;
-  preview: PreviewSources;
+  preview: EditorPreviewSources;
   model: ModelSettings;
   editor: EditorSettings;
 }
@@ -112,7 +112,7 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator, trlLocator: TrlLoc
 
   const templateSetting = section.get<string>("preview.template", "").trim();
   const sequenceLen = section.get<number>("preview.sequenceLen", 0);
-  let preview: PreviewSources = {
+  let preview: EditorPreviewSources = {
     tokenizerPath: workspacePath(section.get<string>("preview.tokenizer", "")),
     template: templateSetting && !builtinTemplate(templateSetting) ? workspacePath(templateSetting) : templateSetting || undefined,
     configPath,

@@ -1,4 +1,5 @@
-import { formatLabels, FormatId } from "./formats/detect";
+import { formatLabels } from "./formats/detect";
+import type { FormatId } from "./formats/formatLabels";
 import type { Diagnostic, Severity } from "./lint/diagnostic";
 import { ruleCatalog, RuleId } from "./rules/catalog";
 

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { chatLayoutOf, rolesFor } from "../core/formats/layout";
-import { detectRowFormat, FormatId } from "../core/formats/detect";
+import { detectRowFormat } from "../core/formats/detect";
+import type { FormatId } from "../core/formats/formatLabels";
 import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
 import { ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";

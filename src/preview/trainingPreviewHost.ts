@@ -2,13 +2,13 @@ import { join } from "node:path";
 import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
 import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
 import type { RowPreview } from "../core/training/rowPreview";
-import type { PreviewSources } from "../settings";
+import type { EditorPreviewSources } from "../settings";
 
 export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string; superseded?: boolean };
 
 interface Queued {
   rowText: string;
-  sources: PreviewSources;
+  sources: EditorPreviewSources;
   resolve: (result: TrainingResult) => void;
 }
 
@@ -36,7 +36,7 @@ export class TrainingPreviewHost {
    * Renders one row. Requests do not pile up behind a slow one: while a row renders, only the
    * newest request waits, and each one's time limit starts when it runs.
    */
-  render(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
+  render(rowText: string, sources: EditorPreviewSources): Promise<TrainingResult> {
     return new Promise((resolve) => {
       this.queued?.resolve({ ok: false, message: "superseded by a newer row", superseded: true });
       this.queued = { rowText, sources, resolve };
@@ -55,7 +55,7 @@ export class TrainingPreviewHost {
     this.busy = false;
   }
 
-  private async renderNow(rowText: string, sources: PreviewSources): Promise<TrainingResult> {
+  private async renderNow(rowText: string, sources: EditorPreviewSources): Promise<TrainingResult> {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(
@@ -77,7 +77,7 @@ export class TrainingPreviewHost {
   }
 
   /** The row's ids and labels as the panel has them, for comparing with the trainer's own. */
-  async idsAndLabels(rowText: string, sources: PreviewSources): Promise<{ trainer: string; inputIds: number[]; labels: number[] }> {
+  async idsAndLabels(rowText: string, sources: EditorPreviewSources): Promise<{ trainer: string; inputIds: number[]; labels: number[] }> {
     const response = await this.process.request(
       { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, settings: sources.settings, idsOnly: true },
       sources.timeoutMs + loadAllowanceMs,

@@ -1,6 +1,6 @@
 // Messages from the disk validation worker (out/validate-worker.js, a worker thread): the file
 // is read and checked there, so a 1 GB dataset never holds up the extension host.
-import type { FormatId } from "../core/formats/detect";
+import type { FormatId } from "../core/formats/formatLabels";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 

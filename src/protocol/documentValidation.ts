@@ -3,7 +3,7 @@
 // file, re-checking edits and building diagnostics all happen there, so the host only forwards
 // edits and publishes what comes back. Messages on one port arrive in order, so a query sent after
 // an edit always sees it.
-import type { FormatId } from "../core/formats/detect";
+import type { FormatId } from "../core/formats/formatLabels";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 import type { Summary } from "../core/validate/documentValidator";

@@ -9,12 +9,12 @@ import { runTrainerCheck } from "../core/trainers/check/runTrainerCheck";
 import { viewTrainerLabels } from "../core/trainers/trainerChoice";
 import { trainingSettings, TrainingSettings } from "../core/training/trainingSettings";
 import type { InstructStudio } from "../context";
-import type { PreviewSources } from "../settings";
+import type { EditorPreviewSources } from "../settings";
 import { interpreters } from "../preview/axolotlLocator";
 import { datasetInfoEntry } from "../validation/documentOptions";
 
 /** The training config as Axolotl reads it, with the view's assumptions where it is silent (see axolotlArguments). */
-function axolotlConfig(preview: PreviewSources, settings: TrainingSettings): Record<string, unknown> {
+function axolotlConfig(preview: EditorPreviewSources, settings: TrainingSettings): Record<string, unknown> {
   const root: unknown = preview.configPath ? parseYaml(readFileSync(preview.configPath, "utf8")) : undefined;
   const named = preview.template && builtinTemplate(preview.template) ? preview.template : undefined;
   const readJinja = (path: string) => {

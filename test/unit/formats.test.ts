@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { detectRowFormat, dominantFormat, FormatId } from "../../src/core/formats/detect";
+import { detectRowFormat, dominantFormat } from "../../src/core/formats/detect";
+import type { FormatId } from "../../src/core/formats/formatLabels";
 import { summarizeRow } from "../../src/core/formats/summary";
 
 describe("detectRowFormat", () => {

@@ -1,5 +1,5 @@
 import { analyzeRow, ValidationOptions } from "../../src/core/validate/analyzeRow";
-import type { FormatId } from "../../src/core/formats/detect";
+import type { FormatId } from "../../src/core/formats/formatLabels";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 
 export function diagnose(row: unknown, options: ValidationOptions & { fileFormat?: FormatId } = {}): Diagnostic[] {

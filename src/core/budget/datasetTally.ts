@@ -1,5 +1,5 @@
 import type { TrainingConfig } from "../config/trainingConfig";
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { mappingOf } from "../formats/instructionTypes";
 import { summarizeRow } from "../formats/summary";
 import { isPlainObject, parseRow } from "../jsonl/parseRow";

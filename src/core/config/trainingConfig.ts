@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { ConfigProblem, readConfigNumbers } from "./configNumbers";
 import { booleanOf, stringOr } from "./yamlValues";
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { CanonicalRole, ChatLayout, RoleAliases } from "../formats/layout";
 import { axolotlInstructionTypes, customInstructionType, FieldMapping } from "../formats/instructionTypes";
 import { InferredTrainer, inferTrainer } from "../trainers/trainerChoice";

@@ -4,7 +4,6 @@ import type { ChatLayout } from "./layout";
 import { detectionOrder } from "./registry";
 
 export { formatIds, formatLabels } from "./formatLabels";
-export type { FormatId } from "./formatLabels";
 
 /** "an Alpaca row", "a ShareGPT row", "an s1K row" (said "ess-one-kay"). */
 export function withArticle(label: string): string {

@@ -1,4 +1,5 @@
-import { detectRowFormat, dominantFormat, FormatId, formatLabels } from "../formats/detect";
+import { detectRowFormat, dominantFormat, formatLabels } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { ChatLayout, chatLayoutOf, RoleAliases, rolesFor } from "../formats/layout";
 import { isPlainObject, parseRow, stripBom } from "../jsonl/parseRow";
 import type { JsonSchema } from "../model/backend";

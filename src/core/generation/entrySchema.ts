@@ -1,4 +1,4 @@
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import { formatModules } from "../formats/registry";
 import type { JsonSchema } from "../model/backend";

@@ -1,5 +1,5 @@
 import { applyEdits, JSONPath, modify } from "jsonc-parser";
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import { formatModules } from "../formats/registry";
 import type { ChatTurn } from "../model/backend";

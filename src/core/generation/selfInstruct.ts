@@ -1,4 +1,5 @@
-import { detectRowFormat, FormatId, formatLabels } from "../formats/detect";
+import { detectRowFormat, formatLabels } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import type { ChatLayout, RoleAliases } from "../formats/layout";
 import type { ChatTurn, StopReason } from "../model/backend";
 import { analyzeRow, ValidationOptions } from "../validate/analyzeRow";

@@ -1,4 +1,4 @@
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { TemplateRaisedError } from "../templates/chatTemplate";
 import { TrainerRefusedError, ViewUnavailableError } from "../trainers/trainerRefused";
 import { TrainingDetailError } from "./trainingDetail";

@@ -1,4 +1,5 @@
-import { detectRowFormat, FormatId, formatLabels, withArticle } from "../formats/detect";
+import { detectRowFormat, formatLabels, withArticle } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { isPlainObject } from "../jsonl/parseRow";
 import { mappingOf } from "../formats/instructionTypes";
 import { axolotlRoles } from "../formats/layout";

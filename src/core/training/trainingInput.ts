@@ -1,4 +1,4 @@
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { formatModules } from "../formats/registry";
 import type { TrainingInput } from "../formats/inputHelpers";
 import type { InputOptions } from "../formats/instructionTypes";

@@ -1,5 +1,6 @@
 import { parse as parseTolerant, ParseError, ParseErrorCode } from "jsonc-parser";
-import { detectRowFormat, FormatId } from "../formats/detect";
+import { detectRowFormat } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { chatLayoutOf } from "../formats/layout";
 import { FieldMapping, instructionTypeOf } from "../formats/instructionTypes";
 import { countKeys, duplicateKeys, jsonShape, maxNestingDepth } from "../jsonl/jsonShape";

@@ -1,4 +1,5 @@
-import { dominantFormat, FormatId } from "../formats/detect";
+import { dominantFormat } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { splitLines } from "../jsonl/lineReader";
 import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";

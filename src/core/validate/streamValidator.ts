@@ -1,4 +1,4 @@
-import type { FormatId } from "../formats/detect";
+import type { FormatId } from "../formats/formatLabels";
 import { dominantFormat } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
 import type { Diagnostic, Span } from "../lint/diagnostic";

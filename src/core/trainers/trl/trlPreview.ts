@@ -1,4 +1,5 @@
-import { detectRowFormat, FormatId, formatLabels } from "../../formats/detect";
+import { detectRowFormat, formatLabels } from "../../formats/detect";
+import type { FormatId } from "../../formats/formatLabels";
 import { isPlainObject } from "../../jsonl/parseRow";
 import { unreadFormatMessage } from "../../targets/trainerTarget";
 import type { PreviewSetup } from "../../training/previewSetup";
