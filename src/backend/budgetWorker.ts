@@ -5,7 +5,7 @@ import type { LineMeasure } from "../core/budget/datasetTally";
 import { BudgetCancelled } from "../core/budget/tallyLines";
 import type { BudgetRequest, BudgetResponse, BudgetSources } from "../protocol/budgetWorker";
 import { statSync } from "node:fs";
-import { loadMeasurer, measureRange, Measurer, RunOptions, runBudget, sampleLines } from "./budgetRunner";
+import { loadMeasurer, measureRange, Measurer, RunOptions, runBudget, sampleLines, withDatasetInfo } from "./budgetRunner";
 
 const reply = (message: BudgetResponse) => process.send?.(message);
 const cancelled = new Set<number>();
@@ -29,8 +29,7 @@ async function measurer(sources: BudgetSources, samples: () => string[]): Promis
     void previous?.measurer.then((m) => m.dispose(), () => undefined);
   }
   try {
-    const { measurer: base } = await loaded.measurer;
-    return datasetInfo === base.setup.datasetInfo ? base : { ...base, setup: { ...base.setup, datasetInfo }, sources: { ...base.sources, datasetInfo } };
+    return withDatasetInfo((await loaded.measurer).measurer, datasetInfo);
   } catch (error) {
     loaded = undefined;
     throw error;

@@ -70,3 +70,10 @@ export function parseRow(line: string): ParsedRow {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Python's truthiness of a JSON value, which the trainers' `if` tests apply (an empty list or mapping is false). */
+export function pythonTruthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object" && value !== null) return Object.keys(value).length > 0;
+  return Boolean(value);
+}

@@ -132,10 +132,9 @@ export function renderChat(source: ChatTemplateSource, messages: unknown[], opti
   return withJinja2ForLoops(new Interpreter(env)).run(program).value as string;
 }
 
-type ForNode = { iterable: { type: string; lhs?: unknown }; defaultBlock: unknown };
+type ForNode = { defaultBlock: unknown };
 type FilterNode = { type: string; value?: string; callee?: { value?: string } };
 interface InterpreterInternals {
-  evaluate(node: unknown, environment: Environment): { type: string };
   evaluateFor(node: ForNode, environment: Environment): unknown;
   evaluateBlock(block: unknown, environment: Environment): unknown;
   applyFilter(operand: { type: string }, filter: FilterNode, environment: Environment): unknown;
@@ -144,7 +143,10 @@ interface InterpreterInternals {
 /** String filters that jinja2 applies to Undefined as to "" (it stringifies to nothing). */
 const stringFilters = new Set(["trim", "upper", "lower", "title", "capitalize", "string", "length", "replace", "indent", "safe", "escape", "e"]);
 /** The library's empty string value, made by rendering nothing (its value classes are not exported). */
-const emptyString = () => new Interpreter(new Environment()).run(parse(tokenize(""))) as unknown as { type: string };
+let emptyStringValue: { type: string } | undefined;
+const emptyString = () => (emptyStringValue ??= new Interpreter(new Environment()).run(parse(tokenize(""))) as unknown as { type: string });
+/** The library's words for a loop over an undefined value; raised before the loop body runs, and only by the loop's own iterable (nested loops are bridged too). */
+const undefinedLoop = "Expected iterable or object type in for loop: got UndefinedValue";
 
 /**
  * jinja2's Undefined iterates as an empty sequence (a `{% for %}` over a missing property runs its
@@ -156,9 +158,12 @@ function withJinja2ForLoops(interpreter: Interpreter): Interpreter {
   const internals = interpreter as unknown as InterpreterInternals;
   const evaluateFor = internals.evaluateFor.bind(interpreter);
   internals.evaluateFor = (node, environment) => {
-    const iterable = node.iterable.type === "SelectExpression" ? node.iterable.lhs : node.iterable;
-    if (internals.evaluate(iterable, new Environment(environment)).type === "UndefinedValue") return internals.evaluateBlock(node.defaultBlock, new Environment(environment));
-    return evaluateFor(node, environment);
+    try {
+      return evaluateFor(node, environment);
+    } catch (error) {
+      if (!(error instanceof Error) || error.message !== undefinedLoop) throw error;
+      return internals.evaluateBlock(node.defaultBlock, new Environment(environment));
+    }
   };
   const applyFilter = internals.applyFilter.bind(interpreter);
   internals.applyFilter = (operand, filter, environment) => {

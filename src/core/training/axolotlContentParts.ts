@@ -1,4 +1,4 @@
-import { isPlainObject } from "../jsonl/parseRow";
+import { isPlainObject, pythonTruthy } from "../jsonl/parseRow";
 import { ViewUnavailableError } from "../trainers/trainerRefused";
 import type { ChatMessage } from "./trainingInput";
 
@@ -36,12 +36,6 @@ export function joinContentParts(content: unknown): { text: string; detail?: Det
     }
   }
   return { text: texts.join(""), detail: explicit ? detail : undefined };
-}
-
-function pythonTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (isPlainObject(value)) return Object.keys(value).length > 0;
-  return Boolean(value);
 }
 
 /**

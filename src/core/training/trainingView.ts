@@ -1,3 +1,4 @@
+import { pythonTruthy } from "../jsonl/parseRow";
 import { ChatTemplateSource, renderChat } from "../templates/chatTemplate";
 import { alignTokens, ModelTokenizer } from "../tokenizers/modelTokenizer";
 import type { ChatMessage, TrainingInput } from "./trainingInput";
@@ -51,13 +52,6 @@ function tokenSet(tokenizer: ModelTokenizer, texts: Array<string | undefined>): 
 function excerpt(text: string): string {
   const shown = text.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
   return `“${shown.length > 90 ? `${shown.slice(0, 40)}…${shown.slice(-40)}` : shown}”`;
-}
-
-/** Python's truthiness, which Axolotl's `if` applies to a turn's training fields. */
-function pythonTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === "object" && value !== null) return Object.keys(value).length > 0;
-  return Boolean(value);
 }
 
 /** Whether two id lists begin with the same `length` ids. */

@@ -76,7 +76,7 @@ export function axolotlArguments(settings: TrainingSettings, root: Record<string
 
 /** Unsloth's train_on_responses_only keyword arguments for the view's settings (the parts only where given: none means detect). */
 export function responsesOnlyArguments(settings: TrainingSettings): Record<string, unknown> | undefined {
-  const options = settings.trainer === "trl" || settings.choice?.trainer === "trl" ? settings.trl?.responsesOnly : undefined;
+  const options = settings.choice?.trainer === "trl" ? settings.trl?.responsesOnly : undefined;
   if (!options) return undefined;
   const parts = options.instructionPart !== undefined || options.responsePart !== undefined ? { instruction_part: options.instructionPart ?? null, response_part: options.responsePart ?? null } : {};
   return { ...parts, force_match: options.forceMatch, last_response_only: options.lastResponseOnly };

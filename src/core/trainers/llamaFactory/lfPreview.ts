@@ -14,7 +14,8 @@ import { ignoreIndex, lfDefaults, lfIdsAndLabels, LfPiece, LfSettings, supervise
 import { LfTemplate } from "./lfTemplate";
 import { llamaFactoryTemplates } from "./templateRegistry";
 
-type ChosenTemplate = { template: LfTemplate; label: string; notes: string[] };
+/** The template set up, and (checked once, not per row) whether its plugin lacks the processor LLaMA-Factory would refuse every row without. */
+type ChosenTemplate = { template: LfTemplate; label: string; notes: string[]; processorMissing?: boolean };
 
 /** Templates set up per preview setup: a Dataset-view run measures every row with one, and parsing a tokenizer's template renders it four times. */
 const chosenTemplates = new WeakMap<PreviewSetup, Map<string, ChosenTemplate>>();
@@ -24,7 +25,11 @@ function templateFor(setup: PreviewSetup, settings: LfSettings, explicit: string
   let cache = chosenTemplates.get(setup);
   if (!cache) chosenTemplates.set(setup, (cache = new Map()));
   let chosen = cache.get(key);
-  if (!chosen) cache.set(key, (chosen = setUpTemplate(setup, settings, explicit, now)));
+  if (!chosen) {
+    chosen = setUpTemplate(setup, settings, explicit, now);
+    chosen.processorMissing = chosen.template.spec.needsProcessor === true && !hasProcessor(setup);
+    cache.set(key, chosen);
+  }
   return chosen;
 }
 
@@ -64,12 +69,12 @@ function build(value: unknown, setup: PreviewSetup, settings: TrainingSettings, 
   return throughTemplate(() => {
     // LLaMA-Factory checks its arguments, then sets its template up (and fixes the tokenizer), before it reads any row.
     if (lf.maskHistory && lf.trainOnPrompt) throw new TrainerRefusedError("LLaMA-Factory: `mask_history` is incompatible with `train_on_prompt`.");
-    const { template, label, notes } = templateFor(setup, lf, options.explicitTemplate, options.now);
+    const { template, label, notes, processorMissing } = templateFor(setup, lf, options.explicitTemplate, options.now);
     const entry = setup.datasetInfo ?? defaultEntry(value);
     const converted = convertRow(value, entry);
     if (converted.dropped) throw new TrainerRefusedError(converted.dropped);
     if (converted.prompt.length % 2 !== 1 || converted.response.length !== 1) throw new TrainerRefusedError(`LLaMA-Factory drops this row ("Dropped invalid example"): it wants an odd number of prompt turns and one response; this row gives ${converted.prompt.length} and ${converted.response.length}.`);
-    if (template.spec.needsProcessor && !hasProcessor(setup)) {
+    if (processorMissing) {
       throw new TrainerRefusedError(`LLaMA-Factory: Processor was not found, please check and update your model file. (The ${template.name} template's multimodal plugin wants the model's processor, text rows too: point the tokenizer setting at a model folder with its preprocessor_config.json.)`);
     }
     const pieces = supervisedPieces(converted, template, lf);

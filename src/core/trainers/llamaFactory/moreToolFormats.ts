@@ -1,3 +1,4 @@
+import { pythonTruthy } from "../../jsonl/parseRow";
 import { TrainerRefusedError } from "../trainerRefused";
 import { pythonJsonDumps } from "./pythonJson";
 import { asFunction, FunctionCall, qwenFormat, record, ToolFormat } from "./toolFormatBasics";
@@ -10,8 +11,6 @@ import { asFunction, FunctionCall, qwenFormat, record, ToolFormat } from "./tool
 
 /** `tool.get("function", default) if tool.get("type") == "function" else tool`. */
 const unwrap = (tool: Record<string, unknown>, fallback: unknown) => (tool.type === "function" ? (Object.hasOwn(tool, "function") ? tool.function : fallback) : tool);
-/** Python's truthiness, which the formatters' `if` tests apply. */
-const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : typeof v === "object" && v !== null ? Object.keys(v).length > 0 : Boolean(v));
 /** Python's `str()` of a JSON value in an f-string. */
 const pyStr = (v: unknown) => (v === null || v === undefined ? "None" : v === true ? "True" : v === false ? "False" : typeof v === "string" ? v : typeof v === "number" ? String(v) : pythonJsonDumps(v));
 const args = (call: FunctionCall) => record(JSON.parse(call.arguments));
@@ -117,23 +116,23 @@ const gemma4: ToolFormat = {
         const fn = record(unwrap(raw, raw));
         let declaration = `declaration:${pyStr(fn.name)}{description:${gemmaText(Object.hasOwn(fn, "description") ? fn.description : "")}`;
         const params = record(fn.parameters);
-        if (truthy(fn.parameters)) {
+        if (pythonTruthy(fn.parameters)) {
           const parts: string[] = [];
-          if (truthy(params.properties)) {
+          if (pythonTruthy(params.properties)) {
             const properties = Object.entries(record(params.properties)).map(([name, schema]) => {
               const item = record(schema);
-              const itemParts = [...(truthy(item.description) ? [`description:${gemmaText(item.description)}`] : []), ...(truthy(item.type) ? [`type:${gemmaText(pyStr(item.type).toUpperCase())}`] : [])];
+              const itemParts = [...(pythonTruthy(item.description) ? [`description:${gemmaText(item.description)}`] : []), ...(pythonTruthy(item.type) ? [`type:${gemmaText(pyStr(item.type).toUpperCase())}`] : [])];
               return `${name}:{${itemParts.join(",")}}`;
             });
             parts.push(`properties:{${properties.join(",")}}`);
           }
-          if (truthy(params.required) && Array.isArray(params.required)) parts.push(`required:[${params.required.map(gemmaText).join(",")}]`);
-          if (truthy(params.type)) parts.push(`type:${gemmaText(pyStr(params.type).toUpperCase())}`);
+          if (pythonTruthy(params.required) && Array.isArray(params.required)) parts.push(`required:[${params.required.map(gemmaText).join(",")}]`);
+          if (pythonTruthy(params.type)) parts.push(`type:${gemmaText(pyStr(params.type).toUpperCase())}`);
           declaration += `,parameters:{${parts.join(",")}}`;
         }
         const response = record(fn.response);
-        if (truthy(fn.response)) {
-          const parts = [...(truthy(response.description) ? [`description:${gemmaText(response.description)}`] : [])];
+        if (pythonTruthy(fn.response)) {
+          const parts = [...(pythonTruthy(response.description) ? [`description:${gemmaText(response.description)}`] : [])];
           if (pyStr(Object.hasOwn(response, "type") ? response.type : "").toUpperCase() === "OBJECT") parts.push(`type:${gemmaText("OBJECT")}`);
           declaration += `,response:{${parts.join(",")}}`;
         }

@@ -1,7 +1,7 @@
 import { ChatTemplateSource, renderChat } from "../../templates/chatTemplate";
 import type { ModelTokenizer } from "../../tokenizers/modelTokenizer";
 import { TrainerRefusedError } from "../trainerRefused";
-import { markerTokens } from "./markerTokens";
+import { markerTokens, runAt } from "./markerTokens";
 
 export interface ResponseParts {
   instructionPart: string;
@@ -150,7 +150,7 @@ export function chatTemplateParts(template: ChatTemplateSource, tokenizer: Model
     const { core } = markerTokens(candidate, (text) => tokenizer.encode(text), true);
     if (core.length === 0) return 0;
     let count = 0;
-    for (let i = 0; i + core.length <= probeIds.length; i++) if (core.every((id, k) => probeIds[i + k] === id)) count++;
+    for (let i = 0; i + core.length <= probeIds.length; i++) if (runAt(probeIds, i, core)) count++;
     return count;
   };
   const validate = (part: string, name: string): string => {

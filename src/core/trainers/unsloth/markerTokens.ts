@@ -59,12 +59,18 @@ function longestCommonRun(lists: number[][]): number[] {
   return result;
 }
 
-const sameIds = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((id, i) => id === b[i]);
+const sameIds = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && runAt(a, 0, b);
 
+/** Whether `ids` holds `run` at `at`. */
+export function runAt(ids: readonly number[], at: number, run: readonly number[]): boolean {
+  if (at + run.length > ids.length) return false;
+  for (let i = 0; i < run.length; i++) if (ids[at + i] !== run[i]) return false;
+  return true;
+}
+
+/** Python's first `j` with `original[j : j + len(core)] == core`: none in an empty list, even for an empty core. */
 function indexOfRun(haystack: readonly number[], needle: readonly number[]): number {
-  for (let j = 0; j < haystack.length; j++) {
-    if (sameIds(haystack.slice(j, j + needle.length), needle)) return j;
-  }
+  for (let j = 0; j < haystack.length; j++) if (runAt(haystack, j, needle)) return j;
   return -1;
 }
 

@@ -1,11 +1,4 @@
-import type { MarkerTokens } from "./markerTokens";
-
-/** Whether `ids` holds `run` at `at`. */
-function runAt(ids: readonly number[], at: number, run: readonly number[]): boolean {
-  if (at + run.length > ids.length) return false;
-  for (let i = 0; i < run.length; i++) if (ids[at + i] !== run[i]) return false;
-  return true;
-}
+import { MarkerTokens, runAt } from "./markerTokens";
 
 /**
  * The token ranges Unsloth's `_train_on_responses_only` trains, transcribed step for step
