@@ -10,6 +10,7 @@ import { loadJsonlGrammar } from "../test/unit/grammarHarness";
 import type { ActivationSample } from "./activationProbe";
 import { statsThroughput } from "./budgetBench";
 import { modelOverhead } from "./modelBench";
+import { datasetScale } from "./datasetScaleBench";
 import { longConversation, previewLatency, tokenizerLoadAndThroughput } from "./previewBench";
 import { alpacaFile, cliPeakMemory, hostileRows, lintThroughput, revalidationLatency } from "./validationBench";
 
@@ -88,7 +89,8 @@ async function main(): Promise<void> {
   };
   const preview = { latency: await previewLatency(), tokenizers: await tokenizerLoadAndThroughput(), conversation: longConversation() };
   const budget = await statsThroughput();
-  const model = await modelOverhead();
+  const model = await modelOverhead(9);
+  const scale = await datasetScale();
   const grammar = await grammarCost();
   const vsix = packageVsix();
   const vsixBytes = statSync(vsix).size;
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
     preview,
     budget,
     model,
+    scale,
     samples,
   };
   const fmt = (n: number) => n.toFixed(2);
@@ -130,6 +133,10 @@ async function main(): Promise<void> {
   console.log(`training budget: stats on a ${fmt(Number(budget.megabytes))} MB dataset (${budget.rows} rows, Qwen3 tokenizer, ChatML, masks, packing; counted with ${budget.counting}): ${fmt(Number(budget.statsSeconds))} s, ${fmt(Number(budget.statsMBps))} MB/s, ${fmt(Number(budget.statsTokensPerSecond))} tokens/s, peak RSS ${fmt(Number(budget.peakMb))} MB per process = ${fmt(Number(budget.ratio))}x the time of a bare llama.cpp tokenization loop over the same text (${fmt(Number(budget.bareLlamaCppSeconds))} s, ${fmt(Number(budget.bareLlamaCppTokensPerSecond))} tokens/s, one core)`);
   const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
   console.log(`local model (CPU, ${model.threads} threads, ${model.maxTokens} tokens, median of ${model.runs}): through the extension's worker ${fmt(model.workerTokensPerSecond)} tokens/s and ${fmt(model.workerFirstTokenMs)} ms to the first token; node-llama-cpp called directly ${fmt(model.directTokensPerSecond)} tokens/s and ${fmt(model.directFirstTokenMs)} ms: overhead ${pct(model.throughputOverhead)} in throughput, ${pct(model.firstTokenOverhead)} to the first token`);
+  const levels = scale.concurrency.map((f) => `${f.concurrency}: ${fmt(f.rowsPerSecond)} rows/s = ${pct(f.ofIdeal)} of ${fmt(f.idealRowsPerSecond)}`).join("; ");
+  const at64 = scale.concurrency[scale.concurrency.length - 1];
+  console.log(`critique at dataset scale, against a server with ${scale.latencyMs} ms latency (rows/s against the ideal, concurrency / latency): ${levels}; our CPU ${fmt(at64.cpuMsPer1000Rows)} ms per 1,000 rows at 64 in flight; heap ${fmt(scale.memory.retainedKbPer1000Rows)} KB kept per 1,000 rows (peak growth ${fmt(scale.memory.peakHeapGrowthMb)} MB over ${scale.memory.rows} rows)`);
+  console.log(`resuming ${scale.resume.rows.toLocaleString("en-US")} rows that all have results: ${fmt(scale.resume.resumeMs)} ms = ${fmt(scale.resume.ratio)}x hashing the rows (${fmt(scale.resume.hashingMs)} ms), no request sent`);
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(join(artifactsDir, "bench.json"), JSON.stringify(report, null, 2));
   console.log(`written to ${join(artifactsDir, "bench.json")}`);

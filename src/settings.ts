@@ -7,7 +7,7 @@ import type { TrainingConfig } from "./core/config/trainingConfig";
 import type { ConfigProblem } from "./core/config/configNumbers";
 import { ConfigLoader } from "./configLoader";
 import type { FormatId } from "./core/formats/formatLabels";
-import { isUrl } from "./core/model/backend";
+import { isUrlList } from "./core/model/backend";
 import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults";
 import { parseRuleSettings } from "./core/rules/ruleSettings";
 import { namesTemplate } from "./core/templates/axolotl/resolve";
@@ -157,10 +157,10 @@ function endpointSetting(section: vscode.WorkspaceConfiguration, trusted: boolea
 function modelSettings(section: vscode.WorkspaceConfiguration, trusted: boolean): ModelSettings {
   const { endpoint, fromWorkspace } = endpointSetting(section, trusted);
   const modelPath = workspacePath(section.get<string>("model.path", ""));
-  const useEndpoint = endpoint !== "" && isUrl(endpoint);
+  const useEndpoint = endpoint !== "" && isUrlList(endpoint);
   let model = useEndpoint ? endpoint : modelPath;
   let modelRestricted: string | undefined;
-  if (!trusted && model && !isUrl(model) && inWorkspace(model, workspaceFolders())) {
+  if (!trusted && model && !isUrlList(model) && inWorkspace(model, workspaceFolders())) {
     modelRestricted = "Restricted Mode: a model file inside this workspace is not run until you trust the folder.";
     model = undefined;
   }
@@ -195,7 +195,7 @@ function editorSettings(section: vscode.WorkspaceConfiguration): EditorSettings 
 /** Where the model commands' choice is saved: the user's settings, never the workspace's. */
 export async function saveModelChoice(model: string): Promise<void> {
   const section = vscode.workspace.getConfiguration("instructStudio");
-  if (isUrl(model)) await section.update("model.endpoint", model, vscode.ConfigurationTarget.Global);
+  if (isUrlList(model)) await section.update("model.endpoint", model, vscode.ConfigurationTarget.Global);
   else {
     await section.update("model.endpoint", "", vscode.ConfigurationTarget.Global);
     await section.update("model.path", model, vscode.ConfigurationTarget.Global);

@@ -1,9 +1,10 @@
-import { isUrl, ModelBackend } from "../core/model/backend";
+import { endpointList, isUrlList, ModelBackend } from "../core/model/backend";
 import { HttpBackend } from "./httpBackend";
 import { LlamaWorkerBackend } from "./llamaBackend";
+import { MultiBackend } from "./multiBackend";
 
 export interface BackendSettings {
-  /** A .gguf file, or an OpenAI-compatible server's URL. */
+  /** A .gguf file, or an OpenAI-compatible server's URL (several, separated by commas or blanks). */
   model: string;
   /** The server's model name (HTTP only). */
   serverModel?: string;
@@ -18,11 +19,14 @@ export interface BackendSettings {
   log?: (line: string) => void;
 }
 
-/** The one place that picks a backend: a URL is a server, anything else a GGUF file. */
+/** The one place that picks a backend: URLs are servers, anything else a GGUF file. */
 export function createBackend(outDir: string, settings: BackendSettings): ModelBackend {
   const deadline = { timeoutMs: settings.timeoutMs, setting: settings.timeoutSetting };
-  if (isUrl(settings.model)) {
-    return new HttpBackend({ url: settings.model, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, deadline, log: settings.log });
+  if (isUrlList(settings.model)) {
+    const servers = endpointList(settings.model).map(
+      (url) => new HttpBackend({ url, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, deadline, log: settings.log }),
+    );
+    return servers.length === 1 ? servers[0] : new MultiBackend(servers);
   }
   return new LlamaWorkerBackend(outDir, {
     modelPath: settings.model,

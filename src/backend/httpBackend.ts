@@ -3,6 +3,8 @@ import { RequestDeadline, startDeadline } from "../core/model/deadline";
 import { Limiter } from "../core/model/limiter";
 import { maxErrorBodyBytes, maxModelListBytes, maxReplyBytes } from "../core/model/modelDefaults";
 import { readBounded, sseData, SseLineTooLongError } from "../core/model/sse";
+import { parseRetryAfter } from "../core/model/retryPolicy";
+import { openAiBody } from "../core/model/openaiBody";
 
 export interface HttpBackendOptions {
   /** An OpenAI-compatible base URL: llama-server, vLLM, Ollama (`http://host:port` or `.../v1`). */
@@ -70,7 +72,7 @@ export class HttpBackend implements ModelBackend {
     if (this.model) return this.info();
     const timeout = AbortSignal.timeout(this.options.stallTimeoutMs);
     const response = await this.fetch("/models", { method: "GET" }, signal ? AbortSignal.any([signal, timeout]) : timeout);
-    if (response.status === 503) throw new ModelError(`The server at ${this.base} is still loading its model; try again in a moment.`, "server");
+    if (response.status === 503) throw new ModelError(`The server at ${this.base} is still loading its model; try again in a moment.`, "server", 503, parseRetryAfter(response.headers.get("retry-after")));
     if (!response.ok) {
       this.model = "default";
       this.options.log?.(`${this.base}/models answered ${response.status}; requests name the model "default".`);
@@ -93,12 +95,7 @@ export class HttpBackend implements ModelBackend {
   }
 
   private body(request: GenerationRequest, withSchema: boolean): Record<string, unknown> {
-    const common = { model: this.model, max_tokens: request.maxTokens, temperature: request.temperature ?? 0, top_p: request.topP, seed: request.seed, stream: true, stream_options: { include_usage: true } };
-    if (request.prompt !== undefined) return { ...common, prompt: request.prompt, stop: request.stop };
-    const format = withSchema && request.schema ? { response_format: { type: "json_schema", json_schema: { name: "entry", schema: request.schema, strict: true } } } : {};
-    // vLLM continues a final assistant message with these; llama-server does so by itself.
-    const continuation = request.continueLastTurn ? { continue_final_message: true, add_generation_prompt: false } : {};
-    return { ...common, messages: request.messages, ...format, ...continuation };
+    return openAiBody(request, this.model, { stream: true, withSchema });
   }
 
   private async generateNow(request: GenerationRequest, onText?: (chunk: string) => void, signal?: AbortSignal): Promise<GenerationResult> {
@@ -109,10 +106,19 @@ export class HttpBackend implements ModelBackend {
     if (signal?.aborted) abort();
     signal?.addEventListener("abort", abort);
     const endDeadline = startDeadline(this.options.deadline, stop);
+    // One timer per request, re-armed only when it fires early: a reply streams hundreds of
+    // events, and a new timer for each was a measurable share of a request's CPU at 64 in flight.
     let stall: NodeJS.Timeout | undefined;
+    let lastText = performance.now();
+    const stallTimeoutMs = this.options.stallTimeoutMs;
+    const check = () => {
+      const quietMs = performance.now() - lastText;
+      if (quietMs < stallTimeoutMs) stall = setTimeout(check, stallTimeoutMs - quietMs);
+      else stop(new ModelError(`The server at ${this.base} sent no text for ${Math.round(stallTimeoutMs / 1000)} s; the request was abandoned.`, "hung"));
+    };
     const watch = () => {
-      clearTimeout(stall);
-      stall = setTimeout(() => stop(new ModelError(`The server at ${this.base} sent no text for ${Math.round(this.options.stallTimeoutMs / 1000)} s; the request was abandoned.`, "hung")), this.options.stallTimeoutMs);
+      lastText = performance.now();
+      stall ??= setTimeout(check, stallTimeoutMs);
     };
     let received = 0;
     try {
@@ -126,9 +132,9 @@ export class HttpBackend implements ModelBackend {
           this.schemaUnsupported = true;
           this.options.log?.(`${this.base} rejected response_format (${response.status}: ${detail.slice(0, 200)}); asking for JSON in the prompt only.`);
           response = await this.fetch(path, { method: "POST", body: JSON.stringify(this.body(request, false)) }, controller.signal);
-        } else throw serverError(response.status, detail, this.base);
+        } else throw serverError(response, detail, this.base);
       }
-      if (!response.ok || !response.body) throw serverError(response.status, await this.errorBody(response), this.base);
+      if (!response.ok || !response.body) throw serverError(response, await this.errorBody(response), this.base);
       const maxBytes = maxReplyBytes(request.maxTokens);
       let text = "";
       let stopReason: StopReason = "end";
@@ -193,7 +199,8 @@ export class HttpBackend implements ModelBackend {
   dispose(): void {}
 }
 
-function serverError(status: number, body: string, base: string): ModelError {
+function serverError(response: Response, body: string, base: string): ModelError {
+  const status = response.status;
   let message = body;
   try {
     const parsed = JSON.parse(body) as { error?: { message?: string } | string };
@@ -201,6 +208,7 @@ function serverError(status: number, body: string, base: string): ModelError {
   } catch {
     // not JSON: keep the text
   }
-  const tooLong = /context|too long|exceeds|maximum.*tokens/i.test(message);
-  return new ModelError(`The model server at ${base} answered ${status}: ${message.slice(0, 400)}`, tooLong ? "context" : "server");
+  // A busy or failing server's message may mention limits too ("rate limit exceeded"): only a refusal of the request itself is a context error.
+  const tooLong = status >= 400 && status < 500 && status !== 429 && /context|too long|exceeds|maximum.*tokens/i.test(message);
+  return new ModelError(`The model server at ${base} answered ${status}: ${message.slice(0, 400)}`, tooLong ? "context" : "server", status, parseRetryAfter(response.headers.get("retry-after")));
 }

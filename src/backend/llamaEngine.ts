@@ -2,7 +2,7 @@
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
-import type { ChatHistoryItem, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
+import type { ChatHistoryItem, ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { GenerationRequest, GenerationResult, ModelError, StopReason } from "../core/model/backend";
 import { checkGgufFile, GgufFormatError } from "../core/tokenizers/ggufHeader";
 import type { LoadedModel, LoadOptions } from "../protocol/modelWorker";
@@ -26,7 +26,7 @@ export class LlamaEngine {
   private module: LlamaModule | undefined;
   private llama: Llama | undefined;
   private llamaGpu: LoadOptions["gpu"] | undefined;
-  private loaded: { options: LoadOptions; model: LlamaModel; context: LlamaContext; info: LoadedModel } | undefined;
+  private loaded: { options: LoadOptions; model: LlamaModel; context: LlamaContext; info: LoadedModel; chatWrapper: ChatWrapper } | undefined;
   private readonly waiting: Array<() => void> = [];
 
   private async llamaFor(gpu: LoadOptions["gpu"]): Promise<{ module: LlamaModule; llama: Llama }> {
@@ -81,7 +81,11 @@ export class LlamaEngine {
       loadMs: performance.now() - started,
       pid: process.pid,
     };
-    this.loaded = { options, model, context, info };
+    // LlamaChat resolves the model's chat wrapper on every construction (for a Jinja template it
+    // renders test conversations through it): measured 330-570 ms per request on a tiny model.
+    // Resolved once per load, a request costs what node-llama-cpp's own session costs.
+    const chatWrapper = module.resolveChatWrapper(model);
+    this.loaded = { options, model, context, info, chatWrapper };
     return info;
   }
 
@@ -114,7 +118,7 @@ export class LlamaEngine {
         const { response, metadata } = await completion.generateCompletionWithMeta(request.prompt, { ...sampling, grammar, customStopTriggers: request.stop });
         return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens, firstTokenMs, totalMs: performance.now() - started };
       }
-      const chat = new module.LlamaChat({ contextSequence: sequence });
+      const chat = new module.LlamaChat({ contextSequence: sequence, chatWrapper: this.loaded.chatWrapper });
       const history = toHistory(request);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
       this.checkFits(promptTokens, request.maxTokens);

@@ -124,3 +124,45 @@ export function insertIntoArray(file: string, rows: string[], seen: SeenFile): v
     throw error;
   }
 }
+
+/**
+ * Where accepted entries go with `--append`. JSON Lines get each entry as it is accepted, so an
+ * interrupted run keeps what it accepted (the file is the state: a rerun's filters see them). A
+ * JSON array is rewritten once, at the end, since each insertion rewrites the whole file.
+ */
+export class AcceptedEntries {
+  private readonly held: string[] = [];
+  private refused: AppendRefused | undefined;
+  appended = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly seen: SeenFile,
+    private readonly array: boolean,
+  ) {}
+
+  add(line: string): void {
+    if (this.array || this.refused) return void this.held.push(line);
+    try {
+      appendLines(this.file, [line], this.seen);
+      this.appended++;
+    } catch (error) {
+      if (!(error instanceof AppendRefused)) throw error;
+      this.refused = error;
+    }
+  }
+
+  /** Writes what is held; returns why it could not, if it could not. */
+  finish(): AppendRefused | undefined {
+    if (this.array && !this.refused && this.held.length > 0) {
+      try {
+        insertIntoArray(this.file, this.held, this.seen);
+        this.appended += this.held.length;
+      } catch (error) {
+        if (!(error instanceof AppendRefused)) throw error;
+        this.refused = error;
+      }
+    }
+    return this.refused;
+  }
+}

@@ -1,26 +1,25 @@
-import { datasetContext, DatasetContextError, readDatasetRows } from "../core/generation/datasetContext";
 import { generateEntries, GenerateOutcome } from "../core/generation/generateEntries";
 import { selfInstructDefaults } from "../core/generation/selfInstruct";
-import { AppendRefused, appendLines, insertIntoArray, seeFile } from "./appendRows";
-import { UsageError } from "./lint";
-import { cliBackend, ModelCliOptions } from "./modelCli";
+import { defaultRetryPolicy } from "../core/model/retryPolicy";
+import { AcceptedEntries, seeFile } from "./appendRows";
+import { loadDataset } from "./generationDataset";
+import { readGenerateBatch, writeGenerateBatch } from "./generateBatch";
+import { cliBackend, ModelCliOptions, positive } from "./modelCli";
 import { escapeControls } from "./output";
-import { isStdin, openDataset } from "./readDataset";
+import { isStdin } from "./readDataset";
+import { stopOnSignals } from "./stopOnSignals";
+import { UsageError } from "./usageError";
 
-export interface GenerateCliOptions extends ModelCliOptions {
-  count: string;
+export interface GenerateCliOptions extends Omit<ModelCliOptions, "model"> {
+  model?: string;
+  count?: string;
+  concurrency?: string;
   append?: boolean;
   json?: boolean;
   seed?: string;
-}
-
-/** The dataset's rows as texts, from JSON Lines or from a JSON array's elements. */
-async function readRows(file: string): Promise<{ texts: string[]; array: boolean }> {
-  const dataset = await openDataset(file);
-  const texts: string[] = [];
-  if (dataset.kind === "jsonl") for await (const line of dataset.lines) texts.push(line.tooLong ? "" : line.text);
-  else for await (const item of dataset.items) if (item.kind === "element") texts.push(item.tooLong ? "" : item.text);
-  return { texts, array: dataset.kind === "array" };
+  retries?: string;
+  batchRequests?: string;
+  batchResults?: string;
 }
 
 /** Every request is accounted for: the counts add up to the requests sent. */
@@ -31,50 +30,69 @@ export function outcomeSummary(outcome: GenerateOutcome): string {
   return `${parts.join(", ")}: ${outcome.attempts} request${outcome.attempts === 1 ? "" : "s"}`;
 }
 
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${flag} wants a whole number, not "${value}"`);
+  return n;
+}
+
+export function checkGenerateFlags(file: string, options: GenerateCliOptions): void {
+  if (options.batchRequests !== undefined && options.batchResults !== undefined) throw new UsageError("--batch-requests and --batch-results cannot be combined");
+  if (options.batchResults === undefined && options.count === undefined) throw new UsageError("--count is required: how many entries to accept (with --batch-requests: how many requests to write)");
+  if (options.batchResults === undefined && !options.model) throw new UsageError("--model is required: a .gguf file or a server URL (with --batch-requests: the model name the engine serves)");
+  if (options.append && isStdin(file)) throw new UsageError("--append needs a file, not standard input");
+  if (options.concurrency !== undefined && options.parallel !== undefined && options.concurrency !== options.parallel) throw new UsageError("--concurrency and --parallel are one setting; give one");
+}
+
 export async function generateCommand(file: string, options: GenerateCliOptions): Promise<number> {
+  checkGenerateFlags(file, options);
+  const seed = wholeNumber("--seed", options.seed);
+  if (options.batchResults !== undefined) return readGenerateBatch(file, options.batchResults, { append: options.append === true, json: options.json === true });
   const count = Number(options.count);
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count wants a positive whole number, not "${options.count}"`);
-  const seed = options.seed === undefined ? undefined : Number(options.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed wants a whole number, not "${options.seed}"`);
-  if (options.append && isStdin(file)) throw new UsageError("--append needs a file, not standard input");
+  if (options.batchRequests !== undefined) return writeGenerateBatch(file, options.batchRequests, { count, seed, model: options.model! });
+  const retries = wholeNumber("--retries", options.retries) ?? defaultRetryPolicy.attempts - 1;
+  if (retries < 0) throw new UsageError(`--retries wants a whole number from 0, not "${options.retries}"`);
+  const concurrency = options.concurrency ?? options.parallel;
+  if (concurrency !== undefined) positive("--concurrency", concurrency, 1);
   const seen = options.append ? seeFile(file) : undefined;
-  const { texts, array } = await readRows(file);
-  let dataset;
-  try {
-    dataset = datasetContext(readDatasetRows(texts), {});
-  } catch (error) {
-    if (error instanceof DatasetContextError) throw new UsageError(`${file}: ${error.message}`);
-    throw error;
-  }
-  const backend = cliBackend(options);
+  const { dataset, array } = await loadDataset(file);
+  const entries = seen && new AcceptedEntries(file, seen, array);
+  const backend = cliBackend({ ...options, model: options.model!, parallel: concurrency });
+  const controller = new AbortController();
+  const restoreSignals = stopOnSignals("generate", controller, () => {});
   try {
     const outcome = await generateEntries(backend, dataset, {
       count,
       seed,
       temperature: selfInstructDefaults.temperature,
       topP: selfInstructDefaults.topP,
+      policy: { ...defaultRetryPolicy, attempts: retries + 1 },
+      signal: controller.signal,
       onRejected: (reason) => process.stderr.write(`rejected: ${escapeControls(reason)}\n`),
       onAccepted: (line) => {
+        entries?.add(line);
         if (!options.json) process.stdout.write(`${line}\n`);
       },
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.accepted.map((line) => JSON.parse(line)))}\n`);
     if (outcome.error) process.stderr.write(`instruct-studio generate: stopped: ${escapeControls(outcome.error instanceof Error ? outcome.error.message : String(outcome.error))}\n`);
     // A run stopped by an error (a timeout, a server gone) is not a success, whatever it accepted before.
-    let status = outcome.error ? 2 : outcome.accepted.length === 0 ? 1 : 0;
-    if (seen && outcome.accepted.length > 0) {
-      try {
-        (array ? insertIntoArray : appendLines)(file, outcome.accepted, seen);
-        process.stderr.write(`appended ${outcome.accepted.length} entr${outcome.accepted.length === 1 ? "y" : "ies"} to ${seen.target}\n`);
-      } catch (error) {
-        if (!(error instanceof AppendRefused)) throw error;
-        process.stderr.write(`instruct-studio generate: ${escapeControls(error.message)}; the entries are on standard output\n`);
+    let status = outcome.error ? 2 : outcome.accepted.length === 0 || outcome.cancelled ? 1 : 0;
+    if (entries) {
+      const refused = entries.finish();
+      if (entries.appended > 0) process.stderr.write(`appended ${entries.appended} entr${entries.appended === 1 ? "y" : "ies"} to ${seen!.target}\n`);
+      if (refused) {
+        process.stderr.write(`instruct-studio generate: ${escapeControls(refused.message)}; the entries are on standard output\n`);
         status = 2;
       }
     }
-    process.stderr.write(`${outcomeSummary(outcome)}\n`);
+    process.stderr.write(`${outcome.cancelled ? "interrupted: " : ""}${outcomeSummary(outcome)}\n`);
+    if (outcome.accepted.length < count && (outcome.cancelled || outcome.error) && entries) process.stderr.write(`to finish, run again with --count ${count - outcome.accepted.length} --append: the entries appended so far are examples and filter references for the rest\n`);
     return status;
   } finally {
+    restoreSignals();
     backend.dispose();
   }
 }

@@ -5,7 +5,8 @@ import { version } from "../../package.json";
 import { lintCommand, LintOptions, UsageError } from "./lint";
 import { renderCommand, RenderOptions } from "./render";
 import { statsCommand, StatsOptions } from "./stats";
-import { critiqueCommand, CritiqueCliOptions } from "./critique";
+import { critiqueCommand, CritiqueCliOptions, defaultCritiqueConcurrency } from "./critique";
+import { defaultRetryPolicy } from "../core/model/retryPolicy";
 import { generateCommand, GenerateCliOptions } from "./generate";
 import { ModelError } from "../core/model/backend";
 import { modelDefaults } from "../core/model/modelDefaults";
@@ -68,14 +69,18 @@ export function buildProgram(): Command {
   const timeoutHelp = `the longest one request to the model may take in all; past it the command stops with exit 2 (default ${modelDefaults.timeoutSeconds}: a large model on a CPU)`;
   program
     .command("generate")
-    .description("generate new entries like the file's (Self-Instruct) with a local model; exit 1 when none is accepted")
+    .description("generate new entries like the file's (Self-Instruct) with a model; exit 1 when none is accepted")
     .argument("<file>", "a JSONL dataset: its rows are the examples and its format the output's")
-    .requiredOption("--model <gguf|url>", modelOption)
-    .requiredOption("--count <N>", "how many entries to accept")
-    .option("--append", "add the accepted entries to the file (JSON Lines: appended in place behind its verified end, keeping lines others append meanwhile; a JSON array: before its closing bracket)")
+    .option("--model <gguf|urls>", `${modelOption}; several URLs separated by commas spread the requests; with --batch-requests the model name the engine serves`)
+    .option("--count <N>", "how many entries to accept (with --batch-requests: how many requests to write)")
+    .option("--append", "add the accepted entries to the file as they are accepted (JSON Lines: appended in place behind its verified end, keeping lines others append meanwhile; a JSON array: before its closing bracket, at the end of the run)")
     .option("--json", "print one JSON array of the accepted entries")
     .option("--seed <N>", "seed for example sampling and generation")
-    .option("--parallel <N>", "requests generated at once (default 2)")
+    .option("--concurrency <N>", "requests in flight at once (default 2; for a .gguf, parallel sequences of one context)")
+    .option("--parallel <N>", "the same as --concurrency")
+    .option("--retries <N>", `tries again after a failed request, with backoff and the server's Retry-After (default ${defaultRetryPolicy.attempts - 1})`)
+    .option("--batch-requests <requests.jsonl>", "write --count OpenAI Batch API input lines (for vllm run-batch or OpenAI's Batch API), calling no model")
+    .option("--batch-results <output.jsonl>", "read a batch job's output lines through the same filters as an online run")
     .option("--context-size <N>", "context tokens per sequence (default 8192)")
     .option("--cpu", "never use a GPU")
     .option("--timeout <seconds>", timeoutHelp)
@@ -84,12 +89,18 @@ export function buildProgram(): Command {
     });
   program
     .command("critique")
-    .description("critique one row with a local model: a score from 1 to 5, a rationale and issues")
+    .description("critique rows with a model: a score from 1 to 5, a rationale and issues; one row (--line), or every row concurrently and resumably (exit 1 when a row has no result)")
     .argument("<file>", "a JSONL dataset")
-    .requiredOption("--line <N>", "the row's line number (from 1)")
-    .requiredOption("--model <gguf|url>", modelOption)
-    .option("--json", "print {score, rationale, issues}")
-    .option("--context-size <N>", "context tokens (default 8192)")
+    .option("--line <N>", "one row's line number (from 1): print its critique")
+    .option("--lines <A-B>", "only these lines (A-, -B also); default every row")
+    .option("--model <gguf|urls>", `${modelOption}; several URLs separated by commas spread the requests; with --batch-requests the model name the engine serves`)
+    .option("--concurrency <N>", `requests in flight at once (default ${defaultCritiqueConcurrency}; for a .gguf, parallel sequences of one context)`)
+    .option("--out <results.jsonl>", "write each result there as it arrives; run again with the same file to resume (rows whose content has a result are not asked again)")
+    .option("--retries <N>", `tries again after a failed request, with backoff and the server's Retry-After (default ${defaultRetryPolicy.attempts - 1})`)
+    .option("--batch-requests <requests.jsonl>", "write OpenAI Batch API input lines (for vllm run-batch or OpenAI's Batch API), calling no model")
+    .option("--batch-results <output.jsonl>", "read a batch job's output lines and write the results as an online run would")
+    .option("--json", "with --line: print {score, rationale, issues}; with --out: print a summary object")
+    .option("--context-size <N>", "context tokens per sequence (default 8192)")
     .option("--cpu", "never use a GPU")
     .option("--timeout <seconds>", timeoutHelp)
     .action(async (file: string, options: CritiqueCliOptions) => {

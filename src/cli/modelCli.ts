@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { createBackend } from "../backend/createBackend";
-import { isUrl, ModelBackend } from "../core/model/backend";
+import { isUrlList, ModelBackend } from "../core/model/backend";
 import { apiKeyFromEnvironment, modelDefaults } from "../core/model/modelDefaults";
 import { UsageError } from "./lint";
 
@@ -13,7 +13,7 @@ export interface ModelCliOptions {
   timeout?: string;
 }
 
-function positive(flag: string, value: string | undefined, fallback: number): number {
+export function positive(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} wants a positive whole number, not "${value}"`);
@@ -29,7 +29,7 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
 
 /** The CLI's backend: the same worker process and HTTP client as the editor's, with the same defaults. */
 export function cliBackend(options: ModelCliOptions): ModelBackend {
-  if (!isUrl(options.model) && !existsSync(options.model)) throw new UsageError(`--model: no such file ${options.model} (give a .gguf file or an http(s):// server URL)`);
+  if (!isUrlList(options.model) && !existsSync(options.model)) throw new UsageError(`--model: no such file ${options.model} (give a .gguf file or an http(s):// server URL)`);
   return createBackend(__dirname, {
     model: options.model,
     apiKey: apiKeyFromEnvironment(),

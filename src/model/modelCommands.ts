@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { isUrl, ModelError } from "../core/model/backend";
+import { isUrlList, ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
 import { saveModelChoice } from "../settings";
 import { continueTurn, critiqueEntry, critiqueFile, rewriteResponse } from "./critiqueCommands";
@@ -43,7 +43,7 @@ async function chooseModel(studio: InstructStudio): Promise<string | undefined> 
   const unload = "$(debug-stop) Unload the model";
   const current = studio.models.modelSettings.model;
   const items: vscode.QuickPickItem[] = [
-    ...studio.models.recent().map((m) => ({ label: m, description: m === current ? "current" : isUrl(m) ? "server" : "file" })),
+    ...studio.models.recent().map((m) => ({ label: m, description: m === current ? "current" : isUrlList(m) ? "server" : "file" })),
     { label: "", kind: vscode.QuickPickItemKind.Separator },
     { label: browse },
     { label: server },
@@ -61,7 +61,7 @@ async function chooseModel(studio: InstructStudio): Promise<string | undefined> 
     if (!files?.[0]) return undefined;
     model = files[0].fsPath;
   } else if (pick.label === server) {
-    const url = await vscode.window.showInputBox({ title: "OpenAI-compatible server", prompt: "Base URL of llama-server, vLLM or Ollama", value: "http://127.0.0.1:8080/v1", validateInput: (v) => (isUrl(v) ? undefined : "An http:// or https:// URL") });
+    const url = await vscode.window.showInputBox({ title: "OpenAI-compatible server", prompt: "Base URL of llama-server, vLLM or Ollama", value: "http://127.0.0.1:8080/v1", validateInput: (v) => (isUrlList(v) ? undefined : "An http:// or https:// URL (several: separated by commas)") });
     if (!url) return undefined;
     model = url.trim();
   }

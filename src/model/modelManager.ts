@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import * as vscode from "vscode";
 import { createBackend } from "../backend/createBackend";
 import { LlamaWorkerBackend } from "../backend/llamaBackend";
-import { isUrl, ModelBackend, ModelError } from "../core/model/backend";
+import { isUrlList, ModelBackend, ModelError } from "../core/model/backend";
 import { apiKeyVariable } from "../core/model/modelDefaults";
 import type { ModelSettings, Settings } from "../settings";
 
@@ -86,7 +86,7 @@ export class ModelManager implements vscode.Disposable {
       return;
     }
     const info = this.backend?.info();
-    const server = isUrl(model.model);
+    const server = isUrlList(model.model);
     const name = server ? new URL(model.model).host : basename(model.model);
     const device = server ? "server" : info?.loaded ? deviceLabels[info.device] ?? info.device : model.gpu === false ? "CPU" : "GPU auto";
     const outcome = this.lastOutcome?.for === backendKey(model) ? this.lastOutcome : undefined;

@@ -15,6 +15,12 @@ export interface ServerBehaviour {
   rejectResponseFormat?: boolean;
   /** Free text for requests without a schema. */
   text?: string;
+  /** Wait this long before answering a generation request (a busy GPU server's latency). */
+  latencyMs?: number;
+  /** The next this-many generation requests fail with this status (and Retry-After, in seconds, when given). */
+  failNext?: { count: number; status: number; retryAfterSeconds?: number };
+  /** Keep no request bodies (a bench's hundred thousand requests). */
+  forgetRequests?: boolean;
 }
 
 export interface TestServer {
@@ -77,9 +83,16 @@ export async function startOpenAiServer(behaviour: ServerBehaviour = {}): Promis
       return;
     }
     const body = await readBody(request);
-    requests.push({ path, body, authorization: request.headers.authorization });
     const state = server as Server & { behaviour: ServerBehaviour };
     const b = state.behaviour;
+    if (!b.forgetRequests) requests.push({ path, body, authorization: request.headers.authorization });
+    if (b.latencyMs) await new Promise((r) => setTimeout(r, b.latencyMs));
+    if (b.failNext && b.failNext.count > 0) {
+      b.failNext.count--;
+      const headers = { "content-type": "application/json", ...(b.failNext.retryAfterSeconds !== undefined ? { "retry-after": String(b.failNext.retryAfterSeconds) } : {}) };
+      response.writeHead(b.failNext.status, headers).end(JSON.stringify({ error: { message: `busy (${b.failNext.status})` } }));
+      return;
+    }
     if (b.failWith) {
       response.writeHead(b.failWith.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: b.failWith.message } }));
       return;

@@ -86,7 +86,10 @@ describe("instruct-studio CLI", () => {
   it("generate and critique without a model are usage errors (exit 2)", () => {
     const result = run("generate", "data.jsonl", "--count", "3");
     assert.equal(result.status, 2);
-    assert.match(result.stderr, /required option '--model/);
+    assert.match(result.stderr, /--model is required/);
+    const critique = run("critique", "data.jsonl", "--line", "1");
+    assert.equal(critique.status, 2);
+    assert.match(critique.stderr, /--model is required/);
   });
 
   it("an unknown command exits 2 with help", () => {

@@ -1,5 +1,6 @@
-import { ModelBackend, ModelError } from "../model/backend";
+import { GenerationRequest, ModelBackend, ModelError, StopReason } from "../model/backend";
 import { Limiter } from "../model/limiter";
+import { noRetries, RetryPolicy, withRetries } from "../model/retryPolicy";
 import { maxReplyBytes } from "../model/modelDefaults";
 import { utf8Length } from "../validate/lineChecks";
 import type { DatasetContext } from "./datasetContext";
@@ -22,6 +23,8 @@ export interface GenerateOptions {
   onRejected?: (reason: string, text: string) => void;
   onText?: (chunk: string) => void;
   onProgress?: (accepted: number, attempts: number) => void;
+  /** Failed requests are tried again this way (default: not at all). */
+  policy?: RetryPolicy;
 }
 
 export interface GenerateOutcome {
@@ -46,8 +49,7 @@ export interface GenerateOutcome {
  */
 export async function generateEntries(backend: ModelBackend, dataset: DatasetContext, options: GenerateOptions): Promise<GenerateOutcome> {
   const random = seededRandom(options.seed ?? Date.now());
-  const seen = new RougeIndex();
-  for (const row of dataset.rows) seen.add(instructionAndAnswer(row.value, dataset.format, dataset.layout, dataset.roles).instruction);
+  const filter = new CandidateFilter(dataset);
   const outcome: GenerateOutcome = { accepted: [], rejected: [], attempts: 0, surplus: 0, failed: 0, cancelled: false };
   const maxAttempts = options.maxAttempts ?? options.count * 3 + 2;
   const info = await backend.prepare();
@@ -56,40 +58,22 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
   let fatal: unknown;
 
   const attempt = async (): Promise<void> => {
-    const fromFile = sample(dataset.rows, selfInstructDefaults.examplesFromFile, random).map((r) => serializeLike(r.value, dataset.style));
-    const generated = sample(outcome.accepted, selfInstructDefaults.examplesGenerated, random);
     const maxTokens = options.maxTokens ?? selfInstructDefaults.maxTokens;
-    const result = await backend.generate(
-      {
-        messages: generationPrompt(dataset.format, [...fromFile, ...generated]),
-        schema: dataset.schema,
-        maxTokens,
-        temperature: options.temperature ?? selfInstructDefaults.temperature,
-        topP: options.topP ?? selfInstructDefaults.topP,
-        seed: Math.floor(random() * 2 ** 31),
-      },
-      options.onText,
-      options.signal,
-    );
+    const request = generationRequest(dataset, random, outcome.accepted, { ...options, maxTokens });
+    const result = await withRetries(() => backend.generate(request, options.onText, options.signal), options.policy ?? noRetries, options.signal);
     if (outcome.accepted.length >= options.count) {
       outcome.surplus++;
       return;
     }
-    // A backend that ignores maxTokens is stopped by the HTTP client; this bounds any other the same way.
-    const bytes = utf8Length(result.text);
-    const line = bytes > maxReplyBytes(maxTokens) ? undefined : serializedOrRaw(result.text, dataset.style);
-    const verdict =
-      line === undefined
-        ? ({ accepted: false, reason: `${bytes.toLocaleString("en-US")} bytes, more than ${maxTokens.toLocaleString("en-US")} tokens can be` } as const)
-        : judgeCandidate(line, result.stopReason, { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen });
+    const verdict = filter.judge(result.text, result.stopReason, maxTokens);
     if (!verdict.accepted) {
-      outcome.rejected.push({ reason: verdict.reason, text: line === undefined ? `${result.text.slice(0, 200)}…` : result.text });
+      outcome.rejected.push({ reason: verdict.reason, text: verdict.text });
       options.onRejected?.(verdict.reason, result.text);
       return;
     }
-    seen.add(verdict.instruction);
-    outcome.accepted.push(line!);
-    writing = writing.then(() => options.onAccepted?.(line!));
+    const line = verdict.line;
+    outcome.accepted.push(line);
+    writing = writing.then(() => options.onAccepted?.(line));
     await writing;
   };
 
@@ -111,6 +95,50 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
   outcome.cancelled = options.signal?.aborted === true;
   if (fatal !== undefined && !outcome.cancelled) outcome.error = fatal;
   return outcome;
+}
+
+/**
+ * One Self-Instruct request: 6 entries from the file and up to 2 accepted earlier in the run as
+ * examples, one new entry asked for under the format's JSON-schema grammar.
+ */
+export function generationRequest(dataset: DatasetContext, random: () => number, accepted: string[], options: { temperature?: number; topP?: number; maxTokens: number }): GenerationRequest {
+  const fromFile = sample(dataset.rows, selfInstructDefaults.examplesFromFile, random).map((r) => serializeLike(r.value, dataset.style));
+  const generated = sample(accepted, selfInstructDefaults.examplesGenerated, random);
+  return {
+    messages: generationPrompt(dataset.format, [...fromFile, ...generated]),
+    schema: dataset.schema,
+    maxTokens: options.maxTokens,
+    temperature: options.temperature ?? selfInstructDefaults.temperature,
+    topP: options.topP ?? selfInstructDefaults.topP,
+    seed: Math.floor(random() * 2 ** 31),
+  };
+}
+
+export type CandidateVerdict = { accepted: true; line: string } | { accepted: false; reason: string; text: string };
+
+/**
+ * Self-Instruct's filters over the replies of one run, online or read back from a batch job: a
+ * reply must be an entry of the file's format that passes the validation rules and is not too
+ * like any row of the file or any entry accepted before it (ROUGE-L).
+ */
+export class CandidateFilter {
+  private readonly seen = new RougeIndex();
+
+  constructor(private readonly dataset: DatasetContext) {
+    for (const row of dataset.rows) this.seen.add(instructionAndAnswer(row.value, dataset.format, dataset.layout, dataset.roles).instruction);
+  }
+
+  judge(text: string, stopReason: StopReason, maxTokens: number): CandidateVerdict {
+    const dataset = this.dataset;
+    // A backend that ignores maxTokens is stopped by the HTTP client; this bounds any other the same way.
+    const bytes = utf8Length(text);
+    if (bytes > maxReplyBytes(maxTokens)) return { accepted: false, reason: `${bytes.toLocaleString("en-US")} bytes, more than ${maxTokens.toLocaleString("en-US")} tokens can be`, text: `${text.slice(0, 200)}…` };
+    const line = serializedOrRaw(text, dataset.style);
+    const verdict = judgeCandidate(line, stopReason, { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen: this.seen });
+    if (!verdict.accepted) return { accepted: false, reason: verdict.reason, text };
+    this.seen.add(verdict.instruction);
+    return { accepted: true, line };
+  }
 }
 
 function serializedOrRaw(text: string, style: Parameters<typeof serializeLike>[1]): string {

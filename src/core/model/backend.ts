@@ -65,6 +65,10 @@ export class ModelError extends Error {
   constructor(
     message: string,
     readonly kind: "file" | "memory" | "context" | "server" | "crashed" | "hung" | "cancelled" | "output",
+    /** A server's HTTP status, when it answered one. */
+    readonly status?: number,
+    /** How long the server asked to wait before trying again (its Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -72,4 +76,18 @@ export class ModelError extends Error {
 
 export function isUrl(model: string): boolean {
   return /^https?:\/\//i.test(model.trim());
+}
+
+/** Several servers in one setting or flag: URLs separated by commas or blanks. */
+export function endpointList(model: string): string[] {
+  return model
+    .split(/[\s,]+/)
+    .map((url) => url.trim())
+    .filter((url) => url !== "");
+}
+
+/** A setting or flag that names servers only: one URL, or several. */
+export function isUrlList(model: string): boolean {
+  const urls = endpointList(model);
+  return urls.length > 0 && urls.every(isUrl);
 }
