@@ -15,6 +15,7 @@ import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
 import { ValidationStatusBar } from "./validation/statusBar";
 import { ValidationController } from "./validation/validationController";
+import { CritiqueMemory } from "./model/critiqueMemory";
 import { CritiqueStore } from "./model/critiqueStore";
 import { registerModelCommands } from "./model/modelCommands";
 import { ModelJobs } from "./model/modelJobs";
@@ -56,7 +57,8 @@ export class InstructStudio implements vscode.Disposable {
     this.arrays = new ArrayValidationController(this.log, this.settings, this.validation.worker);
     this.statusBar = new ValidationStatusBar(this.validation);
     this.models = new ModelManager(this.settings, join(extension.extensionPath, "out"), this.log, extension.globalState);
-    this.critiques = new CritiqueStore();
+    const storage = extension.storageUri ?? extension.globalStorageUri;
+    this.critiques = new CritiqueStore(new CritiqueMemory(join(storage.fsPath, "critiques")));
     this.budgetHost = new BudgetHost(join(extension.extensionPath, "out"));
     this.budget = new BudgetView(extension.extensionUri, this.settings, this.budgetHost, this.log);
     const rowActions = new RowActionsLens(this.models, this.settings);

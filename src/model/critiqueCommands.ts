@@ -1,11 +1,12 @@
 import * as vscode from "vscode";
 import { formatLabels } from "../core/formats/detect";
-import { Critique, critiquePrompt, critiqueSchema, parseCritique } from "../core/generation/critique";
+import { Critique } from "../core/generation/critique";
+import { critiqueFromReply, critiqueRequest } from "../core/batch/critiqueRows";
+import { defaultRetryPolicy, withRetries } from "../core/model/retryPolicy";
 import { replaceValue, responseTarget, rewritePrompt } from "../core/generation/responseEdit";
 import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
 import { Limiter } from "../core/model/limiter";
 import { ModelBackend, ModelError } from "../core/model/backend";
-import { critiqueMaxTokens } from "../core/model/modelDefaults";
 import type { InstructStudio } from "../context";
 import { rowText } from "../rowAtCursor";
 import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
@@ -15,10 +16,8 @@ import { rowLink, tableCell } from "../core/report";
 import { showReportPanel, ShownReport } from "../reports/reportPanel";
 
 async function critiqueOne(backend: ModelBackend, text: string, format: RowTarget["format"], signal: AbortSignal, onText?: (chunk: string) => void): Promise<Critique> {
-  const result = await backend.generate({ messages: critiquePrompt(text, formatLabels[format]), schema: critiqueSchema, maxTokens: critiqueMaxTokens, temperature: 0 }, onText, signal);
-  if (result.stopReason === "abort") throw new ModelError("Cancelled.", "cancelled");
-  if (result.stopReason === "maxTokens") throw new ModelError(`The critique was cut off at ${critiqueMaxTokens} tokens.`, "output");
-  return parseCritique(result.text);
+  const result = await backend.generate(critiqueRequest(text, formatLabels[format]), onText, signal);
+  return critiqueFromReply(result.text, result.stopReason);
 }
 
 export async function critiqueEntry(studio: InstructStudio, args?: { uri?: string; line?: number }): Promise<Critique> {
@@ -29,7 +28,7 @@ export async function critiqueEntry(studio: InstructStudio, args?: { uri?: strin
       return critiqueOne(backend, target.anchor.text, target.format, signal, (chunk) => report(tail((streamed += chunk))));
     }),
   );
-  studio.critiques.set(target.document, target.anchor.line, critique);
+  studio.critiques.set(target.document, target.anchor, critique);
   announce(target.document, target.anchor.line, critique);
   return critique;
 }
@@ -48,58 +47,74 @@ function announce(document: vscode.TextDocument, line: number, critique: Critiqu
 
 export interface FileCritique {
   critiqued: number;
+  /** Rows whose content was critiqued before (in this workspace): their critique was kept, not asked again. */
+  reused: number;
   failed: number;
   cancelled: boolean;
   results: Array<{ line: number; score: number }>;
   report: ShownReport;
 }
 
-/** Critiques every row (or the selected ones), several at once where the backend allows, then reports by score. */
-export async function critiqueFile(studio: InstructStudio, args?: { maxRows?: number }): Promise<FileCritique | undefined> {
+/**
+ * Critiques every row (or the selected ones), several at once where the backend allows, then
+ * reports by score. Rows whose content already has a critique keep it (unless `force`): after a
+ * reload or an interrupted run only new and edited rows are judged.
+ */
+export async function critiqueFile(studio: InstructStudio, args?: { maxRows?: number; force?: boolean }): Promise<FileCritique | undefined> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== "jsonl") throw new ModelError("Open a .jsonl dataset to critique its rows.", "file");
   const document = editor.document;
   const selection = editor.selection;
   const [first, last] = selection.isEmpty ? [0, document.lineCount - 1] : [selection.start.line, selection.end.line];
   const lines: number[] = [];
-  for (let i = first; i <= last && lines.length < (args?.maxRows ?? Infinity); i++) {
-    const parsed = parseRow(rowText(document, i));
-    if (parsed.kind === "value" && parsed.errors.length === 0 && isPlainObject(parsed.value)) lines.push(i);
-  }
-  if (lines.length === 0) throw new ModelError("No valid rows to critique.", "file");
   const results: Array<{ line: number; critique: Critique }> = [];
+  for (let i = first; i <= last && lines.length + results.length < (args?.maxRows ?? Infinity); i++) {
+    const parsed = parseRow(rowText(document, i));
+    if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value)) continue;
+    const kept = args?.force ? undefined : studio.critiques.remembered(document, i);
+    if (kept) results.push({ line: i, critique: kept });
+    else lines.push(i);
+  }
+  const reused = results.length;
+  if (lines.length + reused === 0) throw new ModelError("No valid rows to critique.", "file");
   let failed = 0;
-  const outcome = await studio.models.use((backend) =>
-    studio.jobs.run(`Critiquing ${lines.length} rows`, async (signal, report) => {
-      const limiter = new Limiter(backend.info().parallel);
-      await Promise.all(
-        lines.map((line) =>
-          limiter.run(async () => {
-            if (signal.aborted) return;
-            try {
-              const target = await rowTarget(studio, { uri: document.uri.toString(), line });
-              const critique = await critiqueOne(backend, target.anchor.text, target.format, signal);
-              results.push({ line, critique });
-              studio.critiques.set(document, line, critique);
-            } catch (error) {
-              if (error instanceof ModelError && error.kind === "cancelled") return;
-              failed++;
-              studio.log.warn(`Critique of line ${line + 1}: ${(error as Error).message}`);
-              if (error instanceof ModelError && (error.kind === "crashed" || error.kind === "hung" || error.kind === "server")) throw error;
-            }
-            report(`${results.length + failed}/${lines.length}`);
+  const outcome =
+    lines.length === 0
+      ? { cancelled: false }
+      : await studio.models.use((backend) =>
+          studio.jobs.run(`Critiquing ${lines.length} rows`, async (signal, report) => {
+            const limiter = new Limiter(backend.info().parallel);
+            let done = 0;
+            await Promise.all(
+              lines.map((line) =>
+                limiter.run(async () => {
+                  if (signal.aborted) return;
+                  try {
+                    const target = await rowTarget(studio, { uri: document.uri.toString(), line });
+                    const critique = await withRetries(() => critiqueOne(backend, target.anchor.text, target.format, signal), defaultRetryPolicy, signal);
+                    results.push({ line, critique });
+                    studio.critiques.set(document, target.anchor, critique);
+                  } catch (error) {
+                    if (error instanceof ModelError && error.kind === "cancelled") return;
+                    failed++;
+                    studio.log.warn(`Critique of line ${line + 1}: ${(error as Error).message}`);
+                    if (error instanceof ModelError && (error.kind === "crashed" || error.kind === "hung" || error.kind === "server")) throw error;
+                  }
+                  report(`${++done}/${lines.length}`);
+                }),
+              ),
+            );
+            return { cancelled: signal.aborted };
           }),
-        ),
-      );
-      return { cancelled: signal.aborted };
-    }),
-  );
+        );
   results.sort((a, b) => a.critique.score - b.critique.score || a.line - b.line);
   const rows = results.map(({ line, critique }) => `| ${rowLink(line + 1)} | ${critique.score} | ${critique.issues.length} | ${tableCell(critique.rationale).slice(0, 300)} |`);
   const file = vscode.workspace.asRelativePath(document.uri);
-  const markdown = `# Critique of ${file}\n\n${results.length} rows critiqued${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}; lowest scores first (click a column to sort, a line to open it).\n\n| Line | Score | Issues | Rationale |\n|---:|---:|---:|---|\n${rows.join("\n")}\n`;
+  const judged = results.length - reused;
+  const counts = `${judged} row${judged === 1 ? "" : "s"} critiqued${reused ? `, ${reused} kept from before (unchanged since their critique)` : ""}${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}`;
+  const markdown = `# Critique of ${file}\n\n${counts}; lowest scores first (click a column to sort, a score to show only those rows, a line to open it).\n\n| Line | Score | Issues | Rationale |\n|---:|---:|---:|---|\n${rows.join("\n")}\n`;
   const shown = await showReportPanel(studio.extension.extensionUri, { title: `Critique: ${basename(document.uri.fsPath)}`, markdown, dataset: document.uri });
-  return { critiqued: results.length, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })), report: shown };
+  return { critiqued: judged, reused, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })), report: shown };
 }
 
 function describeOutcome(outcome: ReplaceOutcome, line: number): string {

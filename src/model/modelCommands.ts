@@ -77,7 +77,7 @@ export function registerModelCommands(studio: InstructStudio): vscode.Disposable
     modelCommand(studio, "instructStudio.generateEntries", (args?: { count?: number; seed?: number }) => generateLikeThese(studio, args)),
     modelCommand(studio, "instructStudio.generateFromPassage", (args?: { target?: string; title?: string; passage?: string; seed?: number }) => generateFromPassage(studio, args)),
     modelCommand(studio, "instructStudio.critiqueEntry", (args?: { uri?: string; line?: number }) => critiqueEntry(studio, args)),
-    modelCommand(studio, "instructStudio.critiqueFile", (args?: { maxRows?: number }) => critiqueFile(studio, args)),
+    modelCommand(studio, "instructStudio.critiqueFile", (args?: { maxRows?: number; force?: boolean }) => critiqueFile(studio, args)),
     modelCommand(studio, "instructStudio.rewriteResponse", (args?: { uri?: string; line?: number; feedback?: string; seed?: number }) => rewriteResponse(studio, args)),
     modelCommand(studio, "instructStudio.continueTurn", (args?: { uri?: string; line?: number; seed?: number }) => continueTurn(studio, args)),
     vscode.commands.registerCommand("instructStudio.internal.cancelModelJobs", () => studio.jobs.cancelAll()),

@@ -17,6 +17,10 @@ export interface ShownReport {
   sortableTables: number;
   rowLinks: number;
   text: string;
+  /** Columns the page offers to filter by (a critique's Score). */
+  filterColumns: string[];
+  /** Filters the shown table as the page's buttons do; resolves with the rows left showing. */
+  filter(column: string, values: number[]): Promise<number>;
 }
 
 /**
@@ -27,12 +31,19 @@ export function showReportPanel(extensionUri: vscode.Uri, request: ReportRequest
   const outUri = vscode.Uri.joinPath(extensionUri, "out");
   const panel = vscode.window.createWebviewPanel("instructStudio.report", request.title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [outUri], enableFindWidget: true });
   panel.webview.html = webviewHtml(panel.webview, outUri, { script: "report-webview.js", title: request.title, bodyClass: "report" });
+  const filtered: Array<(visibleRows: number) => void> = [];
+  const filter = (column: string, values: number[]) =>
+    new Promise<number>((resolve) => {
+      filtered.push(resolve);
+      void panel.webview.postMessage({ type: "filter", column, values } satisfies ReportToWebview);
+    });
   return new Promise((resolve) => {
     // A tab closed before its page drew ends the command with an empty report, not never.
-    panel.onDidDispose(() => resolve({ title: request.title, markdown: request.markdown, tables: 0, sortableTables: 0, rowLinks: 0, text: "" }));
+    panel.onDidDispose(() => resolve({ title: request.title, markdown: request.markdown, tables: 0, sortableTables: 0, rowLinks: 0, text: "", filterColumns: [], filter: async () => 0 }));
     panel.webview.onDidReceiveMessage((message: WebviewToReport) => {
       if (message.type === "ready") void panel.webview.postMessage({ type: "show", markdown: request.markdown } satisfies ReportToWebview);
-      else if (message.type === "rendered") resolve({ title: request.title, markdown: request.markdown, tables: message.tables, sortableTables: message.sortableTables, rowLinks: message.rowLinks, text: message.text });
+      else if (message.type === "rendered") resolve({ title: request.title, markdown: request.markdown, tables: message.tables, sortableTables: message.sortableTables, rowLinks: message.rowLinks, text: message.text, filterColumns: message.filterColumns, filter });
+      else if (message.type === "filtered") filtered.shift()?.(message.visibleRows);
       else if (message.type === "openRow" && request.dataset) void openRow(request.dataset, message.line);
     });
   });

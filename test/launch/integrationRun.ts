@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from "node:path";
 import type { SuiteResults } from "../suite/index";
 import { ensureCodeServer, installVsix, startCodeServer } from "./codeServer";
-import { artifactsDir, repoRoot, samplesDir, screenshotsDir, suiteEntry } from "./paths";
+import { afterReloadEntry, artifactsDir, repoRoot, samplesDir, screenshotsDir, suiteEntry } from "./paths";
 import { prepareTestModels } from "./testModels";
 import { runSuiteInWorkbench } from "./workbench";
 
@@ -77,15 +77,10 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   });
   console.log(`\n[${mode}] VS Code 1.100.3 (code-server) at ${server.origin}, workspace ${dirs.folder}`);
   try {
-    const exitCode = await runSuiteInWorkbench({
-      server,
-      folder: dirs.folder,
-      extensionDevelopmentPath,
-      extensionTestsPath: suiteEntry,
-      screenshotDir,
-      timeoutMs: mode === "restricted" ? 3 * 60_000 : 8 * 60_000,
-      log: (line) => console.log(`[${mode}] ${line}`),
-    });
+    const window = { server, folder: dirs.folder, extensionDevelopmentPath, screenshotDir, log: (line: string) => console.log(`[${mode}] ${line}`) };
+    let exitCode = await runSuiteInWorkbench({ ...window, extensionTestsPath: suiteEntry, timeoutMs: mode === "restricted" ? 3 * 60_000 : 8 * 60_000 });
+    // A reload: a new window and extension host on the same user data and workspace storage.
+    if (mode !== "restricted") exitCode = Math.max(exitCode, await runSuiteInWorkbench({ ...window, extensionTestsPath: afterReloadEntry, timeoutMs: 3 * 60_000 }));
     const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as SuiteResults) : undefined;
     printResults(mode, results);
     console.log(`[${mode}] screenshots in ${screenshotDir}`);

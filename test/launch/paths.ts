@@ -17,4 +17,6 @@ export const cacheDir = join(repoRoot, ".vscode-test");
 export const artifactsDir = join(repoRoot, "artifacts");
 export const screenshotsDir = join(artifactsDir, "screenshots");
 export const suiteEntry = join(repoRoot, "out", "test", "suite", "index.js");
+/** The second window's entry: the tests of what survives a reload. */
+export const afterReloadEntry = join(repoRoot, "out", "test", "suite", "afterReload.js");
 export const samplesDir = join(repoRoot, "samples");

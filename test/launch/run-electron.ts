@@ -5,26 +5,30 @@
 import { runTests } from "@vscode/test-electron";
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { artifactsDir, repoRoot, samplesDir, suiteEntry } from "./paths";
+import { afterReloadEntry, artifactsDir, repoRoot, samplesDir, suiteEntry } from "./paths";
 
 async function main(): Promise<void> {
   const versions = process.env.VSCODE_EXECUTABLE ? ["given"] : ["1.100.3", "stable"];
   for (const version of versions) {
-    const workspace = join(artifactsDir, `electron-${version}`, "workspace");
-    rmSync(workspace, { recursive: true, force: true });
+    const runDir = join(artifactsDir, `electron-${version}`);
+    const workspace = join(runDir, "workspace");
+    rmSync(runDir, { recursive: true, force: true });
     mkdirSync(workspace, { recursive: true });
     cpSync(samplesDir, workspace, { recursive: true });
     console.log(`\n== integration tests in VS Code ${version} (@vscode/test-electron)`);
-    await runTests({
-      ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version }),
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: suiteEntry,
-      launchArgs: [workspace, "--disable-extensions", "--disable-workspace-trust", "--skip-welcome"],
-      extensionTestsEnv: {
-        INSTRUCT_STUDIO_TEST_MODE: "dev",
-        INSTRUCT_STUDIO_TEST_RESULTS: join(artifactsDir, `electron-${version}`, "results.json"),
-      },
-    });
+    // The second window (a reload) opens the same workspace with the same user data.
+    for (const extensionTestsPath of [suiteEntry, afterReloadEntry]) {
+      await runTests({
+        ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version }),
+        extensionDevelopmentPath: repoRoot,
+        extensionTestsPath,
+        launchArgs: [workspace, "--disable-extensions", "--disable-workspace-trust", "--skip-welcome", `--user-data-dir=${join(runDir, "user-data")}`],
+        extensionTestsEnv: {
+          INSTRUCT_STUDIO_TEST_MODE: "dev",
+          INSTRUCT_STUDIO_TEST_RESULTS: join(runDir, "results.json"),
+        },
+      });
+    }
   }
 }
 

@@ -171,6 +171,32 @@ describe("local model commands", function () {
     assert.notEqual((await state()).workerPid, pid);
   });
 
+  it("Critique File keeps its results by row content in the workspace's storage, never in the dataset (checked again after a reload)", async () => {
+    await setModel("model.endpoint", `${server.url}, ${server.url}`);
+    try {
+      const editor = await copyOf("alpaca.jsonl", "kept-critiques.jsonl");
+      const before = editor.document.getText();
+      const first = await run<{ critiqued: number; reused: number; results: Array<{ line: number; score: number }>; report: { filterColumns: string[]; filter(column: string, values: number[]): Promise<number> } }>("instructStudio.critiqueFile");
+      const rows = lines(editor.document).filter((l) => l.trim()).length;
+      assert.equal(first.critiqued, rows, JSON.stringify(first));
+      assert.equal(first.reused, 0);
+      assert.deepEqual(first.report.filterColumns, ["Score"]);
+      const lowest = first.results[0].score;
+      assert.equal(await first.report.filter("Score", [lowest]), first.results.filter((r) => r.score === lowest).length, "the report shows only the picked score's rows");
+      assert.equal(await first.report.filter("Score", []), rows, "no score picked: every row");
+      assert.equal(editor.document.getText(), before, "the dataset is not touched");
+      assert.equal(editor.document.isDirty, false);
+      // Run again unchanged: nothing is asked, every critique is kept.
+      await vscode.window.showTextDocument(editor.document);
+      const sent = server.requests.length;
+      const again = await run<{ critiqued: number; reused: number }>("instructStudio.critiqueFile");
+      assert.deepEqual([again.critiqued, again.reused], [0, rows]);
+      assert.equal(server.requests.length, sent);
+    } finally {
+      await setModel("model.endpoint", undefined);
+    }
+  });
+
   it("work the same through an OpenAI-compatible server, Genstruct passages included", async () => {
     await setModel("model.endpoint", server.url);
     const editor = await copyOf("sharegpt.jsonl", "server-sharegpt.jsonl");

@@ -89,6 +89,22 @@ describe("instruct-studio generate and critique", () => {
     }
   });
 
+  it("critique of a whole file with a GGUF: parallel sequences of one context, one result line per row, resumable", async () => {
+    const file = dataset("critique-file.jsonl", "alpaca.jsonl");
+    const out = join(dir, "critique-file.results.jsonl");
+    const first = await run("critique", file, "--model", model, "--lines", "1-3", "--concurrency", "2", "--out", out, "--json", "--cpu");
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stderr, /× 2 sequence/);
+    assert.equal(JSON.parse(first.stdout).judged, 3);
+    const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.line).sort(), [1, 2, 3]);
+    for (const l of lines) assert.ok(Number.isInteger(l.score) && l.score >= 1 && l.score <= 5);
+    const second = await run("critique", file, "--model", model, "--lines", "1-3", "--out", out, "--cpu");
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stderr, /3 of 3 rows already have a result/);
+    assert.doesNotMatch(second.stderr, /Loaded/, "nothing left to judge: the model is not even loaded");
+  });
+
   it("a missing model, a broken model and a bad line exit 2 or 1 with a clear message", async () => {
     const file = dataset("errors.jsonl", "alpaca.jsonl", (t) => `${t}{"broken": \n`);
     const broken = join(dir, "broken.gguf");
