@@ -75,10 +75,14 @@ export async function modelOverhead(runs = 5): Promise<Record<string, number>> {
   const workerFirst = median(workerRuns.map((r) => r.firstTokenMs));
   const directTps = median(directRuns.map((r) => r.tokensPerSecond));
   const workerTps = median(workerRuns.map((r) => r.tokensPerSecond));
+  // Each pair ran back to back: the median of the pairs' ratios cancels the machine's drift between pairs.
+  const pairRatio = (f: (direct: Run, worker: Run) => number) => median(directRuns.map((d, i) => f(d, workerRuns[i])));
   return {
     runs,
     maxTokens,
     threads,
+    pairedFirstTokenOverhead: pairRatio((d, w) => w.firstTokenMs / d.firstTokenMs - 1),
+    pairedThroughputOverhead: pairRatio((d, w) => d.tokensPerSecond / w.tokensPerSecond - 1),
     directFirstTokenMs: directFirst,
     workerFirstTokenMs: workerFirst,
     firstTokenOverhead: workerFirst / directFirst - 1,
