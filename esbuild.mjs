@@ -28,7 +28,7 @@ const common = {
 const productBuilds = [
   {
     ...common,
-    entryPoints: { extension: "src/extension.ts", "model-worker": "src/backend/modelWorker.ts", "preview-worker": "src/backend/previewWorker.ts", "validate-worker": "src/backend/diskValidationWorker.ts", "document-worker": "src/backend/documentValidationWorker.ts", "config-worker": "src/backend/configWorker.ts", "budget-worker": "src/backend/budgetWorker.ts" },
+    entryPoints: { extension: "src/extension.ts", "model-worker": "src/workers/modelWorker.ts", "preview-worker": "src/workers/previewWorker.ts", "validate-worker": "src/workers/diskValidationWorker.ts", "document-worker": "src/workers/documentValidationWorker.ts", "config-worker": "src/workers/configWorker.ts", "budget-worker": "src/workers/budgetWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",

@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import { checkWithTrainer } from "./trainerCheck/checkWithTrainer";
 import type { InstructStudio } from "./context";
 import type { RenderedReport, RowView } from "./protocol/webview";
-import { isJsonl, rowAt } from "./rowAtCursor";
+import { isJsonl, rowAt } from "./editor/rowAtCursor";
 import { convertDataset, showReport, validateFileOnDisk } from "./validation/commands";
 import type { ConvertTarget } from "./core/convert/convertRow";
 import type { Summary } from "./core/validate/documentValidator";

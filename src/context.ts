@@ -5,11 +5,11 @@ import { LlamaWorkerBackend } from "./backend/llamaBackend";
 import { BudgetHost } from "./budget/budgetHost";
 import { BudgetView } from "./budget/budgetView";
 import { registerCommands } from "./commands";
-import { CursorFollower } from "./cursorFollower";
-import { LongLineNotice } from "./longLineNotice";
+import { CursorFollower } from "./editor/cursorFollower";
+import { LongLineNotice } from "./editor/longLineNotice";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
-import { isJsonl, rowAt, rowText } from "./rowAtCursor";
+import { isJsonl, rowAt, rowText } from "./editor/rowAtCursor";
 import { ArrayValidationController } from "./validation/arrayValidation";
 import { FixProvider } from "./validation/codeActions";
 import { RowHoverProvider } from "./validation/hover";
@@ -21,7 +21,7 @@ import { registerModelCommands } from "./model/modelCommands";
 import { ModelJobs } from "./model/modelJobs";
 import { ModelManager } from "./model/modelManager";
 import { RowActionsLens } from "./model/rowActionsLens";
-import { Settings } from "./settings";
+import { Settings } from "./settings/settings";
 
 /**
  * Owns everything the extension creates; disposing it undoes activation. Heavy pieces

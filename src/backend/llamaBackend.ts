@@ -2,7 +2,7 @@ import { basename, join } from "node:path";
 import { RequestDeadline, startDeadline } from "../core/model/deadline";
 import { GenerationRequest, GenerationResult, ModelBackend, ModelError, ModelInfo } from "../core/model/backend";
 import { isModelEvent, LoadedModel, LoadOptions, ModelWorkerRequest, ModelWorkerResponse, RuntimeInfo } from "../protocol/modelWorker";
-import { WorkerProcess, WorkerTimeoutError } from "./workerProcess";
+import { WorkerProcess, WorkerTimeoutError } from "../workers/workerProcess";
 
 export interface LlamaBackendOptions extends LoadOptions {
   /** A worker silent for this long (no token, no progress) is taken as hung and restarted. */

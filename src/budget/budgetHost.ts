@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { WorkerProcess } from "../backend/workerProcess";
+import { WorkerProcess } from "../workers/workerProcess";
 import type { DatasetReport } from "../core/budget/datasetReport";
 import { BudgetJob, BudgetRequest, BudgetResponse, isBudgetEvent } from "../protocol/budgetWorker";
 

@@ -4,8 +4,8 @@ import * as vscode from "vscode";
 import { BudgetHost } from "./budgetHost";
 import { webviewHtml } from "../preview/webviewHtml";
 import type { BudgetFromWebview, BudgetRendered, BudgetToWebview } from "../protocol/webview";
-import type { Settings } from "../settings";
-import { workspacePath } from "../settings";
+import type { Settings } from "../settings/settings";
+import { workspacePath } from "../settings/settings";
 import { datasetInfoEntryOf } from "../validation/documentOptions";
 
 /** Edits are followed after this pause in typing. */

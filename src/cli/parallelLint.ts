@@ -2,7 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { lineAlignedRanges } from "../backend/budgetRunner";
+import { lineAlignedRanges } from "../workers/budgetRunner";
 import { readLines } from "../core/jsonl/lineReader";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
 import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";

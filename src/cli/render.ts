@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
+import { WorkerProcess, WorkerTimeoutError } from "../workers/workerProcess";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import { parseRow } from "../core/jsonl/parseRow";
 import type { RowPreview } from "../core/training/rowPreview";

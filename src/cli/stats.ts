@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadMeasurer, runBudget, sampleLines } from "../backend/budgetRunner";
+import { loadMeasurer, runBudget, sampleLines } from "../workers/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
 import { packingBatchRows } from "../core/budget/trainerPacking";
 import { cliTemplateContext, viewTarget } from "./templateContext";

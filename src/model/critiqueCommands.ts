@@ -8,7 +8,7 @@ import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
 import { Limiter } from "../core/model/limiter";
 import { ModelBackend, ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
-import { rowText } from "../rowAtCursor";
+import { rowText } from "../editor/rowAtCursor";
 import { chatShape, rowTarget, RowTarget, tail } from "./modelJobs";
 import { replaceRow, ReplaceOutcome } from "./safeEdits";
 import { basename } from "node:path";

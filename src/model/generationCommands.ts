@@ -11,7 +11,7 @@ import { judgeCandidate } from "../core/generation/selfInstruct";
 import { RougeIndex } from "../core/generation/rougeL";
 import { ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
-import { isJsonl } from "../rowAtCursor";
+import { isJsonl } from "../editor/rowAtCursor";
 import { tail } from "./modelJobs";
 import { appendRow } from "./safeEdits";
 

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { isUrlList, ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
-import { saveModelChoice } from "../settings";
+import { saveModelChoice } from "../settings/settings";
 import { continueTurn, critiqueEntry, critiqueFile, rewriteResponse } from "./critiqueCommands";
 import { generateFromPassage, generateLikeThese } from "./generationCommands";
 

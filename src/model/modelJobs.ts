@@ -5,7 +5,7 @@ import type { FormatId } from "../core/formats/formatLabels";
 import { isPlainObject, parseRow } from "../core/jsonl/parseRow";
 import { ModelError } from "../core/model/backend";
 import type { InstructStudio } from "../context";
-import { rowText } from "../rowAtCursor";
+import { rowText } from "../editor/rowAtCursor";
 import { anchorAt, RowAnchor } from "./safeEdits";
 
 /** Running model jobs: the progress bar's cancel and `instructStudio.internal.cancelModelJobs` both abort them. */

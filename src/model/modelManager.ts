@@ -4,7 +4,7 @@ import { createBackend } from "../backend/createBackend";
 import { LlamaWorkerBackend } from "../backend/llamaBackend";
 import { isUrlList, ModelBackend, ModelError } from "../core/model/backend";
 import { apiKeyVariable } from "../core/model/modelDefaults";
-import type { ModelSettings, Settings } from "../settings";
+import type { ModelSettings, Settings } from "../settings/settings";
 
 const recentKey = "instructStudio.recentModels";
 /** The user's answers, per server URL, to "send the API key to the workspace's server?". */

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import type { Settings } from "../settings";
+import type { Settings } from "../settings/settings";
 import type { ModelManager } from "./modelManager";
 
 /** Model actions above the row under the cursor (one row only: a lens per row would crowd big files). */

@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker";
-import { WorkerProcess, WorkerTimeoutError } from "../backend/workerProcess";
+import { WorkerProcess, WorkerTimeoutError } from "../workers/workerProcess";
 import type { RowPreview } from "../core/training/rowPreview";
-import type { EditorPreviewSources } from "../settings";
+import type { EditorPreviewSources } from "../settings/settings";
 
 export type TrainingResult = { ok: true; preview: RowPreview; tokenizerLoadMs?: number } | { ok: false; message: string; superseded?: boolean };
 

@@ -9,7 +9,7 @@ import { runTrainerCheck } from "../core/trainers/check/runTrainerCheck";
 import { viewTrainerLabels } from "../core/trainers/trainerChoice";
 import { trainingSettings, TrainingSettings } from "../core/training/trainingSettings";
 import type { InstructStudio } from "../context";
-import type { EditorPreviewSources } from "../settings";
+import type { EditorPreviewSources } from "../settings/settings";
 import { interpreters } from "../preview/axolotlLocator";
 import { datasetInfoEntry } from "../validation/documentOptions";
 

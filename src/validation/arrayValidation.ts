@@ -1,11 +1,11 @@
 import * as vscode from "vscode";
 import { textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import type { Diagnostic } from "../core/lint/diagnostic";
-import type { Settings, ValidationSettings } from "../settings";
+import type { Settings, ValidationSettings } from "../settings/settings";
 import { optionsFor } from "./documentOptions";
 import { diagnosticSource, toRange, toVscodeDiagnostic, toWorkspaceEdit } from "./toVscode";
 import { isDatasetInfo, maxPublished } from "./validationController";
-import type { ValidationWorker } from "./validationWorker";
+import type { ValidationWorker } from "./validationWorkerClient";
 
 const debounceMs = 250;
 

@@ -7,7 +7,7 @@ import { formatLabels } from "../core/formats/detect";
 import { formatReport } from "../core/report";
 import { Worker } from "node:worker_threads";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
-import { isJsonl } from "../rowAtCursor";
+import { isJsonl } from "../editor/rowAtCursor";
 import { showReportPanel, ShownReport } from "../reports/reportPanel";
 import type { ValidationController } from "./validationController";
 

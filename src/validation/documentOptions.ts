@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import { datasetInfoFor, describeMatch } from "../core/config/datasetInfoLookup";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
-import type { ValidationSettings } from "../settings";
+import type { ValidationSettings } from "../settings/settings";
 
 const reported = new Set<string>();
 

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
 import { formatLabels } from "../core/formats/detect";
 import type { Summary } from "../core/validate/documentValidator";
-import { isJsonl } from "../rowAtCursor";
+import { isJsonl } from "../editor/rowAtCursor";
 import type { ValidationController } from "./validationController";
 
 /** Errors, warnings and the detected format of the active dataset; a click opens the full report. */

@@ -5,11 +5,11 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import type { Summary } from "../core/validate/documentValidator";
 import { loneCrFinding, utf16Finding } from "../core/validate/lineChecks";
 import type { EditChange, LinesResult, WorkerReply } from "../protocol/documentValidation";
-import { isJsonl } from "../rowAtCursor";
-import type { Settings, ValidationSettings } from "../settings";
+import { isJsonl } from "../editor/rowAtCursor";
+import type { Settings, ValidationSettings } from "../settings/settings";
 import { optionsFor } from "./documentOptions";
 import { toVscodeDiagnostic } from "./toVscode";
-import { ValidationWorker } from "./validationWorker";
+import { ValidationWorker } from "./validationWorkerClient";
 
 export const isDatasetInfo = (document: vscode.TextDocument) => /(?:^|[\\/])dataset_info\.json$/.test(document.fileName);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as vscode from "vscode";
-import { measurerOf, runBudget } from "../../src/backend/budgetRunner";
+import { measurerOf, runBudget } from "../../src/workers/budgetRunner";
 import type { DatasetReport } from "../../src/core/budget/datasetReport";
 import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";

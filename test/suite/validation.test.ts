@@ -60,6 +60,29 @@ describe("validation in the editor", () => {
     await screenshot("validation-every-problem");
   });
 
+  it("near duplicates: a copied short prompt with the same answer is a warning; questions under one shared tool preamble are not", async () => {
+    const preamble = "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
+    const rows = [
+      { instruction: "Translate the sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
+      { instruction: `${preamble}What is the highest peak in the world and its altitude?`, input: "", output: "The highest peak is wolfram('highest peak in the world')." },
+      { instruction: `${preamble}When and where was Albert Einstein born?`, input: "", output: "Albert Einstein was born on wolfram('Albert Einstein birth date')." },
+      { instruction: `${preamble}Calculate the square root of 64.`, input: "", output: "The square root of 64 is wolfram('sqrt(64)')." },
+      { instruction: "Translate this sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
+    ];
+    const uri = await writeWorkspaceFile("planted-near-duplicates.jsonl", `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const editor = await openInEditor("planted-near-duplicates.jsonl");
+    const found = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "near-duplicate"), "the planted pair's warning");
+    const near = found.filter((d) => d.code === "near-duplicate");
+    assert.deepEqual(
+      near.map((d) => [d.range.start.line, d.severity, d.relatedInformation?.[0].location.range.start.line]),
+      [[4, vscode.DiagnosticSeverity.Warning, 0]],
+    );
+    assert.match(near[0].message, /ROUGE-L 0\.91 over words\), with the same answer/);
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    editor.selection = new vscode.Selection(4, 10, 4, 10);
+    await screenshot("validation-near-duplicates");
+  });
+
   it("conversation rules on OpenAI messages", async () => {
     const editor = await openInEditor("fixtures/every-problem-chat.jsonl");
     const uri = editor.document.uri;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { lineAlignedRanges, loadMeasurer, measurerOf, runBudget } from "../../src/backend/budgetRunner";
+import { lineAlignedRanges, loadMeasurer, measurerOf, runBudget } from "../../src/workers/budgetRunner";
 import { datasetReport } from "../../src/core/budget/datasetReport";
 import { emptyTally, addLine } from "../../src/core/budget/datasetTally";
 import { tallyLines, textLines } from "../../src/core/budget/tallyLines";

@@ -102,4 +102,56 @@ describe("near-duplicate: what differs decides", () => {
     editor.setText(jsonl([...toolformer, { ...toolformer[2], input: "What is 15 percent of 240 dollars, please?", response: "It is 36 dollars." }]));
     assert.deepEqual(editor.diagnostics().filter((d) => d.rule === "near-duplicate").map((d) => d.severity), ["error"]);
   });
+
+  it("a tool preamble inside the instruction is set aside line by line: the questions under it decide (AlpacaDataCleaned's Toolformer file)", async () => {
+    const preamble = "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
+    const ask = (question: string, answer: string) => ({ instruction: preamble + question, input: "", output: answer });
+    const rows = [
+      ask("What is the highest peak in the world and its altitude?", "The highest peak is wolfram('highest peak in the world')."),
+      ask("When and where was Albert Einstein born?", "Albert Einstein was born on wolfram('Albert Einstein birth date')."),
+      ask("Calculate the square root of 64.", "The square root of 64 is wolfram('sqrt(64)')."),
+      ask("Calculate the square root of 564.", "The square root of 564 is wolfram('sqrt(564)')."),
+      ask("When and where was Albert Einstein born?!", "Einstein was born in Ulm: wolfram('Albert Einstein birthplace')."),
+    ];
+    const found = await nearDuplicates(rows);
+    assert.deepEqual(
+      found.map((d) => [d.line, d.related?.[0].line]),
+      [[4, 1]],
+      "only the same question asked again; another number is another question",
+    );
+  });
+
+  it("a small edit in one line of a long prompt is still found (character 3-grams compare short lines)", async () => {
+    const base =
+      "Write a poem about the sea at night, with the moon over the water, the boats asleep in the harbour and the lighthouse turning slowly on the cliff above the sleeping town, for a reader who grew up by the sea.\nUse rhymes.\nKeep it under twelve lines and give it a title.";
+    const rows = [
+      { instruction: base, input: "", output: "The moon lies down upon the bay..." },
+      { instruction: "Explain how tides work to a ten-year-old.", input: "", output: "The Moon pulls the water..." },
+      { instruction: base.replace("give it a title", "give it a short title"), input: "", output: "Silver on the silent tide..." },
+    ];
+    const [found] = await nearDuplicates(rows);
+    assert.equal(found.line, 2);
+    assert.equal(found.related?.[0].line, 0);
+  });
+
+  it("short prompts with the same answer are compared by ROUGE-L over words, as Self-Instruct's filter: the planted pair is a warning", async () => {
+    const rows = [
+      { instruction: "Translate the sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
+      { instruction: "Summarize the article in one line.", input: "Rain fell all day.", output: "It rained." },
+      { instruction: "Translate this sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
+      { instruction: "Translate this sentence into German.", input: "The cat sleeps on the sofa.", output: "Die Katze schläft auf dem Sofa." },
+      { instruction: "문장을 프랑스어로 번역하세요.", input: "고양이가 소파에서 잔다.", output: "Le chat dort sur le canapé." },
+      { instruction: "이 문장을 프랑스어로 번역하세요.", input: "고양이가 소파에서 잔다.", output: "Le chat dort sur le canapé." },
+    ];
+    const found = await nearDuplicates(rows);
+    assert.deepEqual(
+      found.map((d) => [d.line, d.related?.[0].line, d.severity]),
+      [
+        [2, 0, "warning"],
+        [5, 4, "warning"],
+      ],
+      "the other answer (German) is not flagged; Korean words count",
+    );
+    assert.match(found[0].message, /^Asks nearly what row 1 asks \(ROUGE-L 0\.91 over words\), with the same answer\.$/);
+  });
 });

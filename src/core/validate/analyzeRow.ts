@@ -36,6 +36,9 @@ export interface RowAnalysis {
   signature?: Uint32Array;
   /** Each field of the row, sketched, to judge a near-duplicate candidate. */
   sketch?: RowSketch;
+  /** A short prompt's text and its answer's hash: compared by ROUGE-L with rows of the same answer. */
+  shortPrompt?: string;
+  answerKey?: number;
   /** The text a trainer reads, for token counts. */
   text?: string;
   /** A row of no known format: its first keys, to say what the file holds instead. */
@@ -154,6 +157,8 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
     contentKey: contentHash(fields),
     signature: fields.some((f) => f.role === "user" || f.role === "system") ? sides.signature : minhashSignature(texts),
     sketch: sides.sketch,
+    shortPrompt: sides.shortPrompt,
+    answerKey: sides.answerKey,
     get text() {
       return texts.join("\n");
     },

@@ -5,55 +5,19 @@ import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
-import { bandKeys, bandMaps } from "./minhash";
 import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
-import { findNearDuplicate, NearDuplicateVerdict } from "./nearDuplicates";
+import { DocumentDuplicates, IndexedRow } from "./documentDuplicates";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
-export const nearDuplicateThreshold = 0.7;
-/** Candidates compared per row: bounds the cost of rows that share boilerplate with many others. */
-export const maxNearDuplicateCandidates = 32;
-/** Rows kept per LSH bucket; rows past it are still compared with those kept. Bounds time and memory. */
-export const maxBucketRows = 1000;
+export { maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentDuplicates";
 
-interface Entry {
-  line: number;
+interface Entry extends IndexedRow {
   text: string;
-  analysis: RowAnalysis;
-  bands: number[];
-  /** The rows with the same content key, this one included. */
-  group?: DuplicateGroup;
-  nearDuplicateOf?: { entry: Entry; verdict: NearDuplicateVerdict };
   /** Counts of the row's diagnostics by severity while it has any (it is then "flagged"). */
   counts?: Record<Severity, number>;
   /** Rules of its diagnostics that come with a fix, one per diagnostic. */
   fixable?: string[];
-}
-
-/**
- * Rows with one content key. The first (lowest line) is cached: lines shift with edits but
- * never change order, so it stays right until it leaves or an earlier row joins. A group of
- * 100,000 identical rows costs O(1) per edit, not a scan of the group.
- */
-class DuplicateGroup {
-  readonly members = new Set<Entry>();
-  private firstMember: Entry | undefined;
-
-  add(entry: Entry): void {
-    this.members.add(entry);
-    if (this.firstMember && entry.line < this.firstMember.line) this.firstMember = entry;
-  }
-
-  delete(entry: Entry): void {
-    this.members.delete(entry);
-    if (this.firstMember === entry) this.firstMember = undefined;
-  }
-
-  first(): Entry | undefined {
-    if (!this.firstMember) for (const e of this.members) if (!this.firstMember || e.line < this.firstMember.line) this.firstMember = e;
-    return this.firstMember;
-  }
 }
 
 const zeroCounts = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
@@ -72,8 +36,7 @@ export interface Summary {
  */
 export class DocumentValidator {
   private entries: Entry[] = [];
-  private readonly exact = new Map<number, DuplicateGroup>();
-  private readonly buckets = bandMaps<Entry[]>();
+  private readonly duplicates = new DocumentDuplicates<Entry>();
   private fileFormat: FormatId | undefined;
   /** The first row of the file's format, where mixed-format diagnostics point. */
   private firstOfFormat: Entry | undefined;
@@ -145,12 +108,12 @@ export class DocumentValidator {
     // The first row of each duplicate group touched, before and after: only those change status.
     const affected = new Set<Entry>();
     const noteFirst = (entry: Entry) => {
-      const first = entry.group?.first();
+      const first = entry.group?.first() as Entry | undefined;
       if (first) affected.add(first);
     };
     for (const entry of removed) {
       noteFirst(entry);
-      this.unindex(entry);
+      this.duplicates.remove(entry);
       this.unflag(entry);
       if (entry.analysis.kind !== "blank") this.rowCount--;
       noteFirst(entry);
@@ -165,20 +128,20 @@ export class DocumentValidator {
     }
     for (const entry of added) {
       if (entry.analysis.kind !== "blank") this.rowCount++;
-      const joined = entry.analysis.contentKey === undefined ? undefined : this.exact.get(entry.analysis.contentKey)?.first();
+      const joined = this.duplicates.firstWithContent(entry.analysis.contentKey);
       if (joined) affected.add(joined);
-      this.index(entry);
+      this.duplicates.add(entry);
       noteFirst(entry);
     }
-    for (const entry of this.nearNeighbours([...removed, ...added])) {
+    for (const entry of this.duplicates.neighbours([...removed, ...added])) {
       // An exact duplicate stays one whatever its bucket neighbours do (group firsts are in `affected` already).
-      if (this.duplicateOf(entry) && !entry.nearDuplicateOf) continue;
+      if (this.duplicates.duplicateOf(entry) && !entry.nearDuplicateOf) continue;
       affected.add(entry);
     }
     for (const entry of added) affected.add(entry);
     for (const entry of affected) {
       if (this.entries[entry.line] !== entry) continue;
-      this.refreshDuplicate(entry);
+      this.duplicates.refresh(entry);
       this.reflag(entry);
     }
     // The row before the file's last line may have become the last one (and lose its blank-line).
@@ -274,11 +237,6 @@ export class DocumentValidator {
     return best;
   }
 
-  private duplicateOf(entry: Entry): Entry | undefined {
-    const first = entry.group && entry.group.members.size > 1 ? entry.group.first() : undefined;
-    return first === entry ? undefined : first;
-  }
-
   /** Recounts a row's diagnostics after anything that decides them changed. */
   private reflag(entry: Entry): void {
     this.unflag(entry);
@@ -305,8 +263,7 @@ export class DocumentValidator {
 
   /** Re-analyses every line; yields every 500 lines so a caller may pause between slices. */
   private *reanalyzeSteps(): Generator<void> {
-    this.exact.clear();
-    this.buckets.forEach((b) => b.clear());
+    this.duplicates.clear();
     this.totals = zeroCounts();
     this.flagged.clear();
     this.fixableTotals.clear();
@@ -327,57 +284,14 @@ export class DocumentValidator {
       if (this.fileFormat && entry.analysis.kind === "row" && !entry.analysis.format) {
         entry.analysis = this.analyze(entry, this.fileFormat);
       }
-      this.index(entry);
+      this.duplicates.add(entry);
       if (entry.line % 500 === 0) yield;
     }
     for (const entry of this.entries) {
-      this.refreshDuplicate(entry);
+      this.duplicates.refresh(entry);
       this.reflag(entry);
       if (entry.line % 500 === 0) yield;
     }
-  }
-
-  private index(entry: Entry): void {
-    const { contentKey, signature } = entry.analysis;
-    if (contentKey !== undefined) {
-      let group = this.exact.get(contentKey);
-      if (!group) this.exact.set(contentKey, (group = new DuplicateGroup()));
-      group.add(entry);
-      entry.group = group;
-    }
-    entry.bands = signature ? bandKeys(signature) : [];
-    entry.bands.forEach((key, band) => push(this.buckets[band], key, entry, maxBucketRows));
-  }
-
-  private unindex(entry: Entry): void {
-    const group = entry.group;
-    if (group) {
-      group.delete(entry);
-      if (group.members.size === 0) this.exact.delete(entry.analysis.contentKey!);
-    }
-    entry.bands.forEach((key, band) => pull(this.buckets[band], key, entry));
-  }
-
-  /** Rows sharing a near-duplicate bucket with `changed` rows: their nearest earlier row may change. Buckets are bounded. */
-  private nearNeighbours(changed: Entry[]): Set<Entry> {
-    const affected = new Set<Entry>();
-    for (const entry of changed) entry.bands.forEach((key, band) => this.buckets[band].get(key)?.forEach((other) => affected.add(other)));
-    return affected;
-  }
-
-  private refreshDuplicate(entry: Entry): void {
-    entry.nearDuplicateOf = undefined;
-    const key = entry.analysis.contentKey;
-    const signature = entry.analysis.signature;
-    if (this.duplicateOf(entry) || !signature) return;
-    const found = findNearDuplicate(
-      { signature, sketch: entry.analysis.sketch!, contentKey: key, bands: entry.bands },
-      (band, bandKey) => this.buckets[band].get(bandKey),
-      (other) => (other.line < entry.line ? { signature: other.analysis.signature!, sketch: other.analysis.sketch!, contentKey: other.analysis.contentKey } : undefined),
-      nearDuplicateThreshold,
-      maxNearDuplicateCandidates,
-    );
-    if (found) entry.nearDuplicateOf = { entry: found.match, verdict: found.verdict };
   }
 
   private crossRow(entry: Entry): Diagnostic[] {
@@ -385,9 +299,9 @@ export class DocumentValidator {
     const row = { line: entry.line, column: 0, endLine: entry.line, endColumn: entry.text.length };
     const earlier = (other: Entry) => ({ line: other.line, length: other.text.length });
     const found: Array<Diagnostic | undefined> = [];
-    const duplicateOf = this.duplicateOf(entry);
+    const duplicateOf = this.duplicates.duplicateOf(entry);
     if (duplicateOf) found.push(duplicateRowFinding(row, earlier(duplicateOf), rules));
-    else if (entry.nearDuplicateOf) found.push(nearDuplicateFinding(row, earlier(entry.nearDuplicateOf.entry), entry.nearDuplicateOf.verdict, rules));
+    else if (entry.nearDuplicateOf) found.push(nearDuplicateFinding(row, earlier(entry.nearDuplicateOf.entry as Entry), entry.nearDuplicateOf.verdict, rules));
     const own = entry.analysis.format;
     if (own && this.fileFormat && own !== this.fileFormat && !this.options.format && this.firstOfFormat) found.push(mixedFormatFinding(row, own, this.fileFormat, earlier(this.firstOfFormat), rules));
     return found.filter((d): d is Diagnostic => d !== undefined);
@@ -403,18 +317,4 @@ function atLine(d: Diagnostic, line: number): Diagnostic {
   if (d.fix) moved.fix = { ...d.fix, edits: d.fix.edits.map((e) => ({ ...e, line: e.line + delta, endLine: e.endLine + delta })) };
   if (d.related) moved.related = d.related.map((r) => ({ ...r, line: r.line + delta, endLine: r.endLine + delta }));
   return moved;
-}
-
-function push<K>(map: Map<K, Entry[]>, key: K, entry: Entry, limit = Infinity): void {
-  const list = map.get(key);
-  if (!list) map.set(key, [entry]);
-  else if (list.length < limit) list.push(entry);
-}
-
-function pull<K>(map: Map<K, Entry[]>, key: K, entry: Entry): void {
-  const list = map.get(key);
-  if (!list) return;
-  const index = list.indexOf(entry);
-  if (index !== -1) list.splice(index, 1);
-  if (list.length === 0) map.delete(key);
 }

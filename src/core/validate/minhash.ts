@@ -31,22 +31,34 @@ const wordChars = (() => {
   return table;
 })();
 
-/** Appends hashes of the lower-cased words (runs of letters and digits) of a text. */
-export function wordHashes(text: string, into: number[] = []): number[] {
+/** What `wordHashes` also sums: the hashes of the words that hold a digit ("7", "2021", "mp3"). */
+export interface NumberSum {
+  sum: number;
+}
+
+/**
+ * Appends hashes of the lower-cased words (runs of letters and digits) of a text, or of
+ * `text[start..end)`; adds those of words with a digit to `numbers` when given.
+ */
+export function wordHashes(text: string, into: number[] = [], start = 0, end = text.length, numbers?: NumberSum): number[] {
   let h = 0x811c9dc5;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const lower = wordChars[text.charCodeAt(i)];
+  let digit = false;
+  for (let i = start; i <= end; i++) {
+    const code = i < end ? text.charCodeAt(i) : 32;
+    const lower = wordChars[code];
     if (lower !== 0) {
       h = Math.imul(h ^ lower, 0x01000193);
       inWord = true;
+      if (code >= 48 && code <= 57) digit = true;
     } else if (inWord) {
       into.push(h >>> 0);
+      if (digit && numbers) numbers.sum = (numbers.sum + fmix32(h >>> 0)) >>> 0;
       h = 0x811c9dc5;
       inWord = false;
+      digit = false;
     }
   }
-  if (inWord) into.push(h >>> 0);
   return into;
 }
 
@@ -76,6 +88,40 @@ export function signatureOfWords(words: readonly number[], bins = permutations, 
   }
   densify(signature, binBits);
   return signature;
+}
+
+/**
+ * The signature of `text[start..end)` over character 3-grams of its lower-cased words (runs of
+ * other characters read as one space): for a short text, where word 5-grams are too few, a small
+ * edit ("rhymes" for "rhyme") still leaves most 3-grams. Undefined under three such characters.
+ */
+export function charSignature(text: string, start: number, end: number, into: Uint32Array): Uint32Array | undefined {
+  const binBits = Math.log2(into.length);
+  into.fill(empty);
+  let a = -1;
+  let b = -1;
+  let any = false;
+  let lastWasSpace = true;
+  for (let i = start; i < end; i++) {
+    let c = wordChars[text.charCodeAt(i)];
+    if (c === 0) {
+      if (lastWasSpace) continue;
+      lastWasSpace = true;
+      c = 32;
+    } else lastWasSpace = false;
+    if (a >= 0) {
+      const h = fmix32(Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d));
+      const bin = h >>> (32 - binBits);
+      const value = h & ((1 << (32 - binBits)) - 1);
+      if (value < into[bin]) into[bin] = value;
+      any = true;
+    }
+    a = b;
+    b = c;
+  }
+  if (!any) return undefined;
+  densify(into, binBits);
+  return into;
 }
 
 /** Fills empty bins from the next non-empty bin to the right (wrapping), offset by the distance. */
@@ -126,7 +172,20 @@ export function bandKeys(signature: Uint32Array): number[] {
   return keys;
 }
 
-/** One bucket map per band. */
+/** One bucket map per band, and one for rows with a short prompt keyed by their answer (`answerBand`). */
 export function bandMaps<T>(): Array<Map<number, T>> {
-  return Array.from({ length: bands }, () => new Map<number, T>());
+  return Array.from({ length: bands + 1 }, () => new Map<number, T>());
+}
+
+/** The bucket band of short-prompt rows with the same answer, after the LSH bands. */
+export const answerBand = bands;
+
+/**
+ * Where a row is indexed: one key per LSH band of its prompt's signature, then its answer's key
+ * when its prompt is short; -1 where it has none.
+ */
+export function searchKeys(signature: Uint32Array | undefined, answerKey: number | undefined): number[] {
+  const keys = signature ? bandKeys(signature) : new Array<number>(bands).fill(-1);
+  keys.push(answerKey === undefined ? -1 : answerKey >>> 2);
+  return keys;
 }

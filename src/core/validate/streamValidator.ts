@@ -6,10 +6,11 @@ import { effectiveSeverity } from "../rules/catalog";
 import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
-import { formatSampleRows, maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentValidator";
+import { formatSampleRows } from "./documentValidator";
+import { maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentDuplicates";
 import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
-import { bandKeys, bandMaps, permutations } from "./minhash";
+import { bandMaps, permutations, searchKeys } from "./minhash";
 import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
 import { findNearDuplicate, RowSketch } from "./nearDuplicates";
 
@@ -107,6 +108,8 @@ export interface AnalyzedLine {
   contentKey?: number;
   signature?: Uint32Array;
   sketch?: RowSketch;
+  shortPrompt?: string;
+  answerKey?: number;
   /** The text a trainer reads, for token counts (not carried between threads). */
   text?: string;
 }
@@ -118,7 +121,18 @@ export function analyzeLine(read: ReadLine, line: number, fileFormat: FormatId |
   const encoding = encodingFinding(line, read.text, read.invalidUtf8);
   const analysis = analyzeRow(read.text, line, fileFormat, options);
   const diagnostics = encoding ? [...applyRuleSettings([encoding], options.rules), ...analysis.diagnostics] : analysis.diagnostics;
-  return { ...base, diagnostics, kind: analysis.kind, format: analysis.format, contentKey: analysis.contentKey, signature: analysis.signature, sketch: analysis.sketch, text: withText && analysis.kind === "row" ? analysis.text : undefined };
+  return {
+    ...base,
+    diagnostics,
+    kind: analysis.kind,
+    format: analysis.format,
+    contentKey: analysis.contentKey,
+    signature: analysis.signature,
+    sketch: analysis.sketch,
+    shortPrompt: analysis.shortPrompt,
+    answerKey: analysis.answerKey,
+    text: withText && analysis.kind === "row" ? analysis.text : undefined,
+  };
 }
 
 /**
@@ -148,6 +162,10 @@ export class RowComparer {
   private readonly slotLines: number[] = [];
   private readonly slotHashes: number[] = [];
   private readonly slotSketches: RowSketch[] = [];
+  /** Short prompts and their answers' keys, by slot (undefined for the others). */
+  private readonly slotHasSignature: boolean[] = [];
+  private readonly slotShortPrompts: Array<string | undefined> = [];
+  private readonly slotAnswerKeys: Array<number | undefined> = [];
   private readonly bands = bandMaps<number | number[]>();
   private loneCrSeen = false;
   private noFormat: Diagnostic | undefined;
@@ -201,7 +219,7 @@ export class RowComparer {
       }
     }
     yield* found.filter((d): d is Diagnostic => d !== undefined);
-    if (analyzed.signature) yield* this.nearDuplicates(analyzed, analyzed.signature, isDuplicate, row);
+    if (analyzed.signature || analyzed.answerKey !== undefined) yield* this.nearDuplicates(analyzed, isDuplicate, row);
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
       const count = tokens.counter.count(analyzed.text);
@@ -212,17 +230,24 @@ export class RowComparer {
     }
   }
 
-  private *nearDuplicates(analyzed: AnalyzedLine, signature: Uint32Array, isDuplicate: boolean, row: Span): Generator<Diagnostic> {
-    const keys = bandKeys(signature);
+  private *nearDuplicates(analyzed: AnalyzedLine, isDuplicate: boolean, row: Span): Generator<Diagnostic> {
+    const { signature, answerKey } = analyzed;
+    const keys = searchKeys(signature, answerKey);
     const { bands, slotLines, slotHashes, slotSketches } = this;
     if (!isDuplicate) {
       const found = findNearDuplicate(
-        { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, bands: keys },
+        { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, shortPrompt: analyzed.shortPrompt, answerKey, bands: keys },
         (band, key) => {
           const bucket = bands[band].get(key);
           return typeof bucket === "number" ? [bucket] : bucket;
         },
-        (slot) => ({ signature: this.signatures.subarray(slot * permutations, (slot + 1) * permutations), sketch: slotSketches[slot], contentKey: slotHashes[slot] }),
+        (slot) => ({
+          signature: this.slotHasSignature[slot] ? this.signatures.subarray(slot * permutations, (slot + 1) * permutations) : undefined,
+          sketch: slotSketches[slot],
+          contentKey: slotHashes[slot],
+          shortPrompt: this.slotShortPrompts[slot],
+          answerKey: this.slotAnswerKeys[slot],
+        }),
         nearDuplicateThreshold,
         maxNearDuplicateCandidates,
       );
@@ -236,11 +261,15 @@ export class RowComparer {
       grown.set(this.signatures);
       this.signatures = grown;
     }
-    this.signatures.set(signature, slot * permutations);
+    if (signature) this.signatures.set(signature, slot * permutations);
+    this.slotHasSignature.push(signature !== undefined);
     slotLines.push(analyzed.line);
     slotHashes.push(analyzed.contentKey ?? -1);
     slotSketches.push(analyzed.sketch!);
+    this.slotShortPrompts.push(analyzed.shortPrompt);
+    this.slotAnswerKeys.push(answerKey);
     keys.forEach((key, band) => {
+      if (key === -1) return;
       const bucket = bands[band].get(key);
       if (bucket === undefined) bands[band].set(key, slot);
       else if (typeof bucket === "number") bands[band].set(key, [bucket, slot]);

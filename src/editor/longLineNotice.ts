@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import { findLongLines } from "./core/jsonl/longLines";
+import { findLongLines } from "../core/jsonl/longLines";
 import { isJsonl } from "./rowAtCursor";
 
 const dismissedKey = "longLineNotice.dismissed";

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { configSizeProblem, parseTrainingConfig, TrainingConfig } from "./core/config/trainingConfig";
-import type { ConfigParsed } from "./protocol/configWorker";
+import { configSizeProblem, parseTrainingConfig, TrainingConfig } from "../core/config/trainingConfig";
+import type { ConfigParsed } from "../protocol/configWorker";
 
 /** Configs up to this size (every real one: they are a few KB) are parsed at once, in well under 50 ms. */
 const inlineConfigBytes = 64 * 1024;

@@ -1,7 +1,7 @@
 import * as vscode from "vscode";
-import { summarizeRow } from "./core/formats/summary";
-import { isPlainObject, parseRow, stripBom } from "./core/jsonl/parseRow";
-import type { RowView } from "./protocol/webview";
+import { summarizeRow } from "../core/formats/summary";
+import { isPlainObject, parseRow, stripBom } from "../core/jsonl/parseRow";
+import type { RowView } from "../protocol/webview";
 
 /** The text of the row on `line`, without the file's BOM. */
 export function rowText(document: vscode.TextDocument, line: number): string {

@@ -1,26 +1,26 @@
 // One snapshot of the extension's settings and its training config, read once per change and
 // fed to validation, the preview and the model commands alike.
-import { mappingOf } from "./core/formats/instructionTypes";
+import { mappingOf } from "../core/formats/instructionTypes";
 import { dirname, isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
-import type { TrainingConfig } from "./core/config/trainingConfig";
-import type { ConfigProblem } from "./core/config/configNumbers";
+import type { TrainingConfig } from "../core/config/trainingConfig";
+import type { ConfigProblem } from "../core/config/configNumbers";
 import { ConfigLoader } from "./configLoader";
-import type { FormatId } from "./core/formats/formatLabels";
-import { isUrlList } from "./core/model/backend";
-import { apiKeyFromEnvironment, modelDefaults } from "./core/model/modelDefaults";
-import { parseRuleSettings } from "./core/rules/ruleSettings";
-import { namesTemplate } from "./core/templates/axolotl/resolve";
-import { viewTrainerOf } from "./core/trainers/trainerChoice";
-import { needsTrlTemplates } from "./core/trainers/trl/trlTemplates";
-import { builtinTemplate } from "./core/templates/builtinTemplates";
-import { defaultPreviewTimeoutSeconds, TrainOnEos, TrainingSettings } from "./core/training/trainingSettings";
-import type { ValidationOptions } from "./core/validate/analyzeRow";
-import type { BackendSettings } from "./backend/createBackend";
-import type { TemplateContext, WorkerFiles } from "./protocol/previewWorker";
-import { AxolotlLocator, TrlLocator } from "./preview/axolotlLocator";
-import { inWorkspace, restrictToTrusted } from "./preview/restrictedMode";
-import { isTrainerTarget, trainerTargets } from "./core/targets/trainerTarget";
+import type { FormatId } from "../core/formats/formatLabels";
+import { isUrlList } from "../core/model/backend";
+import { apiKeyFromEnvironment, modelDefaults } from "../core/model/modelDefaults";
+import { parseRuleSettings } from "../core/rules/ruleSettings";
+import { namesTemplate } from "../core/templates/axolotl/resolve";
+import { viewTrainerOf } from "../core/trainers/trainerChoice";
+import { needsTrlTemplates } from "../core/trainers/trl/trlTemplates";
+import { builtinTemplate } from "../core/templates/builtinTemplates";
+import { defaultPreviewTimeoutSeconds, TrainOnEos, TrainingSettings } from "../core/training/trainingSettings";
+import type { ValidationOptions } from "../core/validate/analyzeRow";
+import type { BackendSettings } from "../backend/createBackend";
+import type { TemplateContext, WorkerFiles } from "../protocol/previewWorker";
+import { AxolotlLocator, TrlLocator } from "../preview/axolotlLocator";
+import { inWorkspace, restrictToTrusted } from "../preview/restrictedMode";
+import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
 
 /** A path setting, absolute or relative to the (first) workspace folder; empty is none. */
 export function workspacePath(setting: string): string | undefined {

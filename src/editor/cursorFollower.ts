@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import { isJsonl } from "./rowAtCursor";
-import type { Settings } from "./settings";
+import type { Settings } from "../settings/settings";
 
 const debounceMs = 120;
 

@@ -2,7 +2,7 @@
 // extension host, so a crash, an out-of-memory or a slow load cannot take the editor down.
 import { ModelError } from "../core/model/backend";
 import type { ModelWorkerRequest, ModelWorkerResponse, RuntimeInfo } from "../protocol/modelWorker";
-import { LlamaEngine } from "./llamaEngine";
+import { LlamaEngine } from "../backend/llamaEngine";
 
 const engine = new LlamaEngine();
 const running = new Map<number, AbortController>();
