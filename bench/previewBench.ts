@@ -26,7 +26,10 @@ export function longReasoningRow(tokenizer: ModelTokenizer, targetTokens: number
   const step = "Step: 16 - 3 - 4 = 9, and 9 × 2 = 18. 따라서 답은 18입니다. Let me verify the arithmetic again carefully.\n";
   const perStep = tokenizer.count(step);
   const thinking = Array.from({ length: Math.ceil(targetTokens / perStep) }, () => step);
-  return { row: { question: "Janet's ducks lay 16 eggs per day. How much does she make?", thinking_trajectories: thinking, attempt: "18" }, text: thinking.join("") };
+  return {
+    row: { question: "Janet's ducks lay 16 eggs per day. How much does she make?", thinking_trajectories: thinking, attempt: "18" },
+    text: thinking.join(""),
+  };
 }
 
 export async function previewLatency(runs = 20): Promise<Record<string, number>> {
@@ -55,7 +58,10 @@ export async function previewLatency(runs = 20): Promise<Record<string, number>>
 export function longConversation(turns = 1000): Record<string, number> {
   const tokenizer = loadTokenizerFolder(qwen3Dir);
   const setup = previewSetup({ tokenizer });
-  const messages = Array.from({ length: turns }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?` }));
+  const messages = Array.from({ length: turns }, (_, i) => ({
+    role: i % 2 ? "assistant" : "user",
+    content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?`,
+  }));
   const settings = trainingSettings({});
   let tokens = 0;
   const previewMs = time(() => (tokens = previewRow({ messages }, setup, settings).tokens.length));

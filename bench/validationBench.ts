@@ -114,7 +114,11 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
 export function revalidationLatency(lines: number, edits: number, identical = false): Record<string, number> {
   const next = random(lines);
   const same = JSON.stringify({ instruction: "Name a colour.", input: "", output: "Blue." });
-  const all = Array.from({ length: lines }, (_, i) => (identical ? same : JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) })));
+  const all = Array.from({ length: lines }, (_, i) =>
+    identical
+      ? same
+      : JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) }),
+  );
   const text = all.join("\n");
   const validator = new DocumentValidator();
   const openStarted = performance.now();
@@ -138,7 +142,16 @@ export function revalidationLatency(lines: number, edits: number, identical = fa
     all[line] = row.slice(0, column) + "x" + row.slice(column);
   }
   const at = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
-  return { lines, megabytes: text.length / 1024 / 1024, edits, openMs, p50Ms: at(samples, 0.5), p95Ms: at(samples, 0.95), maxMs: at(samples, 1), publishP95Ms: at(publishSamples, 0.95) };
+  return {
+    lines,
+    megabytes: text.length / 1024 / 1024,
+    edits,
+    openMs,
+    p50Ms: at(samples, 0.5),
+    p95Ms: at(samples, 0.95),
+    maxMs: at(samples, 1),
+    publishP95Ms: at(publishSamples, 0.95),
+  };
 }
 
 /** Hostile shapes against ordinary data of the same size, in the same process: the ratios show whether any is superlinear. */

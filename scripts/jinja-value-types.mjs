@@ -27,7 +27,9 @@ export function transformJinja(source) {
       return head;
     });
   if (types < 40 || values !== 1) {
-    throw new Error(`@huggingface/jinja's dist no longer looks as scripts/jinja-value-types.mjs expects (${types} type fields, ${values} value field): update or remove the plugin`);
+    throw new Error(
+      `@huggingface/jinja's dist no longer looks as scripts/jinja-value-types.mjs expects (${types} type fields, ${values} value field): update or remove the plugin`,
+    );
   }
   return out;
 }
@@ -39,6 +41,9 @@ export const jinjaValueTypes = {
     const require = createRequire(join(process.cwd(), "package.json"));
     // Resolved here even where packages stay external (tests, bench), so they run the shipped code.
     build.onResolve({ filter: /^@huggingface\/jinja$/ }, () => ({ path: require.resolve("@huggingface/jinja").replace(/index\.cjs$/, "index.js") }));
-    build.onLoad({ filter: /[\\/]@huggingface[\\/]jinja[\\/]dist[\\/]index\.js$/ }, (args) => ({ contents: transformJinja(readFileSync(args.path, "utf8")), loader: "js" }));
+    build.onLoad({ filter: /[\\/]@huggingface[\\/]jinja[\\/]dist[\\/]index\.js$/ }, (args) => ({
+      contents: transformJinja(readFileSync(args.path, "utf8")),
+      loader: "js",
+    }));
   },
 };

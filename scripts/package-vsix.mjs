@@ -13,5 +13,8 @@ const out = join(root, "artifacts", `${name}-${version}-${target}.vsix`);
 mkdirSync(dirname(out), { recursive: true });
 const vsce = join(dirname(createRequire(import.meta.url).resolve("@vscode/vsce/package.json")), "vsce");
 // The README's images ship inside the VSIX, where VS Code resolves its relative links.
-execFileSync(process.execPath, [vsce, "package", "--target", target, "--no-rewrite-relative-links", "--out", out], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
+execFileSync(process.execPath, [vsce, "package", "--target", target, "--no-rewrite-relative-links", "--out", out], {
+  cwd: root,
+  stdio: ["ignore", "inherit", "inherit"],
+});
 console.log(`VSIX: ${out} (${(statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`);

@@ -6,7 +6,38 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const topics = ["photosynthesis", "the water cycle", "prime numbers", "the French Revolution", "binary search", "volcanoes", "compound interest", "the immune system", "plate tectonics", "supply and demand", "black holes", "the printing press", "recursion", "climate zones", "the Roman Empire", "vaccines", "electric circuits", "the stock market", "neural networks", "ocean currents", "Shakespeare's sonnets", "the periodic table", "migration of birds", "solar panels", "the Silk Road", "DNA replication", "inflation", "glaciers", "chess openings", "the Moon landing"];
+const topics = [
+  "photosynthesis",
+  "the water cycle",
+  "prime numbers",
+  "the French Revolution",
+  "binary search",
+  "volcanoes",
+  "compound interest",
+  "the immune system",
+  "plate tectonics",
+  "supply and demand",
+  "black holes",
+  "the printing press",
+  "recursion",
+  "climate zones",
+  "the Roman Empire",
+  "vaccines",
+  "electric circuits",
+  "the stock market",
+  "neural networks",
+  "ocean currents",
+  "Shakespeare's sonnets",
+  "the periodic table",
+  "migration of birds",
+  "solar panels",
+  "the Silk Road",
+  "DNA replication",
+  "inflation",
+  "glaciers",
+  "chess openings",
+  "the Moon landing",
+];
 const verbs = ["Explain", "Summarize", "Describe", "Give three facts about", "Write a short paragraph about", "List the key ideas of"];
 
 const rows = (n, make) => Array.from({ length: n }, (_, i) => make(i, topics[i % topics.length], verbs[i % verbs.length]));
@@ -64,20 +95,69 @@ const passageQuestions = [
 
 export const shapes = {
   // tatsu-lab/stanford_alpaca: one JSON array, four-space indent, "" for no input.
-  "stanford_alpaca.json": JSON.stringify(rows(30, (i, t, v) => ({ instruction: `${v} ${t}.`, input: i % 4 === 0 ? `Keep it under ${50 + i} words.` : "", output: answer(t, i) })), null, 4),
+  "stanford_alpaca.json": JSON.stringify(
+    rows(30, (i, t, v) => ({ instruction: `${v} ${t}.`, input: i % 4 === 0 ? `Keep it under ${50 + i} words.` : "", output: answer(t, i) })),
+    null,
+    4,
+  ),
   // gururise/AlpacaDataCleaned: the same shape, cleaned.
-  "alpaca_data_cleaned.json": JSON.stringify(rows(30, (i, t, v) => ({ instruction: `${v} ${t} for a student.`, input: "", output: answer(t, i + 100) })), null, 4),
+  "alpaca_data_cleaned.json": JSON.stringify(
+    rows(30, (i, t, v) => ({ instruction: `${v} ${t} for a student.`, input: "", output: answer(t, i + 100) })),
+    null,
+    4,
+  ),
   // teknium1/GPTeacher General-Instruct: instruction/input/response.
-  "gpteacher_general.json": JSON.stringify(rows(30, (i, t, v) => ({ instruction: `${v} ${t} in plain words.`, input: i % 3 === 0 ? `Audience: grade ${5 + (i % 7)}.` : "", response: answer(t, i + 200) })), null, 4),
+  "gpteacher_general.json": JSON.stringify(
+    rows(30, (i, t, v) => ({
+      instruction: `${v} ${t} in plain words.`,
+      input: i % 3 === 0 ? `Audience: grade ${5 + (i % 7)}.` : "",
+      response: answer(t, i + 200),
+    })),
+    null,
+    4,
+  ),
   // GPTeacher Toolformer: a long tool preamble shared by every row, then the question.
-  "gpteacher_toolformer.json": JSON.stringify(rows(30, (i, t) => ({ instruction: toolPreamble, input: `What should I know about ${t}? (question ${i + 1})`, response: `Let me look it up: [WikiSearch('${t}')] ${answer(t, i + 300)}` })), null, 4),
+  "gpteacher_toolformer.json": JSON.stringify(
+    rows(30, (i, t) => ({
+      instruction: toolPreamble,
+      input: `What should I know about ${t}? (question ${i + 1})`,
+      response: `Let me look it up: [WikiSearch('${t}')] ${answer(t, i + 300)}`,
+    })),
+    null,
+    4,
+  ),
   // yizhongw/self-instruct seed_tasks.jsonl.
-  "self_instruct_seed_tasks.jsonl": rows(30, (i, t, v) => JSON.stringify({ id: `seed_task_${i}`, name: `${t.replace(/\W+/g, "_")}_${i}`, instruction: `${v} ${t}.`, instances: [{ input: "", output: answer(t, i + 400) }], is_classification: false })).join("\n") + "\n",
+  "self_instruct_seed_tasks.jsonl":
+    rows(30, (i, t, v) =>
+      JSON.stringify({
+        id: `seed_task_${i}`,
+        name: `${t.replace(/\W+/g, "_")}_${i}`,
+        instruction: `${v} ${t}.`,
+        instances: [{ input: "", output: answer(t, i + 400) }],
+        is_classification: false,
+      }),
+    ).join("\n") + "\n",
   // lm-sys/FastChat's ShareGPT dumps: a JSON array of {id, conversations: [{from, value}]}.
-  "fastchat_sharegpt.json": JSON.stringify(rows(30, (i, t, v) => ({ id: `sg_${i}`, conversations: [{ from: "human", value: `${v} ${t}.` }, { from: "gpt", value: answer(t, i + 500) }, { from: "human", value: `And why does ${t} matter?` }, { from: "gpt", value: `It matters because ${answer(t, i + 600).toLowerCase()}` }] })), null, 2),
+  "fastchat_sharegpt.json": JSON.stringify(
+    rows(30, (i, t, v) => ({
+      id: `sg_${i}`,
+      conversations: [
+        { from: "human", value: `${v} ${t}.` },
+        { from: "gpt", value: answer(t, i + 500) },
+        { from: "human", value: `And why does ${t} matter?` },
+        { from: "gpt", value: `It matters because ${answer(t, i + 600).toLowerCase()}` },
+      ],
+    })),
+    null,
+    2,
+  ),
   // LLaMA-Factory data/: Alpaca demo, tool calls with tools as a JSON string, ShareGPT
   // preference, KTO with kto_tag, multimodal with images, and the dataset_info.json that maps them.
-  "llamafactory/alpaca_en_demo.json": JSON.stringify(rows(20, (i, t, v) => ({ instruction: `${v} ${t}.`, input: "", output: answer(t, i + 700) })), null, 2),
+  "llamafactory/alpaca_en_demo.json": JSON.stringify(
+    rows(20, (i, t, v) => ({ instruction: `${v} ${t}.`, input: "", output: answer(t, i + 700) })),
+    null,
+    2,
+  ),
   "llamafactory/glaive_toolcall_en_demo.json": JSON.stringify(
     rows(20, (i, t) => ({
       conversations: [
@@ -86,28 +166,85 @@ export const shapes = {
         { from: "observation", value: JSON.stringify({ result: (i + 2) * 7 }) },
         { from: "gpt", value: `There are ${(i + 2) * 7} days in ${i + 2} weeks.` },
       ],
-      tools: JSON.stringify([{ name: "calculate", description: "Evaluate an arithmetic expression", parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] } }]),
+      tools: JSON.stringify([
+        {
+          name: "calculate",
+          description: "Evaluate an arithmetic expression",
+          parameters: { type: "object", properties: { expression: { type: "string" } }, required: ["expression"] },
+        },
+      ]),
     })),
     null,
     2,
   ),
-  "llamafactory/dpo_en_demo.json": JSON.stringify(rows(20, (i, t, v) => ({ conversations: [{ from: "human", value: `${v} ${t}.` }], chosen: { from: "gpt", value: answer(t, i + 800) }, rejected: { from: "gpt", value: `I don't know much about ${t} (${i}).` } })), null, 2),
-  "llamafactory/kto_en_demo.json": JSON.stringify(rows(20, (i, t, v) => ({ messages: [{ role: "user", content: `${v} ${t}.` }, { role: "assistant", content: answer(t, i + 900) }], label: i % 3 !== 0 })), null, 2),
-  "llamafactory/mllm_demo.json": JSON.stringify(rows(20, (i, t) => ({ messages: [{ role: "user", content: `<image>What does this picture of ${t} show? (${i})` }, { role: "assistant", content: answer(t, i + 1000) }], images: [`mllm_demo_data/${i}.jpg`] })), null, 2),
+  "llamafactory/dpo_en_demo.json": JSON.stringify(
+    rows(20, (i, t, v) => ({
+      conversations: [{ from: "human", value: `${v} ${t}.` }],
+      chosen: { from: "gpt", value: answer(t, i + 800) },
+      rejected: { from: "gpt", value: `I don't know much about ${t} (${i}).` },
+    })),
+    null,
+    2,
+  ),
+  "llamafactory/kto_en_demo.json": JSON.stringify(
+    rows(20, (i, t, v) => ({
+      messages: [
+        { role: "user", content: `${v} ${t}.` },
+        { role: "assistant", content: answer(t, i + 900) },
+      ],
+      label: i % 3 !== 0,
+    })),
+    null,
+    2,
+  ),
+  "llamafactory/mllm_demo.json": JSON.stringify(
+    rows(20, (i, t) => ({
+      messages: [
+        { role: "user", content: `<image>What does this picture of ${t} show? (${i})` },
+        { role: "assistant", content: answer(t, i + 1000) },
+      ],
+      images: [`mllm_demo_data/${i}.jpg`],
+    })),
+    null,
+    2,
+  ),
   "llamafactory/dataset_info.json": JSON.stringify(
     {
       alpaca_en_demo: { file_name: "alpaca_en_demo.json" },
       glaive_toolcall_en_demo: { file_name: "glaive_toolcall_en_demo.json", formatting: "sharegpt", columns: { messages: "conversations", tools: "tools" } },
-      dpo_en_demo: { file_name: "dpo_en_demo.json", ranking: true, formatting: "sharegpt", columns: { messages: "conversations", chosen: "chosen", rejected: "rejected" } },
-      kto_en_demo: { file_name: "kto_en_demo.json", formatting: "sharegpt", columns: { messages: "messages", kto_tag: "label" }, tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant" } },
-      mllm_demo: { file_name: "mllm_demo.json", formatting: "sharegpt", columns: { messages: "messages", images: "images" }, tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant" } },
+      dpo_en_demo: {
+        file_name: "dpo_en_demo.json",
+        ranking: true,
+        formatting: "sharegpt",
+        columns: { messages: "conversations", chosen: "chosen", rejected: "rejected" },
+      },
+      kto_en_demo: {
+        file_name: "kto_en_demo.json",
+        formatting: "sharegpt",
+        columns: { messages: "messages", kto_tag: "label" },
+        tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant" },
+      },
+      mllm_demo: {
+        file_name: "mllm_demo.json",
+        formatting: "sharegpt",
+        columns: { messages: "messages", images: "images" },
+        tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant" },
+      },
     },
     null,
     2,
   ),
   // The OpenAI cookbook's chat fine-tuning files: messages with a system prompt, weight on assistant turns.
   "openai_cookbook_chat.jsonl":
-    rows(30, (i, t, v) => JSON.stringify({ messages: [{ role: "system", content: "You are a concise tutor." }, { role: "user", content: `${v} ${t}.` }, { role: "assistant", content: answer(t, i + 1100), ...(i % 5 === 0 ? { weight: 1 } : {}) }] })).join("\n") + "\n",
+    rows(30, (i, t, v) =>
+      JSON.stringify({
+        messages: [
+          { role: "system", content: "You are a concise tutor." },
+          { role: "user", content: `${v} ${t}.` },
+          { role: "assistant", content: answer(t, i + 1100), ...(i % 5 === 0 ? { weight: 1 } : {}) },
+        ],
+      }),
+    ).join("\n") + "\n",
   // A passage-QA set in Alpaca's shape: several questions about one passage.
   "passage_qa.jsonl": passageQuestions.map(([question, answer]) => JSON.stringify({ instruction: question, input: passage, output: answer })).join("\n") + "\n",
 };

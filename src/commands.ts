@@ -43,10 +43,14 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
     vscode.commands.registerCommand("instructStudio.checkWithTrainer", () => checkWithTrainer(studio)),
     vscode.commands.registerCommand("instructStudio.showReport", () => showReport(studio.validation, studio.extension.extensionUri)),
     // From the explorer: the clicked file, or all selected ones (a dataset split over files).
-    vscode.commands.registerCommand("instructStudio.showTrainingBudget", (uri?: vscode.Uri, selected?: vscode.Uri[]) => studio.budget.show(selected?.length ? selected : uri ? [uri] : undefined)),
+    vscode.commands.registerCommand("instructStudio.showTrainingBudget", (uri?: vscode.Uri, selected?: vscode.Uri[]) =>
+      studio.budget.show(selected?.length ? selected : uri ? [uri] : undefined),
+    ),
     // The webview's Cancel button does the same.
     vscode.commands.registerCommand("instructStudio.internal.budgetCancel", () => studio.budget.cancel()),
-    vscode.commands.registerCommand("instructStudio.internal.budgetExport", (plot: "tokens-per-row" | "optimizer-steps", format: "svg" | "png", path: string) => studio.budget.exportTo(plot, format, path)),
+    vscode.commands.registerCommand("instructStudio.internal.budgetExport", (plot: "tokens-per-row" | "optimizer-steps", format: "svg" | "png", path: string) =>
+      studio.budget.exportTo(plot, format, path),
+    ),
     vscode.commands.registerCommand("instructStudio.internal.budgetState", () => ({
       rendered: studio.budget.lastRendered,
       report: studio.budget.lastReport?.report,
@@ -56,20 +60,19 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
       extensionHostPid: process.pid,
     })),
     vscode.commands.registerCommand("instructStudio.convert", (target?: ConvertTarget) => convertDataset(studio.validation, target)),
-    vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) => validateFileOnDisk(studio.validation, studio.extension.extensionUri, uri)),
-    vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),
-    vscode.commands.registerCommand(
-      "instructStudio.internal.stats",
-      (): InternalStats => ({
-        activationMs: studio.activationMs,
-        extensionPath: studio.extension.extensionPath,
-        previewRendered: studio.preview.lastRendered,
-        validation: studio.statusBar.last,
-        previewWorkerPid: studio.trainingPid,
-        extensionHostPid: process.pid,
-        validationThreadId: studio.validation.worker.threadId,
-      }),
+    vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) =>
+      validateFileOnDisk(studio.validation, studio.extension.extensionUri, uri),
     ),
+    vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),
+    vscode.commands.registerCommand("instructStudio.internal.stats", (): InternalStats => ({
+      activationMs: studio.activationMs,
+      extensionPath: studio.extension.extensionPath,
+      previewRendered: studio.preview.lastRendered,
+      validation: studio.statusBar.last,
+      previewWorkerPid: studio.trainingPid,
+      extensionHostPid: process.pid,
+      validationThreadId: studio.validation.worker.threadId,
+    })),
     // Tests: end the validation worker as a crash would.
     vscode.commands.registerCommand("instructStudio.internal.killValidationWorker", () => studio.validation.worker.kill()),
     // Tests: make the validator's copy of a document lose an edit (what a throwing edit once did),

@@ -91,7 +91,13 @@ export class InstructStudio implements vscode.Disposable {
 
   /** A bare model worker that only reports which llama.cpp build loads here (started on first use). */
   get runtime(): LlamaWorkerBackend {
-    return (this.runtimeProbe ??= new LlamaWorkerBackend(join(this.extension.extensionPath, "out"), { modelPath: "", contextSize: 0, sequences: 1, gpu: false, stallTimeoutMs: 300_000 }));
+    return (this.runtimeProbe ??= new LlamaWorkerBackend(join(this.extension.extensionPath, "out"), {
+      modelPath: "",
+      contextSize: 0,
+      sequences: 1,
+      gpu: false,
+      stallTimeoutMs: 300_000,
+    }));
   }
 
   /** Template rendering and tokenization, in their own process, started on first use. */
@@ -138,8 +144,13 @@ export class InstructStudio implements vscode.Disposable {
     void this.training.render(rowText(document, line), sources).then((result) => {
       if (sequence !== this.previewSequence || (!result.ok && result.superseded)) return;
       if (!result.ok) this.log.warn(`Preview of line ${line + 1}: ${result.message}`);
-      else if (result.tokenizerLoadMs !== undefined) this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);
-      this.preview.post(result.ok ? { type: "showTraining", uri: row.uri, line, training: result.preview } : { type: "showTrainingError", uri: row.uri, line, message: result.message });
+      else if (result.tokenizerLoadMs !== undefined)
+        this.log.info(`Tokenizer ${result.preview.tokenizerLabel} loaded in ${Math.round(result.tokenizerLoadMs)} ms`);
+      this.preview.post(
+        result.ok
+          ? { type: "showTraining", uri: row.uri, line, training: result.preview }
+          : { type: "showTrainingError", uri: row.uri, line, message: result.message },
+      );
     });
   }
 

@@ -106,7 +106,11 @@ const plotNames = ["tokens-per-row", "optimizer-steps"];
 function plotSection(title: string, name: string, plot: Plot): HTMLElement {
   const section = textElement("section", "", "plot-section");
   const header = textElement("div", "", "plot-header");
-  header.append(textElement("h2", title), button("SVG", () => exportPlot(name, plot, "svg"), "export-svg"), button("PNG", () => exportPlot(name, plot, "png"), "export-png"));
+  header.append(
+    textElement("h2", title),
+    button("SVG", () => exportPlot(name, plot, "svg"), "export-svg"),
+    button("PNG", () => exportPlot(name, plot, "png"), "export-png"),
+  );
   section.append(header, plot.svg);
   return section;
 }
@@ -114,7 +118,8 @@ function plotSection(title: string, name: string, plot: Plot): HTMLElement {
 function filesTable(files: DatasetReport["files"], approx: string): HTMLElement {
   const table = textElement("table", "", "files");
   const head = textElement("tr", "");
-  for (const title of ["File", "Rows", "Formats", "Invalid", "Not rendered", "Tokens", "Trained", "Over limit", "Duplicates"]) head.append(textElement("th", title));
+  for (const title of ["File", "Rows", "Formats", "Invalid", "Not rendered", "Tokens", "Trained", "Over limit", "Duplicates"])
+    head.append(textElement("th", title));
   table.append(head);
   for (const f of files) {
     const row = textElement("tr", "");
@@ -124,8 +129,20 @@ function filesTable(files: DatasetReport["files"], approx: string): HTMLElement 
       continue;
     }
     const figures = f as FileFigures;
-    const formats = Object.entries(figures.formats).map(([format, count]) => `${formatName(format)} ${n(count ?? 0)}`).join(", ");
-    const cells = [fileName(figures.file), n(figures.rows), formats || "—", n(figures.invalidRows), n(figures.notRendered), `${approx}${n(figures.tokens.total)}`, `${approx}${n(figures.trainedTokens)}`, n(figures.overLimit), n(figures.duplicates)];
+    const formats = Object.entries(figures.formats)
+      .map(([format, count]) => `${formatName(format)} ${n(count ?? 0)}`)
+      .join(", ");
+    const cells = [
+      fileName(figures.file),
+      n(figures.rows),
+      formats || "—",
+      n(figures.invalidRows),
+      n(figures.notRendered),
+      `${approx}${n(figures.tokens.total)}`,
+      `${approx}${n(figures.trainedTokens)}`,
+      n(figures.overLimit),
+      n(figures.duplicates),
+    ];
     for (const cell of cells) row.append(textElement("td", cell));
     row.title = figures.notRenderedReason ? `Not rendered: ${figures.notRenderedReason}` : figures.file;
     table.append(row);
@@ -138,36 +155,72 @@ function showReport(r: DatasetReport, seconds: number): void {
   const approx = r.exact ? "" : "≈";
   const heading = textElement("h1", `Training budget: ${r.files.length === 1 ? fileName(r.files[0].file) : `${r.files.length} files`}`);
   const source = textElement("p", "", "budget-source");
-  source.append(badge(r.exact ? "exact" : "approximate counts"), textElement("span", ` ${r.exact ? `tokenizer ${r.tokenizer} (counted with ${r.counting})` : "no tokenizer configured: counts are estimated"} · template ${r.template} · ${seconds.toFixed(1)} s`));
+  source.append(
+    badge(r.exact ? "exact" : "approximate counts"),
+    textElement(
+      "span",
+      ` ${r.exact ? `tokenizer ${r.tokenizer} (counted with ${r.counting})` : "no tokenizer configured: counts are estimated"} · template ${r.template} · ${seconds.toFixed(1)} s`,
+    ),
+  );
   const rowsValid = r.files.reduce((sum, f) => sum + ("error" in f ? 0 : f.rows - f.invalidRows - f.notRendered), 0);
   const invalid = r.files.reduce((sum, f) => sum + ("error" in f ? 0 : f.invalidRows), 0);
   const notRendered = r.files.reduce((sum, f) => sum + ("error" in f ? 0 : f.notRendered), 0);
   const log = textElement("section", "", "axolotl-log");
   log.append(
     textElement("h2", "As Axolotl will log it"),
-    logLine("total_num_tokens:", `${approx}${n(r.totalNumTokens)}`, `over ${n(r.keptRows)} row${r.keptRows === 1 ? "" : "s"} that reach${r.keptRows === 1 ? "es" : ""} the trainer`),
+    logLine(
+      "total_num_tokens:",
+      `${approx}${n(r.totalNumTokens)}`,
+      `over ${n(r.keptRows)} row${r.keptRows === 1 ? "" : "s"} that reach${r.keptRows === 1 ? "es" : ""} the trainer`,
+    ),
     logLine("total_supervised_tokens:", `${approx}${n(r.totalSupervisedTokens)}`, "tokens with loss"),
-    logLine("total_num_steps:", n(r.totalNumSteps), `sample_packing ${r.samplePacking} · ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} · batch ${n(r.batch)} (micro batch × accumulation × ${r.gpus} GPU${r.gpus === 1 ? "" : "s"})`),
+    logLine(
+      "total_num_steps:",
+      n(r.totalNumSteps),
+      `sample_packing ${r.samplePacking} · ${r.epochs} epoch${r.epochs === 1 ? "" : "s"} · batch ${n(r.batch)} (micro batch × accumulation × ${r.gpus} GPU${r.gpus === 1 ? "" : "s"})`,
+    ),
     logLine("steps per epoch:", `${n(r.steps.perEpochWithoutPacking)} without packing · ${r.sequenceLen ? n(r.steps.perEpochWithPacking) : "—"} with packing`),
     logLine("warmup steps:", n(r.warmupSteps)),
-    logLine("trainer:", r.trainer === "axolotl" ? "Axolotl's step count" : `${r.trainer === "trl" ? "TRL" : "LLaMA-Factory"} through the Hugging Face Trainer's step count`),
+    logLine(
+      "trainer:",
+      r.trainer === "axolotl" ? "Axolotl's step count" : `${r.trainer === "trl" ? "TRL" : "LLaMA-Factory"} through the Hugging Face Trainer's step count`,
+    ),
     logLine("tokens per step:", `${approx}${n(Math.round(r.tokensPerStep))}`),
   );
-  if (r.sequenceLen) log.append(logLine("packing efficiency:", `${(r.packingEfficiency * 100).toFixed(1)}%`, `${n(r.bins)} sequences of ${n(r.sequenceLen)} tokens per epoch`));
+  if (r.sequenceLen)
+    log.append(logLine("packing efficiency:", `${(r.packingEfficiency * 100).toFixed(1)}%`, `${n(r.bins)} sequences of ${n(r.sequenceLen)} tokens per epoch`));
   const rows = textElement("section", "", "rows-summary");
   rows.append(
     textElement("h2", "Rows"),
     logLine("rows:", `${n(rowsValid)} rendered · ${n(invalid)} invalid · ${n(notRendered)} not rendered`),
-    logLine("tokens per row:", `min ${approx}${n(r.tokens.min)} · p50 ${approx}${n(r.tokens.p50)} · p95 ${approx}${n(r.tokens.p95)} · max ${approx}${n(r.tokens.max)}`),
+    logLine(
+      "tokens per row:",
+      `min ${approx}${n(r.tokens.min)} · p50 ${approx}${n(r.tokens.p50)} · p95 ${approx}${n(r.tokens.p95)} · max ${approx}${n(r.tokens.max)}`,
+    ),
     logLine("trained tokens:", `${approx}${n(r.trainedTokens)}`, "masks as the preview computes them"),
     logLine("turns per row:", `min ${n(r.turns.min)} · p50 ${n(r.turns.p50)} · p95 ${n(r.turns.p95)} · max ${n(r.turns.max)}`),
-    logLine("duplicates:", `${n(r.duplicates.rows)} row${r.duplicates.rows === 1 ? "" : "s"} repeat${r.duplicates.rows === 1 ? "s" : ""} an earlier row (${n(r.duplicates.groups)} distinct content${r.duplicates.groups === 1 ? "" : "s"})`),
+    logLine(
+      "duplicates:",
+      `${n(r.duplicates.rows)} row${r.duplicates.rows === 1 ? "" : "s"} repeat${r.duplicates.rows === 1 ? "s" : ""} an earlier row (${n(r.duplicates.groups)} distinct content${r.duplicates.groups === 1 ? "" : "s"})`,
+    ),
   );
-  plots = [histogramPlot(r.histogram, r.sequenceLen, !r.exact), stepsPlot(r.steps.withoutPacking, r.sequenceLen ? r.steps.withPacking : undefined, r.samplePacking)];
-  const body: HTMLElement[] = [heading, toolbar(false), source, log, plotSection("Tokens per row", "tokens-per-row", plots[0]), plotSection("Optimizer steps", "optimizer-steps", plots[1]), rows];
+  plots = [
+    histogramPlot(r.histogram, r.sequenceLen, !r.exact),
+    stepsPlot(r.steps.withoutPacking, r.sequenceLen ? r.steps.withPacking : undefined, r.samplePacking),
+  ];
+  const body: HTMLElement[] = [
+    heading,
+    toolbar(false),
+    source,
+    log,
+    plotSection("Tokens per row", "tokens-per-row", plots[0]),
+    plotSection("Optimizer steps", "optimizer-steps", plots[1]),
+    rows,
+  ];
   if (r.sequenceLen !== undefined) {
     const over = textElement("section", "", "over-limit-rows");
-    const strategy = r.excessLengthStrategy === "drop" ? "Axolotl drops them" : r.excessLengthStrategy === "truncate" ? "they are truncated" : "the run stops at the first";
+    const strategy =
+      r.excessLengthStrategy === "drop" ? "Axolotl drops them" : r.excessLengthStrategy === "truncate" ? "they are truncated" : "the run stops at the first";
     over.append(textElement("h2", `${n(r.overLimit)} row${r.overLimit === 1 ? "" : "s"} over sequence_len ${n(r.sequenceLen)} (${strategy})`));
     const list = textElement("ol", "");
     for (const row of r.overLimitRows.slice(0, 200)) {
@@ -176,16 +229,28 @@ function showReport(r: DatasetReport, seconds: number): void {
       list.append(item);
     }
     over.append(list);
-    if (r.overLimit > 200) over.append(textElement("p", `…and ${n(r.overLimit - 200)} more (the CLI's stats --json lists ${n(r.overLimitRows.length)}).`, "more"));
+    if (r.overLimit > 200)
+      over.append(textElement("p", `…and ${n(r.overLimit - 200)} more (the CLI's stats --json lists ${n(r.overLimitRows.length)}).`, "more"));
     body.push(over);
-  } else body.push(textElement("p", "No sequence_len: set instructStudio.trainingConfig (or instructStudio.preview.sequenceLen) to see rows over the limit and packed steps.", "hint"));
+  } else
+    body.push(
+      textElement(
+        "p",
+        "No sequence_len: set instructStudio.trainingConfig (or instructStudio.preview.sequenceLen) to see rows over the limit and packed steps.",
+        "hint",
+      ),
+    );
   if (r.duplicates.listed.length > 0) {
     const dup = textElement("section", "", "duplicate-rows");
     dup.append(textElement("h2", "Duplicates"));
     const list = textElement("ol", "");
     for (const d of r.duplicates.listed.slice(0, 50)) {
       const item = textElement("li", "");
-      item.append(rowLink(d.file, d.line, `${fileName(d.file)}:${d.line}`), textElement("span", " repeats "), rowLink(d.first.file, d.first.line, `${fileName(d.first.file)}:${d.first.line}`));
+      item.append(
+        rowLink(d.file, d.line, `${fileName(d.file)}:${d.line}`),
+        textElement("span", " repeats "),
+        rowLink(d.first.file, d.first.line, `${fileName(d.first.file)}:${d.first.line}`),
+      );
       list.append(item);
     }
     dup.append(list);

@@ -46,25 +46,56 @@ export function histogramPlot(bins: HistogramBin[], sequenceLen: number | undefi
   for (const bin of bins) {
     if (bin.rows === 0) continue;
     const beyond = sequenceLen !== undefined && bin.from >= sequenceLen;
-    const rect = svgElement("rect", { x: x(bin.from) + 0.5, y: y(bin.rows), width: Math.max(1, x(bin.to) - x(bin.from) - 1), height: top + plotHeight - y(bin.rows), fill: beyond ? over : bar, class: beyond ? "bar over-limit" : "bar" });
-    rect.append(svgElement("title", {}, `${bin.from.toLocaleString("en-US")}–${bin.to.toLocaleString("en-US")} tokens: ${bin.rows.toLocaleString("en-US")} rows`));
+    const rect = svgElement("rect", {
+      x: x(bin.from) + 0.5,
+      y: y(bin.rows),
+      width: Math.max(1, x(bin.to) - x(bin.from) - 1),
+      height: top + plotHeight - y(bin.rows),
+      fill: beyond ? over : bar,
+      class: beyond ? "bar over-limit" : "bar",
+    });
+    rect.append(
+      svgElement("title", {}, `${bin.from.toLocaleString("en-US")}–${bin.to.toLocaleString("en-US")} tokens: ${bin.rows.toLocaleString("en-US")} rows`),
+    );
     svg.append(rect);
     drawn++;
   }
   svg.append(svgElement("line", { x1: left, y1: top + plotHeight, x2: width - 12, y2: top + plotHeight, stroke: fg, "stroke-opacity": 0.5 }));
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const tokens = Math.round(tick * maxTo);
-    svg.append(svgElement("text", { x: x(tokens), y: height - bottom + 14, fill: fg, "font-size": 10, "text-anchor": tick === 1 ? "end" : tick === 0 ? "start" : "middle" }, compact(tokens)));
+    svg.append(
+      svgElement(
+        "text",
+        { x: x(tokens), y: height - bottom + 14, fill: fg, "font-size": 10, "text-anchor": tick === 1 ? "end" : tick === 0 ? "start" : "middle" },
+        compact(tokens),
+      ),
+    );
   }
   svg.append(svgElement("text", { x: left - 6, y: top + 8, fill: fg, "font-size": 10, "text-anchor": "end" }, compact(maxRows)));
   svg.append(svgElement("text", { x: left - 6, y: top + plotHeight, fill: fg, "font-size": 10, "text-anchor": "end" }, "0"));
-  svg.append(svgElement("text", { x: left + plotWidth / 2, y: height - 4, fill: fg, "font-size": 11, "text-anchor": "middle" }, `${approximate ? "≈ " : ""}tokens per row`));
-  svg.append(svgElement("text", { x: 10, y: top + plotHeight / 2, fill: fg, "font-size": 11, "text-anchor": "middle", transform: `rotate(-90 10 ${top + plotHeight / 2})` }, "rows"));
+  svg.append(
+    svgElement(
+      "text",
+      { x: left + plotWidth / 2, y: height - 4, fill: fg, "font-size": 11, "text-anchor": "middle" },
+      `${approximate ? "≈ " : ""}tokens per row`,
+    ),
+  );
+  svg.append(
+    svgElement(
+      "text",
+      { x: 10, y: top + plotHeight / 2, fill: fg, "font-size": 11, "text-anchor": "middle", transform: `rotate(-90 10 ${top + plotHeight / 2})` },
+      "rows",
+    ),
+  );
   let limitMarker = false;
   if (sequenceLen !== undefined) {
     const at = x(sequenceLen);
-    svg.append(svgElement("line", { x1: at, y1: top - 4, x2: at, y2: top + plotHeight, stroke: over, "stroke-width": 2, "stroke-dasharray": "4 3", class: "limit" }));
-    svg.append(svgElement("text", { x: at - 4, y: top + 6, fill: over, "font-size": 10, "text-anchor": "end" }, `sequence_len ${sequenceLen.toLocaleString("en-US")}`));
+    svg.append(
+      svgElement("line", { x1: at, y1: top - 4, x2: at, y2: top + plotHeight, stroke: over, "stroke-width": 2, "stroke-dasharray": "4 3", class: "limit" }),
+    );
+    svg.append(
+      svgElement("text", { x: at - 4, y: top + 6, fill: over, "font-size": 10, "text-anchor": "end" }, `sequence_len ${sequenceLen.toLocaleString("en-US")}`),
+    );
     limitMarker = true;
   }
   return { svg, bars: drawn, limitMarker };
@@ -88,9 +119,20 @@ export function stepsPlot(withoutPacking: number, withPacking: number | undefine
     const y = 6 + i * rowHeight;
     const barWidth = Math.max(2, ((width - left - 90) * steps) / maxSteps);
     svg.append(svgElement("text", { x: left - 8, y: y + 15, fill: fg, "font-size": 11, "text-anchor": "end" }, label));
-    const rect = svgElement("rect", { x: left, y, width: barWidth, height: rowHeight - 10, fill: isUsed ? used : other, "fill-opacity": isUsed ? 1 : 0.6, class: "bar" });
+    const rect = svgElement("rect", {
+      x: left,
+      y,
+      width: barWidth,
+      height: rowHeight - 10,
+      fill: isUsed ? used : other,
+      "fill-opacity": isUsed ? 1 : 0.6,
+      class: "bar",
+    });
     rect.append(svgElement("title", {}, `${steps.toLocaleString("en-US")} steps ${label}${isUsed ? " (as configured)" : ""}`));
-    svg.append(rect, svgElement("text", { x: left + barWidth + 6, y: y + 15, fill: fg, "font-size": 11 }, `${steps.toLocaleString("en-US")}${isUsed ? " ✓" : ""}`));
+    svg.append(
+      rect,
+      svgElement("text", { x: left + barWidth + 6, y: y + 15, fill: fg, "font-size": 11 }, `${steps.toLocaleString("en-US")}${isUsed ? " ✓" : ""}`),
+    );
   });
   return { svg, bars: rows.length, limitMarker: false };
 }

@@ -68,7 +68,10 @@ window.addEventListener("message", (event: MessageEvent<ExtensionToWebview>) => 
     state = { lastRow: message.row };
     renderRow(message.row);
   } else if (message.type === "showTraining" || message.type === "showTrainingError") {
-    const saved = message.type === "showTraining" ? { uri: message.uri, line: message.line, training: message.training } : { uri: message.uri, line: message.line, error: message.message };
+    const saved =
+      message.type === "showTraining"
+        ? { uri: message.uri, line: message.line, training: message.training }
+        : { uri: message.uri, line: message.line, error: message.message };
     state = { ...state, lastTraining: saved };
     showTraining(saved);
   } else if (message.type === "showEmpty") {

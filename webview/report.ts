@@ -105,7 +105,14 @@ function show(text: string): void {
   const sortable = tables.filter(makeSortable).length;
   const filterColumns = tables.flatMap(makeFilterable);
   const rowLinks = Array.from(root.querySelectorAll("a")).filter((a) => /^#L\d+$/.test(a.getAttribute("href") ?? "")).length;
-  vscode.postMessage({ type: "rendered", tables: tables.length, sortableTables: sortable, rowLinks, text: (root.textContent ?? "").slice(0, 4000), filterColumns });
+  vscode.postMessage({
+    type: "rendered",
+    tables: tables.length,
+    sortableTables: sortable,
+    rowLinks,
+    text: (root.textContent ?? "").slice(0, 4000),
+    filterColumns,
+  });
 }
 
 root.addEventListener("click", (event) => {

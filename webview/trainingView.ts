@@ -10,7 +10,10 @@ const maxTokenElements = 40_000;
  * (else a paragraph is one unbreakable word, cut wherever the panel's edge falls: "Kore an").
  */
 export function visibleWhitespace(text: string): string {
-  return text.replace(/ /g, "·\u200b").replace(/\t/g, "→\u200b").replace(/\r?\n/g, (m) => `↵${m}`);
+  return text
+    .replace(/ /g, "·\u200b")
+    .replace(/\t/g, "→\u200b")
+    .replace(/\r?\n/g, (m) => `↵${m}`);
 }
 
 const formatNumber = (n: number) => n.toLocaleString("en-US");
@@ -50,7 +53,11 @@ function tokenSpans(view: TrainingPanelView): HTMLElement {
 export function renderTraining(view: TrainingPanelView): { element: HTMLElement; report: TrainingReport } {
   const section = textElement("section", "", "training");
   const sources = textElement("div", "", "sources");
-  sources.append(textElement("span", `Trainer: ${view.trainerLabel}`), textElement("span", `Template: ${view.templateLabel}`), textElement("span", `Tokenizer: ${view.tokenizerLabel}`));
+  sources.append(
+    textElement("span", `Trainer: ${view.trainerLabel}`),
+    textElement("span", `Template: ${view.templateLabel}`),
+    textElement("span", `Tokenizer: ${view.tokenizerLabel}`),
+  );
   if (!view.exact) sources.append(tag("approximate counts"));
   const figure = figures(view);
   const perMessage = textElement("div", "", "messages");
@@ -60,7 +67,11 @@ export function renderTraining(view: TrainingPanelView): { element: HTMLElement;
     perMessage.append(item);
   }
   const legend = textElement("div", "", "legend");
-  legend.append(textElement("span", "trained", "t trained"), textElement("span", "masked", "t masked"), textElement("span", "special token", "t special masked"));
+  legend.append(
+    textElement("span", "trained", "t trained"),
+    textElement("span", "masked", "t masked"),
+    textElement("span", "special token", "t special masked"),
+  );
   section.append(textElement("h2", "What the trainer sees"), sources, textElement("p", view.mapping, "mapping"), figure.element, perMessage);
   for (const warning of view.warnings) section.append(textElement("p", `⚠ ${warning}`, "warning"));
   section.append(legend, tokenSpans(view), divider());
@@ -81,5 +92,8 @@ export function renderTraining(view: TrainingPanelView): { element: HTMLElement;
 export function renderTrainingError(message: string): { element: HTMLElement; report: TrainingReport } {
   const section = textElement("section", "", "training");
   section.append(textElement("h2", "What the trainer sees"), textElement("p", message, "training-error"), divider());
-  return { element: section, report: { tokenElements: 0, trainedElements: 0, firstTokenTitle: "", figures: "", overLimit: false, approximate: false, warnings: [], error: message } };
+  return {
+    element: section,
+    report: { tokenElements: 0, trainedElements: 0, firstTokenTitle: "", figures: "", overLimit: false, approximate: false, warnings: [], error: message },
+  };
 }

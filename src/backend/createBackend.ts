@@ -24,7 +24,16 @@ export function createBackend(outDir: string, settings: BackendSettings): ModelB
   const deadline = { timeoutMs: settings.timeoutMs, setting: settings.timeoutSetting };
   if (isUrlList(settings.model)) {
     const servers = endpointList(settings.model).map(
-      (url) => new HttpBackend({ url, model: settings.serverModel, apiKey: settings.apiKey, parallel: settings.parallel, stallTimeoutMs: settings.stallTimeoutMs, deadline, log: settings.log }),
+      (url) =>
+        new HttpBackend({
+          url,
+          model: settings.serverModel,
+          apiKey: settings.apiKey,
+          parallel: settings.parallel,
+          stallTimeoutMs: settings.stallTimeoutMs,
+          deadline,
+          log: settings.log,
+        }),
     );
     return servers.length === 1 ? servers[0] : new MultiBackend(servers);
   }

@@ -20,9 +20,13 @@ export interface HttpBackendOptions {
   log?: (line: string) => void;
 }
 
-type StreamEvent = { choices?: Array<{ delta?: { content?: unknown }; text?: unknown; finish_reason?: string | null }>; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+type StreamEvent = {
+  choices?: Array<{ delta?: { content?: unknown }; text?: unknown; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+};
 
-const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024).toLocaleString("en-US")} KB`);
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024).toLocaleString("en-US")} KB`;
 
 const finishReasons: Record<string, StopReason> = { stop: "end", length: "maxTokens", eos: "end", tool_calls: "end" };
 
@@ -46,7 +50,13 @@ export class HttpBackend implements ModelBackend {
   }
 
   info(): ModelInfo {
-    return { label: `${this.model ?? "server"} @ ${this.base}`, kind: "http", device: "server", loaded: this.model !== undefined, parallel: this.options.parallel };
+    return {
+      label: `${this.model ?? "server"} @ ${this.base}`,
+      kind: "http",
+      device: "server",
+      loaded: this.model !== undefined,
+      parallel: this.options.parallel,
+    };
   }
 
   private headers(): Record<string, string> {
@@ -60,7 +70,8 @@ export class HttpBackend implements ModelBackend {
       if (signal?.aborted) {
         const reason: unknown = signal.reason;
         if (reason instanceof ModelError) throw reason;
-        if (reason instanceof DOMException && reason.name === "TimeoutError") throw new ModelError(`The server at ${this.base} did not answer within ${Math.round(this.options.stallTimeoutMs / 1000)} s.`, "hung");
+        if (reason instanceof DOMException && reason.name === "TimeoutError")
+          throw new ModelError(`The server at ${this.base} did not answer within ${Math.round(this.options.stallTimeoutMs / 1000)} s.`, "hung");
         throw new ModelError("Cancelled.", "cancelled");
       }
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -72,7 +83,13 @@ export class HttpBackend implements ModelBackend {
     if (this.model) return this.info();
     const timeout = AbortSignal.timeout(this.options.stallTimeoutMs);
     const response = await this.fetch("/models", { method: "GET" }, signal ? AbortSignal.any([signal, timeout]) : timeout);
-    if (response.status === 503) throw new ModelError(`The server at ${this.base} is still loading its model; try again in a moment.`, "server", 503, parseRetryAfter(response.headers.get("retry-after")));
+    if (response.status === 503)
+      throw new ModelError(
+        `The server at ${this.base} is still loading its model; try again in a moment.`,
+        "server",
+        503,
+        parseRetryAfter(response.headers.get("retry-after")),
+      );
     if (!response.ok) {
       this.model = "default";
       this.options.log?.(`${this.base}/models answered ${response.status}; requests name the model "default".`);
@@ -149,7 +166,10 @@ export class HttpBackend implements ModelBackend {
           firstTokenMs ??= performance.now() - started;
           received += Buffer.byteLength(piece);
           if (received > maxBytes) {
-            throw new ModelError(`The server at ${this.base} sent more than ${formatBytes(maxBytes)} for a reply of at most ${request.maxTokens.toLocaleString("en-US")} tokens (does it ignore max_tokens?); the reply was discarded.`, "output");
+            throw new ModelError(
+              `The server at ${this.base} sent more than ${formatBytes(maxBytes)} for a reply of at most ${request.maxTokens.toLocaleString("en-US")} tokens (does it ignore max_tokens?); the reply was discarded.`,
+              "output",
+            );
           }
           text += piece;
           onText?.(piece);
@@ -157,13 +177,23 @@ export class HttpBackend implements ModelBackend {
         if (choice?.finish_reason) stopReason = finishReasons[choice.finish_reason] ?? "end";
         if (event.usage) usage = event.usage;
       }
-      return { text, stopReason, promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens, firstTokenMs, totalMs: performance.now() - started };
+      return {
+        text,
+        stopReason,
+        promptTokens: usage?.prompt_tokens,
+        completionTokens: usage?.completion_tokens,
+        firstTokenMs,
+        totalMs: performance.now() - started,
+      };
     } catch (error) {
       if (controller.signal.aborted && controller.signal.reason instanceof ModelError) throw controller.signal.reason;
       if (error instanceof SseLineTooLongError) throw new ModelError(`The server at ${this.base} ${error.message}; the reply was discarded.`, "server");
       // undici says "terminated" when the connection closes in the middle of a body.
       if (error instanceof TypeError && /terminated|other side closed|socket/i.test(error.message)) {
-        throw new ModelError(`The server at ${this.base} closed the connection in the middle of the reply (after ${formatBytes(received)} of text); nothing was written.`, "server");
+        throw new ModelError(
+          `The server at ${this.base} closed the connection in the middle of the reply (after ${formatBytes(received)} of text); nothing was written.`,
+          "server",
+        );
       }
       throw error;
     } finally {
@@ -178,9 +208,13 @@ export class HttpBackend implements ModelBackend {
     try {
       event = JSON.parse(data);
     } catch {
-      throw new ModelError(`The server at ${this.base} sent an event that is not JSON (${JSON.stringify(data.slice(0, 80))}); is it an OpenAI-compatible server?`, "server");
+      throw new ModelError(
+        `The server at ${this.base} sent an event that is not JSON (${JSON.stringify(data.slice(0, 80))}); is it an OpenAI-compatible server?`,
+        "server",
+      );
     }
-    if (typeof event !== "object" || event === null || Array.isArray(event)) throw new ModelError(`The server at ${this.base} sent an event that is not a JSON object (${JSON.stringify(data.slice(0, 80))}).`, "server");
+    if (typeof event !== "object" || event === null || Array.isArray(event))
+      throw new ModelError(`The server at ${this.base} sent an event that is not a JSON object (${JSON.stringify(data.slice(0, 80))}).`, "server");
     return event as StreamEvent;
   }
 
@@ -210,5 +244,10 @@ function serverError(response: Response, body: string, base: string): ModelError
   }
   // A busy or failing server's message may mention limits too ("rate limit exceeded"): only a refusal of the request itself is a context error.
   const tooLong = status >= 400 && status < 500 && status !== 429 && /context|too long|exceeds|maximum.*tokens/i.test(message);
-  return new ModelError(`The model server at ${base} answered ${status}: ${message.slice(0, 400)}`, tooLong ? "context" : "server", status, parseRetryAfter(response.headers.get("retry-after")));
+  return new ModelError(
+    `The model server at ${base} answered ${status}: ${message.slice(0, 400)}`,
+    tooLong ? "context" : "server",
+    status,
+    parseRetryAfter(response.headers.get("retry-after")),
+  );
 }

@@ -46,7 +46,11 @@ export class LlamaWorkerBackend implements ModelBackend {
     };
   }
 
-  private async call<T extends ModelWorkerResponse["type"]>(body: Parameters<WorkerProcess<ModelWorkerRequest, ModelWorkerResponse>["request"]>[0], expect: T, options: Parameters<WorkerProcess<ModelWorkerRequest, ModelWorkerResponse>["request"]>[1] = {}): Promise<Answer<T>> {
+  private async call<T extends ModelWorkerResponse["type"]>(
+    body: Parameters<WorkerProcess<ModelWorkerRequest, ModelWorkerResponse>["request"]>[0],
+    expect: T,
+    options: Parameters<WorkerProcess<ModelWorkerRequest, ModelWorkerResponse>["request"]>[1] = {},
+  ): Promise<Answer<T>> {
     let response: ModelWorkerResponse;
     try {
       response = await this.process.request(body, options);
@@ -69,7 +73,9 @@ export class LlamaWorkerBackend implements ModelBackend {
           onEvent: (event) => event.type === "progress" && onProgress?.(event.fraction),
         });
         this.loaded = model;
-        this.options.log?.(`Loaded ${model.name} on ${model.device} in ${Math.round(model.loadMs)} ms: context ${model.contextSize} tokens × ${model.sequences} sequence(s), ${model.gpuLayers} GPU layers${model.threads ? `, ${model.threads} threads` : ""}, worker pid ${model.pid}.`);
+        this.options.log?.(
+          `Loaded ${model.name} on ${model.device} in ${Math.round(model.loadMs)} ms: context ${model.contextSize} tokens × ${model.sequences} sequence(s), ${model.gpuLayers} GPU layers${model.threads ? `, ${model.threads} threads` : ""}, worker pid ${model.pid}.`,
+        );
         return this.info();
       } finally {
         this.loading = undefined;

@@ -9,7 +9,14 @@ import type { LoadedModel, LoadOptions } from "../protocol/modelWorker";
 
 type LlamaModule = typeof import("node-llama-cpp");
 
-const stopReasons: Record<string, StopReason> = { eogToken: "end", stopGenerationTrigger: "end", functionCalls: "end", customStopTrigger: "stop", maxTokens: "maxTokens", abort: "abort" };
+const stopReasons: Record<string, StopReason> = {
+  eogToken: "end",
+  stopGenerationTrigger: "end",
+  functionCalls: "end",
+  customStopTrigger: "stop",
+  maxTokens: "maxTokens",
+  abort: "abort",
+};
 
 function checkModelFile(path: string): void {
   if (!existsSync(path)) throw new ModelError(`The model file ${path} does not exist.`, "file");
@@ -57,7 +64,8 @@ export class LlamaEngine {
         onLoadProgress: onProgress,
       });
     } catch (error) {
-      if (error instanceof module.InsufficientMemoryError) throw new ModelError(`Not enough memory to load ${basename(options.modelPath)}: ${error.message}`, "memory");
+      if (error instanceof module.InsufficientMemoryError)
+        throw new ModelError(`Not enough memory to load ${basename(options.modelPath)}: ${error.message}`, "memory");
       throw new ModelError(`llama.cpp could not load ${basename(options.modelPath)}: ${(error as Error).message}`, "file");
     }
     const contextSize = Math.min(options.contextSize, model.trainContextSize);
@@ -67,7 +75,10 @@ export class LlamaEngine {
     } catch (error) {
       await model.dispose();
       if (error instanceof module.InsufficientMemoryError) {
-        throw new ModelError(`Not enough memory for ${options.sequences} sequence(s) of ${contextSize} tokens: lower instructStudio.model.contextSize or instructStudio.model.parallel.`, "memory");
+        throw new ModelError(
+          `Not enough memory for ${options.sequences} sequence(s) of ${contextSize} tokens: lower instructStudio.model.contextSize or instructStudio.model.parallel.`,
+          "memory",
+        );
       }
       throw error;
     }
@@ -107,7 +118,16 @@ export class LlamaEngine {
     };
     let completionTokens = 0;
     const onToken = (tokens: readonly unknown[]) => (completionTokens += tokens.length);
-    const sampling = { maxTokens: request.maxTokens, temperature: request.temperature ?? 0, topP: request.topP, seed: request.seed, signal, stopOnAbortSignal: true, onTextChunk, onToken };
+    const sampling = {
+      maxTokens: request.maxTokens,
+      temperature: request.temperature ?? 0,
+      topP: request.topP,
+      seed: request.seed,
+      signal,
+      stopOnAbortSignal: true,
+      onTextChunk,
+      onToken,
+    };
     const grammar = request.schema ? await this.loaded.model.llama.createGrammarForJsonSchema(request.schema as never) : undefined;
     const sequence = await this.sequence(context);
     try {
@@ -116,14 +136,28 @@ export class LlamaEngine {
         const promptTokens = model.tokenize(request.prompt).length + 1;
         this.checkFits(promptTokens, request.maxTokens);
         const { response, metadata } = await completion.generateCompletionWithMeta(request.prompt, { ...sampling, grammar, customStopTriggers: request.stop });
-        return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens, firstTokenMs, totalMs: performance.now() - started };
+        return {
+          text: response,
+          stopReason: stopReasons[metadata.stopReason] ?? "end",
+          promptTokens,
+          completionTokens,
+          firstTokenMs,
+          totalMs: performance.now() - started,
+        };
       }
       const chat = new module.LlamaChat({ contextSequence: sequence, chatWrapper: this.loaded.chatWrapper });
       const history = toHistory(request);
       const promptTokens = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
       this.checkFits(promptTokens, request.maxTokens);
       const { response, metadata } = await chat.generateResponse(history, { ...sampling, grammar });
-      return { text: response, stopReason: stopReasons[metadata.stopReason] ?? "end", promptTokens, completionTokens, firstTokenMs, totalMs: performance.now() - started };
+      return {
+        text: response,
+        stopReason: stopReasons[metadata.stopReason] ?? "end",
+        promptTokens,
+        completionTokens,
+        firstTokenMs,
+        totalMs: performance.now() - started,
+      };
     } finally {
       sequence.dispose();
       this.waiting.shift()?.();

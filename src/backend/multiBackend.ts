@@ -27,7 +27,12 @@ export class MultiBackend implements ModelBackend {
 
   info(): ModelInfo {
     const infos = this.endpoints.map((e) => e.backend.info());
-    return { ...infos[0], label: infos.map((i) => i.label).join(", "), loaded: infos.some((i) => i.loaded), parallel: infos.reduce((sum, i) => sum + i.parallel, 0) };
+    return {
+      ...infos[0],
+      label: infos.map((i) => i.label).join(", "),
+      loaded: infos.some((i) => i.loaded),
+      parallel: infos.reduce((sum, i) => sum + i.parallel, 0),
+    };
   }
 
   /** Ready when one server is: the others are asked again when a request goes to them. */

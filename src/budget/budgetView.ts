@@ -56,7 +56,9 @@ export class BudgetView implements vscode.Disposable {
   async show(uris?: vscode.Uri[]): Promise<void> {
     const files = uris?.length ? uris.map((u) => u.fsPath) : this.defaultFiles();
     if (files.length === 0) {
-      void vscode.window.showWarningMessage("Open a .jsonl dataset (or set instructStudio.trainingConfig to a config whose datasets are local files) to see its training budget.");
+      void vscode.window.showWarningMessage(
+        "Open a .jsonl dataset (or set instructStudio.trainingConfig to a config whose datasets are local files) to see its training budget.",
+      );
       return;
     }
     this.files = files;
@@ -69,9 +71,7 @@ export class BudgetView implements vscode.Disposable {
 
   private defaultFiles(): string[] {
     const { config, configPath } = this.settings.current.validation;
-    const fromConfig = (config?.datasetPaths ?? [])
-      .map((p) => resolveDatasetPath(p, configPath))
-      .filter((p): p is string => p !== undefined);
+    const fromConfig = (config?.datasetPaths ?? []).map((p) => resolveDatasetPath(p, configPath)).filter((p): p is string => p !== undefined);
     if (fromConfig.length > 0) return fromConfig;
     const document = vscode.window.activeTextEditor?.document;
     return document && document.uri.scheme === "file" && (document.languageId === "jsonl" || document.fileName.endsWith(".json")) ? [document.uri.fsPath] : [];
@@ -98,15 +98,36 @@ export class BudgetView implements vscode.Disposable {
     }
     this.post({ type: "budgetRunning", files: this.files, gpus: this.gpus });
     const result = await this.host.run(
-      { files: this.files, texts, gpus: this.gpus, sources: { tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, settings: sources.settings, datasetInfoByFile } },
+      {
+        files: this.files,
+        texts,
+        gpus: this.gpus,
+        sources: {
+          tokenizerPath: sources.tokenizerPath,
+          template: sources.template,
+          config: sources.config,
+          configDir: sources.configDir,
+          axolotl: sources.axolotl,
+          trl: sources.trl,
+          settings: sources.settings,
+          datasetInfoByFile,
+        },
+      },
       ({ bytesDone, bytesTotal, rows }) => this.post({ type: "budgetProgress", bytesDone, bytesTotal, rows }),
     );
     if (result.kind === "superseded") return;
     if (result.kind === "report") {
       this.lastMeasuredRows = result.measuredRows;
       this.completedRuns++;
-      this.log.info(`Training budget of ${this.files.length} file(s): ${result.report.rows.toLocaleString("en-US")} rows in ${result.seconds.toFixed(1)} s, ${result.measuredRows.toLocaleString("en-US")} measured anew (${result.report.counting})`);
-      this.post({ type: "budgetReport", report: sources.restricted ? { ...result.report, template: `${result.report.template} (${sources.restricted})` } : result.report, seconds: result.seconds, gpus: this.gpus });
+      this.log.info(
+        `Training budget of ${this.files.length} file(s): ${result.report.rows.toLocaleString("en-US")} rows in ${result.seconds.toFixed(1)} s, ${result.measuredRows.toLocaleString("en-US")} measured anew (${result.report.counting})`,
+      );
+      this.post({
+        type: "budgetReport",
+        report: sources.restricted ? { ...result.report, template: `${result.report.template} (${sources.restricted})` } : result.report,
+        seconds: result.seconds,
+        gpus: this.gpus,
+      });
     } else if (result.kind === "cancelled") this.post({ type: "budgetCancelled" });
     else {
       this.log.warn(`Training budget: ${result.message}`);
@@ -121,7 +142,8 @@ export class BudgetView implements vscode.Disposable {
   private post(message: BudgetToWebview): void {
     if (message.type === "budgetReport") this.lastReport = message;
     if (message.type === "budgetRunning") this.shown = [message];
-    else if (message.type !== "budgetProgress" && message.type !== "budgetRequestExport") this.shown = [...this.shown.filter((m) => m.type === "budgetRunning"), message];
+    else if (message.type !== "budgetProgress" && message.type !== "budgetRequestExport")
+      this.shown = [...this.shown.filter((m) => m.type === "budgetRunning"), message];
     if (this.panel && this.ready) void this.panel.webview.postMessage(message);
   }
 
@@ -178,7 +200,10 @@ export class BudgetView implements vscode.Disposable {
       return;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(dirname(this.files[0]));
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder, `${plot}.${format}`), filters: format === "svg" ? { SVG: ["svg"] } : { PNG: ["png"] } });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(folder, `${plot}.${format}`),
+      filters: format === "svg" ? { SVG: ["svg"] } : { PNG: ["png"] },
+    });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, bytes);
     void vscode.window.showInformationMessage(`Saved ${target.fsPath.split(/[\\/]/).pop()}.`);
@@ -186,7 +211,11 @@ export class BudgetView implements vscode.Disposable {
 
   private createPanel(): void {
     const outUri = vscode.Uri.joinPath(this.extensionUri, "out");
-    const panel = vscode.window.createWebviewPanel(BudgetView.viewType, "Training Budget", vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [outUri], retainContextWhenHidden: true });
+    const panel = vscode.window.createWebviewPanel(BudgetView.viewType, "Training Budget", vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [outUri],
+      retainContextWhenHidden: true,
+    });
     this.panel = panel;
     this.ready = false;
     // data: images let the view turn its own SVG into a PNG (an Image drawn on a canvas).

@@ -1,6 +1,20 @@
 // `generate --append`: new rows go into the dataset without losing a byte of it, even while
 // another process appends to it, and through a symbolic link into the file it points to.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isSpace } from "../core/jsonArray/arrayElements";
 
@@ -80,7 +94,9 @@ export function appendLines(file: string, rows: string[], seen: SeenFile): void 
       const now = fstatSync(writer).size;
       const undone = written > 0 && now === start + written;
       if (undone) ftruncateSync(writer, start);
-      throw new AppendRefused(`writing to ${file} failed (${(error as Error).message}); ${written === 0 || undone ? "nothing was appended" : `${written} bytes of the entries were written and another process appended after them, so they were left in place`}`);
+      throw new AppendRefused(
+        `writing to ${file} failed (${(error as Error).message}); ${written === 0 || undone ? "nothing was appended" : `${written} bytes of the entries were written and another process appended after them, so they were left in place`}`,
+      );
     }
   } finally {
     closeSync(writer);
@@ -95,7 +111,8 @@ export function appendLines(file: string, rows: string[], seen: SeenFile): void 
  */
 export function insertIntoArray(file: string, rows: string[], seen: SeenFile): void {
   const original = readFileSync(seen.target);
-  if (original.length !== seen.size || !original.subarray(seen.size - seen.tail.length).equals(seen.tail)) throw new AppendRefused(changedMessage(file, seen, original.length));
+  if (original.length !== seen.size || !original.subarray(seen.size - seen.tail.length).equals(seen.tail))
+    throw new AppendRefused(changedMessage(file, seen, original.length));
   let close = original.length - 1;
   while (close >= 0 && isSpace(original[close])) close--;
   if (close < 0 || original[close] !== 0x5d) throw new AppendRefused(`${file} does not end with the array's closing "]"; nothing was appended`);

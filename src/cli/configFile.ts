@@ -22,7 +22,9 @@ export function readTrainingConfig(path: string): TrainingConfig {
   }
   const problems = config.problems ?? [];
   if (problems.length > 0) {
-    throw new UsageError(`the training config ${path} has ${problems.length === 1 ? "a value" : `${problems.length} values`} the trainer would refuse:\n${problems.map((p) => `  ${path}:${(p.line ?? 0) + 1}: ${p.message}`).join("\n")}`);
+    throw new UsageError(
+      `the training config ${path} has ${problems.length === 1 ? "a value" : `${problems.length} values`} the trainer would refuse:\n${problems.map((p) => `  ${path}:${(p.line ?? 0) + 1}: ${p.message}`).join("\n")}`,
+    );
   }
   return config;
 }

@@ -26,14 +26,23 @@ export interface CritiqueCliOptions extends Omit<ModelCliOptions, "model"> {
 export const defaultCritiqueConcurrency = 4;
 
 function checkFlags(options: CritiqueCliOptions): void {
-  const modes = [options.line !== undefined && "--line", options.batchRequests !== undefined && "--batch-requests", options.batchResults !== undefined && "--batch-results"].filter(Boolean);
+  const modes = [
+    options.line !== undefined && "--line",
+    options.batchRequests !== undefined && "--batch-requests",
+    options.batchResults !== undefined && "--batch-results",
+  ].filter(Boolean);
   if (modes.length > 1) throw new UsageError(`${modes.join(" and ")} cannot be combined`);
   if (options.line !== undefined) {
-    for (const [flag, value] of [["--lines", options.lines], ["--out", options.out], ["--concurrency", options.concurrency]] as const) {
+    for (const [flag, value] of [
+      ["--lines", options.lines],
+      ["--out", options.out],
+      ["--concurrency", options.concurrency],
+    ] as const) {
       if (value !== undefined) throw new UsageError(`${flag} is for a whole file; --line critiques one row`);
     }
   }
-  if (options.batchResults === undefined && !options.model) throw new UsageError("--model is required: a .gguf file or a server URL (with --batch-requests: the model name the engine serves)");
+  if (options.batchResults === undefined && !options.model)
+    throw new UsageError("--model is required: a .gguf file or a server URL (with --batch-requests: the model name the engine serves)");
 }
 
 export async function critiqueCommand(file: string, options: CritiqueCliOptions): Promise<number> {
@@ -77,13 +86,17 @@ async function critiqueOneLine(file: string, options: CritiqueCliOptions & { lin
     try {
       critique = critiqueFromReply(result.text, result.stopReason);
     } catch (error) {
-      if (error instanceof ModelError && result.stopReason === "maxTokens") throw new UsageError(`the model's critique was cut off at ${critiqueMaxTokens} tokens`);
+      if (error instanceof ModelError && result.stopReason === "maxTokens")
+        throw new UsageError(`the model's critique was cut off at ${critiqueMaxTokens} tokens`);
       throw error;
     }
     const { score, rationale, issues } = critique;
     if (options.json) process.stdout.write(`${JSON.stringify({ score, rationale, issues })}\n`);
     // The model's text is shown with its control characters escaped: a reply must not drive the terminal.
-    else process.stdout.write(`score: ${score}/5\n${escapeControls(rationale)}\n${issues.map((i) => escapeControls(`- ${i.field}: ${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ""}`)).join("\n")}\n`);
+    else
+      process.stdout.write(
+        `score: ${score}/5\n${escapeControls(rationale)}\n${issues.map((i) => escapeControls(`- ${i.field}: ${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ""}`)).join("\n")}\n`,
+      );
     return 0;
   } finally {
     backend.dispose();

@@ -25,7 +25,9 @@ export async function writeCritiqueBatch(file: string, range: LineRange, request
     throw new UsageError(`--batch-requests: cannot write ${requestsPath} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const rows = todo.reduce((n, group) => n + group.length, 0);
-  process.stderr.write(`${lines.length.toLocaleString("en-US")} requests for ${rows.toLocaleString("en-US")} rows written to ${requestsPath}${targets.length > rows ? ` (${(targets.length - rows).toLocaleString("en-US")} rows already have a result in ${out})` : ""}\n`);
+  process.stderr.write(
+    `${lines.length.toLocaleString("en-US")} requests for ${rows.toLocaleString("en-US")} rows written to ${requestsPath}${targets.length > rows ? ` (${(targets.length - rows).toLocaleString("en-US")} rows already have a result in ${out})` : ""}\n`,
+  );
   return 0;
 }
 

@@ -98,10 +98,14 @@ export async function critiqueWholeFile(file: string, backend: ModelBackend, opt
     const todo = targets.filter((t) => !sink.judged.has(t.hash));
     const resumed = targets.length - todo.length;
     for (const row of skipped) process.stderr.write(`${file}:${row.line}: ${row.reason}; not critiqued\n`);
-    if (resumed > 0) process.stderr.write(`${resumed.toLocaleString("en-US")} of ${targets.length.toLocaleString("en-US")} rows already have a result in ${options.out}; critiquing the other ${todo.length.toLocaleString("en-US")}\n`);
+    if (resumed > 0)
+      process.stderr.write(
+        `${resumed.toLocaleString("en-US")} of ${targets.length.toLocaleString("en-US")} rows already have a result in ${options.out}; critiquing the other ${todo.length.toLocaleString("en-US")}\n`,
+      );
     if (todo.length > 0) await backend.prepare();
     const tally = todo.length > 0 ? await judge(file, backend, todo, sink, options) : { judged: 0, failed: [], interrupted: false };
-    for (const { row, error } of tally.failed) process.stderr.write(`${file}:${row.line}: failed: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`);
+    for (const { row, error } of tally.failed)
+      process.stderr.write(`${file}:${row.line}: failed: ${escapeControls(error instanceof Error ? error.message : String(error))}\n`);
     const missing = todo.length - tally.judged - tally.failed.length;
     const summary = {
       requested: targets.length + skipped.length,
@@ -117,12 +121,17 @@ export async function critiqueWholeFile(file: string, backend: ModelBackend, opt
     if (tally.failed.length) parts.push(`${tally.failed.length.toLocaleString("en-US")} failed`);
     if (skipped.length) parts.push(`${skipped.length.toLocaleString("en-US")} not instruction rows`);
     if (missing) parts.push(`${missing.toLocaleString("en-US")} not run`);
-    const rerun = options.out && (missing > 0 || tally.failed.length > 0) ? `; run the same command again to finish (rows with a result in ${options.out} are not asked again)` : "";
+    const rerun =
+      options.out && (missing > 0 || tally.failed.length > 0)
+        ? `; run the same command again to finish (rows with a result in ${options.out} are not asked again)`
+        : "";
     process.stderr.write(`${tally.interrupted ? "interrupted: " : ""}${parts.join(", ")}${rerun}\n`);
     if (options.json && options.out) await write(`${JSON.stringify(summary)}\n`);
     if (tally.stoppedBy !== undefined) {
       const reason = tally.stoppedBy instanceof Error ? tally.stoppedBy.message : String(tally.stoppedBy);
-      process.stderr.write(`instruct-studio critique: stopped: the model failed ${failuresInARowThatStop(options.concurrency)} rows in a row (the last: ${escapeControls(reason)})\n`);
+      process.stderr.write(
+        `instruct-studio critique: stopped: the model failed ${failuresInARowThatStop(options.concurrency)} rows in a row (the last: ${escapeControls(reason)})\n`,
+      );
       return 2;
     }
     return missing > 0 || tally.failed.length > 0 || skipped.length > 0 ? 1 : 0;

@@ -13,7 +13,8 @@ export function parseLineRange(value: string | undefined): LineRange {
   const match = /^\s*(\d*)\s*(?:-\s*(\d*))?\s*$/.exec(value);
   const first = match?.[1] ? Number(match[1]) : 1;
   const last = match?.[2] !== undefined ? (match[2] ? Number(match[2]) : Infinity) : match?.[1] ? first : NaN;
-  if (!match || (!match[1] && !match[2]) || !(first >= 1) || !(last >= first)) throw new UsageError(`--lines wants A-B with line numbers from 1 and A ≤ B (or A-, -B), not "${value}"`);
+  if (!match || (!match[1] && !match[2]) || !(first >= 1) || !(last >= first))
+    throw new UsageError(`--lines wants A-B with line numbers from 1 and A ≤ B (or A-, -B), not "${value}"`);
   return { first, last };
 }
 

@@ -38,17 +38,22 @@ function wholeNumber(flag: string, value: string | undefined): number | undefine
 }
 
 export function checkGenerateFlags(file: string, options: GenerateCliOptions): void {
-  if (options.batchRequests !== undefined && options.batchResults !== undefined) throw new UsageError("--batch-requests and --batch-results cannot be combined");
-  if (options.batchResults === undefined && options.count === undefined) throw new UsageError("--count is required: how many entries to accept (with --batch-requests: how many requests to write)");
-  if (options.batchResults === undefined && !options.model) throw new UsageError("--model is required: a .gguf file or a server URL (with --batch-requests: the model name the engine serves)");
+  if (options.batchRequests !== undefined && options.batchResults !== undefined)
+    throw new UsageError("--batch-requests and --batch-results cannot be combined");
+  if (options.batchResults === undefined && options.count === undefined)
+    throw new UsageError("--count is required: how many entries to accept (with --batch-requests: how many requests to write)");
+  if (options.batchResults === undefined && !options.model)
+    throw new UsageError("--model is required: a .gguf file or a server URL (with --batch-requests: the model name the engine serves)");
   if (options.append && isStdin(file)) throw new UsageError("--append needs a file, not standard input");
-  if (options.concurrency !== undefined && options.parallel !== undefined && options.concurrency !== options.parallel) throw new UsageError("--concurrency and --parallel are one setting; give one");
+  if (options.concurrency !== undefined && options.parallel !== undefined && options.concurrency !== options.parallel)
+    throw new UsageError("--concurrency and --parallel are one setting; give one");
 }
 
 export async function generateCommand(file: string, options: GenerateCliOptions): Promise<number> {
   checkGenerateFlags(file, options);
   const seed = wholeNumber("--seed", options.seed);
-  if (options.batchResults !== undefined) return readGenerateBatch(file, options.batchResults, { append: options.append === true, json: options.json === true });
+  if (options.batchResults !== undefined)
+    return readGenerateBatch(file, options.batchResults, { append: options.append === true, json: options.json === true });
   const count = Number(options.count);
   if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count wants a positive whole number, not "${options.count}"`);
   if (options.batchRequests !== undefined) return writeGenerateBatch(file, options.batchRequests, { count, seed, model: options.model! });
@@ -77,7 +82,10 @@ export async function generateCommand(file: string, options: GenerateCliOptions)
       },
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.accepted.map((line) => JSON.parse(line)))}\n`);
-    if (outcome.error) process.stderr.write(`instruct-studio generate: stopped: ${escapeControls(outcome.error instanceof Error ? outcome.error.message : String(outcome.error))}\n`);
+    if (outcome.error)
+      process.stderr.write(
+        `instruct-studio generate: stopped: ${escapeControls(outcome.error instanceof Error ? outcome.error.message : String(outcome.error))}\n`,
+      );
     // A run stopped by an error (a timeout, a server gone) is not a success, whatever it accepted before.
     let status = outcome.error ? 2 : outcome.accepted.length === 0 || outcome.cancelled ? 1 : 0;
     if (entries) {
@@ -89,7 +97,10 @@ export async function generateCommand(file: string, options: GenerateCliOptions)
       }
     }
     process.stderr.write(`${outcome.cancelled ? "interrupted: " : ""}${outcomeSummary(outcome)}\n`);
-    if (outcome.accepted.length < count && (outcome.cancelled || outcome.error) && entries) process.stderr.write(`to finish, run again with --count ${count - outcome.accepted.length} --append: the entries appended so far are examples and filter references for the rest\n`);
+    if (outcome.accepted.length < count && (outcome.cancelled || outcome.error) && entries)
+      process.stderr.write(
+        `to finish, run again with --count ${count - outcome.accepted.length} --append: the entries appended so far are examples and filter references for the rest\n`,
+      );
     return status;
   } finally {
     restoreSignals();

@@ -71,6 +71,8 @@ export async function readGenerateBatch(file: string, resultsPath: string, optio
       status = 2;
     }
   }
-  process.stderr.write(`${accepted.length} accepted, ${rejected} rejected${failed ? `, ${failed} failed` : ""}: ${accepted.length + rejected + failed} replies in ${resultsPath}\n`);
+  process.stderr.write(
+    `${accepted.length} accepted, ${rejected} rejected${failed ? `, ${failed} failed` : ""}: ${accepted.length + rejected + failed} replies in ${resultsPath}\n`,
+  );
   return status;
 }

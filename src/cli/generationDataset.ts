@@ -21,4 +21,3 @@ export async function loadDataset(file: string): Promise<{ dataset: DatasetConte
     throw error;
   }
 }
-

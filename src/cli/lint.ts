@@ -88,7 +88,9 @@ type RuleCounts = Map<string, { findings: number; shown: number }>;
 
 function ruleSummary(counts: RuleCounts, max: number): string {
   const rows = [...counts.entries()].sort((a, b) => b[1].findings - a[1].findings);
-  const lines = rows.map(([rule, c]) => `  ${rule.padEnd(24)} ${c.findings.toLocaleString("en-US")}${c.shown < c.findings ? ` (${c.shown.toLocaleString("en-US")} shown)` : ""}`);
+  const lines = rows.map(
+    ([rule, c]) => `  ${rule.padEnd(24)} ${c.findings.toLocaleString("en-US")}${c.shown < c.findings ? ` (${c.shown.toLocaleString("en-US")} shown)` : ""}`,
+  );
   return `\nfindings by rule (at most ${max.toLocaleString("en-US")} shown per rule):\n${lines.join("\n") || "  none"}\n`;
 }
 
@@ -117,7 +119,10 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
     for (const file of files) {
       try {
         const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, options.datasetInfo);
-        const findings = !isStdin(file) && lintsInParallel(file, fileStream) && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : await openedFindings(file, fileStream);
+        const findings =
+          !isStdin(file) && lintsInParallel(file, fileStream) && !fileLooksLikeJsonArray(file)
+            ? lintInParallel(file, fileStream)
+            : await openedFindings(file, fileStream);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.

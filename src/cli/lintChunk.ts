@@ -12,5 +12,6 @@ export async function* analyzeChunkLines(chunk: LintChunk, data: LintWorkerData,
   if (chunk.end <= chunk.start) return;
   const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: 1024 * 1024 });
   let line = firstLine;
-  for await (const read of readLines(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 })) yield analyzeLine(read, line++, data.fileFormat, data.options);
+  for await (const read of readLines(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
+    yield analyzeLine(read, line++, data.fileFormat, data.options);
 }

@@ -39,6 +39,15 @@ function packVectors(rows: LintChunkResult["rows"]): Pick<LintChunkResult, "vect
 parentPort!.on("message", (chunk: LintChunk) => {
   analyzeChunk(chunk).then(
     (result) => parentPort!.postMessage(result, [result.vectors.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]),
-    (error: unknown) => parentPort!.postMessage({ id: chunk.id, lines: 0, lineBase: 0, rows: [], vectors: new Uint32Array(0), lengths: new Uint32Array(0), error: error instanceof Error ? error.message : String(error) } satisfies LintChunkResult),
+    (error: unknown) =>
+      parentPort!.postMessage({
+        id: chunk.id,
+        lines: 0,
+        lineBase: 0,
+        rows: [],
+        vectors: new Uint32Array(0),
+        lengths: new Uint32Array(0),
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies LintChunkResult),
   );
 });

@@ -29,7 +29,8 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
 
 /** The CLI's backend: the same worker process and HTTP client as the editor's, with the same defaults. */
 export function cliBackend(options: ModelCliOptions): ModelBackend {
-  if (!isUrlList(options.model) && !existsSync(options.model)) throw new UsageError(`--model: no such file ${options.model} (give a .gguf file or an http(s):// server URL)`);
+  if (!isUrlList(options.model) && !existsSync(options.model))
+    throw new UsageError(`--model: no such file ${options.model} (give a .gguf file or an http(s):// server URL)`);
   return createBackend(__dirname, {
     model: options.model,
     apiKey: apiKeyFromEnvironment(),

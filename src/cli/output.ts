@@ -17,15 +17,16 @@ export const stdoutClosed = () => closed;
 /** Writes to standard output, waiting when the pipe is full so memory stays bounded. */
 export async function write(text: string): Promise<void> {
   if (closed) return;
-  if (!process.stdout.write(text)) await new Promise<void>((resolve) => {
-    const done = () => {
-      process.stdout.off("drain", done);
-      process.stdout.off("error", done);
-      resolve();
-    };
-    process.stdout.once("drain", done);
-    process.stdout.once("error", done);
-  });
+  if (!process.stdout.write(text))
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        process.stdout.off("drain", done);
+        process.stdout.off("error", done);
+        resolve();
+      };
+      process.stdout.once("drain", done);
+      process.stdout.once("error", done);
+    });
 }
 
 /**

@@ -117,7 +117,14 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       for (const [i, row] of result.rows.entries()) {
         if (lengths[2 * i] > 0) row.signature = vectors.subarray(at, (at += lengths[2 * i]));
         if (lengths[2 * i + 1] > 0) row.sketch = vectors.subarray(at, (at += lengths[2 * i + 1]));
-        const placed: AnalyzedLine = delta === 0 ? row : { ...row, line: row.line + delta, diagnostics: row.diagnostics.length === 0 ? row.diagnostics : row.diagnostics.map((d) => shiftDiagnostic(d, delta)) };
+        const placed: AnalyzedLine =
+          delta === 0
+            ? row
+            : {
+                ...row,
+                line: row.line + delta,
+                diagnostics: row.diagnostics.length === 0 ? row.diagnostics : row.diagnostics.map((d) => shiftDiagnostic(d, delta)),
+              };
         yield* comparer.add(placed);
         if (comparer.finished) return;
       }

@@ -17,7 +17,9 @@ export class ProgressLine {
     const seconds = (now - this.started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
     const left = rate > 0 ? formatDuration((this.total - done) / rate) : "…";
-    process.stderr.write(`\r\x1b[K${done.toLocaleString("en-US")}/${this.total.toLocaleString("en-US")} rows · ${rate.toFixed(1)} rows/s · ETA ${left}${failed ? ` · ${failed} failed` : ""}`);
+    process.stderr.write(
+      `\r\x1b[K${done.toLocaleString("en-US")}/${this.total.toLocaleString("en-US")} rows · ${rate.toFixed(1)} rows/s · ETA ${left}${failed ? ` · ${failed} failed` : ""}`,
+    );
     this.shown = true;
   }
 

@@ -41,12 +41,16 @@ async function readLine(file: string, lineNumber: number): Promise<string> {
 
 /** The text with trained pieces marked: green on a terminal, ⟦…⟧ in a pipe. Its control characters are shown escaped. */
 function annotated(preview: RowPreview, colour: boolean): string {
-  return preview.segments.map((s) => (!s.trainable ? escapeControls(s.text) : colour ? `\x1b[42;30m${escapeControls(s.text)}\x1b[0m` : `⟦${escapeControls(s.text)}⟧`)).join("");
+  return preview.segments
+    .map((s) => (!s.trainable ? escapeControls(s.text) : colour ? `\x1b[42;30m${escapeControls(s.text)}\x1b[0m` : `⟦${escapeControls(s.text)}⟧`))
+    .join("");
 }
 
 function summary(preview: RowPreview): string {
   const approx = preview.exact ? "" : "≈";
-  const limit = preview.sequenceLen ? ` of ${preview.limitName ?? "sequence_len"} ${preview.sequenceLen}${preview.tokens.length > preview.sequenceLen ? " (OVER)" : ""}` : "";
+  const limit = preview.sequenceLen
+    ? ` of ${preview.limitName ?? "sequence_len"} ${preview.sequenceLen}${preview.tokens.length > preview.sequenceLen ? " (OVER)" : ""}`
+    : "";
   return [
     `trainer: ${preview.trainerLabel}`,
     `format: ${preview.formatLabel}; ${preview.mapping}`,
@@ -79,12 +83,23 @@ export async function renderCommand(file: string, options: RenderOptions): Promi
   try {
     let response: PreviewResponse;
     try {
-      const request = { type: "preview" as const, tokenizerPath: options.tokenizer, template: options.template, config, ...templateContext, datasetInfo, settings: { trainer } };
+      const request = {
+        type: "preview" as const,
+        tokenizerPath: options.tokenizer,
+        template: options.template,
+        config,
+        ...templateContext,
+        datasetInfo,
+        settings: { trainer },
+      };
       // An empty row loads the tokenizer under its own allowance; the row then gets --timeout alone.
       await worker.request({ ...request, rowText: "{}" }, loadAllowanceMs);
       response = await worker.request({ ...request, rowText }, timeoutSeconds * 1000);
     } catch (error) {
-      if (error instanceof WorkerTimeoutError) throw new UsageError(`rendering ${file}:${lineNumber} ${error.message} (--timeout ${timeoutSeconds}); a template that loops or builds huge text does this`);
+      if (error instanceof WorkerTimeoutError)
+        throw new UsageError(
+          `rendering ${file}:${lineNumber} ${error.message} (--timeout ${timeoutSeconds}); a template that loops or builds huge text does this`,
+        );
       throw new UsageError(`rendering ${file}:${lineNumber} failed: ${(error as Error).message}`);
     }
     if (response.type === "error") {

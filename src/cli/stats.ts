@@ -35,14 +35,25 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
   const config = options.config ? readTrainingConfig(options.config) : undefined;
   // LLaMA-Factory's view reads each file by the dataset_info.json entry that names it.
   const datasetInfoByFile = Object.fromEntries(files.filter((f) => !isStdin(f)).map((f) => [f, cliDatasetInfo(f)]));
-  const sources = { tokenizerPath: options.tokenizer, template: options.template, config, datasetInfoByFile, settings: { trainer }, ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)) };
+  const sources = {
+    tokenizerPath: options.tokenizer,
+    template: options.template,
+    config,
+    datasetInfoByFile,
+    settings: { trainer },
+    ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)),
+  };
   const samples = sampleLines(files.find((f) => !isStdin(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {
     loaded = await loadMeasurer(sources, samples);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(options.tokenizer && !(error instanceof PreviewSetupError) ? `cannot use ${options.tokenizer} as a tokenizer (a folder with tokenizer.json, or a .gguf file): ${reason}` : reason);
+    throw new UsageError(
+      options.tokenizer && !(error instanceof PreviewSetupError)
+        ? `cannot use ${options.tokenizer} as a tokenizer (a folder with tokenizer.json, or a .gguf file): ${reason}`
+        : reason,
+    );
   }
   const { measurer } = loaded;
   try {
@@ -70,24 +81,44 @@ function summary(report: DatasetReport): string {
       lines.push(`${escapeControls(f.file)}: ${escapeControls(f.error)}`);
       continue;
     }
-    const formats = Object.entries(f.formats).map(([format, count]) => `${formatLabels[format as keyof typeof formatLabels] ?? format} ${n(count ?? 0)}`).join(", ");
-    lines.push(`${escapeControls(f.file)}: ${n(f.rows)} row${f.rows === 1 ? "" : "s"} (${formats || "no instruction rows"}), ${n(f.invalidRows)} invalid, ${n(f.blankLines)} blank; ${approx}${n(f.tokens.total)} tokens, ${approx}${n(f.trainedTokens)} trained; ${n(f.overLimit)} over the limit${f.notRendered ? `; ${n(f.notRendered)} not rendered (${escapeControls(f.notRenderedReason ?? "")})` : ""}`);
+    const formats = Object.entries(f.formats)
+      .map(([format, count]) => `${formatLabels[format as keyof typeof formatLabels] ?? format} ${n(count ?? 0)}`)
+      .join(", ");
+    lines.push(
+      `${escapeControls(f.file)}: ${n(f.rows)} row${f.rows === 1 ? "" : "s"} (${formats || "no instruction rows"}), ${n(f.invalidRows)} invalid, ${n(f.blankLines)} blank; ${approx}${n(f.tokens.total)} tokens, ${approx}${n(f.trainedTokens)} trained; ${n(f.overLimit)} over the limit${f.notRendered ? `; ${n(f.notRendered)} not rendered (${escapeControls(f.notRenderedReason ?? "")})` : ""}`,
+    );
   }
   lines.push("");
-  lines.push(`tokens per row (${report.exact ? `exact: ${report.tokenizer}, counted with ${report.counting}` : "ESTIMATED: no --tokenizer"}; template ${report.template}): min ${approx}${n(b.tokens.min)}, p50 ${approx}${n(b.tokens.p50)}, p95 ${approx}${n(b.tokens.p95)}, max ${approx}${n(b.tokens.max)}`);
+  lines.push(
+    `tokens per row (${report.exact ? `exact: ${report.tokenizer}, counted with ${report.counting}` : "ESTIMATED: no --tokenizer"}; template ${report.template}): min ${approx}${n(b.tokens.min)}, p50 ${approx}${n(b.tokens.p50)}, p95 ${approx}${n(b.tokens.p95)}, max ${approx}${n(b.tokens.max)}`,
+  );
   if (b.sequenceLen !== undefined) {
-    const strategy = b.trainer === "axolotl" ? `excess_length_strategy ${b.excessLengthStrategy}${b.excessLengthStrategy === "raise" && b.overLimit > 0 ? ": the run stops on the first" : ""}` : "truncated";
+    const strategy =
+      b.trainer === "axolotl"
+        ? `excess_length_strategy ${b.excessLengthStrategy}${b.excessLengthStrategy === "raise" && b.overLimit > 0 ? ": the run stops on the first" : ""}`
+        : "truncated";
     lines.push(`over ${limitNames[b.trainer]} ${n(b.sequenceLen)}: ${n(b.overLimit)} rows (${strategy})`);
     for (const row of report.overLimitRows.slice(0, 10)) lines.push(`  ${escapeControls(row.file)}:${row.line} ${n(row.tokens)} tokens`);
   } else {
     lines.push("no sequence_len (give --config): rows over the limit and packing are not computed");
   }
-  lines.push(`turns per row: min ${n(b.turns.min)}, p50 ${n(b.turns.p50)}, max ${n(b.turns.max)}; duplicates: ${n(b.duplicates.rows)} rows repeat an earlier row (${n(b.duplicates.groups)} contents)`);
-  lines.push(`total_num_tokens: ${approx}${n(b.totalNumTokens)}  total_supervised_tokens: ${approx}${n(b.totalSupervisedTokens)}  (${n(b.keptRows)} rows reach the trainer)`);
-  lines.push(`batch ${n(b.batch)} (micro_batch_size x gradient_accumulation_steps x ${report.gpus} GPU${report.gpus === 1 ? "" : "s"}), ${b.epochs} epoch${b.epochs === 1 ? "" : "s"}`);
+  lines.push(
+    `turns per row: min ${n(b.turns.min)}, p50 ${n(b.turns.p50)}, max ${n(b.turns.max)}; duplicates: ${n(b.duplicates.rows)} rows repeat an earlier row (${n(b.duplicates.groups)} contents)`,
+  );
+  lines.push(
+    `total_num_tokens: ${approx}${n(b.totalNumTokens)}  total_supervised_tokens: ${approx}${n(b.totalSupervisedTokens)}  (${n(b.keptRows)} rows reach the trainer)`,
+  );
+  lines.push(
+    `batch ${n(b.batch)} (micro_batch_size x gradient_accumulation_steps x ${report.gpus} GPU${report.gpus === 1 ? "" : "s"}), ${b.epochs} epoch${b.epochs === 1 ? "" : "s"}`,
+  );
   if (b.sequenceLen === undefined) lines.push(`optimizer steps per epoch: ${n(b.steps.perEpochWithoutPacking)} (packing needs sequence_len)`);
-  else lines.push(`optimizer steps per epoch: ${n(b.steps.perEpochWithoutPacking)} without packing, ${n(b.steps.perEpochWithPacking)} with packing (${n(b.bins)} packed sequences, ${(b.packingEfficiency * 100).toFixed(1)}% full)`);
-  lines.push(`total_num_steps: ${n(b.totalNumSteps)} (sample_packing ${b.samplePacking}; ${n(b.steps.withoutPacking)} without packing, ${n(b.steps.withPacking)} with); warmup ${n(b.warmupSteps)} steps; ${approx}${n(Math.round(b.tokensPerStep))} tokens per step`);
+  else
+    lines.push(
+      `optimizer steps per epoch: ${n(b.steps.perEpochWithoutPacking)} without packing, ${n(b.steps.perEpochWithPacking)} with packing (${n(b.bins)} packed sequences, ${(b.packingEfficiency * 100).toFixed(1)}% full)`,
+    );
+  lines.push(
+    `total_num_steps: ${n(b.totalNumSteps)} (sample_packing ${b.samplePacking}; ${n(b.steps.withoutPacking)} without packing, ${n(b.steps.withPacking)} with); warmup ${n(b.warmupSteps)} steps; ${approx}${n(Math.round(b.tokensPerStep))} tokens per step`,
+  );
   lines.push(`counted as ${stepsRule(b.trainer)}`);
   return `${lines.join("\n")}\n`;
 }
@@ -97,7 +128,8 @@ const limitNames: Record<DatasetReport["trainer"], string> = { axolotl: "sequenc
 
 /** Whose rules the figures follow, in words. */
 export function stepsRule(trainer: DatasetReport["trainer"]): string {
-  if (trainer === "axolotl") return "Axolotl counts: rows over sequence_len dropped (excess_length_strategy), steps = ceil(rows x epochs / batch), packed first-fit decreasing";
+  if (trainer === "axolotl")
+    return "Axolotl counts: rows over sequence_len dropped (excess_length_strategy), steps = ceil(rows x epochs / batch), packed first-fit decreasing";
   const who = trainer === "trl" ? "TRL" : "LLaMA-Factory";
   const packing = trainer === "trl" ? "TRL's pack_dataset (packing_strategy, bfd by default)" : "LLaMA-Factory's greedy_knapsack";
   return `${who} counts through the Hugging Face Trainer: long rows truncated, steps per epoch = ceil(ceil(ceil(rows / per-device batch) / GPUs) / gradient accumulation), packed by ${packing} in batches of ${packingBatchRows.toLocaleString("en-US")} rows`;

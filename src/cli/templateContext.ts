@@ -14,13 +14,21 @@ import { datasetInfoFor } from "../core/config/datasetInfoLookup";
  * folder, and the user's Axolotl (`--axolotl`, else the one `python3` would import) when the
  * config names one of its templates.
  */
-export async function cliTemplateContext(configPath: string | undefined, config: TrainingConfig | undefined, axolotlPath: string | undefined, trainer?: ViewTrainer): Promise<TemplateContext> {
+export async function cliTemplateContext(
+  configPath: string | undefined,
+  config: TrainingConfig | undefined,
+  axolotlPath: string | undefined,
+  trainer?: ViewTrainer,
+): Promise<TemplateContext> {
   const configDir = configPath ? dirname(resolve(configPath)) : undefined;
   // TRL's training templates are read from the user's TRL only where its assistant_only_loss needs one.
   const trl = needsTrlTemplates(trainer, config) ? await askForTrl("python3") : undefined;
   if (axolotlPath) {
     const axolotl = fromPath(axolotlPath);
-    if (!axolotl) throw new UsageError(`--axolotl ${axolotlPath}: no Axolotl chat templates there (give the package, a checkout or its utils/chat_templates/templates folder)`);
+    if (!axolotl)
+      throw new UsageError(
+        `--axolotl ${axolotlPath}: no Axolotl chat templates there (give the package, a checkout or its utils/chat_templates/templates folder)`,
+      );
     return { configDir, axolotl, trl };
   }
   return { configDir, axolotl: namesTemplate(config?.chatTemplate) ? await askInterpreter("python3") : undefined, trl };

@@ -38,7 +38,8 @@ export function formatReport(input: ReportInput): string {
     `- Rows: ${input.rows.toLocaleString("en-US")}`,
     `- Problems: ${order.map((s) => `${(bySeverity.get(s) ?? 0).toLocaleString("en-US")} ${s}${s === "error" || s === "warning" ? "s" : ""}`).join(", ")}`,
   ];
-  if (input.total !== undefined && input.total > input.diagnostics.length) lines.push(`- Listed: the first ${input.diagnostics.length.toLocaleString("en-US")} of ${input.total.toLocaleString("en-US")}`);
+  if (input.total !== undefined && input.total > input.diagnostics.length)
+    lines.push(`- Listed: the first ${input.diagnostics.length.toLocaleString("en-US")} of ${input.total.toLocaleString("en-US")}`);
   if (input.note) lines.push(`- ${input.note}`);
   lines.push("", "| Rule | Severity | Count | What it checks |", "|---|---|---|---|");
   const rules = [...byRule].sort((a, b) => order.indexOf(a[1].severity) - order.indexOf(b[1].severity) || b[1].count - a[1].count);

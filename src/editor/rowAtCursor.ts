@@ -25,7 +25,10 @@ export function rowAt(document: vscode.TextDocument, line: number): RowView | un
     characters: summary.characters,
     parts: summary.parts,
     syntaxErrors: parsed.errors.map((e) => `column ${e.start + 1}: ${e.message}`),
-    conversation: summary.format === "sharegpt" || summary.format === "openai" || (isPlainObject(parsed.value) && conversationKeys.some((k) => Array.isArray((parsed.value as Record<string, unknown>)[k]))),
+    conversation:
+      summary.format === "sharegpt" ||
+      summary.format === "openai" ||
+      (isPlainObject(parsed.value) && conversationKeys.some((k) => Array.isArray((parsed.value as Record<string, unknown>)[k]))),
   };
 }
 

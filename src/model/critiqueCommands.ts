@@ -15,7 +15,13 @@ import { basename } from "node:path";
 import { rowLink, tableCell } from "../core/report";
 import { showReportPanel, ShownReport } from "../reports/reportPanel";
 
-async function critiqueOne(backend: ModelBackend, text: string, format: RowTarget["format"], signal: AbortSignal, onText?: (chunk: string) => void): Promise<Critique> {
+async function critiqueOne(
+  backend: ModelBackend,
+  text: string,
+  format: RowTarget["format"],
+  signal: AbortSignal,
+  onText?: (chunk: string) => void,
+): Promise<Critique> {
   const result = await backend.generate(critiqueRequest(text, formatLabels[format]), onText, signal);
   return critiqueFromReply(result.text, result.stopReason);
 }
@@ -108,13 +114,22 @@ export async function critiqueFile(studio: InstructStudio, args?: { maxRows?: nu
           }),
         );
   results.sort((a, b) => a.critique.score - b.critique.score || a.line - b.line);
-  const rows = results.map(({ line, critique }) => `| ${rowLink(line + 1)} | ${critique.score} | ${critique.issues.length} | ${tableCell(critique.rationale).slice(0, 300)} |`);
+  const rows = results.map(
+    ({ line, critique }) => `| ${rowLink(line + 1)} | ${critique.score} | ${critique.issues.length} | ${tableCell(critique.rationale).slice(0, 300)} |`,
+  );
   const file = vscode.workspace.asRelativePath(document.uri);
   const judged = results.length - reused;
   const counts = `${judged} row${judged === 1 ? "" : "s"} critiqued${reused ? `, ${reused} kept from before (unchanged since their critique)` : ""}${failed ? `, ${failed} failed` : ""}${outcome.cancelled ? " (cancelled)" : ""}`;
   const markdown = `# Critique of ${file}\n\n${counts}; lowest scores first (click a column to sort, a score to show only those rows, a line to open it).\n\n| Line | Score | Issues | Rationale |\n|---:|---:|---:|---|\n${rows.join("\n")}\n`;
   const shown = await showReportPanel(studio.extension.extensionUri, { title: `Critique: ${basename(document.uri.fsPath)}`, markdown, dataset: document.uri });
-  return { critiqued: judged, reused, failed, cancelled: outcome.cancelled, results: results.map(({ line, critique }) => ({ line, score: critique.score })), report: shown };
+  return {
+    critiqued: judged,
+    reused,
+    failed,
+    cancelled: outcome.cancelled,
+    results: results.map(({ line, critique }) => ({ line, score: critique.score })),
+    report: shown,
+  };
 }
 
 function describeOutcome(outcome: ReplaceOutcome, line: number): string {
@@ -124,24 +139,39 @@ function describeOutcome(outcome: ReplaceOutcome, line: number): string {
 }
 
 /** "Rewrite response" and "Continue the assistant turn": one undo step, only if the row is still as it was. */
-async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue", args?: { uri?: string; line?: number; feedback?: string; seed?: number }): Promise<{ outcome: ReplaceOutcome; text: string }> {
+async function editResponse(
+  studio: InstructStudio,
+  mode: "rewrite" | "continue",
+  args?: { uri?: string; line?: number; feedback?: string; seed?: number },
+): Promise<{ outcome: ReplaceOutcome; text: string }> {
   const target = await rowTarget(studio, args);
   const { layout, roles } = chatShape(target, studio);
   const response = responseTarget(target.row, target.format, layout, roles);
   if (typeof response === "string") throw new ModelError(`Nothing to ${mode} on line ${target.anchor.line + 1}: ${response}.`, "file");
   const model = studio.models.modelSettings;
   const text = await studio.models.use((backend) =>
-    studio.jobs.run(mode === "rewrite" ? `Rewriting the response on line ${target.anchor.line + 1}` : `Continuing the response on line ${target.anchor.line + 1}`, async (signal, report) => {
-      let streamed = "";
-      const request =
-        mode === "rewrite"
-          ? { messages: rewritePrompt(response, args?.feedback) }
-          : { messages: [...response.context, { role: "assistant" as const, content: response.response }], continueLastTurn: true };
-      const result = await backend.generate({ ...request, maxTokens: model.maxTokens, temperature: model.temperature, topP: model.topP, seed: args?.seed }, (chunk) => report(tail((streamed += chunk))), signal);
-      if (result.stopReason === "abort") throw new ModelError("Cancelled; the row is unchanged.", "cancelled");
-      if (result.stopReason === "maxTokens") throw new ModelError(`The model's text was cut off at ${model.maxTokens} tokens; the row is unchanged (raise instructStudio.model.maxTokens).`, "output");
-      return result.text;
-    }),
+    studio.jobs.run(
+      mode === "rewrite" ? `Rewriting the response on line ${target.anchor.line + 1}` : `Continuing the response on line ${target.anchor.line + 1}`,
+      async (signal, report) => {
+        let streamed = "";
+        const request =
+          mode === "rewrite"
+            ? { messages: rewritePrompt(response, args?.feedback) }
+            : { messages: [...response.context, { role: "assistant" as const, content: response.response }], continueLastTurn: true };
+        const result = await backend.generate(
+          { ...request, maxTokens: model.maxTokens, temperature: model.temperature, topP: model.topP, seed: args?.seed },
+          (chunk) => report(tail((streamed += chunk))),
+          signal,
+        );
+        if (result.stopReason === "abort") throw new ModelError("Cancelled; the row is unchanged.", "cancelled");
+        if (result.stopReason === "maxTokens")
+          throw new ModelError(
+            `The model's text was cut off at ${model.maxTokens} tokens; the row is unchanged (raise instructStudio.model.maxTokens).`,
+            "output",
+          );
+        return result.text;
+      },
+    ),
   );
   // A continuation that adds nothing would be "applied" as an identical row: refuse it like an empty rewrite.
   if (!text.trim()) throw new ModelError("The model wrote nothing; the row is unchanged.", "output");
@@ -154,5 +184,6 @@ async function editResponse(studio: InstructStudio, mode: "rewrite" | "continue"
   return { outcome, text: newValue };
 }
 
-export const rewriteResponse = (studio: InstructStudio, args?: { uri?: string; line?: number; feedback?: string; seed?: number }) => editResponse(studio, "rewrite", args);
+export const rewriteResponse = (studio: InstructStudio, args?: { uri?: string; line?: number; feedback?: string; seed?: number }) =>
+  editResponse(studio, "rewrite", args);
 export const continueTurn = (studio: InstructStudio, args?: { uri?: string; line?: number; seed?: number }) => editResponse(studio, "continue", args);

@@ -23,7 +23,9 @@ export class CritiqueStore implements vscode.Disposable, vscode.HoverProvider, v
   constructor(readonly memory: CritiqueMemory) {
     this.subscriptions = [
       vscode.workspace.onDidOpenTextDocument((d) => this.restore(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.shown.has(e.document.uri.toString()) && this.follow(e.document, e.contentChanges)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.contentChanges.length > 0 && this.shown.has(e.document.uri.toString()) && this.follow(e.document, e.contentChanges),
+      ),
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d.uri)),
     ];
     for (const document of vscode.workspace.textDocuments) this.restore(document);
@@ -95,7 +97,8 @@ export class CritiqueStore implements vscode.Disposable, vscode.HoverProvider, v
 
   private publish(document: vscode.TextDocument): void {
     const diagnostics = [...(this.shown.get(document.uri.toString()) ?? [])].map(([line, critique]) => {
-      const severity = critique.score <= 2 ? vscode.DiagnosticSeverity.Warning : critique.score === 3 ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Hint;
+      const severity =
+        critique.score <= 2 ? vscode.DiagnosticSeverity.Warning : critique.score === 3 ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Hint;
       const issues = critique.issues.map((i) => `\n- ${i.field ? `${i.field}: ` : ""}${i.problem}${i.suggestion ? ` → ${i.suggestion}` : ""}`).join("");
       const diagnostic = new vscode.Diagnostic(document.lineAt(line).range, `Critique ${critique.score}/5: ${critique.rationale}${issues}`, severity);
       diagnostic.source = critiqueSource;
@@ -128,7 +131,11 @@ export class CritiqueStore implements vscode.Disposable, vscode.HoverProvider, v
         const action = new vscode.CodeAction("Rewrite the response following this critique", vscode.CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         const feedback = [critique.rationale, ...critique.issues.map((i) => `${i.field}: ${i.problem} ${i.suggestion}`)].join("\n");
-        action.command = { command: "instructStudio.rewriteResponse", title: action.title, arguments: [{ uri: document.uri.toString(), line: diagnostic.range.start.line, feedback }] };
+        action.command = {
+          command: "instructStudio.rewriteResponse",
+          title: action.title,
+          arguments: [{ uri: document.uri.toString(), line: diagnostic.range.start.line, feedback }],
+        };
         return [action];
       });
   }

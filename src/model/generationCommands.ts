@@ -39,7 +39,12 @@ export async function generateLikeThese(studio: InstructStudio, args?: { count?:
   const document = editor.document;
   let count = args?.count;
   if (count === undefined) {
-    const answer = await vscode.window.showInputBox({ title: "Generate entries like these", prompt: "How many new entries?", value: "5", validateInput: (v) => (/^[1-9]\d{0,3}$/.test(v.trim()) ? undefined : "A number from 1 to 9999") });
+    const answer = await vscode.window.showInputBox({
+      title: "Generate entries like these",
+      prompt: "How many new entries?",
+      value: "5",
+      validateInput: (v) => (/^[1-9]\d{0,3}$/.test(v.trim()) ? undefined : "A number from 1 to 9999"),
+    });
     if (!answer) return undefined;
     count = Number(answer);
   }
@@ -76,7 +81,9 @@ export async function generateLikeThese(studio: InstructStudio, args?: { count?:
   const text = `Added ${summary.accepted} of ${count} entries to ${basename(document.fileName)}${summary.cancelled ? " (cancelled)" : ""}; ${outcome.rejected.length} rejected.${summary.error ? ` Stopped: ${summary.error}` : ""}`;
   studio.log.info(text);
   const show = summary.error ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-  void show(text, ...(outcome.rejected.length ? ["Show Rejected"] : [])).then((pick) => (pick ? showRejected(studio.extension.extensionUri, outcome.rejected) : undefined));
+  void show(text, ...(outcome.rejected.length ? ["Show Rejected"] : [])).then((pick) =>
+    pick ? showRejected(studio.extension.extensionUri, outcome.rejected) : undefined,
+  );
   return summary;
 }
 
@@ -84,7 +91,10 @@ export async function generateLikeThese(studio: InstructStudio, args?: { count?:
 async function pickTarget(uri?: string): Promise<vscode.TextDocument | undefined> {
   if (uri) return vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
   const open = vscode.workspace.textDocuments.filter(isJsonl);
-  const items = [...open.map((d) => ({ label: basename(d.fileName), description: vscode.workspace.asRelativePath(d.uri), document: d })), { label: "$(folder-opened) Choose a .jsonl file…", description: "", document: undefined }];
+  const items = [
+    ...open.map((d) => ({ label: basename(d.fileName), description: vscode.workspace.asRelativePath(d.uri), document: d })),
+    { label: "$(folder-opened) Choose a .jsonl file…", description: "", document: undefined },
+  ];
   const pick = await vscode.window.showQuickPick(items, { title: "Append the generated entry to which dataset?" });
   if (!pick) return undefined;
   if (pick.document) return pick.document;
@@ -93,14 +103,22 @@ async function pickTarget(uri?: string): Promise<vscode.TextDocument | undefined
 }
 
 /** "Generate from passage" (Genstruct): the selected text becomes a grounded entry in a dataset. */
-export async function generateFromPassage(studio: InstructStudio, args?: { target?: string; title?: string; passage?: string; seed?: number }): Promise<{ appended: boolean; line?: string } | undefined> {
+export async function generateFromPassage(
+  studio: InstructStudio,
+  args?: { target?: string; title?: string; passage?: string; seed?: number },
+): Promise<{ appended: boolean; line?: string } | undefined> {
   const editor = vscode.window.activeTextEditor;
   const passage = (args?.passage ?? (editor ? editor.document.getText(editor.selection) : "")).trim();
   if (!passage) throw new ModelError("Select the passage to build an entry from.", "file");
   const target = await pickTarget(args?.target);
   if (!target) return undefined;
   const firstLine = passage.split("\n")[0].trim();
-  const title = args?.title ?? (await vscode.window.showInputBox({ title: "Passage title", value: firstLine.length <= 80 ? firstLine : basename(editor?.document.fileName ?? "passage") }));
+  const title =
+    args?.title ??
+    (await vscode.window.showInputBox({
+      title: "Passage title",
+      value: firstLine.length <= 80 ? firstLine : basename(editor?.document.fileName ?? "passage"),
+    }));
   if (title === undefined) return undefined;
   const dataset = datasetContext(readDatasetRows(documentLines(target)), studio.settings.current.validation.options);
   const model = studio.models.modelSettings;
@@ -129,14 +147,26 @@ export async function generateFromPassage(studio: InstructStudio, args?: { targe
     if (!("row" in converted)) throw new ModelError(converted.skipped, "output");
     row = converted.row;
   } else if (dataset.format === "prompt-completion") row = { prompt: question, completion: answer };
-  else throw new ModelError(`Entries from passages go into Alpaca, ShareGPT, OpenAI messages or prompt-completion datasets, not ${formatLabels[dataset.format]}.`, "file");
+  else
+    throw new ModelError(
+      `Entries from passages go into Alpaca, ShareGPT, OpenAI messages or prompt-completion datasets, not ${formatLabels[dataset.format]}.`,
+      "file",
+    );
   const line = serializeLike(row, dataset.style);
-  const verdict = judgeCandidate(line, "end", { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen: new RougeIndex() });
+  const verdict = judgeCandidate(line, "end", {
+    format: dataset.format,
+    layout: dataset.layout,
+    roles: dataset.roles,
+    validation: dataset.validation,
+    seen: new RougeIndex(),
+  });
   if (!verdict.accepted && !verdict.reason.startsWith("instruction too")) {
     void vscode.window.showWarningMessage(`The generated entry was not added: ${verdict.reason}`);
     return { appended: false, line };
   }
   const appended = await appendRow(target, line);
-  void vscode.window.showInformationMessage(appended ? `Added an entry from "${title}" to ${basename(target.fileName)}.` : "VS Code refused the edit; nothing was written.");
+  void vscode.window.showInformationMessage(
+    appended ? `Added an entry from "${title}" to ${basename(target.fileName)}.` : "VS Code refused the edit; nothing was written.",
+  );
   return { appended, line };
 }

@@ -19,7 +19,9 @@ function modelCommand<A extends unknown[]>(studio: InstructStudio, id: string, r
     const why = studio.models.unavailable();
     if (why) {
       const choose = "Choose Model…";
-      void vscode.window.showWarningMessage(why, ...(studio.settings.current.model.restricted ? [] : [choose])).then((pick) => pick === choose && vscode.commands.executeCommand("instructStudio.chooseModel"));
+      void vscode.window
+        .showWarningMessage(why, ...(studio.settings.current.model.restricted ? [] : [choose]))
+        .then((pick) => pick === choose && vscode.commands.executeCommand("instructStudio.chooseModel"));
       return { refused: why } satisfies CommandRefusal;
     }
     try {
@@ -61,7 +63,12 @@ async function chooseModel(studio: InstructStudio): Promise<string | undefined> 
     if (!files?.[0]) return undefined;
     model = files[0].fsPath;
   } else if (pick.label === server) {
-    const url = await vscode.window.showInputBox({ title: "OpenAI-compatible server", prompt: "Base URL of llama-server, vLLM or Ollama", value: "http://127.0.0.1:8080/v1", validateInput: (v) => (isUrlList(v) ? undefined : "An http:// or https:// URL (several: separated by commas)") });
+    const url = await vscode.window.showInputBox({
+      title: "OpenAI-compatible server",
+      prompt: "Base URL of llama-server, vLLM or Ollama",
+      value: "http://127.0.0.1:8080/v1",
+      validateInput: (v) => (isUrlList(v) ? undefined : "An http:// or https:// URL (several: separated by commas)"),
+    });
     if (!url) return undefined;
     model = url.trim();
   }
@@ -75,10 +82,14 @@ export function registerModelCommands(studio: InstructStudio): vscode.Disposable
     vscode.commands.registerCommand("instructStudio.chooseModel", () => chooseModel(studio)),
     vscode.commands.registerCommand("instructStudio.unloadModel", () => studio.models.unload()),
     modelCommand(studio, "instructStudio.generateEntries", (args?: { count?: number; seed?: number }) => generateLikeThese(studio, args)),
-    modelCommand(studio, "instructStudio.generateFromPassage", (args?: { target?: string; title?: string; passage?: string; seed?: number }) => generateFromPassage(studio, args)),
+    modelCommand(studio, "instructStudio.generateFromPassage", (args?: { target?: string; title?: string; passage?: string; seed?: number }) =>
+      generateFromPassage(studio, args),
+    ),
     modelCommand(studio, "instructStudio.critiqueEntry", (args?: { uri?: string; line?: number }) => critiqueEntry(studio, args)),
     modelCommand(studio, "instructStudio.critiqueFile", (args?: { maxRows?: number; force?: boolean }) => critiqueFile(studio, args)),
-    modelCommand(studio, "instructStudio.rewriteResponse", (args?: { uri?: string; line?: number; feedback?: string; seed?: number }) => rewriteResponse(studio, args)),
+    modelCommand(studio, "instructStudio.rewriteResponse", (args?: { uri?: string; line?: number; feedback?: string; seed?: number }) =>
+      rewriteResponse(studio, args),
+    ),
     modelCommand(studio, "instructStudio.continueTurn", (args?: { uri?: string; line?: number; seed?: number }) => continueTurn(studio, args)),
     vscode.commands.registerCommand("instructStudio.internal.cancelModelJobs", () => studio.jobs.cancelAll()),
     vscode.commands.registerCommand("instructStudio.internal.modelState", () => ({

@@ -71,7 +71,8 @@ export async function rowTarget(studio: InstructStudio, args?: { uri?: string; l
   if (!document || line === undefined || document.languageId !== "jsonl") throw new ModelError("Place the cursor on a row of a .jsonl dataset.", "file");
   if (line >= document.lineCount) throw new ModelError(`The dataset has no line ${line + 1}.`, "file");
   const parsed = parseRow(rowText(document, line));
-  if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value)) throw new ModelError(`Line ${line + 1} is not a valid JSON row; fix it first.`, "file");
+  if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value))
+    throw new ModelError(`Line ${line + 1} is not a valid JSON row; fix it first.`, "file");
   const options = studio.settings.current.validation.options;
   const format = options.format ?? studio.validation.summaryOf(document)?.format ?? detectRowFormat(parsed.value, options.layout);
   if (!format) throw new ModelError(`Line ${line + 1} is not instruction data Instruct Studio knows.`, "file");

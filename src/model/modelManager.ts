@@ -88,7 +88,7 @@ export class ModelManager implements vscode.Disposable {
     const info = this.backend?.info();
     const server = isUrlList(model.model);
     const name = server ? new URL(model.model).host : basename(model.model);
-    const device = server ? "server" : info?.loaded ? deviceLabels[info.device] ?? info.device : model.gpu === false ? "CPU" : "GPU auto";
+    const device = server ? "server" : info?.loaded ? (deviceLabels[info.device] ?? info.device) : model.gpu === false ? "CPU" : "GPU auto";
     const outcome = this.lastOutcome?.for === backendKey(model) ? this.lastOutcome : undefined;
     const failed = outcome && !outcome.ok ? outcome.message : undefined;
     const state =
@@ -140,7 +140,8 @@ export class ModelManager implements vscode.Disposable {
         `This workspace's settings send model requests to ${model.model}. Send your ${apiKeyVariable} to it?`,
         {
           modal: true,
-          detail: "The server was chosen by the workspace's settings (.vscode/settings.json), not by you. The rows you critique or generate from go to it either way; your API key goes only if you agree. The answer is remembered for this URL.",
+          detail:
+            "The server was chosen by the workspace's settings (.vscode/settings.json), not by you. The rows you critique or generate from go to it either way; your API key goes only if you agree. The answer is remembered for this URL.",
         },
         send,
         withhold,
@@ -182,7 +183,10 @@ export class ModelManager implements vscode.Disposable {
       return result;
     } catch (error) {
       this.log.error(error instanceof Error ? error.message : String(error));
-      if (error instanceof ModelError && (error.kind === "server" || error.kind === "crashed" || error.kind === "hung" || error.kind === "file" || error.kind === "memory")) {
+      if (
+        error instanceof ModelError &&
+        (error.kind === "server" || error.kind === "crashed" || error.kind === "hung" || error.kind === "file" || error.kind === "memory")
+      ) {
         this.lastOutcome = { for: backendKey(this.modelSettings), ok: false, message: error.message };
       }
       throw error;

@@ -28,7 +28,8 @@ export function locateRow(document: vscode.TextDocument, anchor: RowAnchor): num
 export function assertWritableRow(text: string): void {
   if (/[\r\n\u2028\u2029]/.test(text)) throw new Error("refused to write a row that spans several lines");
   const parsed = parseRow(text);
-  if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value)) throw new Error("refused to write a row that is not one JSON object");
+  if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value))
+    throw new Error("refused to write a row that is not one JSON object");
 }
 
 export type ReplaceOutcome = "applied" | "row-changed" | "rejected";

@@ -35,5 +35,8 @@ export function restrictToTrusted<T extends WorkerFiles>(files: T, workspaceFold
     kept.configPath = undefined;
   }
   if (dropped.length === 0) return { files: kept };
-  return { files: kept, restricted: `Restricted Mode: the workspace's ${dropped.join(", ")} is not run until you trust this folder; built-in template and estimated counts shown.` };
+  return {
+    files: kept,
+    restricted: `Restricted Mode: the workspace's ${dropped.join(", ")} is not run until you trust this folder; built-in template and estimated counts shown.`,
+  };
 }

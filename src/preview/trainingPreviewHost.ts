@@ -59,7 +59,18 @@ export class TrainingPreviewHost {
     const needsLoad = sources.tokenizerPath !== undefined && sources.tokenizerPath !== this.loadedTokenizer;
     try {
       const response = await this.process.request(
-        { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, settings: sources.settings },
+        {
+          type: "preview",
+          rowText,
+          tokenizerPath: sources.tokenizerPath,
+          template: sources.template,
+          config: sources.config,
+          configDir: sources.configDir,
+          axolotl: sources.axolotl,
+          trl: sources.trl,
+          datasetInfo: sources.datasetInfo,
+          settings: sources.settings,
+        },
         sources.timeoutMs + (needsLoad ? loadAllowanceMs : 0),
       );
       if (response.type === "error") return { ok: false, message: response.message };
@@ -70,7 +81,10 @@ export class TrainingPreviewHost {
     } catch (error) {
       this.loadedTokenizer = undefined;
       if (error instanceof WorkerTimeoutError) {
-        return { ok: false, message: `The chat template or tokenizer took too long on this row and was ${error.message}; the editor was not affected. A template that loops or builds huge text does this.` };
+        return {
+          ok: false,
+          message: `The chat template or tokenizer took too long on this row and was ${error.message}; the editor was not affected. A template that loops or builds huge text does this.`,
+        };
       }
       return { ok: false, message: (error as Error).message };
     }
@@ -79,7 +93,19 @@ export class TrainingPreviewHost {
   /** The row's ids and labels as the panel has them, for comparing with the trainer's own. */
   async idsAndLabels(rowText: string, sources: EditorPreviewSources): Promise<{ trainer: string; inputIds: number[]; labels: number[] }> {
     const response = await this.process.request(
-      { type: "preview", rowText, tokenizerPath: sources.tokenizerPath, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, settings: sources.settings, idsOnly: true },
+      {
+        type: "preview",
+        rowText,
+        tokenizerPath: sources.tokenizerPath,
+        template: sources.template,
+        config: sources.config,
+        configDir: sources.configDir,
+        axolotl: sources.axolotl,
+        trl: sources.trl,
+        datasetInfo: sources.datasetInfo,
+        settings: sources.settings,
+        idsOnly: true,
+      },
       sources.timeoutMs + loadAllowanceMs,
     );
     if (response.type === "error") throw new Error(response.message);

@@ -15,7 +15,13 @@ export function webviewHtml(webview: vscode.Webview, outUri: vscode.Uri, page: W
   const nonce = randomBytes(16).toString("base64");
   const script = webview.asWebviewUri(vscode.Uri.joinPath(outUri, page.script));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(outUri, "webview-style.css"));
-  const csp = ["default-src 'none'", `style-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, ...(page.dataImages ? ["img-src data:"] : []), `script-src 'nonce-${nonce}'`].join("; ");
+  const csp = [
+    "default-src 'none'",
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    ...(page.dataImages ? ["img-src data:"] : []),
+    `script-src 'nonce-${nonce}'`,
+  ].join("; ");
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

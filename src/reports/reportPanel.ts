@@ -29,7 +29,11 @@ export interface ShownReport {
  */
 export function showReportPanel(extensionUri: vscode.Uri, request: ReportRequest): Promise<ShownReport> {
   const outUri = vscode.Uri.joinPath(extensionUri, "out");
-  const panel = vscode.window.createWebviewPanel("instructStudio.report", request.title, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [outUri], enableFindWidget: true });
+  const panel = vscode.window.createWebviewPanel("instructStudio.report", request.title, vscode.ViewColumn.Active, {
+    enableScripts: true,
+    localResourceRoots: [outUri],
+    enableFindWidget: true,
+  });
   panel.webview.html = webviewHtml(panel.webview, outUri, { script: "report-webview.js", title: request.title, bodyClass: "report" });
   const filtered: Array<(visibleRows: number) => void> = [];
   const filter = (column: string, values: number[]) =>
@@ -39,10 +43,31 @@ export function showReportPanel(extensionUri: vscode.Uri, request: ReportRequest
     });
   return new Promise((resolve) => {
     // A tab closed before its page drew ends the command with an empty report, not never.
-    panel.onDidDispose(() => resolve({ title: request.title, markdown: request.markdown, tables: 0, sortableTables: 0, rowLinks: 0, text: "", filterColumns: [], filter: async () => 0 }));
+    panel.onDidDispose(() =>
+      resolve({
+        title: request.title,
+        markdown: request.markdown,
+        tables: 0,
+        sortableTables: 0,
+        rowLinks: 0,
+        text: "",
+        filterColumns: [],
+        filter: async () => 0,
+      }),
+    );
     panel.webview.onDidReceiveMessage((message: WebviewToReport) => {
       if (message.type === "ready") void panel.webview.postMessage({ type: "show", markdown: request.markdown } satisfies ReportToWebview);
-      else if (message.type === "rendered") resolve({ title: request.title, markdown: request.markdown, tables: message.tables, sortableTables: message.sortableTables, rowLinks: message.rowLinks, text: message.text, filterColumns: message.filterColumns, filter });
+      else if (message.type === "rendered")
+        resolve({
+          title: request.title,
+          markdown: request.markdown,
+          tables: message.tables,
+          sortableTables: message.sortableTables,
+          rowLinks: message.rowLinks,
+          text: message.text,
+          filterColumns: message.filterColumns,
+          filter,
+        });
       else if (message.type === "filtered") filtered.shift()?.(message.visibleRows);
       else if (message.type === "openRow" && request.dataset) void openRow(request.dataset, message.line);
     });
@@ -54,7 +79,10 @@ async function openRow(dataset: vscode.Uri, line: number): Promise<void> {
   const position = new vscode.Position(Math.max(0, line - 1), 0);
   const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === dataset.toString());
   try {
-    const editor = await vscode.window.showTextDocument(dataset, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Active, selection: new vscode.Range(position, position) });
+    const editor = await vscode.window.showTextDocument(dataset, {
+      viewColumn: shown?.viewColumn ?? vscode.ViewColumn.Active,
+      selection: new vscode.Range(position, position),
+    });
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenter);
   } catch (error) {
     void vscode.window.showWarningMessage(`Cannot open ${dataset.fsPath} at line ${line}: ${(error as Error).message}`);

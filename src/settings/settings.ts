@@ -99,7 +99,8 @@ function read(configs: ConfigLoader, axolotl: AxolotlLocator, trlLocator: TrlLoc
   const { rules, problems } = parseRuleSettings(section.get<unknown>("rules", {}));
   const targetSetting = section.get<unknown>("target", "any");
   const target = isTrainerTarget(targetSetting) ? targetSetting : undefined;
-  if (targetSetting !== "any" && !target) problems.push(`instructStudio.target: "${String(targetSetting)}" is not one of any, ${trainerTargets.join(", ")}; no target is applied`);
+  if (targetSetting !== "any" && !target)
+    problems.push(`instructStudio.target: "${String(targetSetting)}" is not one of any, ${trainerTargets.join(", ")}; no target is applied`);
   const validation: ValidationSettings = {
     options: { rules, format, ...mappingOf(config), target },
     config,

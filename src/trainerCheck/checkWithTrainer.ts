@@ -43,14 +43,19 @@ export async function checkWithTrainer(studio: InstructStudio): Promise<TrainerC
     void (result.agrees ? vscode.window.showInformationMessage(result.summary) : vscode.window.showWarningMessage(result.summary));
     return result;
   };
-  if (!vscode.workspace.isTrusted) return say({ agrees: false, summary: "Check with My Trainer runs your Python and your trainer: trust this workspace first." });
+  if (!vscode.workspace.isTrusted)
+    return say({ agrees: false, summary: "Check with My Trainer runs your Python and your trainer: trust this workspace first." });
   const current = studio.currentDatasetRow;
   if (!current) return say({ agrees: false, summary: "Place the cursor on a dataset row first." });
   const { preview, validation } = studio.settings.current;
   const settings = trainingSettings(preview.settings, preview.config);
   const trainer = settings.choice?.trainer ?? "axolotl";
   const tokenizer = preview.tokenizerPath;
-  if (!tokenizer || !statSync(tokenizer, { throwIfNoEntry: false })?.isDirectory()) return say({ agrees: false, summary: `${viewTrainerLabels[trainer]} loads a Hugging Face tokenizer folder: set instructStudio.preview.tokenizer to one (a GGUF is llama.cpp's).` });
+  if (!tokenizer || !statSync(tokenizer, { throwIfNoEntry: false })?.isDirectory())
+    return say({
+      agrees: false,
+      summary: `${viewTrainerLabels[trainer]} loads a Hugging Face tokenizer folder: set instructStudio.preview.tokenizer to one (a GGUF is llama.cpp's).`,
+    });
   const rowText = current.document.lineAt(current.line).text;
   const sources = { ...preview, datasetInfo: datasetInfoEntry(current.document, validation) };
   const templatePath = trainer === "trl" ? preview.config?.trl?.chatTemplatePath : undefined;
@@ -67,29 +72,41 @@ export async function checkWithTrainer(studio: InstructStudio): Promise<TrainerC
     config,
     dataset_info: datasetInfoAttributes(sources.datasetInfo),
     responses_only: responsesOnlyArguments(settings),
-    ...(templatePath ? { chat_template: readFileSync(isAbsolute(templatePath) || !preview.configDir ? templatePath : join(preview.configDir, templatePath), "utf8") } : {}),
+    ...(templatePath
+      ? { chat_template: readFileSync(isAbsolute(templatePath) || !preview.configDir ? templatePath : join(preview.configDir, templatePath), "utf8") }
+      : {}),
   };
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${viewTrainerLabels[trainer]}'s preprocessing on line ${current.line + 1}…`, cancellable: true }, async (_progress, token) => {
-    let ours: { inputIds: number[]; labels: number[] };
-    try {
-      ours = await studio.training.idsAndLabels(rowText, sources);
-    } catch (error) {
-      return say({ agrees: false, summary: `The panel cannot show this row: ${(error as Error).message}` });
-    }
-    const tried: string[] = [];
-    for (const python of await interpreters()) {
-      const abort = new AbortController();
-      const cancel = token.onCancellationRequested(() => abort.abort());
-      const answer = await runTrainerCheck(python, request, abort.signal).finally(() => cancel.dispose());
-      if ("error" in answer && answer.missing) {
-        tried.push(python);
-        continue;
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Running ${viewTrainerLabels[trainer]}'s preprocessing on line ${current.line + 1}…`,
+      cancellable: true,
+    },
+    async (_progress, token) => {
+      let ours: { inputIds: number[]; labels: number[] };
+      try {
+        ours = await studio.training.idsAndLabels(rowText, sources);
+      } catch (error) {
+        return say({ agrees: false, summary: `The panel cannot show this row: ${(error as Error).message}` });
       }
-      const texts = new Map<number, string>();
-      if ("tokens" in answer && answer.tokens) answer.input_ids.forEach((id, i) => texts.set(id, answer.tokens?.[i] ?? String(id)));
-      const outcome = compareWithTrainer(ours, answer, (ids) => ids.map((id) => texts.get(id) ?? `#${id}`).join(""));
-      return say({ ...outcome, summary: `${outcome.summary} (${python})`, python });
-    }
-    return say({ agrees: false, summary: `No Python here has ${viewTrainerLabels[trainer]} installed (tried ${tried.join(", ")}): set instructStudio.python (a user setting) to the Python of your training environment, or select it with the Python extension.` });
-  });
+      const tried: string[] = [];
+      for (const python of await interpreters()) {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        const answer = await runTrainerCheck(python, request, abort.signal).finally(() => cancel.dispose());
+        if ("error" in answer && answer.missing) {
+          tried.push(python);
+          continue;
+        }
+        const texts = new Map<number, string>();
+        if ("tokens" in answer && answer.tokens) answer.input_ids.forEach((id, i) => texts.set(id, answer.tokens?.[i] ?? String(id)));
+        const outcome = compareWithTrainer(ours, answer, (ids) => ids.map((id) => texts.get(id) ?? `#${id}`).join(""));
+        return say({ ...outcome, summary: `${outcome.summary} (${python})`, python });
+      }
+      return say({
+        agrees: false,
+        summary: `No Python here has ${viewTrainerLabels[trainer]} installed (tried ${tried.join(", ")}): set instructStudio.python (a user setting) to the Python of your training environment, or select it with the Python extension.`,
+      });
+    },
+  );
 }

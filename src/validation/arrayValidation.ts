@@ -91,14 +91,27 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
       findings = result.findings;
     } catch (error) {
       this.log.error(`could not validate the JSON array in ${document.uri.fsPath}`, error);
-      findings = [{ line: 0, column: 0, endLine: 0, endColumn: 1, severity: "error", rule: "internal", message: `Instruct Studio could not validate this file: ${error instanceof Error ? error.message : String(error)}. Edit it to retry; the log has details.` }];
+      findings = [
+        {
+          line: 0,
+          column: 0,
+          endLine: 0,
+          endColumn: 1,
+          severity: "error",
+          rule: "internal",
+          message: `Instruct Studio could not validate this file: ${error instanceof Error ? error.message : String(error)}. Edit it to retry; the log has details.`,
+        },
+      ];
     } finally {
       if (this.running.get(key) === run) this.running.delete(key);
     }
     if (run.cancelled || document.isClosed) return;
     if (!findings) return this.clear(document, version);
     this.results.set(key, { version, findings });
-    this.collection.set(document.uri, findings.slice(0, maxPublished).map((d) => toVscodeDiagnostic(document.uri, d)));
+    this.collection.set(
+      document.uri,
+      findings.slice(0, maxPublished).map((d) => toVscodeDiagnostic(document.uri, d)),
+    );
     this.log.info(`validated the JSON array ${document.uri.fsPath} (${findings.length} findings) in ${(performance.now() - started).toFixed(0)} ms`);
     this.updated.fire(document.uri);
   }

@@ -13,7 +13,6 @@ import type { ValidationController } from "./validationController";
 
 const reportLimit = 20_000;
 
-
 /** `instructStudio.showReport`: every problem of the active dataset, beyond VS Code's 1,000. */
 export async function showReport(validation: ValidationController, extensionUri: vscode.Uri): Promise<ShownReport | undefined> {
   const document = vscode.window.activeTextEditor?.document;
@@ -24,7 +23,13 @@ export async function showReport(validation: ValidationController, extensionUri:
   }
   const { diagnostics, summary } = found;
   const file = vscode.workspace.asRelativePath(document.uri);
-  const markdown = formatReport({ file, format: summary.format, rows: summary.rows, diagnostics: diagnostics.slice(0, reportLimit), total: diagnostics.length });
+  const markdown = formatReport({
+    file,
+    format: summary.format,
+    rows: summary.rows,
+    diagnostics: diagnostics.slice(0, reportLimit),
+    total: diagnostics.length,
+  });
   return showReportPanel(extensionUri, { title: `Report: ${basename(document.uri.fsPath)}`, markdown, dataset: document.uri });
 }
 
@@ -43,7 +48,12 @@ export async function convertDataset(validation: ValidationController, target?: 
   }
   const chosen =
     target ??
-    (await vscode.window.showQuickPick(convertTargets.map((t) => ({ label: formatLabels[t], target: t })), { title: "Convert to", placeHolder: "The converted rows go to a new file" }))?.target;
+    (
+      await vscode.window.showQuickPick(
+        convertTargets.map((t) => ({ label: formatLabels[t], target: t })),
+        { title: "Convert to", placeHolder: "The converted rows go to a new file" },
+      )
+    )?.target;
   if (!chosen) return undefined;
   const { options } = validation.settings;
   const rows: string[] = [];
@@ -86,10 +96,20 @@ export interface DiskValidationResult {
  * streams the file from disk with the CLI's validator in a worker thread (the extension host
  * only draws the progress bar), cancellable, and opens the report.
  */
-export async function validateFileOnDisk(validation: ValidationController, extensionUri: vscode.Uri, uri?: vscode.Uri): Promise<DiskValidationResult | undefined> {
+export async function validateFileOnDisk(
+  validation: ValidationController,
+  extensionUri: vscode.Uri,
+  uri?: vscode.Uri,
+): Promise<DiskValidationResult | undefined> {
   const target =
     uri ??
-    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { "JSON Lines": ["jsonl", "ndjson"], "All files": ["*"] }, title: "Validate a dataset on disk" }))?.[0];
+    (
+      await vscode.window.showOpenDialog({
+        canSelectMany: false,
+        filters: { "JSON Lines": ["jsonl", "ndjson"], "All files": ["*"] },
+        title: "Validate a dataset on disk",
+      })
+    )?.[0];
   if (!target) return undefined;
   const file = target.fsPath;
   const size = statSync(file).size;
@@ -127,7 +147,9 @@ export async function validateFileOnDisk(validation: ValidationController, exten
         return undefined;
       }
       const { lines, problems, cancelled, bytesRead } = outcome;
-      const note = cancelled ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).` : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
+      const note = cancelled
+        ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).`
+        : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
       const markdown = formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note });
       const report = await showReportPanel(extensionUri, { title: `Report: ${basename(file)}`, markdown, dataset: vscode.Uri.file(file) });
       return { file, lines, problems, cancelled, report };

@@ -21,9 +21,16 @@ export class RowHoverProvider implements vscode.HoverProvider {
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(`**Row ${position.line + 1}** · ${format ? formatLabels[format] : "not instruction data"}\n\n`);
     // Roles are dataset text: appendText escapes them, so a role cannot become a link or an image.
-    if (summary.parts.length) markdown.appendMarkdown("Turns: ").appendText(summary.parts.map((p) => p.role).join(" → ")).appendMarkdown("\n\n");
+    if (summary.parts.length)
+      markdown
+        .appendMarkdown("Turns: ")
+        .appendText(summary.parts.map((p) => p.role).join(" → "))
+        .appendMarkdown("\n\n");
     markdown.appendMarkdown(`${summary.characters.toLocaleString("en-US")} characters of text`);
-    if (problems.length) markdown.appendMarkdown(` · ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${[...new Set(problems.map((p) => `\`${p.rule}\``))].join(", ")}`);
+    if (problems.length)
+      markdown.appendMarkdown(
+        ` · ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${[...new Set(problems.map((p) => `\`${p.rule}\``))].join(", ")}`,
+      );
     return new vscode.Hover(markdown, new vscode.Range(position.line, braceColumn, position.line, braceColumn + 1));
   }
 }

@@ -95,7 +95,10 @@ export class ValidationController implements vscode.Disposable {
       if (this.tracked.get(key) !== tracked) return undefined;
       if (!published) continue;
       tracked.summary = published.summary;
-      this.collection.set(document.uri, published.diagnostics.map((d) => toVscodeDiagnostic(document.uri, d)));
+      this.collection.set(
+        document.uri,
+        published.diagnostics.map((d) => toVscodeDiagnostic(document.uri, d)),
+      );
       this.updated.fire(document.uri);
       return published.summary;
     }
@@ -134,7 +137,9 @@ export class ValidationController implements vscode.Disposable {
     for (const [lineKey, text] of Object.entries(lineTexts)) {
       const line = Number(lineKey);
       if (line < document.lineCount && text === document.lineAt(line).text) continue;
-      this.log.warn(`the validator's copy of ${document.uri.fsPath} differs from the document at line ${line + 1}; no quick fix is offered from it, and the document is validated again`);
+      this.log.warn(
+        `the validator's copy of ${document.uri.fsPath} differs from the document at line ${line + 1}; no quick fix is offered from it, and the document is validated again`,
+      );
       this.open(document);
       return false;
     }
@@ -230,7 +235,10 @@ export class ValidationController implements vscode.Disposable {
       const scan = await scanLineBreaks(createReadStream(document.uri.fsPath, { highWaterMark: 1 << 20 }));
       const tracked = this.tracked.get(document.uri.toString());
       if (!tracked || tracked.failed) return;
-      const findings = [...(scan.utf16 ? [utf16Finding(scan.utf16)] : []), ...(scan.firstLoneCrLine !== undefined ? [loneCrFinding(scan.firstLoneCrLine)] : [])];
+      const findings = [
+        ...(scan.utf16 ? [utf16Finding(scan.utf16)] : []),
+        ...(scan.firstLoneCrLine !== undefined ? [loneCrFinding(scan.firstLoneCrLine)] : []),
+      ];
       this.worker.notify({ type: "fileFindings", key: document.uri.toString(), generation: tracked.generation, findings });
       if (findings.length > 0 || tracked.summary) this.schedulePublish(document, 0);
     } catch (error) {
@@ -258,8 +266,21 @@ export class ValidationController implements vscode.Disposable {
     }
     if (contentChanges.length === 0) return;
     if (tracked.failed) return this.open(document);
-    const changes: EditChange[] = contentChanges.map(({ range, text }) => ({ startLine: range.start.line, startColumn: range.start.character, endLine: range.end.line, endColumn: range.end.character, text }));
-    this.worker.notify({ type: "edit", key: document.uri.toString(), generation: tracked.generation, changes, lineCount: document.lineCount, expected: touchedLines(document, contentChanges) });
+    const changes: EditChange[] = contentChanges.map(({ range, text }) => ({
+      startLine: range.start.line,
+      startColumn: range.start.character,
+      endLine: range.end.line,
+      endColumn: range.end.character,
+      text,
+    }));
+    this.worker.notify({
+      type: "edit",
+      key: document.uri.toString(),
+      generation: tracked.generation,
+      changes,
+      lineCount: document.lineCount,
+      expected: touchedLines(document, contentChanges),
+    });
     this.schedulePublish(document, publishDelayMs);
   }
 

@@ -28,10 +28,23 @@ export interface Measurer {
   counting: string;
 }
 
-export function measurerOf(sources: BudgetSources, tokenizer: LoadedTokenizer | undefined, counting = tokenizer ? "the model's tokenizer" : "estimate"): Measurer {
+export function measurerOf(
+  sources: BudgetSources,
+  tokenizer: LoadedTokenizer | undefined,
+  counting = tokenizer ? "the model's tokenizer" : "estimate",
+): Measurer {
   const settings = trainingSettings(sources.settings ?? {}, sources.config);
   return {
-    setup: previewSetup({ tokenizer, template: sources.template, config: sources.config, configDir: sources.configDir, axolotl: sources.axolotl, trl: sources.trl, datasetInfo: sources.datasetInfo, trainer: settings.choice?.trainer }),
+    setup: previewSetup({
+      tokenizer,
+      template: sources.template,
+      config: sources.config,
+      configDir: sources.configDir,
+      axolotl: sources.axolotl,
+      trl: sources.trl,
+      datasetInfo: sources.datasetInfo,
+      trainer: settings.choice?.trainer,
+    }),
     settings,
     config: sources.config,
     sources,
@@ -41,7 +54,11 @@ export function measurerOf(sources: BudgetSources, tokenizer: LoadedTokenizer | 
 
 /** Up to 200 lines from the start of a dataset: what the fast tokenizer is checked on. */
 export function sampleLines(file: string | undefined, text?: string): string[] {
-  if (text !== undefined) return text.slice(0, 256 * 1024).split(/\r?\n/).slice(0, 200);
+  if (text !== undefined)
+    return text
+      .slice(0, 256 * 1024)
+      .split(/\r?\n/)
+      .slice(0, 200);
   if (!file || !statSync(file, { throwIfNoEntry: false })?.isFile()) return [];
   const fd = openSync(file, "r");
   try {
@@ -72,7 +89,10 @@ export function measurerFor(measurer: Measurer, file: string): Measurer {
   return byFile ? withDatasetInfo(measurer, byFile[file]) : measurer;
 }
 
-const measureWith = (m: Measurer) => (text: string): LineMeasure => measureLine(text, m.setup, m.settings, m.config);
+const measureWith =
+  (m: Measurer) =>
+  (text: string): LineMeasure =>
+    measureLine(text, m.setup, m.settings, m.config);
 
 export interface Progress {
   bytesDone: number;
@@ -134,7 +154,13 @@ function rangeLines(file: string, start: number, end: number) {
 }
 
 /** Measures one part of a file (a shard's job). */
-export async function measureRange(file: string, start: number, end: number, measurer: Measurer, options: Pick<RunOptions, "onProgress" | "isCancelled"> = {}): Promise<{ tally: FileTally; lines: number }> {
+export async function measureRange(
+  file: string,
+  start: number,
+  end: number,
+  measurer: Measurer,
+  options: Pick<RunOptions, "onProgress" | "isCancelled"> = {},
+): Promise<{ tally: FileTally; lines: number }> {
   let done = 0;
   return tallyLines(file, rangeLines(file, start, end), measureWith(measurer), {
     isCancelled: options.isCancelled,
@@ -158,7 +184,8 @@ export async function runBudget(job: BudgetJob, measurer: Measurer, options: Run
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesBefore = 0;
   let rowsBefore = 0;
-  const report = (progress: { bytesDone: number; rows: number }) => options.onProgress?.({ bytesDone: bytesBefore + progress.bytesDone, bytesTotal, rows: rowsBefore + progress.rows });
+  const report = (progress: { bytesDone: number; rows: number }) =>
+    options.onProgress?.({ bytesDone: bytesBefore + progress.bytesDone, bytesTotal, rows: rowsBefore + progress.rows });
   const read: Array<FileTally | FileError> = [];
   for (const [index, file] of job.files.entries()) {
     try {
@@ -171,29 +198,56 @@ export async function runBudget(job: BudgetJob, measurer: Measurer, options: Run
     }
     bytesBefore += sizes[index];
   }
-  const labels = { exact: measurer.setup.tokenizer.exact, tokenizer: measurer.setup.tokenizer.exact ? measurer.setup.tokenizer.source : "estimate", template: measurer.setup.templateLabel, counting: measurer.counting };
+  const labels = {
+    exact: measurer.setup.tokenizer.exact,
+    tokenizer: measurer.setup.tokenizer.exact ? measurer.setup.tokenizer.source : "estimate",
+    template: measurer.setup.templateLabel,
+    counting: measurer.counting,
+  };
   const { choice, trl, llamaFactory } = measurer.settings;
   const packing = choice?.trainer === "trl" ? trl?.packing : choice?.trainer === "llama-factory" ? llamaFactory?.packing : undefined;
   const schedule = { ...job.sources.config?.schedule, ...(packing !== undefined ? { samplePacking: packing } : {}) };
-  const packingShape = { trlPackingStrategy: trl?.packingStrategy, packingCapacity: choice?.trainer === "llama-factory" && llamaFactory?.packing ? llamaFactory.cutoffLen - 1 : undefined };
+  const packingShape = {
+    trlPackingStrategy: trl?.packingStrategy,
+    packingCapacity: choice?.trainer === "llama-factory" && llamaFactory?.packing ? llamaFactory.cutoffLen - 1 : undefined,
+  };
   return datasetReport(read, { ...schedule, sequenceLen: measurer.settings.sequenceLen, gpus: job.gpus, trainer: choice?.trainer, ...packingShape }, labels);
 }
 
-async function measureFile(file: string, size: number, job: BudgetJob, measurer: Measurer, options: RunOptions, report: (p: { bytesDone: number; rows: number }) => void): Promise<{ tally: FileTally; lines: number }> {
+async function measureFile(
+  file: string,
+  size: number,
+  job: BudgetJob,
+  measurer: Measurer,
+  options: RunOptions,
+  report: (p: { bytesDone: number; rows: number }) => void,
+): Promise<{ tally: FileTally; lines: number }> {
   let done = 0;
-  const tallyOptions = { isCancelled: options.isCancelled, counters: options.counters, onProgress: (bytes: number, rows: number) => report({ bytesDone: (done += bytes), rows }) };
+  const tallyOptions = {
+    isCancelled: options.isCancelled,
+    counters: options.counters,
+    onProgress: (bytes: number, rows: number) => report({ bytesDone: (done += bytes), rows }),
+  };
   const text = job.texts?.[file];
   if (text !== undefined) {
     const cache = options.textCaches?.get(file) ?? new Map<string, LineMeasure>();
     options.textCaches?.set(file, cache);
-    const lines = textLooksLikeJsonArray(file, text) ? arrayBudgetLines(readArrayElements(singleChunk(Buffer.from(text)), { maxElementBytes: maxRowBytes })) : textLines(text);
+    const lines = textLooksLikeJsonArray(file, text)
+      ? arrayBudgetLines(readArrayElements(singleChunk(Buffer.from(text)), { maxElementBytes: maxRowBytes }))
+      : textLines(text);
     return tallyLines(file, lines, measureWith(measurer), { ...tallyOptions, cache });
   }
   const special = options.openLines?.(file);
   if (special) return tallyLines(file, special, measureWith(measurer), tallyOptions);
   const stat = statSync(file);
   // A FIFO or <(...) has no size and can be read once, from the start.
-  if (!stat.isFile()) return tallyLines(file, readLines(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxLineBytes: maxRowBytes }), measureWith(measurer), tallyOptions);
+  if (!stat.isFile())
+    return tallyLines(
+      file,
+      readLines(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxLineBytes: maxRowBytes }),
+      measureWith(measurer),
+      tallyOptions,
+    );
   const stamp = `${stat.size}:${stat.mtimeMs}`;
   const cached = options.fileCaches?.get(file);
   if (cached?.stamp === stamp) {
@@ -209,13 +263,22 @@ async function measureFile(file: string, size: number, job: BudgetJob, measurer:
     return result;
   }
   const parallel = Math.max(1, Math.min(options.parallel ?? Math.min(4, availableParallelism()), 16));
-  const ranges = options.shardScript && parallel > 1 && size >= (options.shardMinBytes ?? shardMinBytes) ? lineAlignedRanges(file, size, parallel) : [{ start: 0, end: size }];
+  const ranges =
+    options.shardScript && parallel > 1 && size >= (options.shardMinBytes ?? shardMinBytes)
+      ? lineAlignedRanges(file, size, parallel)
+      : [{ start: 0, end: size }];
   const result = await measureRanges(file, ranges, measurer, options, report);
   options.fileCaches?.set(file, { stamp, result: structuredClone(result) });
   return result;
 }
 
-async function measureRanges(file: string, ranges: Array<{ start: number; end: number }>, measurer: Measurer, options: RunOptions, onProgress: (p: { bytesDone: number; rows: number }) => void): Promise<{ tally: FileTally; lines: number }> {
+async function measureRanges(
+  file: string,
+  ranges: Array<{ start: number; end: number }>,
+  measurer: Measurer,
+  options: RunOptions,
+  onProgress: (p: { bytesDone: number; rows: number }) => void,
+): Promise<{ tally: FileTally; lines: number }> {
   const progress = ranges.map(() => ({ bytesDone: 0, rows: 0 }));
   const sum = () => onProgress({ bytesDone: progress.reduce((n, p) => n + p.bytesDone, 0), rows: progress.reduce((n, p) => n + p.rows, 0) });
   const shards: Shard[] = ranges.slice(1).map(() => new WorkerProcess<BudgetRequest, BudgetResponse>(options.shardScript!, "budget", 2048, isBudgetEvent));
@@ -263,7 +326,13 @@ async function measureRanges(file: string, ranges: Array<{ start: number; end: n
       for (const row of part.tally.measured) row.line += offset;
       offset += part.lines;
     }
-    return { tally: mergeTallies(file, parts.map((p) => p.tally)), lines: offset };
+    return {
+      tally: mergeTallies(
+        file,
+        parts.map((p) => p.tally),
+      ),
+      lines: offset,
+    };
   } finally {
     stop();
   }

@@ -26,7 +26,10 @@ async function measurer(sources: BudgetSources, samples: () => string[]): Promis
     // Measures taken with other sources are wrong now.
     textCaches.clear();
     fileCaches.clear();
-    void previous?.measurer.then((m) => m.dispose(), () => undefined);
+    void previous?.measurer.then(
+      (m) => m.dispose(),
+      () => undefined,
+    );
   }
   try {
     return withDatasetInfo((await loaded.measurer).measurer, datasetInfo);
@@ -45,7 +48,10 @@ async function handle(request: BudgetRequest): Promise<BudgetResponse | undefine
     return undefined;
   }
   if (request.type === "measureRange") {
-    const { tally, lines } = await measureRange(request.file, request.start, request.end, await measurer(request.sources, () => []), { onProgress, isCancelled });
+    const { tally, lines } = await measureRange(request.file, request.start, request.end, await measurer(request.sources, () => []), {
+      onProgress,
+      isCancelled,
+    });
     return { id, type: "tally", tally, lines };
   }
   const started = performance.now();
@@ -54,13 +60,27 @@ async function handle(request: BudgetRequest): Promise<BudgetResponse | undefine
   for (const file of fileCaches.keys()) if (!request.files.includes(file)) fileCaches.delete(file);
   const first = request.files[0];
   const counters = { measured: 0 };
-  const report = await runBudget(request, await measurer(request.sources, () => sampleLines(first, request.texts?.[first])), { onProgress, isCancelled, shardScript: __filename, textCaches, fileCaches, counters });
+  const report = await runBudget(request, await measurer(request.sources, () => sampleLines(first, request.texts?.[first])), {
+    onProgress,
+    isCancelled,
+    shardScript: __filename,
+    textCaches,
+    fileCaches,
+    counters,
+  });
   return { id, type: "report", report, seconds: (performance.now() - started) / 1000, measuredRows: counters.measured };
 }
 
 process.on("message", (request: BudgetRequest) => {
-  handle(request).then(
-    (response) => response && reply(response),
-    (error: unknown) => reply(error instanceof BudgetCancelled ? { id: request.id, type: "cancelled" } : { id: request.id, type: "error", message: error instanceof Error ? error.message : String(error) }),
-  ).finally(() => cancelled.delete(request.id));
+  handle(request)
+    .then(
+      (response) => response && reply(response),
+      (error: unknown) =>
+        reply(
+          error instanceof BudgetCancelled
+            ? { id: request.id, type: "cancelled" }
+            : { id: request.id, type: "error", message: error instanceof Error ? error.message : String(error) },
+        ),
+    )
+    .finally(() => cancelled.delete(request.id));
 });

@@ -46,7 +46,14 @@ function handleNotice(notice: DocumentNotice): void {
       post({ type: "failed", key: notice.key, generation: notice.generation, message: message(error) });
       return;
     }
-    post({ type: "opened", key: notice.key, generation: notice.generation, lines: validator.lineCount, ms: performance.now() - started, format: validator.format });
+    post({
+      type: "opened",
+      key: notice.key,
+      generation: notice.generation,
+      lines: validator.lineCount,
+      ms: performance.now() - started,
+      format: validator.format,
+    });
     return;
   }
   const validator = current(notice.key, notice.generation);

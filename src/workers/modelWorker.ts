@@ -12,7 +12,12 @@ async function probe(gpu: boolean): Promise<RuntimeInfo> {
   const started = performance.now();
   const { getLlama } = await import("node-llama-cpp");
   const llama = await getLlama({ gpu: gpu ? "auto" : false, build: "never", progressLogs: false });
-  const info: RuntimeInfo = { backend: llama.gpu === false ? "cpu" : llama.gpu, llamaCppRelease: llama.llamaCppRelease.release, loadMs: performance.now() - started, pid: process.pid };
+  const info: RuntimeInfo = {
+    backend: llama.gpu === false ? "cpu" : llama.gpu,
+    llamaCppRelease: llama.llamaCppRelease.release,
+    loadMs: performance.now() - started,
+    pid: process.pid,
+  };
   await llama.dispose();
   return info;
 }
@@ -46,6 +51,11 @@ process.on("message", (request: ModelWorkerRequest) => {
   handle(request).then(
     (response) => response && reply(response),
     (error: unknown) =>
-      reply({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), kind: error instanceof ModelError ? error.kind : "crashed" }),
+      reply({
+        id: request.id,
+        type: "error",
+        message: error instanceof Error ? error.message : String(error),
+        kind: error instanceof ModelError ? error.kind : "crashed",
+      }),
   );
 });

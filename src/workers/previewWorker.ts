@@ -9,9 +9,18 @@ import type { PreviewRequest, PreviewResponse } from "../protocol/previewWorker"
 
 async function preview(request: PreviewRequest): Promise<PreviewResponse> {
   const parsed = parseRow(request.rowText);
-  if (parsed.kind === "blank" || parsed.errors.length > 0) return { id: request.id, type: "error", message: "The row is not valid JSON; fix it to see its rendering." };
+  if (parsed.kind === "blank" || parsed.errors.length > 0)
+    return { id: request.id, type: "error", message: "The row is not valid JSON; fix it to see its rendering." };
   const loaded = request.tokenizerPath ? await cachedTokenizer(request.tokenizerPath) : undefined;
-  const sources = { tokenizer: loaded?.tokenizer, template: request.template, config: request.config, configDir: request.configDir, axolotl: request.axolotl, trl: request.trl, datasetInfo: request.datasetInfo };
+  const sources = {
+    tokenizer: loaded?.tokenizer,
+    template: request.template,
+    config: request.config,
+    configDir: request.configDir,
+    axolotl: request.axolotl,
+    trl: request.trl,
+    datasetInfo: request.datasetInfo,
+  };
   if (request.idsOnly) return { id: request.id, type: "ids", ...configuredIdsAndLabels(parsed.value, sources, request.settings) };
   const result = previewConfigured(parsed.value, sources, request.settings);
   return { id: request.id, type: "preview", preview: result, tokenizerLoadMs: loaded?.loadMs };
@@ -20,5 +29,7 @@ async function preview(request: PreviewRequest): Promise<PreviewResponse> {
 const reply = (message: PreviewResponse) => process.send?.(message);
 
 process.on("message", (request: PreviewRequest) => {
-  preview(request).then(reply, (error: unknown) => reply({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), setup: error instanceof PreviewSetupError }));
+  preview(request).then(reply, (error: unknown) =>
+    reply({ id: request.id, type: "error", message: error instanceof Error ? error.message : String(error), setup: error instanceof PreviewSetupError }),
+  );
 });

@@ -8,7 +8,11 @@ export async function cachedTokenizer(path: string): Promise<{ tokenizer: Loaded
   const mtimeMs = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
   const cached = tokenizers.get(path);
   if (cached && cached.mtimeMs === mtimeMs) return { tokenizer: await cached.tokenizer };
-  if (cached) void cached.tokenizer.then((t) => t.dispose?.(), () => undefined);
+  if (cached)
+    void cached.tokenizer.then(
+      (t) => t.dispose?.(),
+      () => undefined,
+    );
   const started = performance.now();
   const tokenizer = loadModelTokenizer(path);
   tokenizers.set(path, { mtimeMs, tokenizer });

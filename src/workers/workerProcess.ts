@@ -1,6 +1,12 @@
 import { ChildProcess, fork } from "node:child_process";
 
-type Pending<Res> = { resolve: (r: Res) => void; reject: (e: Error) => void; timer?: NodeJS.Timeout; onEvent?: (event: Res) => void; restartTimer?: () => void };
+type Pending<Res> = {
+  resolve: (r: Res) => void;
+  reject: (e: Error) => void;
+  timer?: NodeJS.Timeout;
+  onEvent?: (event: Res) => void;
+  restartTimer?: () => void;
+};
 /** A request without its id: the host numbers requests itself. */
 export type Body<Req> = Req extends { id: number } ? Omit<Req, "id"> : never;
 
@@ -53,7 +59,10 @@ export class WorkerProcess<Req extends { id: number }, Res extends { id: number 
       if (inactivityMs) {
         pending.restartTimer = () => {
           clearTimeout(pending.timer);
-          pending.timer = setTimeout(() => kill(`The ${this.name} process stopped responding (nothing for ${Math.round(inactivityMs / 1000)} s) and was restarted.`), inactivityMs);
+          pending.timer = setTimeout(
+            () => kill(`The ${this.name} process stopped responding (nothing for ${Math.round(inactivityMs / 1000)} s) and was restarted.`),
+            inactivityMs,
+          );
         };
         pending.restartTimer();
       }

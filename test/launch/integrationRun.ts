@@ -51,7 +51,8 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
   prepareTestModels(dirs.folder);
   mkdirSync(join(dirs.userDataDir, "User"), { recursive: true });
   // Restricted Mode: no trust prompt (it would only be refused in a test run); the folder stays untrusted.
-  const settings = mode === "restricted" ? { ...hostSettings, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.banner": "always" } : hostSettings;
+  const settings =
+    mode === "restricted" ? { ...hostSettings, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.banner": "always" } : hostSettings;
   writeFileSync(join(dirs.userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
   const screenshotDir = join(screenshotsDir, mode);
   rmSync(screenshotDir, { recursive: true, force: true });
@@ -80,7 +81,8 @@ export async function runMode(mode: Mode, vsix?: string): Promise<ModeResult> {
     const window = { server, folder: dirs.folder, extensionDevelopmentPath, screenshotDir, log: (line: string) => console.log(`[${mode}] ${line}`) };
     let exitCode = await runSuiteInWorkbench({ ...window, extensionTestsPath: suiteEntry, timeoutMs: mode === "restricted" ? 3 * 60_000 : 8 * 60_000 });
     // A reload: a new window and extension host on the same user data and workspace storage.
-    if (mode !== "restricted") exitCode = Math.max(exitCode, await runSuiteInWorkbench({ ...window, extensionTestsPath: afterReloadEntry, timeoutMs: 3 * 60_000 }));
+    if (mode !== "restricted")
+      exitCode = Math.max(exitCode, await runSuiteInWorkbench({ ...window, extensionTestsPath: afterReloadEntry, timeoutMs: 3 * 60_000 }));
     const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as SuiteResults) : undefined;
     printResults(mode, results);
     console.log(`[${mode}] screenshots in ${screenshotDir}`);

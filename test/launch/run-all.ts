@@ -1,4 +1,4 @@
-// `npm test`: type check, ESLint, the import-cycle check of src/core, unit tests under plain Node,
+// `npm test`: type check, Prettier's check, ESLint, the import-cycle checks, unit tests under plain Node,
 // then the integration suite in a real VS Code (source tree, installed VSIX, Restricted Mode). Ends with one line: "total: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
@@ -17,6 +17,15 @@ function typecheck(): Count {
   console.log("\n== type check (tsc --noEmit)");
   const result = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", repoRoot], { stdio: "inherit" });
   return { label: "type check", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
+}
+
+/** Prettier's check, as rust-analyzer's `format:check`: `npm run format` writes what it wants. */
+function formatCheck(): Count {
+  console.log("\n== format (prettier --check; npm run format fixes)");
+  const bin = join(repoRoot, "node_modules", "prettier", "bin", "prettier.cjs");
+  const patterns = ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts", "webview/**/*.{ts,css}", "esbuild.mjs", "scripts/**/*.mjs"];
+  const result = spawnSync(process.execPath, [bin, "--check", "--log-level", "warn", ...patterns], { cwd: repoRoot, stdio: "inherit" });
+  return { label: "format", passed: result.status === 0 ? 1 : 0, failed: result.status === 0 ? 0 : 1 };
 }
 
 function eslint(): Count {
@@ -46,7 +55,9 @@ function importCycles(): Count {
 function unitTests(): Count {
   console.log("\n== unit tests (node --test)");
   const dir = join(repoRoot, "out", "test", "unit");
-  const files = readdirSync(dir).filter((f) => f.endsWith(".test.js")).map((f) => join(dir, f));
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".test.js"))
+    .map((f) => join(dir, f));
   mkdirSync(artifactsDir, { recursive: true });
   const tap = join(artifactsDir, "unit.tap");
   const result = spawnSync(
@@ -71,14 +82,16 @@ async function integration(): Promise<Count[]> {
     const label = labels[mode];
     // A run that wrote no results, or failed outside any test, counts as one failure.
     const failed = results && (exitCode === 0 || results.failed > 0) ? results.failed : Math.max(1, results?.failed ?? 0);
-    const failures = (results?.tests ?? []).filter((t) => t.state === "failed").map((t) => `${t.title}\n      ${(t.error ?? "").split("\n").slice(0, 6).join("\n      ")}`);
+    const failures = (results?.tests ?? [])
+      .filter((t) => t.state === "failed")
+      .map((t) => `${t.title}\n      ${(t.error ?? "").split("\n").slice(0, 6).join("\n      ")}`);
     counts.push({ label, passed: results?.passed ?? 0, failed, failures });
   }
   return counts;
 }
 
 async function main(): Promise<void> {
-  const counts = [typecheck(), eslint(), importCycles(), unitTests(), ...(await integration())];
+  const counts = [typecheck(), formatCheck(), eslint(), importCycles(), unitTests(), ...(await integration())];
   console.log("\n== summary");
   for (const c of counts) console.log(`${c.label}: ${c.passed} passed, ${c.failed} failed`);
   // CI keeps only the end of the log: the failing tests are named again here.

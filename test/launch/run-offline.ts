@@ -3,7 +3,11 @@
 import { packageVsix, runMode } from "./integrationRun";
 
 async function main(): Promise<void> {
-  const modes = process.argv.includes("--dev-only") ? (["dev"] as const) : process.argv.includes("--restricted-only") ? (["restricted"] as const) : (["dev", "vsix", "restricted"] as const);
+  const modes = process.argv.includes("--dev-only")
+    ? (["dev"] as const)
+    : process.argv.includes("--restricted-only")
+      ? (["restricted"] as const)
+      : (["dev", "vsix", "restricted"] as const);
   const vsix = modes.includes("vsix" as never) ? packageVsix() : undefined;
   let failed = false;
   for (const mode of modes) failed = (await runMode(mode, vsix)).exitCode !== 0 || failed;

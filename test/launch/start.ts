@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const server = await startCodeServer(entry, { ...dirs, env: {}, logFile: join(demo, "code-server.log"), port });
   // It opens on the sample with the common mistakes: validation, quick fixes and the report at once.
   const payload = [["openFile", `vscode-remote://${server.authority}${join(dirs.folder, "common-mistakes.jsonl")}`]];
-  console.log(`\nInstruct Studio is running in VS Code at ${server.origin}/?folder=${encodeURIComponent(dirs.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  console.log(
+    `\nInstruct Studio is running in VS Code at ${server.origin}/?folder=${encodeURIComponent(dirs.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+  );
   console.log("Open that URL in a browser; press Ctrl+C to stop.");
   const stop = () => void server.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);

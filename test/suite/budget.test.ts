@@ -20,7 +20,13 @@ interface BudgetState {
 const state = () => vscode.commands.executeCommand<BudgetState>("instructStudio.internal.budgetState");
 const setting = (key: string, value: unknown) => vscode.workspace.getConfiguration("instructStudio").update(key, value, vscode.ConfigurationTarget.Workspace);
 
-const chat = (question: string, answer: string) => JSON.stringify({ messages: [{ role: "user", content: question }, { role: "assistant", content: answer }] });
+const chat = (question: string, answer: string) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: question },
+      { role: "assistant", content: answer },
+    ],
+  });
 const config = [
   "sequence_len: 64",
   "sample_packing: true",
@@ -44,12 +50,20 @@ function write(name: string, text: string): string {
 }
 
 /** Waits for the view to draw a report, from a run after `runsBefore`, that `accept`s. */
-async function drawn(runsBefore: number, accept: (s: BudgetState) => boolean, timeoutMs = 90_000): Promise<Required<Pick<BudgetState, "rendered" | "report">> & BudgetState> {
-  return waitFor("the Dataset view's report", async () => {
-    const s = await state();
-    const shown = s.rendered?.state === "report" && s.report && s.rendered.text.includes(s.report.totalNumTokens.toLocaleString("en-US"));
-    return s.completedRuns > runsBefore && shown && accept(s) ? (s as Required<Pick<BudgetState, "rendered" | "report">> & BudgetState) : undefined;
-  }, timeoutMs);
+async function drawn(
+  runsBefore: number,
+  accept: (s: BudgetState) => boolean,
+  timeoutMs = 90_000,
+): Promise<Required<Pick<BudgetState, "rendered" | "report">> & BudgetState> {
+  return waitFor(
+    "the Dataset view's report",
+    async () => {
+      const s = await state();
+      const shown = s.rendered?.state === "report" && s.report && s.rendered.text.includes(s.report.totalNumTokens.toLocaleString("en-US"));
+      return s.completedRuns > runsBefore && shown && accept(s) ? (s as Required<Pick<BudgetState, "rendered" | "report">> & BudgetState) : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 describe("Dataset view: the training budget", () => {
@@ -77,14 +91,33 @@ describe("Dataset view: the training budget", () => {
     const s = await drawn(runs, (x) => x.report!.rows === 11);
     // The same figures from the core in this process, with the folder's own tokenizer (the worker counts with llama.cpp).
     const parsed = parseTrainingConfig(config);
-    const reference = await runBudget({ files: [a, b], gpus: 1, sources: { config: parsed } }, measurerOf({ config: parsed }, loadTokenizerFolder(workspaceFile("models/qwen3").fsPath)));
-    for (const key of ["rows", "tokens", "trainedTokens", "overLimit", "steps", "totalNumTokens", "totalSupervisedTokens", "warmupSteps", "bins", "histogram", "turns", "duplicates"] as const) {
+    const reference = await runBudget(
+      { files: [a, b], gpus: 1, sources: { config: parsed } },
+      measurerOf({ config: parsed }, loadTokenizerFolder(workspaceFile("models/qwen3").fsPath)),
+    );
+    for (const key of [
+      "rows",
+      "tokens",
+      "trainedTokens",
+      "overLimit",
+      "steps",
+      "totalNumTokens",
+      "totalSupervisedTokens",
+      "warmupSteps",
+      "bins",
+      "histogram",
+      "turns",
+      "duplicates",
+    ] as const) {
       assert.deepEqual(s.report[key], reference[key], key);
     }
     assert.equal(s.report.exact, true);
     assert.equal(s.report.overLimit, 1);
     assert.equal(s.report.duplicates.rows, 1);
-    assert.deepEqual(s.report.overLimitRows.map((r) => [r.file, r.line]), [[a, 6]]);
+    assert.deepEqual(
+      s.report.overLimitRows.map((r) => [r.file, r.line]),
+      [[a, 6]],
+    );
     assert.equal(s.report.files.length, 2);
     assert.equal(s.report.batch, 4);
     // What the view draws: Axolotl's log lines with the same values, the histogram with the limit, both step bars, a link per over-limit row.
@@ -157,12 +190,19 @@ describe("Dataset view: the training budget", () => {
   });
 
   it("a large file shows progress and can be cancelled; the editor keeps answering", async () => {
-    const big = write("budget/big.jsonl", `${Array.from({ length: 100_000 }, (_, i) => chat(`Question ${i}: ${"why ".repeat(i % 20)}?`, `Answer ${i}: ${"because ".repeat(i % 30)}.`)).join("\n")}\n`);
+    const big = write(
+      "budget/big.jsonl",
+      `${Array.from({ length: 100_000 }, (_, i) => chat(`Question ${i}: ${"why ".repeat(i % 20)}?`, `Answer ${i}: ${"because ".repeat(i % 30)}.`)).join("\n")}\n`,
+    );
     await vscode.commands.executeCommand("instructStudio.showTrainingBudget", vscode.Uri.file(big));
-    const progress = await waitFor("progress of the run", async () => {
-      const rendered = (await state()).rendered;
-      return rendered?.state === "running" && (rendered.progressRows ?? 0) > 0 ? rendered : undefined;
-    }, 60_000);
+    const progress = await waitFor(
+      "progress of the run",
+      async () => {
+        const rendered = (await state()).rendered;
+        return rendered?.state === "running" && (rendered.progressRows ?? 0) > 0 ? rendered : undefined;
+      },
+      60_000,
+    );
     assert.match(progress.text, /rows read · [\d.]+ of [\d.]+ MB/);
     const started = Date.now();
     await vscode.commands.executeCommand("instructStudio.internal.budgetCancel");
@@ -177,7 +217,10 @@ describe("Dataset view: the training budget", () => {
       { instruction: "Write at length.", input: "", output: "word ".repeat(120).trim() },
     ];
     const array = write("budget/alpaca_data.json", JSON.stringify(rows, null, 4));
-    write("budget/axolotl-array.yml", ["sequence_len: 64", "chat_template: chatml", "datasets:", "  - path: ./alpaca_data.json", "    type: alpaca"].join("\n"));
+    write(
+      "budget/axolotl-array.yml",
+      ["sequence_len: 64", "chat_template: chatml", "datasets:", "  - path: ./alpaca_data.json", "    type: alpaca"].join("\n"),
+    );
     await setting("trainingConfig", "budget/axolotl-array.yml");
     try {
       const runs = (await state()).completedRuns;
@@ -185,7 +228,10 @@ describe("Dataset view: the training budget", () => {
       const s = await drawn(runs, (x) => x.report!.files.length === 1 && x.report!.files[0].file === array);
       assert.equal(s.report.rows, 7);
       // The long row is the seventh element, which starts on line 32 of the pretty-printed file.
-      assert.deepEqual(s.report.overLimitRows.map((r) => [r.file, r.line]), [[array, 32]]);
+      assert.deepEqual(
+        s.report.overLimitRows.map((r) => [r.file, r.line]),
+        [[array, 32]],
+      );
       assert.equal(s.rendered.overLimitLinks, 1);
       await screenshot("budget-json-array");
     } finally {

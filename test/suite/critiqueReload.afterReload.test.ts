@@ -13,7 +13,9 @@ describe("after a reload", function () {
   it("Critique File's results come back on their rows, and only an edited row is judged again", async () => {
     const editor = await openInEditor("kept-critiques.jsonl");
     const rows = Array.from({ length: editor.document.lineCount }, (_, i) => editor.document.lineAt(i).text).filter((l) => l.trim()).length;
-    const restored = await waitFor("the kept critiques", () => (critiqueDiagnostics(editor.document.uri).length === rows ? critiqueDiagnostics(editor.document.uri) : undefined));
+    const restored = await waitFor("the kept critiques", () =>
+      critiqueDiagnostics(editor.document.uri).length === rows ? critiqueDiagnostics(editor.document.uri) : undefined,
+    );
     assert.deepEqual(
       restored.map((d) => d.range.start.line).sort((a, b) => a - b),
       Array.from({ length: rows }, (_, i) => i),
@@ -28,7 +30,11 @@ describe("after a reload", function () {
     const server = await startOpenAiServer();
     await vscode.workspace.getConfiguration("instructStudio").update("model.endpoint", server.url, vscode.ConfigurationTarget.Global);
     try {
-      const result = await vscode.commands.executeCommand<{ critiqued: number; reused: number; report: { filter(column: string, values: number[]): Promise<number> } }>("instructStudio.critiqueFile");
+      const result = await vscode.commands.executeCommand<{
+        critiqued: number;
+        reused: number;
+        report: { filter(column: string, values: number[]): Promise<number> };
+      }>("instructStudio.critiqueFile");
       assert.deepEqual([result.critiqued, result.reused], [1, rows - 1]);
       assert.equal(server.requests.length, 1, "one request: the edited row");
       await result.report.filter("Score", [1, 2]);

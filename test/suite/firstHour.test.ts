@@ -23,14 +23,25 @@ describe("the first hour", function () {
       const found = vscode.languages.getDiagnostics(uri);
       return found.some((d) => d.code === "mojibake") ? found : undefined;
     });
-    const at = (line: number) => findings.filter((d) => d.range.start.line === line).map((d) => String(d.code)).sort();
+    const at = (line: number) =>
+      findings
+        .filter((d) => d.range.start.line === line)
+        .map((d) => String(d.code))
+        .sort();
     assert.deepEqual(at(1), ["empty-output", "missing-field", "placeholder-input", "syntax", "unknown-key"]);
     assert.deepEqual(at(3), ["leaked-template"]);
     assert.deepEqual(at(4), ["duplicate-row"]);
     const leaked = findings.find((d) => d.code === "leaked-template")!;
     assert.equal(editor.document.getText(leaked.range), "### Response:");
-    const fixes = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, findings.find((d) => d.code === "unknown-key" && d.range.start.line === 1)!.range);
-    assert.ok(fixes.some((f) => /instruction/.test(f.title)), fixes.map((f) => f.title).join(", "));
+    const fixes = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      "vscode.executeCodeActionProvider",
+      uri,
+      findings.find((d) => d.code === "unknown-key" && d.range.start.line === 1)!.range,
+    );
+    assert.ok(
+      fixes.some((f) => /instruction/.test(f.title)),
+      fixes.map((f) => f.title).join(", "),
+    );
     await vscode.commands.executeCommand("workbench.actions.view.problems");
     await screenshot("first-hour-common-mistakes");
   });
@@ -57,7 +68,11 @@ describe("the first hour", function () {
     const report = await rendered();
     assert.equal(report?.line, 2, "the panel still shows the row");
     assert.doesNotMatch(report?.text ?? "", /Open a \.jsonl dataset/);
-    assert.match(report?.text ?? "", /The completion ends with the model's EOS token, shown as ⟨EOS⟩/, "no tokenizer: the Alpaca completion ends with the model's EOS, not ChatML's");
+    assert.match(
+      report?.text ?? "",
+      /The completion ends with the model's EOS token, shown as ⟨EOS⟩/,
+      "no tokenizer: the Alpaca completion ends with the model's EOS, not ChatML's",
+    );
     assert.doesNotMatch(report?.text ?? "", /<\|im_end\|>/);
     await screenshot("first-hour-preview-keeps-row");
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");

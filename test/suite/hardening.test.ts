@@ -4,7 +4,10 @@ import type { InternalStats } from "../../src/commands";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
-const rulesAt = (uri: vscode.Uri, line: number) => ours(uri).filter((d) => d.range.start.line === line).map((d) => String(d.code));
+const rulesAt = (uri: vscode.Uri, line: number) =>
+  ours(uri)
+    .filter((d) => d.range.start.line === line)
+    .map((d) => String(d.code));
 
 async function diagnosticsFor(uri: vscode.Uri, accept: (d: vscode.Diagnostic[]) => boolean, what: string, timeoutMs?: number): Promise<vscode.Diagnostic[]> {
   return waitFor(
@@ -43,7 +46,12 @@ describe("hardening in the editor", function () {
 
   it("rows with __proto__ keys or roles and a row 5,000 deep each get their finding; the other rows theirs", async () => {
     const deep = `{"instruction":"a","input":"","output":"b","x":${"[".repeat(5000)}${"]".repeat(4999)}}`;
-    const rows = ['{"instruction":"a","input":"","output":"b","__proto__":{"polluted":1}}', '{"conversations":[{"from":"constructor","value":"x"},{"from":"gpt","value":"y"}]}', deep, missingOutput];
+    const rows = [
+      '{"instruction":"a","input":"","output":"b","__proto__":{"polluted":1}}',
+      '{"conversations":[{"from":"constructor","value":"x"},{"from":"gpt","value":"y"}]}',
+      deep,
+      missingOutput,
+    ];
     await writeFile("hostile.jsonl", `${rows.join("\n")}\n`);
     const editor = await openInEditor("hostile.jsonl", 3);
     const uri = editor.document.uri;
@@ -71,7 +79,9 @@ describe("hardening in the editor", function () {
     assert.notEqual(await vscode.commands.executeCommand("instructStudio.internal.validatorLine", uri.toString(), 0), missingOutput);
     const range = new vscode.Range(0, 0, 0, missingOutput.length);
     await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, range);
-    await waitFor("the copy to be rebuilt", async () => ((await vscode.commands.executeCommand("instructStudio.internal.validatorLine", uri.toString(), 0)) === missingOutput ? true : undefined));
+    await waitFor("the copy to be rebuilt", async () =>
+      (await vscode.commands.executeCommand("instructStudio.internal.validatorLine", uri.toString(), 0)) === missingOutput ? true : undefined,
+    );
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, range);
     const rename = actions.find((a) => /Rename `outptu`/.test(a.title));
     assert.ok(rename?.edit, actions.map((a) => a.title).join(" | "));
@@ -105,7 +115,9 @@ describe("hardening in the editor", function () {
     lags.sort((a, b) => a - b);
     const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
     const openMax = Math.max(...openLags);
-    console.log(`100,000 identical rows: validated in ${openMs.toFixed(0)} ms (host lag meanwhile p95 ${p95(openLags).toFixed(1)} ms, max ${openMax.toFixed(1)} ms); 30 keystrokes: edit p95 ${p95(editMs).toFixed(1)} ms, host lag p95 ${p95(lags).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`);
+    console.log(
+      `100,000 identical rows: validated in ${openMs.toFixed(0)} ms (host lag meanwhile p95 ${p95(openLags).toFixed(1)} ms, max ${openMax.toFixed(1)} ms); 30 keystrokes: edit p95 ${p95(editMs).toFixed(1)} ms, host lag p95 ${p95(lags).toFixed(1)} ms, max ${lags[lags.length - 1].toFixed(1)} ms`,
+    );
     assert.equal(stats.validation?.rows, 100_000);
     assert.ok(stats.validationThreadId !== undefined && stats.validationThreadId > 0, "validated in a worker thread");
     assert.ok(openMax < 1000, `the host stalled ${openMax.toFixed(0)} ms while the file was validated`);
@@ -124,7 +136,11 @@ describe("hardening in the editor", function () {
     await vscode.commands.executeCommand("instructStudio.internal.killValidationWorker");
     // An edit made while no worker runs is part of the text the new one validates.
     await editor.edit((edit) => edit.insert(new vscode.Position(2, 0), `${clean}\n`));
-    const summary = await waitFor("the new worker's validation", async () => vscode.commands.executeCommand<{ rows: number } | undefined>("instructStudio.internal.validated", uri.toString()).then((s) => (s?.rows === 3 ? s : undefined)));
+    const summary = await waitFor("the new worker's validation", async () =>
+      vscode.commands
+        .executeCommand<{ rows: number } | undefined>("instructStudio.internal.validated", uri.toString())
+        .then((s) => (s?.rows === 3 ? s : undefined)),
+    );
     const after = await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");
     assert.notEqual(after.validationThreadId, before.validationThreadId);
     assert.equal(summary.rows, 3);
@@ -135,7 +151,15 @@ describe("hardening in the editor", function () {
 
   it("a training config of megabytes is parsed off the extension host, then applied", async () => {
     // The mapping first, then 3.8 MB of other settings: parsed on the host this took about 2 s.
-    const mapping = ["datasets:", "  - path: ./big-config-dialog.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text"];
+    const mapping = [
+      "datasets:",
+      "  - path: ./big-config-dialog.jsonl",
+      "    type: chat_template",
+      "    field_messages: dialog",
+      "    message_property_mappings:",
+      "      role: speaker",
+      "      content: text",
+    ];
     const filler: string[] = ["extra_settings:"];
     for (let i = 0, size = 0; size < 3.8 * 1024 * 1024; i++) {
       const entry = `  - {name: setting_${i}, value: ${i}, note: "a note of some length"}`;
@@ -143,7 +167,15 @@ describe("hardening in the editor", function () {
       size += entry.length + 1;
     }
     await writeFile("big-config.yml", `${[...mapping, ...filler].join("\n")}\n`);
-    const uri = await writeFile("big-config-dialog.jsonl", `${JSON.stringify({ dialog: [{ speaker: "user", text: "hi" }, { speaker: "robot", text: "hello" }] })}\n`);
+    const uri = await writeFile(
+      "big-config-dialog.jsonl",
+      `${JSON.stringify({
+        dialog: [
+          { speaker: "user", text: "hi" },
+          { speaker: "robot", text: "hello" },
+        ],
+      })}\n`,
+    );
     await openInEditor("big-config-dialog.jsonl");
     await diagnosticsFor(uri, (d) => d.some((x) => x.code === "no-instruction-format"), "the rows read without the config");
     const { lags, probe } = lagProbe();
@@ -172,7 +204,10 @@ describe("hardening in the editor", function () {
     await openInEditor("utf16.jsonl");
     const [encoding] = await diagnosticsFor(utf16, (d) => d.some((x) => x.code === "invalid-utf8"), "the UTF-16 finding");
     assert.match(encoding.message, /UTF-16LE, not UTF-8/);
-    const invalid = await writeFile("invalid-utf8.jsonl", Buffer.concat([Buffer.from('{"instruction":"caf'), Buffer.from([0xe9]), Buffer.from('","input":"","output":"x"}\n')]));
+    const invalid = await writeFile(
+      "invalid-utf8.jsonl",
+      Buffer.concat([Buffer.from('{"instruction":"caf'), Buffer.from([0xe9]), Buffer.from('","input":"","output":"x"}\n')]),
+    );
     await openInEditor("invalid-utf8.jsonl");
     await diagnosticsFor(invalid, (d) => d.some((x) => x.code === "invalid-utf8"), "the invalid UTF-8 finding");
     await vscode.commands.executeCommand("workbench.actions.view.problems");
@@ -185,7 +220,11 @@ describe("hardening in the editor", function () {
     try {
       const uri = await writeFile("rules.jsonl", `${clean.replace("}", ',"extra":1}')}\n\n${missingOutput}\n`);
       await openInEditor("rules.jsonl");
-      const found = await diagnosticsFor(uri, (d) => d.some((x) => x.code === "missing-field") && d.some((x) => x.code === "unused-key"), "diagnostics under the bad setting");
+      const found = await diagnosticsFor(
+        uri,
+        (d) => d.some((x) => x.code === "missing-field") && d.some((x) => x.code === "unused-key"),
+        "diagnostics under the bad setting",
+      );
       assert.equal(found.find((d) => d.code === "unused-key")?.severity, vscode.DiagnosticSeverity.Error, '"Error" is read as error');
       assert.equal(found.find((d) => d.code === "blank-line")?.severity, vscode.DiagnosticSeverity.Warning, "blank-line keeps its default");
     } finally {
@@ -194,7 +233,10 @@ describe("hardening in the editor", function () {
   });
 
   it("hovers show dataset roles as text: no link or image from a row gets rendered", async () => {
-    await writeFile("hover.jsonl", '{"messages":[{"role":"![x](https://example.com/a.png)[click](command:workbench.action.quit)","content":"hi"},{"role":"assistant","content":"yo"}]}\n');
+    await writeFile(
+      "hover.jsonl",
+      '{"messages":[{"role":"![x](https://example.com/a.png)[click](command:workbench.action.quit)","content":"hi"},{"role":"assistant","content":"yo"}]}\n',
+    );
     const editor = await openInEditor("hover.jsonl");
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", editor.document.uri, new vscode.Position(0, 0));
     const markdown = hovers.flatMap((h) => h.contents.map((c) => (c as vscode.MarkdownString).value ?? "")).join("\n");

@@ -23,7 +23,10 @@ export async function runFiles(pick: (file: string) => boolean): Promise<void> {
   const mocha = new Mocha({ ui: "bdd", timeout: 90_000, color: false, reporter: "spec" });
   // INSTRUCT_STUDIO_TEST_GREP=pattern runs only the matching tests (while working on them).
   if (process.env.INSTRUCT_STUDIO_TEST_GREP) mocha.grep(process.env.INSTRUCT_STUDIO_TEST_GREP);
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith(".test.js") && pick(f)).sort()) mocha.addFile(join(__dirname, file));
+  for (const file of readdirSync(__dirname)
+    .filter((f) => f.endsWith(".test.js") && pick(f))
+    .sort())
+    mocha.addFile(join(__dirname, file));
   const file = process.env.INSTRUCT_STUDIO_TEST_RESULTS;
   const results: SuiteResults = file && existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as SuiteResults) : { passed: 0, failed: 0, tests: [] };
   await new Promise<void>((resolve, reject) => {

@@ -11,7 +11,10 @@ interface ArrayFindings {
 
 /** Waits until the JSON-array validator has seen the document's current version. */
 const validated = (uri: vscode.Uri) =>
-  waitFor(`the JSON-array validation of ${uri.fsPath}`, async () => (await vscode.commands.executeCommand<ArrayFindings | null>("instructStudio.internal.arrayFindings", uri.toString())) ?? undefined);
+  waitFor(
+    `the JSON-array validation of ${uri.fsPath}`,
+    async () => (await vscode.commands.executeCommand<ArrayFindings | null>("instructStudio.internal.arrayFindings", uri.toString())) ?? undefined,
+  );
 
 // Pretty-printed as alpaca_data.json is: each row spans five lines.
 const alpacaArray = `[
@@ -58,7 +61,10 @@ describe("JSON-array datasets in the editor", () => {
     assert.equal(duplicate.message, "Duplicate of row 1.");
     assert.equal(duplicate.relatedInformation?.[0].location.range.start.line, 1);
     // Nothing reported where JSONL would complain: no syntax errors on the array's lines.
-    assert.deepEqual(found.filter((d) => d.code === "syntax"), []);
+    assert.deepEqual(
+      found.filter((d) => d.code === "syntax"),
+      [],
+    );
     await vscode.commands.executeCommand("workbench.actions.view.problems");
     editor.selection = new vscode.Selection(19, 10, 19, 10);
     await screenshot("json-array-alpaca");
@@ -79,13 +85,22 @@ describe("JSON-array datasets in the editor", () => {
     await openInEditor("broken_array.json");
     await validated(broken);
     const syntax = ours(broken).filter((d) => d.code === "syntax");
-    assert.deepEqual(syntax.map((d) => [d.range.start.line, d.range.start.character, d.message]), [[2, 36, "Trailing comma before ]: JSON does not allow it."]]);
-    assert.ok(ours(broken).some((d) => d.code === "empty-output" && d.range.start.line === 2), "the row after the missing comma is read");
+    assert.deepEqual(
+      syntax.map((d) => [d.range.start.line, d.range.start.character, d.message]),
+      [[2, 36, "Trailing comma before ]: JSON does not allow it."]],
+    );
+    assert.ok(
+      ours(broken).some((d) => d.code === "empty-output" && d.range.start.line === 2),
+      "the row after the missing comma is read",
+    );
     const jsonOwn = await waitFor("VS Code's own JSON errors", () => {
       const own = vscode.languages.getDiagnostics(broken).filter((d) => d.source !== "Instruct Studio");
       return own.length > 0 ? own : undefined;
     });
-    assert.ok(jsonOwn.some((d) => d.range.start.line === 2), "VS Code reports the missing comma");
+    assert.ok(
+      jsonOwn.some((d) => d.range.start.line === 2),
+      "VS Code reports the missing comma",
+    );
 
     const settings = workspaceFile("not_a_dataset.json");
     await vscode.workspace.fs.writeFile(settings, Buffer.from('[\n  {"name": "alpha", "port": 80},\n  {"name": "beta", "port": 81}\n]\n'));
@@ -96,11 +111,17 @@ describe("JSON-array datasets in the editor", () => {
 });
 
 describe("instructStudio.target in the editor", () => {
-  const setTarget = (value: string | undefined) => vscode.workspace.getConfiguration("instructStudio").update("target", value, vscode.ConfigurationTarget.Workspace);
+  const setTarget = (value: string | undefined) =>
+    vscode.workspace.getConfiguration("instructStudio").update("target", value, vscode.ConfigurationTarget.Workspace);
 
   it("makes a message key OpenAI rejects an error under openai, and only a hint otherwise", async () => {
     const uri = workspaceFile("openai_upload.jsonl");
-    const row = { messages: [{ role: "user", content: "2+2?", lang: "en" }, { role: "assistant", content: "4" }] };
+    const row = {
+      messages: [
+        { role: "user", content: "2+2?", lang: "en" },
+        { role: "assistant", content: "4" },
+      ],
+    };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(row)}\n`));
     const editor = await openInEditor("openai_upload.jsonl");
     try {
@@ -115,7 +136,9 @@ describe("instructStudio.target in the editor", () => {
     } finally {
       await setTarget(undefined);
     }
-    await waitFor("the hint again", () => (ours(uri).some((d) => d.code === "unused-key") && !ours(uri).some((d) => d.code === "target-rejects") ? true : undefined));
+    await waitFor("the hint again", () =>
+      ours(uri).some((d) => d.code === "unused-key") && !ours(uri).some((d) => d.code === "target-rejects") ? true : undefined,
+    );
   });
 });
 
@@ -132,7 +155,10 @@ describe("LLaMA-Factory's dataset_info.json in the editor", () => {
     const editor = await openInEditor("llamafactory/qa.json");
     assert.equal((await validated(uri)).isDataset, true);
     const found = ours(uri);
-    assert.deepEqual(found.map((d) => [d.range.start.line, String(d.code)]), [[6, "missing-field"]]);
+    assert.deepEqual(
+      found.map((d) => [d.range.start.line, String(d.code)]),
+      [[6, "missing-field"]],
+    );
     assert.match(found[0].message, /has no `answer`; add it/);
     editor.selection = new vscode.Selection(6, 4, 6, 4);
     await vscode.commands.executeCommand("workbench.actions.view.problems");
@@ -150,16 +176,26 @@ describe("Axolotl's other dataset types in the editor", () => {
     await vscode.workspace.fs.writeFile(oasst, Buffer.from(rows.map((r) => JSON.stringify(r)).join("\n") + "\n"));
     await openInEditor("oasst.jsonl");
     const found = await waitFor("the OASST finding", () => (ours(oasst).length > 0 ? ours(oasst) : undefined));
-    assert.deepEqual(found.map((d) => [d.range.start.line, String(d.code), d.message]), [[1, "missing-field", "An OpenAssistant row has no `RESPONSE`; add it."]]);
+    assert.deepEqual(
+      found.map((d) => [d.range.start.line, String(d.code), d.message]),
+      [[1, "missing-field", "An OpenAssistant row has no `RESPONSE`; add it."]],
+    );
 
     const segments = workspaceFile("segments.jsonl");
-    const row = { segments: [{ label: false, text: "<user> What is 2+2? </user>\n" }, { label: true, text: "<bot> 4 </bot>" }] };
+    const row = {
+      segments: [
+        { label: false, text: "<user> What is 2+2? </user>\n" },
+        { label: true, text: "<bot> 4 </bot>" },
+      ],
+    };
     await vscode.workspace.fs.writeFile(segments, Buffer.from(`${JSON.stringify(row)}\n`));
     await openInEditor("segments.jsonl");
     await vscode.commands.executeCommand("instructStudio.showPreview");
     await vscode.window.showTextDocument(vscode.Uri.file(segments.fsPath), { preserveFocus: false });
     const report = await waitFor("the segments row in the panel", async () => {
-      const stats = await vscode.commands.executeCommand<{ previewRendered?: { uri: string | null; text: string; training?: { tokenElements: number; trainedElements: number } } }>("instructStudio.internal.stats");
+      const stats = await vscode.commands.executeCommand<{
+        previewRendered?: { uri: string | null; text: string; training?: { tokenElements: number; trainedElements: number } };
+      }>("instructStudio.internal.stats");
       const shown = stats.previewRendered;
       return shown?.uri === segments.toString() && shown.training && shown.training.tokenElements > 0 ? shown : undefined;
     });

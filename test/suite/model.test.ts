@@ -81,7 +81,9 @@ describe("local model commands", function () {
     const editor = await copyOf("alpaca.jsonl", "critiqued-alpaca.jsonl");
     const critique = await run<Critique>("instructStudio.critiqueEntry", { uri: editor.document.uri.toString(), line: 1 });
     assert.ok(Number.isInteger(critique.score) && critique.score >= 1 && critique.score <= 5);
-    const diagnostic = await waitFor("the critique diagnostic", () => vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === "critique"));
+    const diagnostic = await waitFor("the critique diagnostic", () =>
+      vscode.languages.getDiagnostics(editor.document.uri).find((d) => d.source === "critique"),
+    );
     assert.equal(diagnostic.range.start.line, 1);
     assert.match(diagnostic.message, new RegExp(`^Critique ${critique.score}/5`));
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", editor.document.uri, new vscode.Position(1, 3));
@@ -101,28 +103,40 @@ describe("local model commands", function () {
     assert.equal(after.instruction, before.instruction);
     assert.equal(after.input, before.input);
     assert.notEqual(after.output, before.output);
-    await waitFor("the stale critique to go", () => (vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.source === "critique") ? undefined : true));
+    await waitFor("the stale critique to go", () =>
+      vscode.languages.getDiagnostics(editor.document.uri).some((d) => d.source === "critique") ? undefined : true,
+    );
     await vscode.commands.executeCommand("undo");
     assert.deepEqual(JSON.parse(editor.document.lineAt(1).text), before, "one undo step restores the row");
   });
 
   it("critique a file several rows at once, lowest scores first; continue an assistant turn in place", async () => {
     const editor = await copyOf("openai-messages.jsonl", "critiqued-file.jsonl");
-    const result = await run<{ critiqued: number; results: Array<{ line: number; score: number }>; report: { rowLinks: number; sortableTables: number } }>("instructStudio.critiqueFile", { maxRows: 3 });
+    const result = await run<{ critiqued: number; results: Array<{ line: number; score: number }>; report: { rowLinks: number; sortableTables: number } }>(
+      "instructStudio.critiqueFile",
+      { maxRows: 3 },
+    );
     assert.equal(result.critiqued, 3, JSON.stringify(result));
     assert.equal(result.report.rowLinks, 3, "each critiqued row links to its line");
     assert.equal(result.report.sortableTables, 1);
     await screenshot("model-critique-file-report");
     const scores = result.results.map((r) => r.score);
-    assert.deepEqual(scores, [...scores].sort((a, b) => a - b));
-    await waitFor("three critique diagnostics", () => (vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === "critique").length === 3 ? true : undefined));
+    assert.deepEqual(
+      scores,
+      [...scores].sort((a, b) => a - b),
+    );
+    await waitFor("three critique diagnostics", () =>
+      vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === "critique").length === 3 ? true : undefined,
+    );
     await vscode.window.showTextDocument(editor.document);
     const before = JSON.parse(editor.document.lineAt(0).text);
     const continued = await run<{ outcome: string; text: string }>("instructStudio.continueTurn", { uri: editor.document.uri.toString(), line: 0, seed: 5 });
     assert.equal(continued.outcome, "applied");
     const after = JSON.parse(editor.document.lineAt(0).text);
     const last = after.messages.length - 1;
-    assert.ok(after.messages[last].content.startsWith(before.messages[last].content) && after.messages[last].content.length > before.messages[last].content.length);
+    assert.ok(
+      after.messages[last].content.startsWith(before.messages[last].content) && after.messages[last].content.length > before.messages[last].content.length,
+    );
     assert.deepEqual(after.messages.slice(0, last), before.messages.slice(0, last));
   });
 
@@ -176,13 +190,22 @@ describe("local model commands", function () {
     try {
       const editor = await copyOf("alpaca.jsonl", "kept-critiques.jsonl");
       const before = editor.document.getText();
-      const first = await run<{ critiqued: number; reused: number; results: Array<{ line: number; score: number }>; report: { filterColumns: string[]; filter(column: string, values: number[]): Promise<number> } }>("instructStudio.critiqueFile");
+      const first = await run<{
+        critiqued: number;
+        reused: number;
+        results: Array<{ line: number; score: number }>;
+        report: { filterColumns: string[]; filter(column: string, values: number[]): Promise<number> };
+      }>("instructStudio.critiqueFile");
       const rows = lines(editor.document).filter((l) => l.trim()).length;
       assert.equal(first.critiqued, rows, JSON.stringify(first));
       assert.equal(first.reused, 0);
       assert.deepEqual(first.report.filterColumns, ["Score"]);
       const lowest = first.results[0].score;
-      assert.equal(await first.report.filter("Score", [lowest]), first.results.filter((r) => r.score === lowest).length, "the report shows only the picked score's rows");
+      assert.equal(
+        await first.report.filter("Score", [lowest]),
+        first.results.filter((r) => r.score === lowest).length,
+        "the report shows only the picked score's rows",
+      );
       assert.equal(await first.report.filter("Score", []), rows, "no score picked: every row");
       assert.equal(editor.document.getText(), before, "the dataset is not touched");
       assert.equal(editor.document.isDirty, false);
@@ -202,7 +225,9 @@ describe("local model commands", function () {
     const editor = await copyOf("sharegpt.jsonl", "server-sharegpt.jsonl");
     const summary = await run<GenerateSummary>("instructStudio.generateEntries", { count: 2, seed: 1 });
     assert.equal(summary.accepted, 2, JSON.stringify(summary));
-    const added = lines(editor.document).filter((l) => l.trim()).slice(-2);
+    const added = lines(editor.document)
+      .filter((l) => l.trim())
+      .slice(-2);
     for (const row of added) assert.equal(detectRowFormat(JSON.parse(row)), "sharegpt");
     assert.ok(server.requests.some((r) => r.body.response_format !== undefined));
 
@@ -210,9 +235,15 @@ describe("local model commands", function () {
     const passage = await vscode.workspace.openTextDocument({ content: "A cortado is a Spanish beverage of espresso and warm milk.", language: "plaintext" });
     const passageEditor = await vscode.window.showTextDocument(passage);
     passageEditor.selection = new vscode.Selection(0, 0, 0, passage.lineAt(0).text.length);
-    const result = await run<{ appended: boolean; line: string }>("instructStudio.generateFromPassage", { target: editor.document.uri.toString(), title: "Cortado" });
+    const result = await run<{ appended: boolean; line: string }>("instructStudio.generateFromPassage", {
+      target: editor.document.uri.toString(),
+      title: "Cortado",
+    });
     assert.equal(result.appended, true, JSON.stringify(result));
-    assert.deepEqual(JSON.parse(result.line).conversations.map((t: { value: string }) => t.value), ["Why does it rain?", "Because water vapour condenses."]);
+    assert.deepEqual(
+      JSON.parse(result.line).conversations.map((t: { value: string }) => t.value),
+      ["Why does it rain?", "Because water vapour condenses."],
+    );
     assert.equal(server.requests[server.requests.length - 1].path, "/v1/completions");
     await setModel("model.endpointModel", undefined);
     await setModel("model.endpoint", undefined);

@@ -43,7 +43,15 @@ describe("packaging and grammar", () => {
     ]) {
       assert.ok(existsSync(join(root, file)), `missing ${file}`);
     }
-    for (const file of ["src", "test", "out/test", "samples", "node_modules/typescript", "node_modules/@node-llama-cpp/linux-x64-cuda", "out/extension.js.map"]) {
+    for (const file of [
+      "src",
+      "test",
+      "out/test",
+      "samples",
+      "node_modules/typescript",
+      "node_modules/@node-llama-cpp/linux-x64-cuda",
+      "out/extension.js.map",
+    ]) {
       assert.ok(!existsSync(join(root, file)), `should not ship ${file}`);
     }
   });

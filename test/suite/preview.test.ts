@@ -52,7 +52,7 @@ describe("preview panel", () => {
     assert.equal(report.scriptElements, 0);
     assert.equal(report.imageElements, 0);
     assert.ok(report.text.includes("<script>window.parent.postMessage('pwned','*')</script>"));
-    assert.ok(report.text.includes('<img src=x onerror="document.body.innerHTML=\'pwned\'">'));
+    assert.ok(report.text.includes("<img src=x onerror=\"document.body.innerHTML='pwned'\">"));
     await screenshot("preview-html-as-text");
   });
 });

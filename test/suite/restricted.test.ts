@@ -31,9 +31,14 @@ describe("Restricted Mode", function () {
     process.env.INSTRUCT_STUDIO_API_KEY = "sk-restricted-test";
     // As a cloned repository brings it: a .vscode/settings.json naming its own server.
     mkdirSync(join(folder(), ".vscode"), { recursive: true });
-    writeFileSync(join(folder(), ".vscode", "settings.json"), JSON.stringify({ "instructStudio.model.endpoint": server.url, "instructStudio.model.maxTokens": 77 }, null, 2));
+    writeFileSync(
+      join(folder(), ".vscode", "settings.json"),
+      JSON.stringify({ "instructStudio.model.endpoint": server.url, "instructStudio.model.maxTokens": 77 }, null, 2),
+    );
     // The file is read: its unrestricted setting applies...
-    await waitFor("the workspace's settings to load", () => (vscode.workspace.getConfiguration("instructStudio").get("model.maxTokens") === 77 ? true : undefined));
+    await waitFor("the workspace's settings to load", () =>
+      vscode.workspace.getConfiguration("instructStudio").get("model.maxTokens") === 77 ? true : undefined,
+    );
     // ...and its server does not: VS Code drops it (restrictedConfigurations), and so does the extension.
     await new Promise((r) => setTimeout(r, 1000)); // the extension's own settings snapshot follows the change event
     const endpoint = vscode.workspace.getConfiguration("instructStudio").inspect<string>("model.endpoint");

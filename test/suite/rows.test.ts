@@ -23,7 +23,10 @@ describe("rows under the cursor", () => {
       const row = await describeRowAt(file, line);
       assert.ok(row);
       assert.equal(row.formatLabel, format);
-      assert.deepEqual(row.parts.map((p) => p.role), roles);
+      assert.deepEqual(
+        row.parts.map((p) => p.role),
+        roles,
+      );
       assert.deepEqual(row.syntaxErrors, []);
     });
   }

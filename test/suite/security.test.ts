@@ -8,8 +8,12 @@ import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const section = () => vscode.workspace.getConfiguration("instructStudio");
-const state = () => vscode.commands.executeCommand<{ unavailable?: string; model?: string; endpointFromWorkspace: boolean; timeoutMs: number; status: string }>("instructStudio.internal.modelState");
-const critique = (line = 0) => vscode.commands.executeCommand<{ refused?: string; score?: number }>("instructStudio.critiqueEntry", { uri: workspaceFile("alpaca.jsonl").toString(), line });
+const state = () =>
+  vscode.commands.executeCommand<{ unavailable?: string; model?: string; endpointFromWorkspace: boolean; timeoutMs: number; status: string }>(
+    "instructStudio.internal.modelState",
+  );
+const critique = (line = 0) =>
+  vscode.commands.executeCommand<{ refused?: string; score?: number }>("instructStudio.critiqueEntry", { uri: workspaceFile("alpaca.jsonl").toString(), line });
 
 describe("security in a trusted workspace", function () {
   this.timeout(120_000);
@@ -37,7 +41,12 @@ describe("security in a trusted workspace", function () {
     // The question is a modal dialog; a test run's workbench refuses dialogs and names the one it
     // refused, so its words are checked here, and the refusal is the user not saying yes.
     const result = await critique();
-    assert.match(result?.refused ?? "", new RegExp(`refused to show dialog in tests\\. Contents: This workspace's settings send model requests to ${server.url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\. Send your INSTRUCT_STUDIO_API_KEY to it\\?`));
+    assert.match(
+      result?.refused ?? "",
+      new RegExp(
+        `refused to show dialog in tests\\. Contents: This workspace's settings send model requests to ${server.url.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\. Send your INSTRUCT_STUDIO_API_KEY to it\\?`,
+      ),
+    );
     assert.equal(server.requests.length, before, "a request reached the workspace's server");
   });
 
@@ -90,7 +99,10 @@ describe("security in a trusted workspace", function () {
 
   it("a training config's hostile numbers are errors on the YAML, each naming its key", async () => {
     const config = workspaceFile("hostile-numbers.yml");
-    writeFileSync(config.fsPath, "base_model: Qwen/Qwen3-0.6B\ndatasets:\n  - path: ./alpaca.jsonl\n    type: alpaca\nsequence_len: .inf\nmicro_batch_size: 1e300\ngradient_accumulation_steps: abc\nnum_epochs: 0\nwarmup_ratio: 5\n");
+    writeFileSync(
+      config.fsPath,
+      "base_model: Qwen/Qwen3-0.6B\ndatasets:\n  - path: ./alpaca.jsonl\n    type: alpaca\nsequence_len: .inf\nmicro_batch_size: 1e300\ngradient_accumulation_steps: abc\nnum_epochs: 0\nwarmup_ratio: 5\n",
+    );
     await section().update("trainingConfig", "hostile-numbers.yml", vscode.ConfigurationTarget.Workspace);
     const diagnostics = await waitFor("the config's findings", () => {
       const found = vscode.languages.getDiagnostics(config);
@@ -98,7 +110,11 @@ describe("security in a trusted workspace", function () {
     });
     assert.deepEqual(
       diagnostics.map((d) => [d.code, d.range.start.line, d.severity]),
-      ["sequence_len", "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "warmup_ratio"].map((key, i) => [key, 4 + i, vscode.DiagnosticSeverity.Error]),
+      ["sequence_len", "micro_batch_size", "gradient_accumulation_steps", "num_epochs", "warmup_ratio"].map((key, i) => [
+        key,
+        4 + i,
+        vscode.DiagnosticSeverity.Error,
+      ]),
     );
     assert.match(diagnostics[0].message, /sequence_len: \.inf is not a whole number/);
     await vscode.window.showTextDocument(config);

@@ -26,10 +26,14 @@ function expectedWith(configFile: string) {
 async function panelWith(configFile: string, trainer: RegExp): Promise<RenderedReport> {
   await settings().update("trainingConfig", configFile, vscode.ConfigurationTarget.Workspace);
   const uri = workspaceFile(row).toString();
-  return waitFor(`the panel with ${configFile}`, async () => {
-    const report = (await stats()).previewRendered;
-    return report?.uri === uri && report.training && !report.training.approximate && trainer.test(report.text) ? report : undefined;
-  }, 60_000);
+  return waitFor(
+    `the panel with ${configFile}`,
+    async () => {
+      const report = (await stats()).previewRendered;
+      return report?.uri === uri && report.training && !report.training.approximate && trainer.test(report.text) ? report : undefined;
+    },
+    60_000,
+  );
 }
 
 describe("the preview shows each trainer's own text and trained tokens", () => {
@@ -46,9 +50,17 @@ describe("the preview shows each trainer's own text and trained tokens", () => {
 
   const cases: Array<[string, string, RegExp]> = [
     ["Axolotl", "fixtures/axolotl-qwen3.yml", /Trainer: Axolotl, as Axolotl main of 2026-07-24 .*\(chosen by the training config's chat_template/],
-    ["LLaMA-Factory", "fixtures/trainers/panel-llama-factory.yml", /Trainer: LLaMA-Factory, as LLaMA-Factory 0\.9\.6\.dev0 \(ff6d4d12\) does it \(chosen by the training config's stage, template, cutoff_len\)/],
+    [
+      "LLaMA-Factory",
+      "fixtures/trainers/panel-llama-factory.yml",
+      /Trainer: LLaMA-Factory, as LLaMA-Factory 0\.9\.6\.dev0 \(ff6d4d12\) does it \(chosen by the training config's stage, template, cutoff_len\)/,
+    ],
     ["TRL", "fixtures/trainers/panel-trl.yml", /Trainer: TRL SFTTrainer, as TRL 1\.13\.0/],
-    ["Unsloth", "fixtures/trainers/panel-unsloth.yml", /Trainer: TRL SFTTrainer, as TRL 1\.13\.0 .* then Unsloth's train_on_responses_only as unsloth-zoo 2026\.8\.13/s],
+    [
+      "Unsloth",
+      "fixtures/trainers/panel-unsloth.yml",
+      /Trainer: TRL SFTTrainer, as TRL 1\.13\.0 .* then Unsloth's train_on_responses_only as unsloth-zoo 2026\.8\.13/s,
+    ],
   ];
   for (const [name, config, trainer] of cases) {
     it(`${name}: the trainer named, its tokens and trained tokens drawn`, async () => {
@@ -65,7 +77,10 @@ describe("the preview shows each trainer's own text and trained tokens", () => {
     const [axolotl, llamaFactory, trl, unsloth] = cases.map(([, config]) => expectedWith(config));
     const trained = (p: typeof axolotl) => p.segments.filter((s) => s.trainable).map((s) => s.text);
     assert.deepEqual(trained(trl), ["<think>\n2 plus 3 is 5.\n</think>\n\n5<|im_end|>", "8<|im_end|>"]);
-    assert.ok(trained(llamaFactory).some((t) => t.startsWith("<think>\n\n</think>\n\n8")), JSON.stringify(trained(llamaFactory)));
+    assert.ok(
+      trained(llamaFactory).some((t) => t.startsWith("<think>\n\n</think>\n\n8")),
+      JSON.stringify(trained(llamaFactory)),
+    );
     assert.notDeepEqual(trained(axolotl), trained(llamaFactory));
     // Unsloth trains from each assistant header to the next user header or the end: the answers with their <|im_end|> and line break.
     assert.deepEqual(trained(unsloth), ["5<|im_end|>\n", "<think>\n\n</think>\n\n8<|im_end|>\n"]);
@@ -103,10 +118,19 @@ describe("Check with My Trainer", () => {
     await vscode.window.showTextDocument(editor.document);
     const uri = workspaceFile("check-row.jsonl").toString();
     // The view of this row with the target setting (not a view left from the tests before).
-    await waitFor("the TRL view of the row", async () => {
-      const report = (await stats()).previewRendered;
-      return report?.uri === uri && report.training && !report.training.approximate && /Trainer: TRL SFTTrainer.*chosen by instructStudio\.target/s.test(report.text) ? report : undefined;
-    }, 60_000);
+    await waitFor(
+      "the TRL view of the row",
+      async () => {
+        const report = (await stats()).previewRendered;
+        return report?.uri === uri &&
+          report.training &&
+          !report.training.approximate &&
+          /Trainer: TRL SFTTrainer.*chosen by instructStudio\.target/s.test(report.text)
+          ? report
+          : undefined;
+      },
+      60_000,
+    );
     const result = await vscode.commands.executeCommand<{ agrees: boolean; summary: string; python?: string }>("instructStudio.checkWithTrainer");
     assert.equal(result.python, venvPython);
     assert.equal(result.agrees, true, result.summary);

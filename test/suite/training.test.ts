@@ -14,12 +14,20 @@ const stats = () => vscode.commands.executeCommand<InternalStats>("instructStudi
 const preview = () => vscode.workspace.getConfiguration("instructStudio.preview");
 const setPreview = (key: string, value: unknown) => preview().update(key, value, vscode.ConfigurationTarget.Workspace);
 
-async function trainingOf(file: string, line: number, accept: (t: TrainingReport, r: RenderedReport) => boolean = () => true): Promise<TrainingReport & { report: RenderedReport }> {
+async function trainingOf(
+  file: string,
+  line: number,
+  accept: (t: TrainingReport, r: RenderedReport) => boolean = () => true,
+): Promise<TrainingReport & { report: RenderedReport }> {
   const uri = workspaceFile(file).toString();
-  return waitFor(`the training view of ${file}:${line + 1}`, async () => {
-    const report = (await stats()).previewRendered;
-    return report?.uri === uri && report.line === line && report.training && accept(report.training, report) ? { ...report.training, report } : undefined;
-  }, 60_000);
+  return waitFor(
+    `the training view of ${file}:${line + 1}`,
+    async () => {
+      const report = (await stats()).previewRendered;
+      return report?.uri === uri && report.line === line && report.training && accept(report.training, report) ? { ...report.training, report } : undefined;
+    },
+    60_000,
+  );
 }
 
 /** What the core computes for a row, to compare with what the panel draws. */
@@ -72,16 +80,19 @@ describe("preview panel: what the trainer sees", () => {
 
   const samples: Array<[string, string]> = [
     ["alpaca.jsonl", "Alpaca prompt"],
-    ["sharegpt.jsonl", "\"conversations\" turns"],
-    ["openai-messages.jsonl", "\"messages\" turns"],
-    ["reasoning-think.jsonl", "\"messages\" turns"],
+    ["sharegpt.jsonl", '"conversations" turns'],
+    ["openai-messages.jsonl", '"messages" turns'],
+    ["reasoning-think.jsonl", '"messages" turns'],
     ["s1k.jsonl", "s1K layout"],
     ["preference.jsonl", "prompt + chosen"],
   ];
   const sources: Array<[string, () => Thenable<void>]> = [
     ["a tokenizer folder", () => setPreview("tokenizer", "models/qwen3")],
     ["a GGUF", () => setPreview("tokenizer", "models/llama3_1.gguf")],
-    ["an Axolotl config", () => vscode.workspace.getConfiguration("instructStudio").update("trainingConfig", "fixtures/axolotl-qwen3.yml", vscode.ConfigurationTarget.Workspace)],
+    [
+      "an Axolotl config",
+      () => vscode.workspace.getConfiguration("instructStudio").update("trainingConfig", "fixtures/axolotl-qwen3.yml", vscode.ConfigurationTarget.Workspace),
+    ],
   ];
   for (const [source, configure] of sources) {
     it(`shows every sample format through the mapping the trainer uses, with ${source}`, async () => {
@@ -111,7 +122,8 @@ describe("preview panel: what the trainer sees", () => {
   it("a config naming one of Axolotl's templates renders with its built-in rendering, or with the user's own Axolotl's file, and says which", async () => {
     const config = vscode.workspace.getConfiguration("instructStudio");
     await setPreview("tokenizer", "models/qwen3");
-    const yaml = "chat_template: qwen3\ndatasets:\n  - path: ./sharegpt.jsonl\n    type: chat_template\n    field_messages: conversations\n    message_property_mappings:\n      role: from\n      content: value\n";
+    const yaml =
+      "chat_template: qwen3\ndatasets:\n  - path: ./sharegpt.jsonl\n    type: chat_template\n    field_messages: conversations\n    message_property_mappings:\n      role: from\n      content: value\n";
     await vscode.workspace.fs.writeFile(workspaceFile("axolotl-named.yml"), Buffer.from(yaml));
     await config.update("trainingConfig", "axolotl-named.yml", vscode.ConfigurationTarget.Workspace);
     const editor = await openInEditor("sharegpt.jsonl", 0);
@@ -126,10 +138,15 @@ describe("preview panel: what the trainer sees", () => {
 
     // The user's own Axolotl (here a stand-in folder holding a qwen3.jinja) wins over the built-in.
     const templates = workspaceFile("my-axolotl/utils/chat_templates/templates");
-    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(templates, "qwen3.jinja"), Buffer.from("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"));
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(templates, "qwen3.jinja"),
+      Buffer.from("{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"),
+    );
     await config.update("axolotl.path", "my-axolotl", vscode.ConfigurationTarget.Workspace);
     try {
-      const own = await trainingOf("sharegpt.jsonl", 0, (_t, r) => r.text.includes(`Axolotl template from ${vscode.Uri.joinPath(templates, "qwen3.jinja").fsPath}`));
+      const own = await trainingOf("sharegpt.jsonl", 0, (_t, r) =>
+        r.text.includes(`Axolotl template from ${vscode.Uri.joinPath(templates, "qwen3.jinja").fsPath}`),
+      );
       assert.notEqual(own.tokenElements, builtin.tokenElements, "rendered with the other file");
       await screenshot("training-axolotl-own-qwen3");
     } finally {
@@ -167,7 +184,10 @@ describe("preview panel: what the trainer sees", () => {
     const small = await openInEditor("sharegpt.jsonl", 0);
     await vscode.window.showTextDocument(small.document);
     await trainingOf("sharegpt.jsonl", 0, (t) => !t.approximate);
-    const messages = Array.from({ length: 1000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?` }));
+    const messages = Array.from({ length: 1000 }, (_, i) => ({
+      role: i % 2 ? "assistant" : "user",
+      content: i % 2 ? `Answer ${i}: 오늘은 날씨가 좋습니다, and so on.` : `Question ${i}?`,
+    }));
     await vscode.workspace.fs.writeFile(workspaceFile("long-conversation.jsonl"), Buffer.from(`${JSON.stringify({ messages })}\n`));
     const editor = await openInEditor("long-conversation.jsonl", 0);
     const started = Date.now();
@@ -185,7 +205,12 @@ describe("preview panel: what the trainer sees", () => {
   it("a row whose text is HTML shows it as tokens of text and runs nothing", async () => {
     await setPreview("tokenizer", "models/qwen3");
     const uri = workspaceFile("html-tokens.jsonl");
-    const row = { messages: [{ role: "user", content: "<script>window.parent.postMessage('pwned','*')</script><img src=x onerror=\"document.body.innerHTML='pwned'\">" }, { role: "assistant", content: "Markup, shown as text." }] };
+    const row = {
+      messages: [
+        { role: "user", content: "<script>window.parent.postMessage('pwned','*')</script><img src=x onerror=\"document.body.innerHTML='pwned'\">" },
+        { role: "assistant", content: "Markup, shown as text." },
+      ],
+    };
     await vscode.workspace.fs.writeFile(uri, Buffer.from(`${JSON.stringify(row)}\n`));
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     moveCursor(editor, 0);

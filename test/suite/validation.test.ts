@@ -8,7 +8,10 @@ import type { ConvertResult, DiskValidationResult } from "../../src/validation/c
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
-const rulesAt = (uri: vscode.Uri, line: number) => ours(uri).filter((d) => d.range.start.line === line).map((d) => String(d.code));
+const rulesAt = (uri: vscode.Uri, line: number) =>
+  ours(uri)
+    .filter((d) => d.range.start.line === line)
+    .map((d) => String(d.code));
 
 async function diagnosticsFor(uri: vscode.Uri, accept: (d: vscode.Diagnostic[]) => boolean, what: string): Promise<vscode.Diagnostic[]> {
   return waitFor(what, () => {
@@ -49,7 +52,26 @@ describe("validation in the editor", () => {
     assert.equal(near.relatedInformation?.[0].location.range.start.line, 16);
     assert.equal(editor.document.getText(found.find((d) => d.code === "leaked-template")!.range), "<|im_end|>");
     const rules = new Set(found.map((d) => String(d.code)));
-    for (const rule of ["syntax", "blank-line", "not-object", "missing-field", "wrong-type", "unknown-key", "placeholder-input", "empty-output", "refusal-boilerplate", "leaked-template", "merged-instructions", "unbalanced-think", "control-characters", "mojibake", "duplicate-row", "near-duplicate", "mixed-formats", "surrounding-whitespace"]) {
+    for (const rule of [
+      "syntax",
+      "blank-line",
+      "not-object",
+      "missing-field",
+      "wrong-type",
+      "unknown-key",
+      "placeholder-input",
+      "empty-output",
+      "refusal-boilerplate",
+      "leaked-template",
+      "merged-instructions",
+      "unbalanced-think",
+      "control-characters",
+      "mojibake",
+      "duplicate-row",
+      "near-duplicate",
+      "mixed-formats",
+      "surrounding-whitespace",
+    ]) {
       assert.ok(rules.has(rule), rule);
     }
     const stats = await vscode.commands.executeCommand<InternalStats>("instructStudio.internal.stats");
@@ -61,11 +83,20 @@ describe("validation in the editor", () => {
   });
 
   it("near duplicates: a copied short prompt with the same answer is a warning; questions under one shared tool preamble are not", async () => {
-    const preamble = "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
+    const preamble =
+      "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
     const rows = [
       { instruction: "Translate the sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
-      { instruction: `${preamble}What is the highest peak in the world and its altitude?`, input: "", output: "The highest peak is wolfram('highest peak in the world')." },
-      { instruction: `${preamble}When and where was Albert Einstein born?`, input: "", output: "Albert Einstein was born on wolfram('Albert Einstein birth date')." },
+      {
+        instruction: `${preamble}What is the highest peak in the world and its altitude?`,
+        input: "",
+        output: "The highest peak is wolfram('highest peak in the world').",
+      },
+      {
+        instruction: `${preamble}When and where was Albert Einstein born?`,
+        input: "",
+        output: "Albert Einstein was born on wolfram('Albert Einstein birth date').",
+      },
       { instruction: `${preamble}Calculate the square root of 64.`, input: "", output: "The square root of 64 is wolfram('sqrt(64)')." },
       { instruction: "Translate this sentence into French.", input: "The cat sleeps on the sofa.", output: "Le chat dort sur le canapé." },
     ];
@@ -125,8 +156,15 @@ describe("validation in the editor", () => {
     ].map((r) => JSON.stringify(r));
     const uri = await writeWorkspaceFile("artifacts.jsonl", `${rows.join("\n")}\n`);
     const editor = await openInEditor("artifacts.jsonl");
-    const found = await diagnosticsFor(uri, (d) => ["run-on-generation", "unfilled-placeholder", "degenerate-repetition"].every((rule) => d.some((x) => x.code === rule)), "the three artifacts");
-    assert.deepEqual([0, 1, 2].map((line) => rulesAt(uri, line)), [["run-on-generation"], ["unfilled-placeholder"], ["degenerate-repetition"]]);
+    const found = await diagnosticsFor(
+      uri,
+      (d) => ["run-on-generation", "unfilled-placeholder", "degenerate-repetition"].every((rule) => d.some((x) => x.code === rule)),
+      "the three artifacts",
+    );
+    assert.deepEqual(
+      [0, 1, 2].map((line) => rulesAt(uri, line)),
+      [["run-on-generation"], ["unfilled-placeholder"], ["degenerate-repetition"]],
+    );
     const placeholder = found.find((d) => d.code === "unfilled-placeholder")!;
     assert.equal(editor.document.getText(placeholder.range), "{{recipient}}");
     await screenshot("validation-generation-artifacts");
@@ -139,7 +177,10 @@ describe("validation in the editor", () => {
     const uri = workspaceFile("events.ndjson");
     await openInEditor("events.ndjson");
     const found = await diagnosticsFor(uri, (d) => d.length > 0, "the no-format info");
-    assert.deepEqual(found.map((d) => [d.code, d.range.start.line, d.severity]), [["no-instruction-format", 0, vscode.DiagnosticSeverity.Information]]);
+    assert.deepEqual(
+      found.map((d) => [d.code, d.range.start.line, d.severity]),
+      [["no-instruction-format", 0, vscode.DiagnosticSeverity.Information]],
+    );
     assert.match(found[0].message, /keys seen: level, msg/);
   });
 
@@ -213,7 +254,10 @@ describe("validation in the editor", () => {
         { from: "gpt", value: "오늘은 날씨가 좋습니다." },
       ],
     });
-    const summary = await waitFor("the converted file's validation", async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", document.uri.toString()));
+    const summary = await waitFor(
+      "the converted file's validation",
+      async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", document.uri.toString()),
+    );
     assert.equal(summary.rows, 5);
     assert.equal(summary.format, "sharegpt");
     assert.deepEqual(ours(document.uri), []);
@@ -235,12 +279,32 @@ describe("validation in the editor", () => {
   });
 
   it("checks Super-NaturalInstructions task files and LLaMA-Factory dataset_info.json against their schemas", async () => {
-    const task = await writeWorkspaceFile("tasks/task001_demo.json", JSON.stringify({ Contributors: ["me"], Source: ["x"], Categories: ["Question Answering"], Input_language: ["English"], Output_language: ["English"], "Positive Examples": [], "Negative Examples": [], Instances: [] }, null, 2));
+    const task = await writeWorkspaceFile(
+      "tasks/task001_demo.json",
+      JSON.stringify(
+        {
+          Contributors: ["me"],
+          Source: ["x"],
+          Categories: ["Question Answering"],
+          Input_language: ["English"],
+          Output_language: ["English"],
+          "Positive Examples": [],
+          "Negative Examples": [],
+          Instances: [],
+        },
+        null,
+        2,
+      ),
+    );
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(task));
-    const problems = await waitFor("schema diagnostics", () => {
-      const found = vscode.languages.getDiagnostics(task);
-      return found.some((d) => /Definition/.test(d.message)) ? found : undefined;
-    }, 30_000);
+    const problems = await waitFor(
+      "schema diagnostics",
+      () => {
+        const found = vscode.languages.getDiagnostics(task);
+        return found.some((d) => /Definition/.test(d.message)) ? found : undefined;
+      },
+      30_000,
+    );
     assert.ok(problems.some((d) => /Definition/.test(d.message)));
     const info = await writeWorkspaceFile("data/dataset_info.json", JSON.stringify({ mine: { file_name: "mine.json", formatting: "chatml" } }, null, 2));
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(info));
@@ -248,13 +312,41 @@ describe("validation in the editor", () => {
   });
 
   it("reads rows through a training config's field mapping (instructStudio.trainingConfig)", async () => {
-    await writeWorkspaceFile("axolotl.yml", ["sequence_len: 4096", "datasets:", "  - path: ./dialog.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text", ""].join("\n"));
-    const uri = await writeWorkspaceFile("dialog.jsonl", `${JSON.stringify({ dialog: [{ speaker: "user", text: "hi" }, { speaker: "robot", text: "hello" }] })}\n`);
+    await writeWorkspaceFile(
+      "axolotl.yml",
+      [
+        "sequence_len: 4096",
+        "datasets:",
+        "  - path: ./dialog.jsonl",
+        "    type: chat_template",
+        "    field_messages: dialog",
+        "    message_property_mappings:",
+        "      role: speaker",
+        "      content: text",
+        "",
+      ].join("\n"),
+    );
+    const uri = await writeWorkspaceFile(
+      "dialog.jsonl",
+      `${JSON.stringify({
+        dialog: [
+          { speaker: "user", text: "hi" },
+          { speaker: "robot", text: "hello" },
+        ],
+      })}\n`,
+    );
     await openInEditor("dialog.jsonl");
-    const summary = await waitFor("the file's validation", async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", uri.toString()));
+    const summary = await waitFor(
+      "the file's validation",
+      async () => await vscode.commands.executeCommand<Summary | undefined>("instructStudio.internal.validated", uri.toString()),
+    );
     assert.equal(summary.rows, 1);
     assert.equal(summary.format, undefined);
-    assert.deepEqual(ours(uri).map((d) => d.code), ["no-instruction-format"], "without the config the rows are no known format, and it says so");
+    assert.deepEqual(
+      ours(uri).map((d) => d.code),
+      ["no-instruction-format"],
+      "without the config the rows are no known format, and it says so",
+    );
     const config = vscode.workspace.getConfiguration("instructStudio");
     await config.update("trainingConfig", "axolotl.yml", vscode.ConfigurationTarget.Workspace);
     try {

@@ -89,7 +89,10 @@ export async function startOpenAiServer(behaviour: ServerBehaviour = {}): Promis
     if (b.latencyMs) await new Promise((r) => setTimeout(r, b.latencyMs));
     if (b.failNext && b.failNext.count > 0) {
       b.failNext.count--;
-      const headers = { "content-type": "application/json", ...(b.failNext.retryAfterSeconds !== undefined ? { "retry-after": String(b.failNext.retryAfterSeconds) } : {}) };
+      const headers = {
+        "content-type": "application/json",
+        ...(b.failNext.retryAfterSeconds !== undefined ? { "retry-after": String(b.failNext.retryAfterSeconds) } : {}),
+      };
       response.writeHead(b.failNext.status, headers).end(JSON.stringify({ error: { message: `busy (${b.failNext.status})` } }));
       return;
     }
@@ -103,7 +106,11 @@ export async function startOpenAiServer(behaviour: ServerBehaviour = {}): Promis
     }
     const format = body.response_format as { json_schema?: { schema?: Record<string, unknown> } } | undefined;
     const chat = path === "/v1/chat/completions";
-    const text = format?.json_schema?.schema ? JSON.stringify(exampleFor(format.json_schema.schema, calls++)) : chat ? (b.text ?? "Water evaporates, forms clouds and falls as rain.") : " Why does it rain?\n[[[Assistant]]] Because water vapour condenses.";
+    const text = format?.json_schema?.schema
+      ? JSON.stringify(exampleFor(format.json_schema.schema, calls++))
+      : chat
+        ? (b.text ?? "Water evaporates, forms clouds and falls as rain.")
+        : " Why does it rain?\n[[[Assistant]]] Because water vapour condenses.";
     response.writeHead(200, { "content-type": "text/event-stream" });
     open.add(response);
     response.on("close", () => open.delete(response));

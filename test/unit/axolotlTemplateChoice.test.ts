@@ -38,11 +38,21 @@ describe("chat_template as Axolotl reads it", () => {
   });
 
   it("an unknown name is an error naming the known ones and how a newer Axolotl's can be used", () => {
-    assert.throws(() => previewSetup({ config: { chatTemplate: "qwen4" } }), /Axolotl has no chat_template named "qwen4"; it knows alpaca, aya, chatml, .*qwen_25, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja/);
-    assert.throws(() => previewSetup({ config: { chatTemplate: "qwen4" } }), /\(if your Axolotl is newer and has it, point instructStudio.axolotl.path \(render --axolotl\) at it\)/);
+    assert.throws(
+      () => previewSetup({ config: { chatTemplate: "qwen4" } }),
+      /Axolotl has no chat_template named "qwen4"; it knows alpaca, aya, chatml, .*qwen_25, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja/,
+    );
+    assert.throws(
+      () => previewSetup({ config: { chatTemplate: "qwen4" } }),
+      /\(if your Axolotl is newer and has it, point instructStudio.axolotl.path \(render --axolotl\) at it\)/,
+    );
     const templatesDir = mkdtempSync(join(tmpdir(), "axolotl-templates-"));
     writeFileSync(join(templatesDir, "qwen4.jinja"), "{{ messages | length }}");
-    assert.equal(render({ config: { chatTemplate: "qwen4" }, axolotl: { templatesDir } }).text, "4", "a name only the user's newer Axolotl has renders with its file");
+    assert.equal(
+      render({ config: { chatTemplate: "qwen4" }, axolotl: { templatesDir } }).text,
+      "4",
+      "a name only the user's newer Axolotl has renders with its file",
+    );
   });
 
   it("tokenizer_default_fallback_NAME: the tokenizer's own template if it has one, else NAME, with Axolotl's warning", () => {
@@ -54,19 +64,37 @@ describe("chat_template as Axolotl reads it", () => {
   });
 
   it("masks follow Axolotl's find_turn with real_last_index: a multi-turn Qwen3 row stays aligned", () => {
-    const row = { messages: [{ role: "user", content: "2 + 2?" }, { role: "assistant", content: "4." }, { role: "user", content: "3 + 3?" }, { role: "assistant", content: "6." }] };
+    const row = {
+      messages: [
+        { role: "user", content: "2 + 2?" },
+        { role: "assistant", content: "4." },
+        { role: "user", content: "3 + 3?" },
+        { role: "assistant", content: "6." },
+      ],
+    };
     const preview = previewRow(row, previewSetup({ config: { chatTemplate: "qwen3" }, tokenizer: loadTokenizerFolder(qwen3Dir) }), trainingSettings({}));
     assert.deepEqual(preview.warnings, []);
-    const trained = preview.tokens.filter((t) => t.trained).map((t) => preview.text.slice(t.start, t.end)).join("");
+    const trained = preview.tokens
+      .filter((t) => t.trained)
+      .map((t) => preview.text.slice(t.start, t.end))
+      .join("");
     // Without real_last_index the first answer's prefix would end the conversation and gain an
     // empty think block: its boundaries would fall on shifted tokens (with a warning saying so).
     assert.equal(trained, "4.<|im_end|>6.<|im_end|>");
-    assert.ok(preview.text.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n6.<|im_end|>\n"), "the last answer's empty think block is rendered, and masked");
+    assert.ok(
+      preview.text.endsWith("<|im_start|>assistant\n<think>\n\n</think>\n\n6.<|im_end|>\n"),
+      "the last answer's empty think block is rendered, and masked",
+    );
   });
 
   it("field_thinking names a turn's reasoning key, passed to the template as template_thinking_key", () => {
     const yaml = "chat_template: qwen3\ndatasets:\n  - path: ./rows.jsonl\n    type: chat_template\n    field_thinking: thinking\n";
-    const row = { messages: [{ role: "user", content: "Is 21 prime?" }, { role: "assistant", content: "No.", thinking: "21 = 3 × 7." }] };
+    const row = {
+      messages: [
+        { role: "user", content: "Is 21 prime?" },
+        { role: "assistant", content: "No.", thinking: "21 = 3 × 7." },
+      ],
+    };
     const preview = previewConfigured(row, { config: parseTrainingConfig(yaml) });
     assert.ok(preview.text.endsWith("<|im_start|>assistant\n<think>\n21 = 3 × 7.\n</think>\n\nNo.<|im_end|>\n"), JSON.stringify(preview.text));
     const mapped = previewConfigured(row, { config: parseTrainingConfig(`${yaml}    message_property_mappings:\n      role: role\n      content: content\n`) });
@@ -87,25 +115,61 @@ describe("per-turn training fields, as Axolotl's labelling code reads them", () 
   const setup = previewSetup({ template: "chatml", tokenizer });
   const trainedText = (row: unknown, config?: Parameters<typeof trainingSettings>[1]) => {
     const preview = previewRow(row, setup, trainingSettings({}, config));
-    return preview.tokens.filter((t) => t.trained).map((t) => preview.text.slice(t.start, t.end)).join("|");
+    return preview.tokens
+      .filter((t) => t.trained)
+      .map((t) => preview.text.slice(t.start, t.end))
+      .join("|");
   };
   const answer = "The answer is 42, and here is why.";
 
   it("training_detail trains only the tokens inside spans marked train (offsets in characters, ends inclusive)", () => {
-    const row = { messages: [{ role: "user", content: "Q?" }, { role: "assistant", content: answer, training_detail: [{ begin_offset: 0, end_offset: 16, train: true }, { begin_offset: 17, end_offset: answer.length - 1, train: false }] }] };
+    const row = {
+      messages: [
+        { role: "user", content: "Q?" },
+        {
+          role: "assistant",
+          content: answer,
+          training_detail: [
+            { begin_offset: 0, end_offset: 16, train: true },
+            { begin_offset: 17, end_offset: answer.length - 1, train: false },
+          ],
+        },
+      ],
+    };
     // "The answer is 42," trained; the rest of the turn masked; the end-of-turn token trained as the turn is.
     assert.equal(trainedText(row), "The| answer| is| |4|2|,|<|im_end|>");
   });
 
   it("a turn's training flag wins over roles_to_train; with a config, only the keys it names are read", () => {
-    const row = { messages: [{ role: "user", content: "Q?", training: true }, { role: "assistant", content: "A.", training: false }] };
+    const row = {
+      messages: [
+        { role: "user", content: "Q?", training: true },
+        { role: "assistant", content: "A.", training: false },
+      ],
+    };
     assert.equal(trainedText(row), "Q|?|<|im_end|>");
     assert.equal(trainedText(row, { format: "openai" }), "A|.|<|im_end|>", "Axolotl's default reads no training key");
-    assert.equal(trainedText({ messages: [{ role: "user", content: "Q?", train_me: 1 }, { role: "assistant", content: "A." }] }, { messageFieldTraining: "train_me" }), "Q|?|<|im_end|>|A|.|<|im_end|>");
+    assert.equal(
+      trainedText(
+        {
+          messages: [
+            { role: "user", content: "Q?", train_me: 1 },
+            { role: "assistant", content: "A." },
+          ],
+        },
+        { messageFieldTraining: "train_me" },
+      ),
+      "Q|?|<|im_end|>|A|.|<|im_end|>",
+    );
   });
 
   it("a malformed training_detail is the row's error, as it stops Axolotl", () => {
-    const row = { messages: [{ role: "user", content: "Q?" }, { role: "assistant", content: "A.", training_detail: [{ begin_offset: "0" }] }] };
+    const row = {
+      messages: [
+        { role: "user", content: "Q?" },
+        { role: "assistant", content: "A.", training_detail: [{ begin_offset: "0" }] },
+      ],
+    };
     assert.throws(() => previewRow(row, setup, trainingSettings({})), /training_detail cannot be applied: training_detail\[0\] needs a numeric begin_offset/);
   });
 });
@@ -120,7 +184,8 @@ describe("render --config with one of Axolotl's names", () => {
     writeFileSync(path, `chat_template: ${name}\ndatasets:\n  - path: ./rows.jsonl\n    type: chat_template\n`);
     return path;
   };
-  const render = (...args: string[]) => spawnSync(process.execPath, [cli, "render", data, "--line", "1", "--tokenizer", qwen3Dir, ...args], { encoding: "utf8", timeout: 60_000 });
+  const render = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, "render", data, "--line", "1", "--tokenizer", qwen3Dir, ...args], { encoding: "utf8", timeout: 60_000 });
 
   it("says it used the built-in rendering, or the file of the Axolotl --axolotl names", () => {
     const builtin = render("--config", config("phi_4"));
@@ -132,7 +197,10 @@ describe("render --config with one of Axolotl's names", () => {
     writeFileSync(join(templates, "phi_4.jinja"), "{% for m in messages %}{{ m.role }}: {{ m.content }}\n{% endfor %}");
     const own = render("--config", config("phi_4"), "--axolotl", join(dir, "axolotl"));
     assert.equal(own.status, 0, own.stderr);
-    assert.match(own.stdout, new RegExp(`^template: Axolotl template from ${join(templates, "phi_4.jinja").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, from the training config$`, "m"));
+    assert.match(
+      own.stdout,
+      new RegExp(`^template: Axolotl template from ${join(templates, "phi_4.jinja").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}, from the training config$`, "m"),
+    );
   });
 
   it("an unknown name is a usage error naming Axolotl's templates", () => {
@@ -191,7 +259,8 @@ describe("finding the user's own Axolotl", () => {
     const { python } = fakeEnvironment();
     const hostile = mkdtempSync(join(tmpdir(), "cloned-dataset-"));
     const marker = join(hostile, "ran");
-    for (const module of ["json", "importlib", "os", "site"]) writeFileSync(join(hostile, `${module}.py`), `open(${JSON.stringify(marker)}, "w").write("${module}")\n`);
+    for (const module of ["json", "importlib", "os", "site"])
+      writeFileSync(join(hostile, `${module}.py`), `open(${JSON.stringify(marker)}, "w").write("${module}")\n`);
     const before = { cwd: process.cwd(), pythonPath: process.env.PYTHONPATH };
     process.chdir(hostile);
     process.env.PYTHONPATH = hostile;

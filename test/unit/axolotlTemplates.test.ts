@@ -8,7 +8,9 @@ import { repoRoot } from "../launch/paths";
 
 type Rendering = string | { raised: string } | { failed: string };
 const fixtures = join(repoRoot, "test", "fixtures");
-const cases: Array<{ name: string; messages: Array<{ role: string }>; tools?: unknown[] }> = JSON.parse(readFileSync(join(fixtures, "axolotl-template-cases.json"), "utf8"));
+const cases: Array<{ name: string; messages: Array<{ role: string }>; tools?: unknown[] }> = JSON.parse(
+  readFileSync(join(fixtures, "axolotl-template-cases.json"), "utf8"),
+);
 const references: { now: string; names: Record<string, { source: string; cases: Record<string, Record<string, Rendering>> }> } = JSON.parse(
   readFileSync(join(fixtures, "axolotl-template-references.json"), "utf8"),
 );
@@ -47,8 +49,14 @@ describe("built-in renderings of Axolotl's named templates: byte for byte what A
         const refused = refusedHere[`${builtin.name}/${c.name}`];
         for (const { key, messages, realLastIndex } of renderings(c)) {
           const expected = reference.cases[c.name][key];
-          const render = () => renderChat(builtin, messages, { tools: c.tools, now: new Date(references.now), extra: realLastIndex === undefined ? undefined : { real_last_index: realLastIndex } });
-          if (refused && typeof expected === "string" && messages.some((m) => typeof (m as { content?: unknown }).content !== "string")) assert.throws(render, /a list of content parts/, `${key}: ${refused}`);
+          const render = () =>
+            renderChat(builtin, messages, {
+              tools: c.tools,
+              now: new Date(references.now),
+              extra: realLastIndex === undefined ? undefined : { real_last_index: realLastIndex },
+            });
+          if (refused && typeof expected === "string" && messages.some((m) => typeof (m as { content?: unknown }).content !== "string"))
+            assert.throws(render, /a list of content parts/, `${key}: ${refused}`);
           else if (typeof expected === "string") assert.equal(render(), expected, key);
           else if ("raised" in expected) assert.throws(render, (e: unknown) => e instanceof TemplateRaisedError && e.message === expected.raised, key);
           // Where Python fails on the conversation itself (adding a list to a string), the rendering here refuses it, saying why.

@@ -8,7 +8,9 @@ import { previewConfigured, RowPreviewError } from "../../src/core/training/rowP
 import { repoRoot } from "../launch/paths";
 import { readFixture, Reference } from "./trlReferenceCases";
 
-const cases = readFixture<{ tokenizers: string[]; configs: Record<string, string | null>; rows: Record<string, Record<string, unknown>> }>("axolotl-cases.json");
+const cases = readFixture<{ tokenizers: string[]; configs: Record<string, string | null>; rows: Record<string, Record<string, unknown>> }>(
+  "axolotl-cases.json",
+);
 const references = readFixture<{ source: string; results: Record<string, Reference> }>("axolotl-references.json");
 
 describe(`Axolotl's view against its own chat_template strategy (${references.source})`, () => {

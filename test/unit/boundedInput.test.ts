@@ -26,7 +26,9 @@ describe("server-sent events are read once and bounded", () => {
   it("splits events across chunks, CRLF and multi-byte characters split between chunks", async () => {
     const korean = new TextEncoder().encode('data: {"t":"한국어"}\r\n\r\n');
     const cut = 12; // inside the first Hangul syllable's bytes
-    const events = await collect(sseData(chunks("data: {\"a\":1}\n\nda", "ta: {\"b\":2}\n", korean.subarray(0, cut), korean.subarray(cut), ": comment\n", "data: [DONE]\n", "data: after\n")));
+    const events = await collect(
+      sseData(chunks('data: {"a":1}\n\nda', 'ta: {"b":2}\n', korean.subarray(0, cut), korean.subarray(cut), ": comment\n", "data: [DONE]\n", "data: after\n")),
+    );
     assert.deepEqual(events, ['{"a":1}', '{"b":2}', '{"t":"한국어"}']);
   });
 
@@ -64,7 +66,9 @@ describe("server-sent events are read once and bounded", () => {
 
 describe("training config numbers", () => {
   it("names each refused key at its value's place and uses none of them", () => {
-    const config = parseTrainingConfig("datasets:\n  - path: d.jsonl\n    type: alpaca\nsequence_len: .inf\nmicro_batch_size: 1e300\ngradient_accumulation_steps: abc\nnum_epochs: 0\nwarmup_ratio: 5\n");
+    const config = parseTrainingConfig(
+      "datasets:\n  - path: d.jsonl\n    type: alpaca\nsequence_len: .inf\nmicro_batch_size: 1e300\ngradient_accumulation_steps: abc\nnum_epochs: 0\nwarmup_ratio: 5\n",
+    );
     assert.deepEqual(
       config.problems?.map((p) => [p.key, p.line, p.column]),
       [
@@ -76,14 +80,28 @@ describe("training config numbers", () => {
       ],
     );
     assert.equal(config.sequenceLen, undefined);
-    assert.deepEqual([config.schedule?.microBatchSize, config.schedule?.gradientAccumulationSteps, config.schedule?.numEpochs, config.schedule?.warmupRatio], [undefined, undefined, undefined, undefined]);
+    assert.deepEqual(
+      [config.schedule?.microBatchSize, config.schedule?.gradientAccumulationSteps, config.schedule?.numEpochs, config.schedule?.warmupRatio],
+      [undefined, undefined, undefined, undefined],
+    );
   });
 
   it("accepts ordinary values, numeric strings as pydantic reads them, and leaves null keys unset", () => {
-    const config = parseTrainingConfig('sequence_len: 4096\nmicro_batch_size: "2"\ngradient_accumulation_steps: 4\nnum_epochs: 1.5\nwarmup_ratio: 0.1\nwarmup_steps: ~\n');
+    const config = parseTrainingConfig(
+      'sequence_len: 4096\nmicro_batch_size: "2"\ngradient_accumulation_steps: 4\nnum_epochs: 1.5\nwarmup_ratio: 0.1\nwarmup_steps: ~\n',
+    );
     assert.equal(config.problems, undefined);
     assert.equal(config.sequenceLen, 4096);
-    assert.deepEqual([config.schedule?.microBatchSize, config.schedule?.gradientAccumulationSteps, config.schedule?.numEpochs, config.schedule?.warmupRatio, config.schedule?.warmupSteps], [2, 4, 1.5, 0.1, undefined]);
+    assert.deepEqual(
+      [
+        config.schedule?.microBatchSize,
+        config.schedule?.gradientAccumulationSteps,
+        config.schedule?.numEpochs,
+        config.schedule?.warmupRatio,
+        config.schedule?.warmupSteps,
+      ],
+      [2, 4, 1.5, 0.1, undefined],
+    );
   });
 });
 
@@ -119,14 +137,20 @@ describe("GGUF files are checked for what llama.cpp requires before it reads the
   }
 
   it("refuses a context length that is not a whole number", () => {
-    assert.throws(() => checkGgufFile(write("float-context", { ...base, "llama.context_length": { type: "f32", value: 1.5 } })), /llama\.context_length is not a whole number/);
+    assert.throws(
+      () => checkGgufFile(write("float-context", { ...base, "llama.context_length": { type: "f32", value: 1.5 } })),
+      /llama\.context_length is not a whole number/,
+    );
   });
 });
 
 describe("what the CLI says of a child that died", () => {
   it("tells memory, llama.cpp and the out-of-memory killer apart", () => {
     assert.equal(crashCause("FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory", "SIGABRT"), "it ran out of memory");
-    assert.match(crashCause("terminate called after throwing an instance of 'std::runtime_error'\n  what():  key not found in model: llama.context_length\n", "SIGABRT"), /llama\.cpp gave up reading a model file \(key not found in model: llama\.context_length\)/);
+    assert.match(
+      crashCause("terminate called after throwing an instance of 'std::runtime_error'\n  what():  key not found in model: llama.context_length\n", "SIGABRT"),
+      /llama\.cpp gave up reading a model file \(key not found in model: llama\.context_length\)/,
+    );
     assert.match(crashCause("", "SIGKILL"), /out-of-memory killer/);
     assert.match(crashCause("", "SIGSEGV"), /crashed/);
   });

@@ -43,14 +43,30 @@ describe("training budget", () => {
   it("percentiles by nearest rank, and a histogram with an edge at the limit", () => {
     assert.deepEqual(distribution([5, 1, 3, 2, 4]), { total: 15, min: 1, p50: 3, p95: 5, max: 5 });
     const bins = histogram([100, 900, 1500, 2100], 2048, 8);
-    assert.ok(bins.some((b) => b.to === 2048), JSON.stringify(bins));
-    assert.equal(bins.reduce((n, b) => n + b.rows, 0), 4);
+    assert.ok(
+      bins.some((b) => b.to === 2048),
+      JSON.stringify(bins),
+    );
+    assert.equal(
+      bins.reduce((n, b) => n + b.rows, 0),
+      4,
+    );
     assert.equal(bins[bins.length - 1].rows, 1, "the row over the limit is in the last bin");
   });
 
   it("the seed card's shape: 1,000 long rows, sequence_len 32768, packing, 4 GPUs x micro batch 1 x accumulation 4, 5 epochs", () => {
     const config = parseTrainingConfig(
-      ["sequence_len: 32768", "sample_packing: true", "micro_batch_size: 1", "gradient_accumulation_steps: 4", "num_epochs: 5", "warmup_ratio: 0.05", "datasets:", "  - path: s1k.jsonl", "    type: chat_template"].join("\n"),
+      [
+        "sequence_len: 32768",
+        "sample_packing: true",
+        "micro_batch_size: 1",
+        "gradient_accumulation_steps: 4",
+        "num_epochs: 5",
+        "warmup_ratio: 0.05",
+        "datasets:",
+        "  - path: s1k.jsonl",
+        "    type: chat_template",
+      ].join("\n"),
     );
     // 1,000 rows of 9,000 to 18,990 tokens (10 apart), and 10 rows over the limit.
     const lengths = [...Array.from({ length: 1000 }, (_, i) => 9000 + (i % 1000) * 10), ...Array(10).fill(40_000)];
@@ -70,7 +86,10 @@ describe("training budget", () => {
     // (62 without packing), the order of the card's "too few steps to learn well".
     assert.ok(budget.bins > 400 && budget.bins < 500, String(budget.bins));
     assert.ok(budget.steps.perEpochWithPacking >= 25 && budget.steps.perEpochWithPacking <= 32, String(budget.steps.perEpochWithPacking));
-    assert.equal(budget.totalNumTokens, lengths.slice(0, 1000).reduce((a, b) => a + b, 0));
+    assert.equal(
+      budget.totalNumTokens,
+      lengths.slice(0, 1000).reduce((a, b) => a + b, 0),
+    );
   });
 
   it("excess_length_strategy: drop removes long rows, truncate keeps them cut, raise keeps them and says so", () => {

@@ -18,7 +18,13 @@ const shardScript = join(repoRoot, "out", "budget-worker.js");
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-budget-"));
 const cacheDir = join(dir, "cache");
 
-const chat = (question: string, answer: string) => JSON.stringify({ messages: [{ role: "user", content: question }, { role: "assistant", content: answer }] });
+const chat = (question: string, answer: string) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: question },
+      { role: "assistant", content: answer },
+    ],
+  });
 const alpaca = (instruction: string, output: string) => JSON.stringify({ instruction, input: "", output });
 const korean = ["오늘은 날씨가 좋습니다.", "수학 문제를 풀어 봅시다: 2^100 mod 7", "🎉 축하합니다!", "I'LL say   it\twith  spaces\n\nand lines"];
 
@@ -38,11 +44,16 @@ describe("training budget runs", () => {
     const b = join(dir, "b.jsonl");
     writeFileSync(a, `${chat("Hi?", "Hello.")}\n${chat("Long?", "word ".repeat(300))}\n`);
     writeFileSync(b, `${chat("Hi?", "Hello.")}\n\nnot json\n`);
-    const config = parseTrainingConfig("sequence_len: 100\nsample_packing: true\nmicro_batch_size: 1\ngradient_accumulation_steps: 2\nnum_epochs: 2\nchat_template: chatml\n");
+    const config = parseTrainingConfig(
+      "sequence_len: 100\nsample_packing: true\nmicro_batch_size: 1\ngradient_accumulation_steps: 2\nnum_epochs: 2\nchat_template: chatml\n",
+    );
     const report = await runBudget({ files: [a, b], gpus: 1, sources: { config } }, measurerOf({ config }, loadTokenizerFolder(qwen3Dir)));
     assert.equal(report.rows, 3);
     assert.equal(report.overLimit, 1);
-    assert.deepEqual(report.overLimitRows.map((r) => [r.file, r.line]), [[a, 2]]);
+    assert.deepEqual(
+      report.overLimitRows.map((r) => [r.file, r.line]),
+      [[a, 2]],
+    );
     assert.deepEqual(report.duplicates, { rows: 1, groups: 1, listed: [{ file: b, line: 1, first: { file: a, line: 1 } }] });
     const small = report.tokens.min;
     // Kept: the two short rows (same length). Batch 2. Without packing ceil(2/2)=1 per epoch, 2 in all;
@@ -111,19 +122,33 @@ describe("training budget runs", () => {
   it("duplicates across files point at the first occurrence; over-limit rows are listed longest first", () => {
     const t1 = emptyTally("one");
     const t2 = emptyTally("two");
-    const row = (tokens: number, key: number) => ({ kind: "measured", format: "openai", characters: 1, tokens, trained: 1, turns: 2, duplicateKey: key }) as const;
+    const row = (tokens: number, key: number) =>
+      ({ kind: "measured", format: "openai", characters: 1, tokens, trained: 1, turns: 2, duplicateKey: key }) as const;
     addLine(t1, 1, row(50, 1));
     addLine(t1, 2, row(200, 2));
     addLine(t2, 1, row(300, 1));
     addLine(t2, 2, row(10, 1));
     const report = datasetReport([t1, t2], { sequenceLen: 100 }, { exact: true, tokenizer: "t", template: "chatml", counting: "test" });
-    assert.deepEqual(report.duplicates, { rows: 2, groups: 1, listed: [{ file: "two", line: 1, first: { file: "one", line: 1 } }, { file: "two", line: 2, first: { file: "one", line: 1 } }] });
-    assert.deepEqual(report.overLimitRows, [{ file: "two", line: 1, tokens: 300 }, { file: "one", line: 2, tokens: 200 }]);
+    assert.deepEqual(report.duplicates, {
+      rows: 2,
+      groups: 1,
+      listed: [
+        { file: "two", line: 1, first: { file: "one", line: 1 } },
+        { file: "two", line: 2, first: { file: "one", line: 1 } },
+      ],
+    });
+    assert.deepEqual(report.overLimitRows, [
+      { file: "two", line: 1, tokens: 300 },
+      { file: "one", line: 2, tokens: 200 },
+    ]);
   });
 });
 
 describe("bulk counting through llama.cpp", () => {
-  for (const [name, folder] of [["Qwen3", qwen3Dir], ["Llama 3.1", llamaDir]] as const) {
+  for (const [name, folder] of [
+    ["Qwen3", qwen3Dir],
+    ["Llama 3.1", llamaDir],
+  ] as const) {
     it(`${name}: a vocabulary GGUF is written once, cached, and gives the folder's figures`, async () => {
       const bulk = await loadBulkTokenizer(folder, { cacheDir });
       try {
@@ -163,16 +188,36 @@ describe("bulk counting through llama.cpp", () => {
   it("tokenizers llama.cpp does not match natively are counted by the folder's tokenizer, and say why", () => {
     assert.deepEqual(llamaCppEquivalent({ model: { type: "Unigram" } }), { reason: "its model is Unigram, not byte-level BPE" });
     assert.deepEqual(llamaCppEquivalent({ model: { type: "BPE" }, normalizer: { type: "Lowercase" } }), { reason: "it has a Lowercase normalizer" });
-    const other = { model: { type: "BPE" }, pre_tokenizer: { type: "Sequence", pretokenizers: [{ type: "Split", pattern: { Regex: "\\w+" }, behavior: "Isolated" }, { type: "ByteLevel", use_regex: false }] } };
+    const other = {
+      model: { type: "BPE" },
+      pre_tokenizer: {
+        type: "Sequence",
+        pretokenizers: [
+          { type: "Split", pattern: { Regex: "\\w+" }, behavior: "Isolated" },
+          { type: "ByteLevel", use_regex: false },
+        ],
+      },
+    };
     assert.match((llamaCppEquivalent(other) as { reason: string }).reason, /no pre-tokenizer/);
   });
 });
 
 describe("training configs of other trainers", () => {
   it("LLaMA-Factory: cutoff_len truncates, packing, per-device batch, epochs", () => {
-    const config = parseTrainingConfig("cutoff_len: 2048\npacking: true\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 8\nnum_train_epochs: 3.0\n");
+    const config = parseTrainingConfig(
+      "cutoff_len: 2048\npacking: true\nper_device_train_batch_size: 4\ngradient_accumulation_steps: 8\nnum_train_epochs: 3.0\n",
+    );
     assert.equal(config.sequenceLen, 2048);
-    assert.deepEqual(config.schedule, { samplePacking: true, microBatchSize: 4, gradientAccumulationSteps: 8, numEpochs: 3, warmupRatio: undefined, warmupSteps: undefined, minSampleLen: undefined, excessLengthStrategy: "truncate" });
+    assert.deepEqual(config.schedule, {
+      samplePacking: true,
+      microBatchSize: 4,
+      gradientAccumulationSteps: 8,
+      numEpochs: 3,
+      warmupRatio: undefined,
+      warmupSteps: undefined,
+      minSampleLen: undefined,
+      excessLengthStrategy: "truncate",
+    });
   });
 
   it("TRL: max_length truncates; Axolotl's sequence_len and excess_length_strategy win", () => {
@@ -183,7 +228,9 @@ describe("training configs of other trainers", () => {
   });
 
   it("Axolotl datasets: local paths kept, hub ids left out", () => {
-    const config = parseTrainingConfig("datasets:\n  - path: ./data/train.jsonl\n    type: alpaca\n  - path: simplescaling/s1K-1.1\n    type: chat_template\n  - path: /abs/more.json\n");
+    const config = parseTrainingConfig(
+      "datasets:\n  - path: ./data/train.jsonl\n    type: alpaca\n  - path: simplescaling/s1K-1.1\n    type: chat_template\n  - path: /abs/more.json\n",
+    );
     assert.deepEqual(config.datasetPaths, ["./data/train.jsonl", "/abs/more.json"]);
   });
 });
@@ -191,9 +238,15 @@ describe("training configs of other trainers", () => {
 describe("training budget: hostile input", () => {
   it("a template that refuses a row: not rendered, with the reason; an empty conversation is measured and dropped like Axolotl's min_sample_len", async () => {
     const template = join(dir, "refuses.jinja");
-    writeFileSync(template, "{% for m in messages %}{% if '<script>' in m['content'] %}{{ raise_exception('no scripts here') }}{% endif %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}");
+    writeFileSync(
+      template,
+      "{% for m in messages %}{% if '<script>' in m['content'] %}{{ raise_exception('no scripts here') }}{% endif %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}",
+    );
     const path = join(dir, "hostile.jsonl");
-    writeFileSync(path, `${chat("<script>alert(1)</script>", "no")}\n${chat("Hi?", "<img src=x onerror=alert(1)>")}\n{"__proto__": {"polluted": true}, "messages": []}\n\uFEFF\n`);
+    writeFileSync(
+      path,
+      `${chat("<script>alert(1)</script>", "no")}\n${chat("Hi?", "<img src=x onerror=alert(1)>")}\n{"__proto__": {"polluted": true}, "messages": []}\n\uFEFF\n`,
+    );
     const report = await runBudget({ files: [path], gpus: 1, sources: { template } }, measurerOf({ template }, undefined));
     const [file] = report.files;
     assert.ok(!("error" in file));

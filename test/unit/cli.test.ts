@@ -27,7 +27,10 @@ describe("instruct-studio CLI", () => {
   });
 
   it("lint exits 0 on a clean file with BOM and CRLF line ends", () => {
-    const path = file("clean.jsonl", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"instruction":"a","input":"","output":"b"}\r\n{"instruction":"c","output":"d"}\r\n')]));
+    const path = file(
+      "clean.jsonl",
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"instruction":"a","input":"","output":"b"}\r\n{"instruction":"c","output":"d"}\r\n')]),
+    );
     const result = run("lint", path);
     assert.equal(result.stderr, "");
     assert.equal(result.stdout, "");
@@ -69,7 +72,11 @@ describe("instruct-studio CLI", () => {
     const result = run("lint", "--json", bad, missing);
     assert.equal(result.status, 1);
     const rules = (JSON.parse(result.stdout) as Array<{ rule: string; file: string }>).map((d) => [d.file, d.rule]);
-    assert.deepEqual(rules, [[bad, "no-instruction-format"], [bad, "invalid-utf8"], [missing, "unreadable"]]);
+    assert.deepEqual(rules, [
+      [bad, "no-instruction-format"],
+      [bad, "invalid-utf8"],
+      [missing, "unreadable"],
+    ]);
   });
 
   it("stats counts rows by format", () => {

@@ -35,7 +35,11 @@ const alpaca = (i: number) => JSON.stringify({ instruction: `Describe step ${i} 
 
 /** A chat completion as a batch engine writes it: OpenAI's wrapped shape, or vLLM's README shape (the completion itself). */
 function outputLine(customId: string, content: string, shape: "openai" | "vllm", finishReason = "stop"): string {
-  const completion = { id: `chatcmpl-${customId}`, object: "chat.completion", choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }] };
+  const completion = {
+    id: `chatcmpl-${customId}`,
+    object: "chat.completion",
+    choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: finishReason }],
+  };
   const response = shape === "openai" ? { status_code: 200, request_id: `req-${customId}`, body: completion } : completion;
   return JSON.stringify({ id: `batch-${customId}`, custom_id: customId, response, error: null });
 }
@@ -57,7 +61,10 @@ describe("batch files for vllm run-batch and OpenAI's Batch API", () => {
     assert.equal(written.status, 0, written.stderr);
     assert.equal(server.requests.length, sent);
     const lines = jsonLines(requests);
-    assert.deepEqual(lines.map((l) => l.custom_id), [rowHash(rows[0]), rowHash(rows[1]), rowHash(rows[3])]);
+    assert.deepEqual(
+      lines.map((l) => l.custom_id),
+      [rowHash(rows[0]), rowHash(rows[1]), rowHash(rows[3])],
+    );
     for (const line of lines) {
       assert.equal(line.method, "POST");
       assert.equal(line.url, "/v1/chat/completions");
@@ -108,7 +115,10 @@ describe("batch files for vllm run-batch and OpenAI's Batch API", () => {
     );
     const again = join(dir, "requests3.jsonl");
     assert.equal((await run("critique", file, "--batch-requests", again, "--model", "m", "--out", results)).status, 0);
-    assert.deepEqual(jsonLines(again).map((l) => l.custom_id), ids.slice(2));
+    assert.deepEqual(
+      jsonLines(again).map((l) => l.custom_id),
+      ids.slice(2),
+    );
   });
 
   it("generate's pair: --batch-requests writes --count Self-Instruct requests; --batch-results filters the replies as an online run and appends the accepted", async () => {
@@ -119,12 +129,22 @@ describe("batch files for vllm run-batch and OpenAI's Batch API", () => {
     const written = await run("generate", file, "--count", "3", "--batch-requests", requests, "--model", "m", "--seed", "7");
     assert.equal(written.status, 0, written.stderr);
     const lines = jsonLines(requests);
-    assert.deepEqual(lines.map((l) => l.custom_id), ["generate-1", "generate-2", "generate-3"]);
+    assert.deepEqual(
+      lines.map((l) => l.custom_id),
+      ["generate-1", "generate-2", "generate-3"],
+    );
     for (const line of lines) assert.ok(line.body.response_format.json_schema.schema.properties.instruction, "the format's schema");
     const fresh = { instruction: "Name the largest planet of the solar system.", input: "", output: "Jupiter." };
     const copy = JSON.parse(original.toString("utf8").split("\n")[0]);
     const output = join(dir, "generate-output.jsonl");
-    writeFileSync(output, [outputLine("generate-1", JSON.stringify(fresh), "openai"), outputLine("generate-2", JSON.stringify(copy), "vllm"), outputLine("generate-3", "not json", "openai")].join("\n") + "\n");
+    writeFileSync(
+      output,
+      [
+        outputLine("generate-1", JSON.stringify(fresh), "openai"),
+        outputLine("generate-2", JSON.stringify(copy), "vllm"),
+        outputLine("generate-3", "not json", "openai"),
+      ].join("\n") + "\n",
+    );
     const read = await run("generate", file, "--batch-results", output, "--append");
     assert.equal(read.status, 0, read.stderr);
     assert.match(read.stderr, /1 accepted, 2 rejected: 3 replies/);

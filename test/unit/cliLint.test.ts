@@ -34,7 +34,9 @@ describe("instruct-studio lint: the editor's verdicts", () => {
       const fromCli = parsed.map((d) => `${d.line}:${d.column}-${d.endLine}:${d.endColumn} ${d.severity} ${d.rule} ${d.message}`);
       const editor = new DocumentValidator();
       editor.setText(readFileSync(path, "utf8"));
-      const fromEditor = editor.diagnostics().map((d) => `${d.line + 1}:${d.column + 1}-${d.endLine + 1}:${d.endColumn + 1} ${d.severity} ${d.rule} ${d.message}`);
+      const fromEditor = editor
+        .diagnostics()
+        .map((d) => `${d.line + 1}:${d.column + 1}-${d.endLine + 1}:${d.endColumn + 1} ${d.severity} ${d.rule} ${d.message}`);
       assert.deepEqual([...fromCli].sort(), [...fromEditor].sort());
     });
   }
@@ -42,24 +44,81 @@ describe("instruct-studio lint: the editor's verdicts", () => {
   it("finds one problem of every kind in the fixtures", () => {
     const files = ["every-problem.jsonl", "every-problem-chat.jsonl", "every-problem-sharegpt.jsonl", "every-problem-s1k.jsonl"].map((f) => join(fixtures, f));
     const rules = new Set((JSON.parse(run("lint", "--json", ...files).stdout) as JsonDiagnostic[]).map((d) => d.rule));
-    for (const rule of ["syntax", "blank-line", "not-object", "missing-field", "wrong-type", "unknown-key", "placeholder-input", "empty-output", "refusal-boilerplate", "leaked-template", "merged-instructions", "unbalanced-think", "control-characters", "mojibake", "duplicate-row", "near-duplicate", "mixed-formats", "surrounding-whitespace", "unknown-role", "role-order", "system-not-first", "no-assistant-turn", "last-turn-not-assistant", "empty-content", "tool-call-mismatch", "message-count", "empty-attempt"]) {
+    for (const rule of [
+      "syntax",
+      "blank-line",
+      "not-object",
+      "missing-field",
+      "wrong-type",
+      "unknown-key",
+      "placeholder-input",
+      "empty-output",
+      "refusal-boilerplate",
+      "leaked-template",
+      "merged-instructions",
+      "unbalanced-think",
+      "control-characters",
+      "mojibake",
+      "duplicate-row",
+      "near-duplicate",
+      "mixed-formats",
+      "surrounding-whitespace",
+      "unknown-role",
+      "role-order",
+      "system-not-first",
+      "no-assistant-turn",
+      "last-turn-not-assistant",
+      "empty-content",
+      "tool-call-mismatch",
+      "message-count",
+      "empty-attempt",
+    ]) {
       assert.ok(rules.has(rule), rule);
     }
   });
 
   it("--config applies an Axolotl dataset mapping", () => {
     const data = join(dir, "mapped.jsonl");
-    const good = { dialog: [{ speaker: "human", text: "hi" }, { speaker: "bot", text: "hello" }] };
-    const badRole = { dialog: [{ speaker: "human", text: "hi" }, { speaker: "robot", text: "hello" }] };
+    const good = {
+      dialog: [
+        { speaker: "human", text: "hi" },
+        { speaker: "bot", text: "hello" },
+      ],
+    };
+    const badRole = {
+      dialog: [
+        { speaker: "human", text: "hi" },
+        { speaker: "robot", text: "hello" },
+      ],
+    };
     writeFileSync(data, `${JSON.stringify(good)}\n${JSON.stringify(badRole)}\n`);
     const config = join(dir, "axolotl.yml");
     writeFileSync(
       config,
-      ["sequence_len: 4096", "datasets:", "  - path: ./mapped.jsonl", "    type: chat_template", "    field_messages: dialog", "    message_property_mappings:", "      role: speaker", "      content: text", "    roles:", "      user: [human]", "      assistant: [bot]", ""].join("\n"),
+      [
+        "sequence_len: 4096",
+        "datasets:",
+        "  - path: ./mapped.jsonl",
+        "    type: chat_template",
+        "    field_messages: dialog",
+        "    message_property_mappings:",
+        "      role: speaker",
+        "      content: text",
+        "    roles:",
+        "      user: [human]",
+        "      assistant: [bot]",
+        "",
+      ].join("\n"),
     );
     const result = run("lint", "--config", config, data);
     assert.equal(result.status, 1);
-    assert.deepEqual(result.stdout.trim().split("\n").map((l) => l.split(" ").slice(1, 3).join(" ")), ["error unknown-role"]);
+    assert.deepEqual(
+      result.stdout
+        .trim()
+        .split("\n")
+        .map((l) => l.split(" ").slice(1, 3).join(" ")),
+      ["error unknown-role"],
+    );
     assert.match(result.stdout, /:2:\d+ error unknown-role Unknown role "robot" \(system, human, bot, tool\)/);
     const without = run("lint", data);
     // Without the config these rows are no format it knows: said once, with the keys seen, not a silent pass.
@@ -78,10 +137,16 @@ describe("instruct-studio lint: the editor's verdicts", () => {
 
   it("--tokenizer with --max-tokens reports rows over the limit, counted by the model's tokenizer", () => {
     const data = join(dir, "long.jsonl");
-    writeFileSync(data, `${JSON.stringify({ instruction: "Say hi.", output: "Hi." })}\n${JSON.stringify({ instruction: "Repeat.", output: "word ".repeat(300) })}\n`);
+    writeFileSync(
+      data,
+      `${JSON.stringify({ instruction: "Say hi.", output: "Hi." })}\n${JSON.stringify({ instruction: "Repeat.", output: "word ".repeat(300) })}\n`,
+    );
     const result = run("lint", "--json", "--tokenizer", qwen3, "--max-tokens", "100", data);
     const found = (JSON.parse(result.stdout) as JsonDiagnostic[]).filter((d) => d.rule === "too-many-tokens");
-    assert.deepEqual(found.map((d) => d.line), [2]);
+    assert.deepEqual(
+      found.map((d) => d.line),
+      [2],
+    );
     assert.match(found[0].message, /^30[0-9] tokens/);
     assert.equal(result.status, 0, "too-many-tokens is a warning by default");
   });

@@ -96,7 +96,10 @@ describe("instruct-studio generate and critique", () => {
     assert.equal(first.status, 0, first.stderr);
     assert.match(first.stderr, /× 2 sequence/);
     assert.equal(JSON.parse(first.stdout).judged, 3);
-    const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const lines = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines.map((l) => l.line).sort(), [1, 2, 3]);
     for (const l of lines) assert.ok(Number.isInteger(l.score) && l.score >= 1 && l.score <= 5);
     const second = await run("critique", file, "--model", model, "--lines", "1-3", "--out", out, "--cpu");

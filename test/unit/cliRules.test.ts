@@ -50,12 +50,18 @@ describe("lint --rule, --rules, --max-findings", () => {
     const text = run("lint", file, "--max-findings", "1");
     assert.equal(text.status, 1);
     const findings = text.stdout.split("\n").filter((l) => l.startsWith(file));
-    assert.deepEqual(findings.map((l) => l.split(" ")[2]), ["unused-key", "syntax"]);
+    assert.deepEqual(
+      findings.map((l) => l.split(" ")[2]),
+      ["unused-key", "syntax"],
+    );
     assert.match(text.stdout, /findings by rule \(at most 1 shown per rule\):\n\s+syntax\s+5 \(1 shown\)\n\s+unused-key\s+3 \(1 shown\)/);
     // Only errors past the limit: still a failing run.
     assert.equal(run("lint", file, "--max-findings", "0", "--rule", "unused-key=off").status, 1);
     const json = run("lint", file, "--json", "--max-findings", "2");
     assert.equal(JSON.parse(json.stdout).length, 4, "the array keeps its shape, 2 per rule");
-    assert.deepEqual(JSON.parse(json.stderr), { findingsByRule: { "unused-key": { findings: 3, shown: 2 }, syntax: { findings: 5, shown: 2 } }, maxFindings: 2 });
+    assert.deepEqual(JSON.parse(json.stderr), {
+      findingsByRule: { "unused-key": { findings: 3, shown: 2 }, syntax: { findings: 5, shown: 2 } },
+      maxFindings: 2,
+    });
   });
 });

@@ -20,14 +20,34 @@ const file = (name: string, content: string) => {
   return path;
 };
 
-const chat = (question: string, answer: string) => JSON.stringify({ messages: [{ role: "user", content: question }, { role: "assistant", content: answer }] });
+const chat = (question: string, answer: string) =>
+  JSON.stringify({
+    messages: [
+      { role: "user", content: question },
+      { role: "assistant", content: answer },
+    ],
+  });
 
 describe("instruct-studio stats: the training budget", () => {
   it("LLaMA-Factory reads each file by its own dataset_info.json entry: custom alpaca columns in one, sharegpt in the other", () => {
     const lf = mkdtempSync(join(tmpdir(), "instruct-studio-stats-lf-"));
-    writeFileSync(join(lf, "dataset_info.json"), JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } }, talk: { file_name: "talk.jsonl", formatting: "sharegpt" } }));
+    writeFileSync(
+      join(lf, "dataset_info.json"),
+      JSON.stringify({
+        qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } },
+        talk: { file_name: "talk.jsonl", formatting: "sharegpt" },
+      }),
+    );
     writeFileSync(join(lf, "qa.jsonl"), `${JSON.stringify({ question: "Name a colour.", answer: "Blue." })}\n`);
-    writeFileSync(join(lf, "talk.jsonl"), `${JSON.stringify({ conversations: [{ from: "human", value: "Hi" }, { from: "gpt", value: "Hello!" }] })}\n`);
+    writeFileSync(
+      join(lf, "talk.jsonl"),
+      `${JSON.stringify({
+        conversations: [
+          { from: "human", value: "Hi" },
+          { from: "gpt", value: "Hello!" },
+        ],
+      })}\n`,
+    );
     const result = run("stats", join(lf, "qa.jsonl"), join(lf, "talk.jsonl"), "--tokenizer", qwen3Dir, "--target", "llama-factory", "--json");
     assert.equal(result.status, 0, result.stderr);
     const stats = JSON.parse(result.stdout) as { files: Array<{ file: string; notRendered: number; trainedTokens: number }> };
@@ -48,14 +68,31 @@ describe("instruct-studio stats: the training budget", () => {
     const [s1, s2, l, s3] = previews.map((p) => p.tokens.length);
     const limit = 100;
     assert.ok(s1 + s2 <= limit && l > limit, `${s1} ${s2} ${l}`);
-    const config = file("axolotl.yml", ["sequence_len: 100", "sample_packing: true", "micro_batch_size: 1", "gradient_accumulation_steps: 1", "num_epochs: 3", "warmup_ratio: 0.5", "chat_template: chatml", "datasets:", "  - path: a.jsonl", "    type: chat_template"].join("\n"));
+    const config = file(
+      "axolotl.yml",
+      [
+        "sequence_len: 100",
+        "sample_packing: true",
+        "micro_batch_size: 1",
+        "gradient_accumulation_steps: 1",
+        "num_epochs: 3",
+        "warmup_ratio: 0.5",
+        "chat_template: chatml",
+        "datasets:",
+        "  - path: a.jsonl",
+        "    type: chat_template",
+      ].join("\n"),
+    );
     const result = run("stats", a, b, "--tokenizer", qwen3Dir, "--config", config, "--gpus", "2", "--json");
     assert.equal(result.status, 0, result.stderr);
     const stats = JSON.parse(result.stdout);
     assert.equal(stats.rows, 4);
     assert.equal(stats.exact, true);
     assert.deepEqual(stats.tokens, { total: s1 + s2 + l + s3, min: Math.min(s1, s2, s3), p50: [s1, s2, s3, l].sort((x, y) => x - y)[1], p95: l, max: l });
-    assert.equal(stats.trainedTokens, previews.reduce((n, p) => n + p.trainableTokens, 0));
+    assert.equal(
+      stats.trainedTokens,
+      previews.reduce((n, p) => n + p.trainableTokens, 0),
+    );
     assert.equal(stats.overLimit, 1);
     assert.deepEqual(stats.overLimitRows, [{ file: b, line: 1, tokens: l }]);
     // Kept: 3 short rows (the long one dropped). Batch = 1 x 1 x 2 GPUs = 2.
@@ -67,7 +104,13 @@ describe("instruct-studio stats: the training budget", () => {
     assert.equal(stats.warmupSteps, 1);
     assert.equal(stats.totalNumTokens, s1 + s2 + s3);
     assert.equal(stats.files.length, 2);
-    assert.deepEqual(stats.files.map((f: { rows: number; overLimit: number }) => [f.rows, f.overLimit]), [[2, 0], [2, 1]]);
+    assert.deepEqual(
+      stats.files.map((f: { rows: number; overLimit: number }) => [f.rows, f.overLimit]),
+      [
+        [2, 0],
+        [2, 1],
+      ],
+    );
     assert.ok(stats.histogram.some((bin: { to: number }) => bin.to === 100));
   });
 

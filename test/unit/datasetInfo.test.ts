@@ -12,8 +12,18 @@ import { repoRoot } from "../launch/paths";
 const info = {
   alpaca_en_demo: { file_name: "alpaca_en_demo.json" },
   qa_renamed: { file_name: "qa.json", columns: { prompt: "question", query: "context", response: "answer", system: "persona" } },
-  chat_openai_style: { file_name: "chat/openai.jsonl", formatting: "sharegpt", columns: { messages: "messages" }, tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system" } },
-  bot_dialogs: { file_name: "dialogs.json", formatting: "sharegpt", columns: { messages: "dialog", system: "persona" }, tags: { user_tag: "customer", assistant_tag: "bot" } },
+  chat_openai_style: {
+    file_name: "chat/openai.jsonl",
+    formatting: "sharegpt",
+    columns: { messages: "messages" },
+    tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system" },
+  },
+  bot_dialogs: {
+    file_name: "dialogs.json",
+    formatting: "sharegpt",
+    columns: { messages: "dialog", system: "persona" },
+    tags: { user_tag: "customer", assistant_tag: "bot" },
+  },
   hub_only: { hf_hub_url: "someone/dataset" },
 };
 
@@ -25,9 +35,26 @@ const qaRows = [
   { question: "Name the largest ocean.", context: "", answer: "The Pacific Ocean." },
 ];
 writeFileSync(join(dir, "qa.json"), JSON.stringify(qaRows, null, 2));
-const dialog = (assistant: string, question: string) => ({ dialog: [{ from: "customer", value: question }, { from: assistant, value: "Let me check the tracking number for you." }], persona: "A courier's help desk." });
-writeFileSync(join(dir, "dialogs.json"), JSON.stringify([dialog("bot", "Where is my parcel?"), dialog("agent", "Can I change the delivery address?")], null, 2));
-writeFileSync(join(dir, "chat", "openai.jsonl"), `${JSON.stringify({ messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }] })}\n`);
+const dialog = (assistant: string, question: string) => ({
+  dialog: [
+    { from: "customer", value: question },
+    { from: assistant, value: "Let me check the tracking number for you." },
+  ],
+  persona: "A courier's help desk.",
+});
+writeFileSync(
+  join(dir, "dialogs.json"),
+  JSON.stringify([dialog("bot", "Where is my parcel?"), dialog("agent", "Can I change the delivery address?")], null, 2),
+);
+writeFileSync(
+  join(dir, "chat", "openai.jsonl"),
+  `${JSON.stringify({
+    messages: [
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello!" },
+    ],
+  })}\n`,
+);
 
 const run = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, "out", "cli.js"), ...args], { encoding: "utf8" });
 const findings = (stdout: string) => (JSON.parse(stdout) as Array<{ line: number; rule: string; message: string }>).map((d) => `${d.line} ${d.rule}`);
@@ -35,10 +62,16 @@ const findings = (stdout: string) => (JSON.parse(stdout) as Array<{ line: number
 describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
   it("parses entries that name local files, with LLaMA-Factory's defaults", () => {
     const entries = parseDatasetInfo(JSON.stringify(info));
-    assert.deepEqual(entries.map((e) => e.name), ["alpaca_en_demo", "qa_renamed", "chat_openai_style", "bot_dialogs"]);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      ["alpaca_en_demo", "qa_renamed", "chat_openai_style", "bot_dialogs"],
+    );
     const alpaca = datasetInfoMapping(entries[0]);
     assert.equal(alpaca.format, "alpaca");
-    assert.deepEqual([alpaca.mapping.instructionType?.instruction, alpaca.mapping.instructionType?.input, alpaca.mapping.instructionType?.output], ["instruction", "input", "output"]);
+    assert.deepEqual(
+      [alpaca.mapping.instructionType?.instruction, alpaca.mapping.instructionType?.input, alpaca.mapping.instructionType?.output],
+      ["instruction", "input", "output"],
+    );
     const chat = datasetInfoMapping(entries[2]);
     assert.equal(chat.format, "openai");
     assert.deepEqual(chat.mapping.layout, { field: "messages", roleKey: "role", contentKey: "content" });
@@ -80,7 +113,9 @@ describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
     writeFileSync(join(partial, "qa.jsonl"), `${JSON.stringify({ question: "Name a colour.", input: "LLaMA-Factory never reads this", answer: "Blue." })}\n`);
     const result = run("lint", "--json", join(partial, "qa.jsonl"));
     assert.deepEqual(findings(result.stdout), ["1 unused-key"]);
-    const { mapping } = datasetInfoMapping(parseDatasetInfo(JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } } }))[0]);
+    const { mapping } = datasetInfoMapping(
+      parseDatasetInfo(JSON.stringify({ qa: { file_name: "qa.jsonl", columns: { prompt: "question", response: "answer" } } }))[0],
+    );
     assert.equal(mapping.instructionType?.input, undefined);
     assert.equal(mapping.instructionType?.system, undefined);
   });

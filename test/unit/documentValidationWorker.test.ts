@@ -27,7 +27,9 @@ class Client {
   query<Q extends DocumentQuery>(query: Q): Promise<QueryResults[Q["type"]] | undefined> {
     const id = ++this.id;
     this.worker.postMessage({ type: "query", id, query });
-    return new Promise((resolve, reject) => this.pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.result as QueryResults[Q["type"]]))));
+    return new Promise((resolve, reject) =>
+      this.pending.set(id, (reply) => (reply.error ? reject(new Error(reply.error)) : resolve(reply.result as QueryResults[Q["type"]]))),
+    );
   }
 }
 
@@ -45,11 +47,21 @@ describe("the document validation worker", () => {
     assert.ok(client.notes.some((n) => n.type === "opened" && n.key === "k1" && n.lines === 5));
 
     // Delete the duplicate row (line 2): the edit and the check of the line it leaves.
-    client.notify({ type: "edit", key: "k1", generation: 1, changes: [{ startLine: 2, startColumn: 0, endLine: 3, endColumn: 0, text: "" }], lineCount: 4, expected: [{ line: 2, text: '{"instruction": "c", "outptu": "x"}' }] });
+    client.notify({
+      type: "edit",
+      key: "k1",
+      generation: 1,
+      changes: [{ startLine: 2, startColumn: 0, endLine: 3, endColumn: 0, text: "" }],
+      lineCount: 4,
+      expected: [{ line: 2, text: '{"instruction": "c", "outptu": "x"}' }],
+    });
     local.applyEdit(2, 0, 3, 0, "");
     const after = await client.query({ type: "published", key: "k1", limit: 1000 });
     assert.deepEqual(after?.diagnostics, local.diagnostics(1000));
-    assert.equal(after?.diagnostics.some((d) => d.rule === "duplicate-row"), false);
+    assert.equal(
+      after?.diagnostics.some((d) => d.rule === "duplicate-row"),
+      false,
+    );
   });
 
   it("answers the lines of a quick fix with the validator's text of the lines it edits", async () => {
@@ -60,25 +72,59 @@ describe("the document validation worker", () => {
   });
 
   it("reports a drift when the document's line differs from its copy, then drops edits until reopened", async () => {
-    client.notify({ type: "edit", key: "k1", generation: 1, changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: " " }], lineCount: 4, expected: [{ line: 0, text: "something else" }] });
+    client.notify({
+      type: "edit",
+      key: "k1",
+      generation: 1,
+      changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: " " }],
+      lineCount: 4,
+      expected: [{ line: 0, text: "something else" }],
+    });
     assert.equal(await client.query({ type: "lineText", key: "k1", line: 0 }), undefined);
     assert.ok(client.notes.some((n) => n.type === "drift" && n.key === "k1" && n.problem === "line 1 differs from the document"));
-    client.notify({ type: "edit", key: "k1", generation: 1, changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: "x" }], lineCount: 4, expected: [] });
+    client.notify({
+      type: "edit",
+      key: "k1",
+      generation: 1,
+      changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: "x" }],
+      lineCount: 4,
+      expected: [],
+    });
     client.notify({ type: "open", key: "k1", generation: 2, text: "", options: {} });
-    client.notify({ type: "edit", key: "k1", generation: 1, changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: "stale" }], lineCount: 1, expected: [] });
+    client.notify({
+      type: "edit",
+      key: "k1",
+      generation: 1,
+      changes: [{ startLine: 0, startColumn: 0, endLine: 0, endColumn: 0, text: "stale" }],
+      lineCount: 1,
+      expected: [],
+    });
     assert.equal(await client.query({ type: "lineText", key: "k1", line: 0 }), "");
   });
 
   it("treats an edit outside its copy as a drift, not a crash", async () => {
     client.notify({ type: "open", key: "k2", generation: 3, text: row("a"), options: {} });
-    client.notify({ type: "edit", key: "k2", generation: 3, changes: [{ startLine: 5, startColumn: 0, endLine: 5, endColumn: 0, text: "x" }], lineCount: 6, expected: [] });
+    client.notify({
+      type: "edit",
+      key: "k2",
+      generation: 3,
+      changes: [{ startLine: 5, startColumn: 0, endLine: 5, endColumn: 0, text: "x" }],
+      lineCount: 6,
+      expected: [],
+    });
     assert.equal(await client.query({ type: "lineText", key: "k2", line: 0 }), undefined);
     assert.ok(client.notes.some((n) => n.type === "drift" && n.key === "k2" && /outside the validator's 1 lines/.test(n.problem)));
   });
 
   it("validates a JSON array of rows, and says when an array holds no dataset", async () => {
     const array = await client.query({ type: "array", text: `[\n${row("a")},\n${row("a")},\n]`, options: {}, skipPlainSyntax: true });
-    assert.deepEqual(array?.findings?.map((d) => [d.rule, d.line]), [["duplicate-row", 2], ["syntax", 2]]);
+    assert.deepEqual(
+      array?.findings?.map((d) => [d.rule, d.line]),
+      [
+        ["duplicate-row", 2],
+        ["syntax", 2],
+      ],
+    );
     assert.deepEqual(await client.query({ type: "array", text: "[1, 2, 3]", options: {}, skipPlainSyntax: true }), {});
   });
 });

@@ -38,20 +38,49 @@ describe("duplicates in a document", () => {
   it("updates incrementally: editing the first copy moves the verdict, deleting it clears it", () => {
     const v = new DocumentValidator();
     v.setText([row("Name a colour."), row("Name a fruit."), row("Name a colour.")].join("\n"));
-    assert.deepEqual(v.diagnostics().filter((d) => d.rule === "duplicate-row").map((d) => d.line), [2]);
+    assert.deepEqual(
+      v
+        .diagnostics()
+        .filter((d) => d.rule === "duplicate-row")
+        .map((d) => d.line),
+      [2],
+    );
     const first = row("Name a colour.");
     v.applyEdit(0, 0, 0, first.length, row("Name an animal."));
-    assert.deepEqual(v.diagnostics().filter((d) => d.rule === "duplicate-row"), []);
+    assert.deepEqual(
+      v.diagnostics().filter((d) => d.rule === "duplicate-row"),
+      [],
+    );
     v.applyEdit(0, 0, 0, row("Name an animal.").length, first);
-    assert.deepEqual(v.diagnostics().filter((d) => d.rule === "duplicate-row").map((d) => d.line), [2]);
+    assert.deepEqual(
+      v
+        .diagnostics()
+        .filter((d) => d.rule === "duplicate-row")
+        .map((d) => d.line),
+      [2],
+    );
     v.applyEdit(0, 0, 1, 0, "");
     assert.equal(v.lineCount, 2);
-    assert.deepEqual(v.diagnostics().filter((d) => d.rule === "duplicate-row"), []);
+    assert.deepEqual(
+      v.diagnostics().filter((d) => d.rule === "duplicate-row"),
+      [],
+    );
   });
 
   it("mixed-formats: a ShareGPT row in an Alpaca file points to the first Alpaca row", () => {
     const v = new DocumentValidator();
-    v.setText([row("a"), row("b"), JSON.stringify({ conversations: [{ from: "human", value: "x" }, { from: "gpt", value: "y" }] })].join("\n"));
+    v.setText(
+      [
+        row("a"),
+        row("b"),
+        JSON.stringify({
+          conversations: [
+            { from: "human", value: "x" },
+            { from: "gpt", value: "y" },
+          ],
+        }),
+      ].join("\n"),
+    );
     const [found] = v.diagnostics().filter((d) => d.rule === "mixed-formats");
     assert.equal(found.line, 2);
     assert.equal(found.related?.[0].line, 0);
@@ -62,12 +91,24 @@ describe("duplicates in a document", () => {
     const v = new DocumentValidator();
     v.setText(['{"level":"info","msg":"started"}', '{"level":"warn",}', '{"level":"info","msg":"started"}'].join("\n"));
     const found = v.diagnostics().sort((a, b) => a.line - b.line);
-    assert.deepEqual(found.map((d) => [d.rule, d.line]), [["no-instruction-format", 0], ["syntax", 1]]);
+    assert.deepEqual(
+      found.map((d) => [d.rule, d.line]),
+      [
+        ["no-instruction-format", 0],
+        ["syntax", 1],
+      ],
+    );
     assert.match(found[0].message, /keys seen: level, msg/);
     assert.equal(v.format, undefined);
     assert.equal(v.summary().counts.info, 1);
     v.applyEdit(1, 0, 1, 17, row("now a dataset"));
-    assert.deepEqual(v.diagnostics().map((d) => d.rule).filter((r) => r === "no-instruction-format"), []);
+    assert.deepEqual(
+      v
+        .diagnostics()
+        .map((d) => d.rule)
+        .filter((r) => r === "no-instruction-format"),
+      [],
+    );
     assert.equal(v.summary().counts.info, 0);
   });
 
@@ -76,6 +117,12 @@ describe("duplicates in a document", () => {
     v.setText([row("a"), row("b"), '{"instruction": "c",}'].join("\n"));
     v.applyEdit(0, 0, 0, 0, `${row("new")}\n`);
     // The broken row's own problems show with its syntax error (jsonc-parser recovers it).
-    assert.deepEqual(v.diagnostics().map((d) => [d.rule, d.line]), [["syntax", 3], ["missing-field", 3]]);
+    assert.deepEqual(
+      v.diagnostics().map((d) => [d.rule, d.line]),
+      [
+        ["syntax", 3],
+        ["missing-field", 3],
+      ],
+    );
   });
 });

@@ -119,7 +119,7 @@ describe("entry schemas and the file's own format", () => {
   });
 
   it("writes rows in the file's style on one line", () => {
-    const value = { instruction: "Say \"hi\"\nthen stop", input: "", output: "안녕" };
+    const value = { instruction: 'Say "hi"\nthen stop', input: "", output: "안녕" };
     assert.equal(serializeLike(value, styleOf('{"instruction": "x"}')), '{"instruction": "Say \\"hi\\"\\nthen stop", "input": "", "output": "안녕"}');
     assert.equal(serializeLike(value, styleOf('{"instruction":"x"}')), JSON.stringify(value));
   });
@@ -139,7 +139,14 @@ describe("Genstruct, critique and response edits", () => {
   });
 
   it("reads a critique and refuses one with no valid score", () => {
-    const critique = parseCritique(JSON.stringify({ rationale: "Correct but terse.", issues: [{ field: "output", problem: "terse", suggestion: "add a step" }], aspects: { helpfulness: 3, honesty: 5, instruction_following: 4, truthfulness: 5 }, score: 4 }));
+    const critique = parseCritique(
+      JSON.stringify({
+        rationale: "Correct but terse.",
+        issues: [{ field: "output", problem: "terse", suggestion: "add a step" }],
+        aspects: { helpfulness: 3, honesty: 5, instruction_following: 4, truthfulness: 5 },
+        score: 4,
+      }),
+    );
     assert.equal(critique.score, 4);
     assert.equal(critique.issues[0].suggestion, "add a step");
     assert.throws(() => parseCritique('{"rationale": "x", "score": 7}'), ModelError);
@@ -152,7 +159,13 @@ describe("Genstruct, critique and response edits", () => {
     assert.ok(typeof target !== "string");
     assert.deepEqual(target.context, [{ role: "user", content: "Add\n\n2+2" }]);
     assert.equal(replaceValue(line, target.path, 'It is "4".'), '{"id": 7,  "instruction": "Add", "input": "2+2", "output": "It is \\"4\\".", "note": "é"}');
-    const chat = { conversations: [{ from: "human", value: "Hi" }, { from: "gpt", value: "Hello" }, { from: "human", value: "Bye" }] };
+    const chat = {
+      conversations: [
+        { from: "human", value: "Hi" },
+        { from: "gpt", value: "Hello" },
+        { from: "human", value: "Bye" },
+      ],
+    };
     const chatTarget = responseTarget(chat, "sharegpt", sharegptLayout, sharegptRoles);
     assert.ok(typeof chatTarget !== "string");
     assert.deepEqual(chatTarget.path, ["conversations", 1, "value"]);

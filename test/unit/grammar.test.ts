@@ -43,7 +43,17 @@ describe("JSONL injection grammar", () => {
     const grammar = await loadJsonlGrammar();
     const line = String.raw`{"text": "<|im_start|>user\nHi<|im_end|> [INST] x [/INST] <think>r</think> <|begin_of_thought|> [|endofturn|] <｜end▁of▁sentence｜>"}`;
     const tokens = tokenizeLine(grammar, line);
-    for (const special of ["<|im_start|>", "<|im_end|>", "[INST]", "[/INST]", "<think>", "</think>", "<|begin_of_thought|>", "[|endofturn|]", "<｜end▁of▁sentence｜>"]) {
+    for (const special of [
+      "<|im_start|>",
+      "<|im_end|>",
+      "[INST]",
+      "[/INST]",
+      "<think>",
+      "</think>",
+      "<|begin_of_thought|>",
+      "[|endofturn|]",
+      "<｜end▁of▁sentence｜>",
+    ]) {
       assert.ok(has(scopesOf(tokens, special), "keyword.control.special-token"), special);
     }
     assert.ok(has(scopesOf(tokens, "\\n"), "constant.character.escape.json.lines"));

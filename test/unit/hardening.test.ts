@@ -17,9 +17,19 @@ describe("rows named like Object.prototype members", () => {
     });
 
     it(`a role "${key}" is an unknown role, in OpenAI and ShareGPT rows`, () => {
-      const openai = diagnose({ messages: [{ role: key, content: "x" }, { role: "assistant", content: "y" }] });
+      const openai = diagnose({
+        messages: [
+          { role: key, content: "x" },
+          { role: "assistant", content: "y" },
+        ],
+      });
       assert.ok(rulesOf(openai).includes("unknown-role"), JSON.stringify(openai));
-      const sharegpt = diagnose({ conversations: [{ from: key, value: "x" }, { from: "gpt", value: "y" }] });
+      const sharegpt = diagnose({
+        conversations: [
+          { from: key, value: "x" },
+          { from: "gpt", value: "y" },
+        ],
+      });
       assert.ok(rulesOf(sharegpt).includes("unknown-role"), JSON.stringify(sharegpt));
     });
   }
@@ -32,7 +42,15 @@ describe("rows that are deep, wide or repeat keys", () => {
     for (const row of [deep, broken]) assert.deepEqual(rulesOf(diagnose(row)), ["too-deep"]);
     const v = new DocumentValidator();
     v.setText([deep, broken, '{"instruction":"a","input":"","outptu":"b"}'].join("\n"));
-    assert.deepEqual(v.diagnostics().map((d) => [d.line, d.rule]), [[0, "too-deep"], [1, "too-deep"], [2, "missing-field"], [2, "unknown-key"]]);
+    assert.deepEqual(
+      v.diagnostics().map((d) => [d.line, d.rule]),
+      [
+        [0, "too-deep"],
+        [1, "too-deep"],
+        [2, "missing-field"],
+        [2, "unknown-key"],
+      ],
+    );
   });
 
   it(`a row exactly ${maxNestingDepth} deep is checked as usual`, () => {
@@ -53,11 +71,25 @@ describe("rows that are deep, wide or repeat keys", () => {
     assert.equal(row.slice(found.column, found.endColumn), '"output"');
     assert.equal(found.column, row.lastIndexOf('"output"'));
     assert.equal(found.related?.[0].column, row.indexOf('"output"'));
-    assert.deepEqual(only(diagnose('{"messages":[{"role":"user","content":"a","role":"user"},{"role":"assistant","content":"b"}]}'), "duplicate-key").length, 1);
+    assert.deepEqual(
+      only(diagnose('{"messages":[{"role":"user","content":"a","role":"user"},{"role":"assistant","content":"b"}]}'), "duplicate-key").length,
+      1,
+    );
   });
 
   it("the same name in different objects, or inside strings, is no duplicate key", () => {
-    assert.deepEqual(only(diagnose({ messages: [{ role: "user", content: 'say "role": 1' }, { role: "assistant", content: "\"content\":" }] }), "duplicate-key"), []);
+    assert.deepEqual(
+      only(
+        diagnose({
+          messages: [
+            { role: "user", content: 'say "role": 1' },
+            { role: "assistant", content: '"content":' },
+          ],
+        }),
+        "duplicate-key",
+      ),
+      [],
+    );
   });
 });
 
@@ -77,14 +109,20 @@ describe("the document validator under edits", () => {
     v.applyEdit(0, 0, 1, 0, "");
     v.applyEdit(0, 1, 0, 1, " ");
     const duplicates = v.diagnostics(3);
-    assert.deepEqual(duplicates.map((d) => d.message), ["Duplicate of row 1.", "Duplicate of row 1.", "Duplicate of row 1."]);
+    assert.deepEqual(
+      duplicates.map((d) => d.message),
+      ["Duplicate of row 1.", "Duplicate of row 1.", "Duplicate of row 1."],
+    );
     assert.equal(v.summary().counts.warning, 99_998);
   });
 
   it("a line over 16 MB is reported as too long in the editor, as the CLI does", () => {
     const v = new DocumentValidator();
     v.setText(alpaca(`,"x":"${"a".repeat(17 * 1024 * 1024)}"`));
-    assert.deepEqual(v.diagnostics().map((d) => d.rule), ["line-too-long"]);
+    assert.deepEqual(
+      v.diagnostics().map((d) => d.rule),
+      ["line-too-long"],
+    );
   });
 
   it("a U+FFFD in a row is reported as not UTF-8, as the CLI does", () => {
@@ -96,8 +134,12 @@ describe("the document validator under edits", () => {
   // Property test (VS Code holds one kind of line ending, here LF): any sequence of edits leaves the validator holding the document's text,
   // and its findings equal those of a validator that read the edited text from scratch.
   it("random edits, insertions and deletions keep its text and findings equal to a fresh validation", () => {
-    const rows = ["", alpaca(""), alpaca(`,"outptu":"x"`), '{"messages":[{"role":"user","content":"hi"}]}', "{broken", alpaca(",\"a\":1,\"a\":2"), "[1,2]"];
-    const piece = fc.oneof(fc.constantFrom(...rows), fc.constantFrom("\n", '"', "{", "}", ","), fc.string({ maxLength: 6 }).filter((t) => !t.includes("\r")));
+    const rows = ["", alpaca(""), alpaca(`,"outptu":"x"`), '{"messages":[{"role":"user","content":"hi"}]}', "{broken", alpaca(',"a":1,"a":2'), "[1,2]"];
+    const piece = fc.oneof(
+      fc.constantFrom(...rows),
+      fc.constantFrom("\n", '"', "{", "}", ","),
+      fc.string({ maxLength: 6 }).filter((t) => !t.includes("\r")),
+    );
     const edit = fc.record({ start: fc.nat(), length: fc.nat({ max: 40 }), text: fc.array(piece, { maxLength: 4 }).map((p) => p.join("")) });
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...rows), { maxLength: 12 }), fc.array(edit, { maxLength: 15 }), (initial, edits) => {
@@ -113,7 +155,10 @@ describe("the document validator under edits", () => {
           text = text.slice(0, start) + e.text + text.slice(end);
         }
         const lines = text.split("\n");
-        assert.deepEqual(Array.from({ length: v.lineCount }, (_, i) => v.lineText(i)), lines);
+        assert.deepEqual(
+          Array.from({ length: v.lineCount }, (_, i) => v.lineText(i)),
+          lines,
+        );
         const fresh = new DocumentValidator();
         fresh.setText(text);
         assert.deepEqual(v.diagnostics(), fresh.diagnostics());
@@ -121,7 +166,10 @@ describe("the document validator under edits", () => {
         for (const rule of new Set(fresh.diagnostics().map((d) => d.rule))) {
           const withFix = fresh.diagnostics().filter((d) => d.rule === rule && d.fix);
           assert.equal(v.fixableCount(rule), withFix.length, rule);
-          assert.deepEqual(v.fixable(rule), withFix.sort((a, b) => a.line - b.line));
+          assert.deepEqual(
+            v.fixable(rule),
+            withFix.sort((a, b) => a.line - b.line),
+          );
         }
       }),
       { numRuns: 300 },

@@ -65,7 +65,10 @@ describe("JSON-array datasets: elements read as rows", () => {
     assert.equal(at("unknown-key").line, 19);
     // Findings come in file order.
     const places = fromArray.map((d) => d.line * 1e6 + d.column);
-    assert.deepEqual(places, [...places].sort((a, b) => a - b));
+    assert.deepEqual(
+      places,
+      [...places].sort((a, b) => a - b),
+    );
   });
 
   it("places columns in UTF-16 units on a minified one-line array, after a BOM and emoji", async () => {
@@ -86,8 +89,18 @@ describe("JSON-array datasets: elements read as rows", () => {
       { numRuns: 60 },
     );
     const found = await lint(text);
-    assert.equal(textAt(text, found.find((d) => d.rule === "unknown-key")!), '"outptu"');
-    for (const element of elements(whole)) assert.equal(textAt(text, { line: element.start.line, column: element.start.column, endLine: element.end.line, endColumn: element.end.column }), element.text);
+    assert.equal(
+      textAt(
+        text,
+        found.find((d) => d.rule === "unknown-key")!,
+      ),
+      '"outptu"',
+    );
+    for (const element of elements(whole))
+      assert.equal(
+        textAt(text, { line: element.start.line, column: element.start.column, endLine: element.end.line, endColumn: element.end.column }),
+        element.text,
+      );
   });
 
   it("deletes a duplicate with one separating comma, so the array stays valid JSON (first, middle and last elements)", async () => {
@@ -109,28 +122,56 @@ describe("JSON-array datasets: elements read as rows", () => {
   it("reports what is wrong between elements where it is, and reads on", async () => {
     const missingComma = '[\n  {"instruction": "a", "output": "b"}\n  {"instruction": "c", "output": ""}\n]';
     const found = await lint(missingComma);
-    assert.deepEqual(found.filter((d) => d.rule === "syntax").map((d) => [d.line, d.column, d.message]), [[2, 2, "Comma expected between elements."]]);
-    assert.ok(found.some((d) => d.rule === "empty-output" && d.line === 2), "the element after the missing comma is still read");
+    assert.deepEqual(
+      found.filter((d) => d.rule === "syntax").map((d) => [d.line, d.column, d.message]),
+      [[2, 2, "Comma expected between elements."]],
+    );
+    assert.ok(
+      found.some((d) => d.rule === "empty-output" && d.line === 2),
+      "the element after the missing comma is still read",
+    );
 
     const trailing = '[\n  {"instruction": "a", "output": "b"},\n]';
     const comma = (await lint(trailing)).find((d) => d.rule === "syntax")!;
     assert.equal(comma.message, "Trailing comma before ]: JSON does not allow it.");
     assert.deepEqual(comma.fix?.edits, [{ line: 1, column: 37, endLine: 1, endColumn: 38, newText: "" }]);
 
-    assert.deepEqual((await lint('[{"instruction": "a", "output": "b"}] {}')).map((d) => d.message), ["Text after the array's closing ]: a JSON file holds one value."]);
+    assert.deepEqual(
+      (await lint('[{"instruction": "a", "output": "b"}] {}')).map((d) => d.message),
+      ["Text after the array's closing ]: a JSON file holds one value."],
+    );
     const truncated = await lint('[\n  {"instruction": "a", "output": "b"},\n  {"instruction": "c", "out');
     assert.ok(truncated.some((d) => d.message === "Closing bracket expected: the file ends inside the array."));
-    assert.ok(truncated.some((d) => d.rule === "syntax" && d.line === 2 && d.message !== "Closing bracket expected: the file ends inside the array."), "the cut element's own error");
-    assert.deepEqual(await lint("   "), [{ line: 0, column: 3, endLine: 0, endColumn: 4, severity: "error", rule: "syntax", message: "This JSON file is empty: an array of rows was expected." }]);
+    assert.ok(
+      truncated.some((d) => d.rule === "syntax" && d.line === 2 && d.message !== "Closing bracket expected: the file ends inside the array."),
+      "the cut element's own error",
+    );
+    assert.deepEqual(await lint("   "), [
+      { line: 0, column: 3, endLine: 0, endColumn: 4, severity: "error", rule: "syntax", message: "This JSON file is empty: an array of rows was expected." },
+    ]);
     const notObjects = await lint('["a", 1, null]');
-    assert.deepEqual(notObjects.map((d) => [d.rule, d.column]), [["not-object", 1], ["not-object", 6], ["not-object", 9]]);
+    assert.deepEqual(
+      notObjects.map((d) => [d.rule, d.column]),
+      [
+        ["not-object", 1],
+        ["not-object", 6],
+        ["not-object", 9],
+      ],
+    );
   });
 
   it("skips an element over the row limit without holding it, and says so at its line", async () => {
     const big = JSON.stringify({ instruction: "x".repeat(5000), output: "y" });
     const text = `[\n${JSON.stringify(rows[0])},\n${big},\n${JSON.stringify(rows[1])}\n]`;
     const items = elements(await collect(readArrayElements(chunksOf(encode(text), [512]), { maxElementBytes: 1000 })));
-    assert.deepEqual(items.map((i) => [i.tooLong, i.text.length > 0]), [[false, true], [true, false], [false, true]]);
+    assert.deepEqual(
+      items.map((i) => [i.tooLong, i.text.length > 0]),
+      [
+        [false, true],
+        [true, false],
+        [false, true],
+      ],
+    );
     const found = await collect(validateArrayItems(readArrayElements(chunksOf(encode(text)), { maxElementBytes: 1000 })));
     assert.ok(found.some((d) => d.rule === "line-too-long" && d.line === 2));
     assert.ok(found.some((d) => d.rule === "empty-output" && d.line === 3));
@@ -139,7 +180,10 @@ describe("JSON-array datasets: elements read as rows", () => {
   it("says a UTF-16 file is UTF-16, once", async () => {
     const bytes = Buffer.from(`\uFEFF${JSON.stringify(rows)}`, "utf16le");
     const found = await collect(validateArrayItems(readArrayElements(chunksOf(bytes))));
-    assert.deepEqual(found.map((d) => d.rule), ["invalid-utf8"]);
+    assert.deepEqual(
+      found.map((d) => d.rule),
+      ["invalid-utf8"],
+    );
     assert.match(found[0].message, /UTF-16LE, not UTF-8/);
   });
 
@@ -148,7 +192,7 @@ describe("JSON-array datasets: elements read as rows", () => {
     assert.equal(looksLikeJsonArray("data.jsonl", encode("[\n  {")), true, "a pretty-printed array, whatever its name");
     assert.equal(looksLikeJsonArray("rows.jsonl", encode("[1, 2]\n[3, 4]\n")), false, "JSON Lines whose rows are arrays");
     assert.equal(looksLikeJsonArray("task.json", encode('{"Definition": ["x"]}')), false);
-    assert.equal(looksLikeJsonArray("x.json", encode('\uFEFF  \n [')), true);
+    assert.equal(looksLikeJsonArray("x.json", encode("\uFEFF  \n [")), true);
   });
 });
 
@@ -161,9 +205,15 @@ describe("instruct-studio lint on JSON arrays", () => {
     const fromFile = run(["lint", "--json", path]);
     assert.equal(fromFile.status, 1);
     const parsed = JSON.parse(fromFile.stdout) as Array<{ line: number; column: number; rule: string }>;
-    assert.deepEqual(parsed.map((d) => `${d.line}:${d.column} ${d.rule}`), ["10:19 empty-output", "12:5 duplicate-row", "17:5 missing-field", "20:9 unknown-key"]);
+    assert.deepEqual(
+      parsed.map((d) => `${d.line}:${d.column} ${d.rule}`),
+      ["10:19 empty-output", "12:5 duplicate-row", "17:5 missing-field", "20:9 unknown-key"],
+    );
     const fromStdin = run(["lint", "--json", "-"], readFileSync(path, "utf8"));
-    assert.deepEqual((JSON.parse(fromStdin.stdout) as Array<{ line: number; rule: string }>).map((d) => `${d.line} ${d.rule}`), parsed.map((d) => `${d.line} ${d.rule}`));
+    assert.deepEqual(
+      (JSON.parse(fromStdin.stdout) as Array<{ line: number; rule: string }>).map((d) => `${d.line} ${d.rule}`),
+      parsed.map((d) => `${d.line} ${d.rule}`),
+    );
     // stats reads the same rows from the array as from JSON Lines.
     const asJsonl = join(dir, "alpaca_data.jsonl");
     writeFileSync(asJsonl, rows.map((r) => JSON.stringify(r)).join("\n"));

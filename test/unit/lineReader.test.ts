@@ -14,13 +14,23 @@ async function collect(chunks: Array<string | number[]>, maxLineBytes?: number):
 describe("readLines", () => {
   it("splits LF and CRLF lines and numbers them from 1", async () => {
     const lines = await collect(['{"a":1}\r\n{"b":2}\n', '{"c":3}']);
-    assert.deepEqual(lines.map((l) => [l.lineNumber, l.text]), [[1, '{"a":1}'], [2, '{"b":2}'], [3, '{"c":3}']]);
+    assert.deepEqual(
+      lines.map((l) => [l.lineNumber, l.text]),
+      [
+        [1, '{"a":1}'],
+        [2, '{"b":2}'],
+        [3, '{"c":3}'],
+      ],
+    );
   });
 
   it("joins a line split across chunks, even inside a multi-byte character", async () => {
     const bytes = Array.from(new TextEncoder().encode('{"k":"한국어"}\n'));
     const lines = await collect([bytes.slice(0, 8), bytes.slice(8, 9), bytes.slice(9)]);
-    assert.deepEqual(lines.map((l) => [l.text, l.invalidUtf8]), [['{"k":"한국어"}', false]]);
+    assert.deepEqual(
+      lines.map((l) => [l.text, l.invalidUtf8]),
+      [['{"k":"한국어"}', false]],
+    );
   });
 
   it("drops a UTF-8 BOM on the first line only", async () => {
@@ -37,30 +47,53 @@ describe("readLines", () => {
 
   it("reports a line over the limit as too long without holding it", async () => {
     const lines = await collect(["x".repeat(50), "y".repeat(60), '\n{"ok":1}\n'], 100);
-    assert.deepEqual(lines.map((l) => [l.tooLong, l.byteLength, l.text]), [[true, 110, ""], [false, 8, '{"ok":1}']]);
+    assert.deepEqual(
+      lines.map((l) => [l.tooLong, l.byteLength, l.text]),
+      [
+        [true, 110, ""],
+        [false, 8, '{"ok":1}'],
+      ],
+    );
   });
 
   it("reports blank lines and no phantom line after the final newline", async () => {
     const lines = await collect(['{"a":1}\n\n{"b":2}\n']);
-    assert.deepEqual(lines.map((l) => l.text), ['{"a":1}', "", '{"b":2}']);
+    assert.deepEqual(
+      lines.map((l) => l.text),
+      ['{"a":1}', "", '{"b":2}'],
+    );
   });
 
   it("breaks lines at a lone CR as VS Code numbers them, and says which ending each line had", async () => {
     const lines = await collect(['{"a":1}\r{"b":2}\r\n{"c":3}\r', '\n{"d":4}\r']);
-    assert.deepEqual(lines.map((l) => [l.lineNumber, l.text, l.eol]), [[1, '{"a":1}', "\r"], [2, '{"b":2}', "\r\n"], [3, '{"c":3}', "\r\n"], [4, '{"d":4}', "\r"]]);
+    assert.deepEqual(
+      lines.map((l) => [l.lineNumber, l.text, l.eol]),
+      [
+        [1, '{"a":1}', "\r"],
+        [2, '{"b":2}', "\r\n"],
+        [3, '{"c":3}', "\r\n"],
+        [4, '{"d":4}', "\r"],
+      ],
+    );
   });
 
   it("reads a UTF-16 file as one marked line and nothing else", async () => {
     const le = await collect([[0xff, 0xfe, 0x7b, 0, 0x7d, 0, 0x0a, 0]]);
-    assert.deepEqual(le.map((l) => [l.lineNumber, l.utf16]), [[1, "utf-16le"]]);
+    assert.deepEqual(
+      le.map((l) => [l.lineNumber, l.utf16]),
+      [[1, "utf-16le"]],
+    );
     const withoutBom = await collect([[0, 0x7b, 0, 0x7d, 0, 0x0a]]);
     assert.equal(withoutBom[0].utf16, "utf-16be");
   });
 
   it("scanLineBreaks finds the first lone CR at the line VS Code shows it on, across chunks", async () => {
-    const scan = async (chunks: string[]) => scanLineBreaks((async function* () {
-      for (const c of chunks) yield new TextEncoder().encode(c);
-    })());
+    const scan = async (chunks: string[]) =>
+      scanLineBreaks(
+        (async function* () {
+          for (const c of chunks) yield new TextEncoder().encode(c);
+        })(),
+      );
     assert.deepEqual(await scan(["a\r\nb\n", "c\r", "\nd\re\n"]), { firstLoneCrLine: 3 });
     assert.deepEqual(await scan(["a\r\nb\r", "\nc\n"]), {});
     assert.deepEqual(await scan(["a\nb\r"]), { firstLoneCrLine: 1 });

@@ -17,7 +17,11 @@ function check(key: string, write: () => string): void {
   const expected = references.results[key];
   assert.ok(expected !== undefined, `no reference for ${key}: run scripts/llama-factory-tool-references.py`);
   if (typeof expected === "string") assert.equal(write(), expected);
-  else assert.throws(write, (error: Error) => error instanceof TrainerRefusedError && error.message.includes(expected.raised.split(": ").slice(1).join(": ").slice(0, 30)));
+  else
+    assert.throws(
+      write,
+      (error: Error) => error instanceof TrainerRefusedError && error.message.includes(expected.raised.split(": ").slice(1).join(": ").slice(0, 30)),
+    );
 }
 
 describe(`LLaMA-Factory's tool formats, byte for byte (${references.source})`, () => {

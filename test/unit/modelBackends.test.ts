@@ -48,14 +48,19 @@ describe("node-llama-cpp backend (its own process, a GGUF built by the test)", (
     const result = await backend.generate({ messages: ask, schema: entrySchema("alpaca"), maxTokens: 400, temperature: 0.7, seed: 1 }, (c) => chunks.push(c));
     const entry = JSON.parse(result.text);
     assert.deepEqual(Object.keys(entry), ["instruction", "input", "output"]);
-    assert.ok(entry.instruction.split(" ").some((w: string) => testWords.includes(w)), entry.instruction);
+    assert.ok(
+      entry.instruction.split(" ").some((w: string) => testWords.includes(w)),
+      entry.instruction,
+    );
     assert.equal(chunks.join(""), result.text);
     assert.equal(result.stopReason, "end");
     assert.ok((result.promptTokens ?? 0) > 0 && result.firstTokenMs !== undefined);
   });
 
   it("runs two requests at once on two sequences of one context", async () => {
-    const results = await Promise.all([1, 2].map((seed) => backend.generate({ messages: ask, schema: entrySchema("alpaca"), maxTokens: 400, temperature: 0.7, seed })));
+    const results = await Promise.all(
+      [1, 2].map((seed) => backend.generate({ messages: ask, schema: entrySchema("alpaca"), maxTokens: 400, temperature: 0.7, seed })),
+    );
     assert.equal(results.length, 2);
     for (const r of results) JSON.parse(r.text);
   });
@@ -65,18 +70,28 @@ describe("node-llama-cpp backend (its own process, a GGUF built by the test)", (
     assert.equal(cut.stopReason, "maxTokens");
     const controller = new AbortController();
     let received = 0;
-    const cancelled = await backend.generate({ messages: ask, schema: entrySchema("s1k"), maxTokens: 1500, temperature: 0.7, seed: 2 }, () => ++received === 3 && controller.abort(), controller.signal);
+    const cancelled = await backend.generate(
+      { messages: ask, schema: entrySchema("s1k"), maxTokens: 1500, temperature: 0.7, seed: 2 },
+      () => ++received === 3 && controller.abort(),
+      controller.signal,
+    );
     assert.equal(cancelled.stopReason, "abort");
     assert.ok(cancelled.text.length > 0);
   });
 
   it("refuses a prompt longer than the context instead of cutting it", async () => {
-    await rejects(backend.generate({ messages: [{ role: "user", content: "alpha ".repeat(3000) }], maxTokens: 100 }), "context", /does not fit the context of 2,048 tokens/);
+    await rejects(
+      backend.generate({ messages: [{ role: "user", content: "alpha ".repeat(3000) }], maxTokens: 100 }),
+      "context",
+      /does not fit the context of 2,048 tokens/,
+    );
   });
 
   it("a killed worker fails the request in flight clearly, and the next request starts a new one", async () => {
     const first = backend.pid!;
-    const pending = backend.generate({ messages: ask, schema: entrySchema("s1k"), maxTokens: 1500, temperature: 0.7, seed: 3 }, () => process.kill(first, "SIGKILL"));
+    const pending = backend.generate({ messages: ask, schema: entrySchema("s1k"), maxTokens: 1500, temperature: 0.7, seed: 3 }, () =>
+      process.kill(first, "SIGKILL"),
+    );
     await rejects(pending, "crashed", /model process stopped .*SIGKILL.*Nothing was written/);
     const again = await backend.generate({ messages: ask, maxTokens: 50, temperature: 0.7, seed: 1 });
     assert.ok(backend.pid !== first);
@@ -121,7 +136,8 @@ describe("OpenAI-compatible HTTP backend (a server the test starts on 127.0.0.1)
   let server: TestServer;
   before(async () => (server = await startOpenAiServer()));
   after(() => server.close());
-  const http = (options: Partial<ConstructorParameters<typeof HttpBackend>[0]> = {}) => new HttpBackend({ url: server.url, parallel: 2, stallTimeoutMs: 5000, ...options });
+  const http = (options: Partial<ConstructorParameters<typeof HttpBackend>[0]> = {}) =>
+    new HttpBackend({ url: server.url, parallel: 2, stallTimeoutMs: 5000, ...options });
 
   it("asks the server for its model, streams the reply and sends the schema as response_format", async () => {
     Object.assign(server.behaviour, { chunkDelayMs: 0, stallAfterChunks: undefined, failWith: undefined, rejectResponseFormat: false });
@@ -152,13 +168,25 @@ describe("OpenAI-compatible HTTP backend (a server the test starts on 127.0.0.1)
     server.behaviour.failWith = { status: 500, message: "CUDA error: out of memory" };
     await rejects(http({ model: "m" }).generate({ messages: ask, maxTokens: 10 }), "server", /answered 500: CUDA error/);
     server.behaviour.failWith = undefined;
-    await rejects(new HttpBackend({ url: "http://127.0.0.1:9/v1", parallel: 1, stallTimeoutMs: 2000 }).generate({ messages: ask, maxTokens: 10 }), "server", /Cannot reach the model server/);
+    await rejects(
+      new HttpBackend({ url: "http://127.0.0.1:9/v1", parallel: 1, stallTimeoutMs: 2000 }).generate({ messages: ask, maxTokens: 10 }),
+      "server",
+      /Cannot reach the model server/,
+    );
     server.behaviour.stallAfterChunks = 2;
-    await rejects(http({ model: "m", stallTimeoutMs: 300 }).generate({ messages: ask, maxTokens: 10 }), "hung", /sent no text for 0 s; the request was abandoned/);
+    await rejects(
+      http({ model: "m", stallTimeoutMs: 300 }).generate({ messages: ask, maxTokens: 10 }),
+      "hung",
+      /sent no text for 0 s; the request was abandoned/,
+    );
     server.behaviour.stallAfterChunks = undefined;
     server.behaviour.chunkDelayMs = 50;
     const controller = new AbortController();
-    await rejects(http({ model: "m" }).generate({ messages: ask, maxTokens: 10 }, () => controller.abort(), controller.signal), "cancelled", /Cancelled/);
+    await rejects(
+      http({ model: "m" }).generate({ messages: ask, maxTokens: 10 }, () => controller.abort(), controller.signal),
+      "cancelled",
+      /Cancelled/,
+    );
     server.behaviour.chunkDelayMs = 0;
   });
 

@@ -26,10 +26,22 @@ describe("retries of model requests", () => {
   it("waits what the server asked, else backs off exponentially with jitter up to the ceiling", () => {
     assert.equal(retryDelayMs(new ModelError("x", "server", 429, 7000), 1, defaultRetryPolicy), 7000);
     assert.equal(retryDelayMs(new ModelError("x", "server", 429, 3_600_000), 1, defaultRetryPolicy), 600_000);
-    assert.equal(retryDelayMs(new ModelError("x", "server", 503), 1, defaultRetryPolicy, () => 1), 500);
-    assert.equal(retryDelayMs(new ModelError("x", "server", 503), 3, defaultRetryPolicy, () => 1), 2000);
-    assert.equal(retryDelayMs(new ModelError("x", "server", 503), 3, defaultRetryPolicy, () => 0), 1000);
-    assert.equal(retryDelayMs(new ModelError("x", "server", 503), 20, defaultRetryPolicy, () => 1), 30_000);
+    assert.equal(
+      retryDelayMs(new ModelError("x", "server", 503), 1, defaultRetryPolicy, () => 1),
+      500,
+    );
+    assert.equal(
+      retryDelayMs(new ModelError("x", "server", 503), 3, defaultRetryPolicy, () => 1),
+      2000,
+    );
+    assert.equal(
+      retryDelayMs(new ModelError("x", "server", 503), 3, defaultRetryPolicy, () => 0),
+      1000,
+    );
+    assert.equal(
+      retryDelayMs(new ModelError("x", "server", 503), 20, defaultRetryPolicy, () => 1),
+      30_000,
+    );
   });
 
   it("gives up after the policy's tries, and at once on an error that would repeat", async () => {
@@ -59,8 +71,14 @@ describe("retries of model requests", () => {
 describe("batch output lines and line ranges", () => {
   it("reads an error line, a non-200 status, a missing content, and refuses what is not an output line", () => {
     assert.deepEqual(readBatchOutputLine('{"custom_id":"a","response":null,"error":{"code":"x","message":"expired"}}'), { customId: "a", error: "expired" });
-    assert.deepEqual(readBatchOutputLine('{"custom_id":"a","response":{"status_code":429,"body":{"error":{"message":"rate"}}},"error":null}'), { customId: "a", error: "status 429: rate" });
-    assert.deepEqual(readBatchOutputLine('{"custom_id":"a","response":{"choices":[{"message":{"content":null}}]}}'), { customId: "a", error: "the response has no message content" });
+    assert.deepEqual(readBatchOutputLine('{"custom_id":"a","response":{"status_code":429,"body":{"error":{"message":"rate"}}},"error":null}'), {
+      customId: "a",
+      error: "status 429: rate",
+    });
+    assert.deepEqual(readBatchOutputLine('{"custom_id":"a","response":{"choices":[{"message":{"content":null}}]}}'), {
+      customId: "a",
+      error: "the response has no message content",
+    });
     assert.deepEqual(readBatchOutputLine("[1]"), { invalid: "no custom_id" });
     assert.deepEqual(readBatchOutputLine("{"), { invalid: "not JSON" });
   });

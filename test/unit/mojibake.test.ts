@@ -20,7 +20,15 @@ describe("detectMojibake", () => {
     assert.equal(detectMojibake("ÐŸÑ€Ð¸Ð²ÐµÑ‚")?.repaired, "Привет");
   });
 
-  for (const text of ["Καλημέρα κόσμε, τι κάνεις σήμερα;", "Привет, как дела? Всё хорошо.", "naïve café résumé", "오늘은 날씨가 좋습니다", "© 2024 — “quoted” text…", "μ = 3 and λ = 2", "plain"]) {
+  for (const text of [
+    "Καλημέρα κόσμε, τι κάνεις σήμερα;",
+    "Привет, как дела? Всё хорошо.",
+    "naïve café résumé",
+    "오늘은 날씨가 좋습니다",
+    "© 2024 — “quoted” text…",
+    "μ = 3 and λ = 2",
+    "plain",
+  ]) {
     it(`leaves real text alone: ${text}`, () => assert.equal(detectMojibake(text), undefined));
   }
 });

@@ -76,9 +76,17 @@ describe("near-duplicate: what differs decides", () => {
 
   it("a reworded instruction with another answer is still found (Self-Instruct's filter compares instructions)", async () => {
     const rows = [
-      { instruction: "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town.", input: "", output: "Once upon a time..." },
+      {
+        instruction: "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town.",
+        input: "",
+        output: "Once upon a time...",
+      },
       { instruction: "Explain the difference between a list and a tuple in Python, with examples.", input: "", output: "A list is mutable..." },
-      { instruction: "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town tonight.", input: "", output: "Bolt the robot..." },
+      {
+        instruction: "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town tonight.",
+        input: "",
+        output: "Bolt the robot...",
+      },
     ];
     const [found] = await nearDuplicates(rows);
     assert.equal(found.line, 2);
@@ -100,11 +108,18 @@ describe("near-duplicate: what differs decides", () => {
   it("the rule's severity set by the user applies to both kinds", async () => {
     const editor = new DocumentValidator({ rules: { "near-duplicate": "error" } });
     editor.setText(jsonl([...toolformer, { ...toolformer[2], input: "What is 15 percent of 240 dollars, please?", response: "It is 36 dollars." }]));
-    assert.deepEqual(editor.diagnostics().filter((d) => d.rule === "near-duplicate").map((d) => d.severity), ["error"]);
+    assert.deepEqual(
+      editor
+        .diagnostics()
+        .filter((d) => d.rule === "near-duplicate")
+        .map((d) => d.severity),
+      ["error"],
+    );
   });
 
   it("a tool preamble inside the instruction is set aside line by line: the questions under it decide (AlpacaDataCleaned's Toolformer file)", async () => {
-    const preamble = "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
+    const preamble =
+      "toolformer: enabled\ntoolformer access: wolfram\nA wolfram alpha search engine. Useful for when you need to answer questions about Math, Science, Technology, Culture, Society and Everyday Life. Input should be a search query.\nwolfram(query)\n";
     const ask = (question: string, answer: string) => ({ instruction: preamble + question, input: "", output: answer });
     const rows = [
       ask("What is the highest peak in the world and its altitude?", "The highest peak is wolfram('highest peak in the world')."),

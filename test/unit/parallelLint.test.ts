@@ -22,7 +22,7 @@ async function collect(findings: AsyncIterable<Diagnostic>): Promise<Diagnostic[
 function corpus(): string {
   const words = "the model reads every row of the dataset and learns what the answer looks like when the question asks for a list".split(" ");
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sentence = (n: number) => Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(" ");
   const lines: string[] = [];
   let bytes = 0;
@@ -33,7 +33,15 @@ function corpus(): string {
     if (i % 1511 === 0) lines.push(JSON.stringify({ instruction: `near ${i}: ${sentence(12)}`, output: "" }));
     if (i % 2003 === 0) lines.push('{"instruction": "bad" "output": "y"}');
     if (i % 3001 === 0) lines.push("");
-    if (i % 4001 === 0) lines.push(JSON.stringify({ conversations: [{ from: "human", value: "hi" }, { from: "gpt", value: "hello" }] }));
+    if (i % 4001 === 0)
+      lines.push(
+        JSON.stringify({
+          conversations: [
+            { from: "human", value: "hi" },
+            { from: "gpt", value: "hello" },
+          ],
+        }),
+      );
     if (i % 5003 === 0) lines.push(`${lines[lines.length - 1].slice(0, -2)} again"}`);
     bytes += row.length + 1;
   }
@@ -47,7 +55,11 @@ describe("lint on every core", () => {
     const sequential = await collect(validateLines(readLines(createReadStream(file))));
     const parallel = await collect(lintInParallel(file, {}, workerScript));
     assert.ok(sequential.length > 100, `${sequential.length} findings`);
-    for (const rule of ["duplicate-row", "near-duplicate", "empty-output", "syntax", "blank-line", "mixed-formats"]) assert.ok(sequential.some((d) => d.rule === rule), rule);
+    for (const rule of ["duplicate-row", "near-duplicate", "empty-output", "syntax", "blank-line", "mixed-formats"])
+      assert.ok(
+        sequential.some((d) => d.rule === rule),
+        rule,
+      );
     assert.equal(parallel.length, sequential.length);
     assert.deepEqual(parallel, sequential);
   });

@@ -52,7 +52,10 @@ describe("parseRow", () => {
 describe("checkRowSyntax", () => {
   it("reports a blank line as a warning", () => {
     const { diagnostics } = checkRowSyntax("", 4);
-    assert.deepEqual(diagnostics.map((d) => [d.rule, d.severity, d.line]), [["blank-line", "warning", 4]]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.rule, d.severity, d.line]),
+      [["blank-line", "warning", 4]],
+    );
   });
 
   it("reports a non-object row with the kind it is", () => {

@@ -5,11 +5,21 @@ import { applyFix, diagnose, only } from "./ruleHelpers";
 
 // Rows in the shape of Alpaca / Self-Instruct / GPTeacher / OpenAI chat data (written here).
 const alpaca = (output: string, input = "", instruction = "Write a short note to a colleague.") => ({ instruction, input, output });
-const chat = (user: string, assistant: string) => ({ messages: [{ role: "user", content: user }, { role: "assistant", content: assistant }] });
+const chat = (user: string, assistant: string) => ({
+  messages: [
+    { role: "user", content: user },
+    { role: "assistant", content: assistant },
+  ],
+});
 
 describe("generation artifacts", () => {
   it("unfilled-placeholder: {{slots}}, [INSERT ...], [Your Name], {author}", () => {
-    for (const output of ["Dear {{recipient}}, thanks.", "Best regards, [Your Name]", "Visit [INSERT WEBSITE HERE] for more.", "A book by {author} about the sea."]) {
+    for (const output of [
+      "Dear {{recipient}}, thanks.",
+      "Best regards, [Your Name]",
+      "Visit [INSERT WEBSITE HERE] for more.",
+      "A book by {author} about the sea.",
+    ]) {
       const line = JSON.stringify(alpaca(output));
       const [found] = only(diagnose(line), "unfilled-placeholder");
       assert.ok(found, output);
@@ -21,7 +31,7 @@ describe("generation artifacts", () => {
     for (const output of [
       "Use ```\nprint(f\"Hello {name}\")\nrender('{{title}}')\n``` to print it.",
       "The fraction is $\\frac{a}{b}$ and the set is {1, 2, 3}.",
-      "In Python, \"{count} items\".format(count=3) prints 3 items.",
+      'In Python, "{count} items".format(count=3) prints 3 items.',
       "See [the docs](https://example.org) and item [1].",
       "An array: arr[index] = {value: 1}.",
     ]) {
@@ -102,7 +112,14 @@ describe("chat turns: missing content and Axolotl's per-turn keys", () => {
     const [found] = only(diagnose(row), "empty-content");
     assert.ok(found);
     assert.match(found.message, /Turn 2 \(assistant\) has no `content`/);
-    const withCall = { messages: [{ role: "user", content: "Weather?" }, { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "weather", arguments: "{}" } }] }, { role: "tool", tool_call_id: "c1", content: "Sunny" }, { role: "assistant", content: "Sunny." }] };
+    const withCall = {
+      messages: [
+        { role: "user", content: "Weather?" },
+        { role: "assistant", tool_calls: [{ id: "c1", type: "function", function: { name: "weather", arguments: "{}" } }] },
+        { role: "tool", tool_call_id: "c1", content: "Sunny" },
+        { role: "assistant", content: "Sunny." },
+      ],
+    };
     assert.deepEqual(only(diagnose(withCall), "empty-content"), []);
     // ShareGPT requires value: reported once, as a missing field.
     const sharegpt = { conversations: [{ from: "human", value: "Hi" }, { from: "gpt" }] };
@@ -111,15 +128,26 @@ describe("chat turns: missing content and Axolotl's per-turn keys", () => {
   });
 
   it("loss_weight, training, training_detail and reasoning_content are known turn keys", () => {
-    const row = { messages: [{ role: "user", content: "Q", training: false }, { role: "assistant", content: "A", loss_weight: 0.5, training_detail: [{ begin_offset: 0, end_offset: 0, train: true }], reasoning_content: "because" }] };
+    const row = {
+      messages: [
+        { role: "user", content: "Q", training: false },
+        { role: "assistant", content: "A", loss_weight: 0.5, training_detail: [{ begin_offset: 0, end_offset: 0, train: true }], reasoning_content: "because" },
+      ],
+    };
     assert.deepEqual(only(diagnose(row), "unused-key"), []);
-    const sharegpt = { conversations: [{ from: "human", value: "Q" }, { from: "gpt", value: "A", reasoning_content: "r", training: true }] };
+    const sharegpt = {
+      conversations: [
+        { from: "human", value: "Q" },
+        { from: "gpt", value: "A", reasoning_content: "r", training: true },
+      ],
+    };
     assert.deepEqual(only(diagnose(sharegpt), "unused-key"), []);
   });
 });
 
 describe("refusal-boilerplate by its shape", () => {
-  const refusal = (answer: string, extra: Record<string, unknown> = {}) => only(diagnose({ ...chat("Can you help?", answer), ...extra }), "refusal-boilerplate");
+  const refusal = (answer: string, extra: Record<string, unknown> = {}) =>
+    only(diagnose({ ...chat("Can you help?", answer), ...extra }), "refusal-boilerplate");
 
   it("flags AI disclaimers and refusals", () => {
     for (const answer of [

@@ -46,15 +46,21 @@ describe("content rules", () => {
 
   it("a row with a syntax error still shows its other problems, as jsonc-parser recovers it", () => {
     const line = '{"instrution": "Say hi", "input": "N/A", "output": "",}';
-    assert.deepEqual(diagnose(line).map((d) => [d.rule, line.slice(d.column, d.endColumn)]), [
-      ["syntax", "}"],
-      ["unknown-key", '"instrution"'],
-      ["missing-field", "{"],
-      ["placeholder-input", '"N/A"'],
-      ["empty-output", '""'],
-    ]);
+    assert.deepEqual(
+      diagnose(line).map((d) => [d.rule, line.slice(d.column, d.endColumn)]),
+      [
+        ["syntax", "}"],
+        ["unknown-key", '"instrution"'],
+        ["missing-field", "{"],
+        ["placeholder-input", '"N/A"'],
+        ["empty-output", '""'],
+      ],
+    );
     const missingComma = '{"instruction": "Say hi" "input": "", "output": ""}';
-    assert.deepEqual(diagnose(missingComma).map((d) => d.rule), ["syntax", "empty-output"]);
+    assert.deepEqual(
+      diagnose(missingComma).map((d) => d.rule),
+      ["syntax", "empty-output"],
+    );
     // A row cut short is read for its syntax only: what a parser guesses of the rest is no finding.
     assert.ok(diagnose('{"instruction": "Say hi", "outp').every((d) => d.rule === "syntax"));
   });
@@ -62,12 +68,21 @@ describe("content rules", () => {
   it("leaked-template: a prompt label in the middle of an answer, as the grammar colours it", () => {
     const line = JSON.stringify(alpaca("Say hi.", "", "Sure! Here it is. ### Response: ok ### Human: next"));
     const found = only(diagnose(line), "leaked-template");
-    assert.deepEqual(found.map((d) => line.slice(d.column, d.endColumn)), ["### Response:", "### Human:"]);
+    assert.deepEqual(
+      found.map((d) => line.slice(d.column, d.endColumn)),
+      ["### Response:", "### Human:"],
+    );
     assert.deepEqual(only(diagnose(alpaca("Say hi.", "", "#### Response: a heading of level four is Markdown")), "leaked-template"), []);
   });
 
   it("leaked-template: reasoning markers are data, not leaks", () => {
-    const row = { messages: [{ role: "system", content: "Use <|begin_of_thought|> and <|end_of_thought|>." }, { role: "user", content: "q" }, { role: "assistant", content: "<think>r</think>a" }] };
+    const row = {
+      messages: [
+        { role: "system", content: "Use <|begin_of_thought|> and <|end_of_thought|>." },
+        { role: "user", content: "q" },
+        { role: "assistant", content: "<think>r</think>a" },
+      ],
+    };
     assert.deepEqual(only(diagnose(row), "leaked-template"), []);
   });
 
@@ -77,11 +92,26 @@ describe("content rules", () => {
   });
 
   it("unbalanced-think: an unclosed <think> or a stray </think>", () => {
-    const unclosed = { messages: [{ role: "user", content: "q" }, { role: "assistant", content: "<think>reasoning... answer" }] };
+    const unclosed = {
+      messages: [
+        { role: "user", content: "q" },
+        { role: "assistant", content: "<think>reasoning... answer" },
+      ],
+    };
     assert.equal(only(diagnose(unclosed), "unbalanced-think").length, 1);
-    const stray = { messages: [{ role: "user", content: "q" }, { role: "assistant", content: "r</think> answer" }] };
+    const stray = {
+      messages: [
+        { role: "user", content: "q" },
+        { role: "assistant", content: "r</think> answer" },
+      ],
+    };
     assert.match(only(diagnose(stray), "unbalanced-think")[0].message, /<\/think> has no partner/);
-    const fine = { messages: [{ role: "user", content: "q" }, { role: "assistant", content: "<think>r</think> a" }] };
+    const fine = {
+      messages: [
+        { role: "user", content: "q" },
+        { role: "assistant", content: "<think>r</think> a" },
+      ],
+    };
     assert.deepEqual(only(diagnose(fine), "unbalanced-think"), []);
   });
 
@@ -115,7 +145,12 @@ describe("content rules", () => {
   it("a clean row of every sample format has no findings", () => {
     for (const row of [
       alpaca("Paris is the capital of France.", "", "What is the capital of France?"),
-      { conversations: [{ from: "human", value: "hi" }, { from: "gpt", value: "hello" }] },
+      {
+        conversations: [
+          { from: "human", value: "hi" },
+          { from: "gpt", value: "hello" },
+        ],
+      },
       { prompt: "p", completion: "c" },
       { prompt: "p", chosen: "good", rejected: "bad" },
       { prompt: "p", completion: "c", label: false },

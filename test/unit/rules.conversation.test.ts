@@ -32,7 +32,14 @@ describe("conversation rules", () => {
     const row = {
       messages: [
         { role: "user", content: "weather in Seoul and Busan?" },
-        { role: "assistant", content: null, tool_calls: [{ id: "a", type: "function", function: { name: "w", arguments: "{}" } }, { id: "b", type: "function", function: { name: "w", arguments: "{}" } }] },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [
+            { id: "a", type: "function", function: { name: "w", arguments: "{}" } },
+            { id: "b", type: "function", function: { name: "w", arguments: "{}" } },
+          ],
+        },
         { role: "tool", tool_call_id: "a", content: "18" },
         { role: "tool", tool_call_id: "b", content: "20" },
         { role: "assistant", content: "18 and 20." },
@@ -63,12 +70,26 @@ describe("conversation rules", () => {
   it("empty-content: null content without a tool call", () => {
     assert.equal(only(diagnose(openai(["user", "a"], ["assistant", null])), "empty-content").length, 1);
     assert.equal(only(diagnose(openai(["user", "  "], ["assistant", "b"])), "empty-content").length, 1);
-    const withCall = { messages: [{ role: "user", content: "a" }, { role: "assistant", content: null, tool_calls: [{ id: "x" }] }, { role: "tool", tool_call_id: "x", content: "r" }, { role: "assistant", content: "done" }] };
+    const withCall = {
+      messages: [
+        { role: "user", content: "a" },
+        { role: "assistant", content: null, tool_calls: [{ id: "x" }] },
+        { role: "tool", tool_call_id: "x", content: "r" },
+        { role: "assistant", content: "done" },
+      ],
+    };
     assert.deepEqual(only(diagnose(withCall), "empty-content"), []);
   });
 
   it("tool-call-mismatch: a tool result answering no call", () => {
-    const row = { messages: [{ role: "user", content: "a" }, { role: "assistant", content: null, tool_calls: [{ id: "call_1" }] }, { role: "tool", tool_call_id: "call_9", content: "r" }, { role: "assistant", content: "b" }] };
+    const row = {
+      messages: [
+        { role: "user", content: "a" },
+        { role: "assistant", content: null, tool_calls: [{ id: "call_1" }] },
+        { role: "tool", tool_call_id: "call_9", content: "r" },
+        { role: "assistant", content: "b" },
+      ],
+    };
     const [found] = only(diagnose(row), "tool-call-mismatch");
     assert.match(found.message, /"call_9" answers no earlier tool call \(call_1\)/);
     row.messages[2].tool_call_id = "call_1";
@@ -76,12 +97,22 @@ describe("conversation rules", () => {
   });
 
   it("conversations with role/content keys (as the seed's dataset) are read with those keys", () => {
-    const row = { conversations: [{ role: "user", content: "a" }, { role: "assistant", content: "b" }] };
+    const row = {
+      conversations: [
+        { role: "user", content: "a" },
+        { role: "assistant", content: "b" },
+      ],
+    };
     assert.deepEqual(diagnose(row), []);
   });
 
   it("a training config's field and keys are used (field_messages, message_property_mappings)", () => {
-    const row = { dialog: [{ speaker: "user", text: "a" }, { speaker: "assistant", text: "b" }] };
+    const row = {
+      dialog: [
+        { speaker: "user", text: "a" },
+        { speaker: "assistant", text: "b" },
+      ],
+    };
     assert.deepEqual(diagnose(row, { layout: { field: "dialog", roleKey: "speaker", contentKey: "text" } }), []);
   });
 

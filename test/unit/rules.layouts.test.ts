@@ -22,7 +22,12 @@ const parts = (question: string, answer: string) => ({
 async function lint(rows: unknown[]) {
   const lines = rows.map((row, i) => ({ lineNumber: i + 1, text: JSON.stringify(row), byteLength: 0, invalidUtf8: false, tooLong: false, eol: "\n" as const }));
   const found = [];
-  for await (const d of validateLines((async function* () { yield* lines; })())) found.push(d);
+  for await (const d of validateLines(
+    (async function* () {
+      yield* lines;
+    })(),
+  ))
+    found.push(d);
   return found;
 }
 
@@ -41,7 +46,10 @@ describe("LLaMA-Factory layouts", () => {
     assert.deepEqual(only(diagnose(rows[0]), "empty-content"), []);
     assert.deepEqual(only(diagnose(rows[0]), "unused-key"), []);
     const found = await lint(rows);
-    assert.deepEqual(found.filter((d) => d.rule === "duplicate-row" || d.rule === "near-duplicate"), []);
+    assert.deepEqual(
+      found.filter((d) => d.rule === "duplicate-row" || d.rule === "near-duplicate"),
+      [],
+    );
     const repeated = await lint([rows[0], rows[0]]);
     assert.equal(repeated.filter((d) => d.rule === "duplicate-row").length, 1);
     // An empty text part is still empty content.
@@ -49,9 +57,21 @@ describe("LLaMA-Factory layouts", () => {
   });
 
   it("KTO tags and TRL's label, tools as a JSON string, function_call and observation turns", () => {
-    const kto = { conversations: [{ from: "human", value: "Hi" }, { from: "gpt", value: "Hello" }], kto_tag: false };
+    const kto = {
+      conversations: [
+        { from: "human", value: "Hi" },
+        { from: "gpt", value: "Hello" },
+      ],
+      kto_tag: false,
+    };
     assert.deepEqual(rulesOf(diagnose(kto)), []);
-    const unpaired = { messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }], label: true };
+    const unpaired = {
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello" },
+      ],
+      label: true,
+    };
     assert.deepEqual(rulesOf(diagnose(unpaired)), []);
     const tools = {
       conversations: [

@@ -34,7 +34,15 @@ describe("schema rules", () => {
   });
 
   it("unknown-key inside a message: contnet → content", () => {
-    const [found] = only(diagnose({ messages: [{ role: "user", contnet: "hi" }, { role: "assistant", content: "x" }] }), "unknown-key");
+    const [found] = only(
+      diagnose({
+        messages: [
+          { role: "user", contnet: "hi" },
+          { role: "assistant", content: "x" },
+        ],
+      }),
+      "unknown-key",
+    );
     assert.match(found.message, /did you mean `content`/);
   });
 

@@ -33,7 +33,10 @@ describe("instructStudio.target: where trainers disagree", () => {
 
   it("OpenAI rejects Axolotl's per-turn training keys and a weight outside 0/1 or off an assistant message", () => {
     const keys = only(diagnose(chat({}, { loss_weight: 0.5, reasoning_content: "add" }), { target: "openai" }), "target-rejects");
-    assert.deepEqual(keys.map((d) => d.message.match(/`(\w+)`/)?.[1]), ["loss_weight", "reasoning_content"]);
+    assert.deepEqual(
+      keys.map((d) => d.message.match(/`(\w+)`/)?.[1]),
+      ["loss_weight", "reasoning_content"],
+    );
     assert.deepEqual(diagnose(chat({}, { loss_weight: 0.5 }), { target: "axolotl" }), []);
     assert.equal(only(diagnose(chat({}, { weight: 0.5 }), { target: "openai" }), "target-rejects").length, 1);
     assert.equal(only(diagnose(chat({ weight: 1 }), { target: "openai" }), "target-rejects").length, 1);
@@ -60,7 +63,14 @@ describe("instructStudio.target: where trainers disagree", () => {
     assert.deepEqual(findings("axolotl"), []);
     assert.deepEqual(findings(), []);
     const sharegpt = new DocumentValidator({ target: "trl" });
-    sharegpt.setText(JSON.stringify({ conversations: [{ from: "human", value: "hi" }, { from: "gpt", value: "hello" }] }));
+    sharegpt.setText(
+      JSON.stringify({
+        conversations: [
+          { from: "human", value: "hi" },
+          { from: "gpt", value: "hello" },
+        ],
+      }),
+    );
     assert.deepEqual(sharegpt.diagnostics(), [], "TRL converts ShareGPT conversations itself");
   });
 

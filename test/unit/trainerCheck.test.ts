@@ -86,13 +86,22 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
   });
 
   describe("with Unsloth's train_on_responses_only in the config", () => {
-    const config = parseTrainingConfig('max_length: 1024\ntrain_on_responses_only:\n  instruction_part: "<|start_header_id|>user<|end_header_id|>\\n\\n"\n  response_part: "<|start_header_id|>assistant<|end_header_id|>\\n\\n"\n');
+    const config = parseTrainingConfig(
+      'max_length: 1024\ntrain_on_responses_only:\n  instruction_part: "<|start_header_id|>user<|end_header_id|>\\n\\n"\n  response_part: "<|start_header_id|>assistant<|end_header_id|>\\n\\n"\n',
+    );
     const settings = trainingSettings({}, config);
     const unslothRequest: TrainerCheckRequest = { ...request, config: trainerArguments("trl", settings), responses_only: responsesOnlyArguments(settings) };
-    const unslothReal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/unsloth-references.json"), "utf8")).results["llama3_1/chat/explicit"] as { labels: number[] };
+    const unslothReal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/unsloth-references.json"), "utf8")).results[
+      "llama3_1/chat/explicit"
+    ] as { labels: number[] };
 
     it("sends Unsloth's arguments and agrees with the labels real unsloth-zoo gave", async () => {
-      assert.deepEqual(unslothRequest.responses_only, { instruction_part: "<|start_header_id|>user<|end_header_id|>\n\n", response_part: "<|start_header_id|>assistant<|end_header_id|>\n\n", force_match: true, last_response_only: false });
+      assert.deepEqual(unslothRequest.responses_only, {
+        instruction_part: "<|start_header_id|>user<|end_header_id|>\n\n",
+        response_part: "<|start_header_id|>assistant<|end_header_id|>\n\n",
+        force_match: true,
+        last_response_only: false,
+      });
       const panel = configuredIdsAndLabels(row, { tokenizer: loadTokenizerFolder(llamaDir), config }, {});
       assert.deepEqual(panel.labels, unslothReal.labels, "the panel's labels are Unsloth's");
       const python = fakeTrlPython({ answer: real, unsloth_labels: unslothReal.labels });
@@ -117,10 +126,17 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
     const settings = trainingSettings({}, config);
     const cfg = axolotlArguments(settings, parseYaml(configText), {}, () => undefined);
     assert.equal(cfg.chat_template, "qwen3");
-    assert.deepEqual((cfg.datasets as Array<Record<string, unknown>>)[0], { type: "chat_template", roles_to_train: ["assistant"], train_on_eos: "turn", path: "./data.jsonl" });
+    assert.deepEqual((cfg.datasets as Array<Record<string, unknown>>)[0], {
+      type: "chat_template",
+      roles_to_train: ["assistant"],
+      train_on_eos: "turn",
+      path: "./data.jsonl",
+    });
     const panel = configuredIdsAndLabels(panelRow, { tokenizer: loadTokenizerFolder(qwenDir), config }, {});
     // What Axolotl's own tokenize_prompt gave for this row and config, through this check script.
-    const real = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/axolotl-check-reference.json"), "utf8")) as { answer: { input_ids: number[]; labels: number[] } };
+    const real = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/axolotl-check-reference.json"), "utf8")) as {
+      answer: { input_ids: number[]; labels: number[] };
+    };
     const python = fakeTrlPython({ axolotl: real.answer, expect_chat_template: "qwen3" });
     const answer = await runTrainerCheck(python, { trainer: "axolotl", tokenizer: qwenDir, row: panelRow, config: cfg });
     const outcome = compareWithTrainer(panel, answer, decode);

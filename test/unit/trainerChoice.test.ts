@@ -26,9 +26,18 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 
 describe("which trainer's view: instructStudio.target / --target, else the config's keys", () => {
   it("infers LLaMA-Factory, TRL and Axolotl from keys only each reads, and says which keys", () => {
-    assert.deepEqual(parseTrainingConfig("stage: sft\ntemplate: qwen3\ncutoff_len: 1024\n").trainer, { trainer: "llama-factory", keys: ["stage", "template", "cutoff_len"] });
-    assert.deepEqual(parseTrainingConfig("assistant_only_loss: true\nmax_length: 2048\n").trainer, { trainer: "trl", keys: ["assistant_only_loss", "max_length"] });
-    assert.deepEqual(parseTrainingConfig("sequence_len: 4096\ndatasets:\n  - path: a.jsonl\n    type: chat_template\n").trainer, { trainer: "axolotl", keys: ["sequence_len", "datasets[].type"] });
+    assert.deepEqual(parseTrainingConfig("stage: sft\ntemplate: qwen3\ncutoff_len: 1024\n").trainer, {
+      trainer: "llama-factory",
+      keys: ["stage", "template", "cutoff_len"],
+    });
+    assert.deepEqual(parseTrainingConfig("assistant_only_loss: true\nmax_length: 2048\n").trainer, {
+      trainer: "trl",
+      keys: ["assistant_only_loss", "max_length"],
+    });
+    assert.deepEqual(parseTrainingConfig("sequence_len: 4096\ndatasets:\n  - path: a.jsonl\n    type: chat_template\n").trainer, {
+      trainer: "axolotl",
+      keys: ["sequence_len", "datasets[].type"],
+    });
     assert.equal(parseTrainingConfig("num_epochs: 3\n").trainer, undefined);
   });
 
@@ -43,23 +52,48 @@ describe("which trainer's view: instructStudio.target / --target, else the confi
   });
 
   it("TRL's keys are read as SFTConfig reads them (max_length: null turns truncation off)", () => {
-    const trl = parseTrainingConfig("assistant_only_loss: true\ncompletion_only_loss: false\nmax_length: null\ntruncation_mode: keep_end\ndataset_text_field: body\npacking: true\n").trl;
-    assert.deepEqual(trl, { assistantOnlyLoss: true, completionOnlyLoss: false, maxLength: null, truncationMode: "keep_end", datasetTextField: "body", packing: true });
+    const trl = parseTrainingConfig(
+      "assistant_only_loss: true\ncompletion_only_loss: false\nmax_length: null\ntruncation_mode: keep_end\ndataset_text_field: body\npacking: true\n",
+    ).trl;
+    assert.deepEqual(trl, {
+      assistantOnlyLoss: true,
+      completionOnlyLoss: false,
+      maxLength: null,
+      truncationMode: "keep_end",
+      datasetTextField: "body",
+      packing: true,
+    });
   });
 });
 
 describe("{% generation %} blocks, as transformers' AssistantTracker records them", () => {
-  const template = { template: "{% for m in messages %}{{ m.role }}:{% if m.role == 'assistant' %}{% generation %}{{ m.content }}|{% endgeneration %}{% else %}{{ m.content }}|{% endif %}{% endfor %}", specialTokens: {} };
+  const template = {
+    template:
+      "{% for m in messages %}{{ m.role }}:{% if m.role == 'assistant' %}{% generation %}{{ m.content }}|{% endgeneration %}{% else %}{{ m.content }}|{% endif %}{% endfor %}",
+    specialTokens: {},
+  };
   it("returns the spans of the blocks' output and the text without markers", () => {
-    const { text, spans } = renderWithGenerationSpans(template, [{ role: "user", content: "hi" }, { role: "assistant", content: "yo" }]);
+    const { text, spans } = renderWithGenerationSpans(template, [
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "yo" },
+    ]);
     assert.equal(text, "user:hi|assistant:yo|");
-    assert.deepEqual(spans.map((s) => text.slice(s.start, s.end)), ["yo|"]);
+    assert.deepEqual(
+      spans.map((s) => text.slice(s.start, s.end)),
+      ["yo|"],
+    );
   });
   it("a row holding the private-use characters it would mark with gets other ones", () => {
     const sneaky = "\uE000\uE001 and \uE002";
-    const { text, spans } = renderWithGenerationSpans(template, [{ role: "user", content: sneaky }, { role: "assistant", content: sneaky }]);
+    const { text, spans } = renderWithGenerationSpans(template, [
+      { role: "user", content: sneaky },
+      { role: "assistant", content: sneaky },
+    ]);
     assert.equal(text, `user:${sneaky}|assistant:${sneaky}|`);
-    assert.deepEqual(spans.map((s) => text.slice(s.start, s.end)), [`${sneaky}|`]);
+    assert.deepEqual(
+      spans.map((s) => text.slice(s.start, s.end)),
+      [`${sneaky}|`],
+    );
   });
 });
 
@@ -86,7 +120,15 @@ describe("Python's json.dumps, as LLaMA-Factory writes tools and calls", () => {
 });
 
 describe("render and stats --target", () => {
-  const rows = file("rows.jsonl", `${JSON.stringify({ messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello!" }] })}\n${JSON.stringify({ prompt: "The sky is", completion: " blue." })}\n`);
+  const rows = file(
+    "rows.jsonl",
+    `${JSON.stringify({
+      messages: [
+        { role: "user", content: "Hi" },
+        { role: "assistant", content: "Hello!" },
+      ],
+    })}\n${JSON.stringify({ prompt: "The sky is", completion: " blue." })}\n`,
+  );
 
   it("render --target trl shows TRL's text: the whole conversation trained, the trainer named", () => {
     const result = run("render", rows, "--line", "1", "--tokenizer", qwen3Dir, "--target", "trl", "--json");
@@ -133,7 +175,11 @@ describe("the budget counts steps as the chosen trainer does", () => {
     assert.equal(trainingBudget(rows, { ...schedule, trainer: "llama-factory" }).steps.perEpochWithoutPacking, 3);
   });
   it("the Trainer keeps one-token rows and long rows (truncated), where Axolotl drops them", () => {
-    const mixed = [{ tokens: 1, trained: 1 }, { tokens: 50, trained: 40, trainedWithinLimit: 10 }, { tokens: 8, trained: 4 }];
+    const mixed = [
+      { tokens: 1, trained: 1 },
+      { tokens: 50, trained: 40, trainedWithinLimit: 10 },
+      { tokens: 8, trained: 4 },
+    ];
     assert.equal(trainingBudget(mixed, { sequenceLen: 20 }).keptRows, 1);
     const trl = trainingBudget(mixed, { sequenceLen: 20, trainer: "trl" });
     assert.equal(trl.keptRows, 3);

@@ -30,8 +30,18 @@ describe(`packing as each trainer packs, against their own code (${references.so
     const { capacity, lengths } = cases["long-rows-1200-cap-300"];
     const rows = lengths.map((tokens) => ({ tokens: Math.min(tokens, capacity), trained: 1 }));
     const lf = trainingBudget(rows, { trainer: "llama-factory", sequenceLen: capacity, samplePacking: true });
-    const trl = trainingBudget(lengths.map((tokens) => ({ tokens, trained: 1 })), { trainer: "trl", sequenceLen: capacity, samplePacking: true });
-    assert.equal(lf.bins, packRows(rows.map((r) => r.tokens), capacity, { trainer: "llama-factory" }).bins);
+    const trl = trainingBudget(
+      lengths.map((tokens) => ({ tokens, trained: 1 })),
+      { trainer: "trl", sequenceLen: capacity, samplePacking: true },
+    );
+    assert.equal(
+      lf.bins,
+      packRows(
+        rows.map((r) => r.tokens),
+        capacity,
+        { trainer: "llama-factory" },
+      ).bins,
+    );
     assert.equal(trl.bins, references.results["long-rows-1200-cap-300/trl-bfd"].bins);
     assert.equal(trl.steps.perEpochWithPacking, trl.bins);
   });

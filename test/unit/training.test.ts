@@ -25,7 +25,9 @@ const conversation = {
   ],
 };
 const trainedText = (row: unknown, settings: TrainingSettings = defaults, setup = chatml) =>
-  previewRow(row, setup, settings).segments.filter((s) => s.trainable).map((s) => s.text);
+  previewRow(row, setup, settings)
+    .segments.filter((s) => s.trainable)
+    .map((s) => s.text);
 
 describe("a tool-calling turn whose content is null (samples/openai-messages.jsonl line 2)", () => {
   const row = JSON.parse(readFileSync(join(repoRoot, "samples", "openai-messages.jsonl"), "utf8").split("\n")[1]);
@@ -45,7 +47,10 @@ describe("a tool-calling turn whose content is null (samples/openai-messages.jso
     // Qwen3's template then reads message.content: main 067b021c raises UndefinedError on this row.
     assert.throws(
       () => previewRow(row, previewSetup({ tokenizer: qwen3 }), defaults),
-      (error: Error) => error instanceof RowPreviewError && error.kind === "template-failed" && /turn 2 has no content, or a null one: Axolotl leaves such a property out/.test(error.message),
+      (error: Error) =>
+        error instanceof RowPreviewError &&
+        error.kind === "template-failed" &&
+        /turn 2 has no content, or a null one: Axolotl leaves such a property out/.test(error.message),
     );
   });
 
@@ -57,7 +62,10 @@ describe("a tool-calling turn whose content is null (samples/openai-messages.jso
       { role: "assistant", content: "8" },
     ];
     const preview = previewRow({ messages }, previewSetup({ tokenizer: qwen3, config: { chatTemplate: "qwen3" } }), defaults);
-    assert.match(preview.warnings.join("\n"), /Turn 2 \(assistant\): Axolotl trains shifted tokens here.*keeps an answer's reasoning when the conversation is cut after it and drops it in the whole conversation/);
+    assert.match(
+      preview.warnings.join("\n"),
+      /Turn 2 \(assistant\): Axolotl trains shifted tokens here.*keeps an answer's reasoning when the conversation is cut after it and drops it in the whole conversation/,
+    );
   });
 });
 
@@ -72,14 +80,26 @@ describe("training masks: Axolotl's chat_template semantics", () => {
     assert.equal(preview.tokens.length, qwen3.count(preview.text));
     assert.equal(preview.trainableTokens, preview.tokens.filter((t) => t.trained).length);
     assert.equal(preview.trainableTokens, qwen3.count("4.<|im_end|>") + qwen3.count("6 <b>exactly</b>.<|im_end|>"));
-    assert.deepEqual(preview.messages.map((m) => m.role), ["system", "user", "assistant", "user", "assistant"]);
-    assert.equal(preview.messages.reduce((n, m) => n + m.tokens, 0), preview.tokens.length);
+    assert.deepEqual(
+      preview.messages.map((m) => m.role),
+      ["system", "user", "assistant", "user", "assistant"],
+    );
+    assert.equal(
+      preview.messages.reduce((n, m) => n + m.tokens, 0),
+      preview.tokens.length,
+    );
     assert.deepEqual(preview.warnings, []);
   });
 
   it("train_on_inputs trains every turn's content, still not the role headers", () => {
     const trained = trainedText(conversation, trainingSettings({ trainOnInputs: true }));
-    assert.deepEqual(trained, ["Be brief.<|im_end|>", "안녕하세요? What is 2+2?<|im_end|>", "4.<|im_end|>", "And 3+3?<|im_end|>", "6 <b>exactly</b>.<|im_end|>"]);
+    assert.deepEqual(trained, [
+      "Be brief.<|im_end|>",
+      "안녕하세요? What is 2+2?<|im_end|>",
+      "4.<|im_end|>",
+      "And 3+3?<|im_end|>",
+      "6 <b>exactly</b>.<|im_end|>",
+    ]);
   });
 
   it("roles_to_train and train_on_eos none/last/all", () => {
@@ -90,20 +110,45 @@ describe("training masks: Axolotl's chat_template semantics", () => {
   });
 
   it("a turn's explicit `training: false` wins over roles_to_train", () => {
-    const row = { messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "skip me", training: false }, { role: "user", content: "again" }, { role: "assistant", content: "learn me" }] };
+    const row = {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "skip me", training: false },
+        { role: "user", content: "again" },
+        { role: "assistant", content: "learn me" },
+      ],
+    };
     assert.deepEqual(trainedText(row), ["learn me<|im_end|>"]);
   });
 
   it("warns where a turn's boundary cannot be found, and trains none of it", () => {
     const setup = previewSetup({ tokenizer: qwen3, template: join(repoRoot, "test", "fixtures", "templates", "drops-content.jinja") });
-    const preview = previewRow({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }, setup, defaults);
+    const preview = previewRow(
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "a" },
+        ],
+      },
+      setup,
+      defaults,
+    );
     assert.equal(preview.trainableTokens, 0);
     assert.match(preview.warnings.join("\n"), /Turn 2 \(assistant\): its place in the rendering cannot be found/);
   });
 
   it("warns when no end-of-turn token follows a trained turn (the model would not learn to stop)", () => {
     // eot_tokens naming a token the template does not end turns with.
-    const preview = previewRow({ messages: [{ role: "user", content: "q" }, { role: "assistant", content: "a" }] }, chatml, trainingSettings({ eotTokens: ["<|endoftext|>"] }));
+    const preview = previewRow(
+      {
+        messages: [
+          { role: "user", content: "q" },
+          { role: "assistant", content: "a" },
+        ],
+      },
+      chatml,
+      trainingSettings({ eotTokens: ["<|endoftext|>"] }),
+    );
     assert.match(preview.warnings.join("\n"), /no end-of-turn token within 3 tokens/);
   });
 
@@ -161,7 +206,13 @@ describe("non-chat rows: the mapping the trainer uses", () => {
     assert.ok(preview.text.startsWith("[[[Title]]] Zinc\n[[[Content]]] Zinc is a metal.\n\nThe following is an interaction"));
     // Genstruct's prompt ends in a space that merges with the question's first word: as in
     // Axolotl and TRL, masking the prompt's own token count masks that word too, and we say so.
-    assert.equal(preview.segments.filter((s) => s.trainable).map((s) => s.text).join(""), " zinc a metal?\n\n[[[Assistant]]] Yes.<|im_end|>");
+    assert.equal(
+      preview.segments
+        .filter((s) => s.trainable)
+        .map((s) => s.text)
+        .join(""),
+      " zinc a metal?\n\n[[[Assistant]]] Yes.<|im_end|>",
+    );
     assert.match(preview.warnings.join("\n"), /the start of the completion is masked/);
   });
 
@@ -190,17 +241,25 @@ describe("token boundaries", () => {
     const preview = previewRow(conversation, previewSetup({ template: "chatml" }), defaults);
     assert.equal(preview.exact, false);
     assert.equal(preview.tokens.filter((t) => t.special).length, 10);
-    assert.deepEqual(preview.segments.filter((s) => s.trainable).map((s) => s.text), ["4.<|im_end|>", "6 <b>exactly</b>.<|im_end|>"]);
+    assert.deepEqual(
+      preview.segments.filter((s) => s.trainable).map((s) => s.text),
+      ["4.<|im_end|>", "6 <b>exactly</b>.<|im_end|>"],
+    );
   });
 });
 
 describe("built-in templates", () => {
-  const messages = [{ role: "system", content: "S" }, { role: "user", content: "U" }, { role: "assistant", content: "A" }];
+  const messages = [
+    { role: "system", content: "S" },
+    { role: "user", content: "U" },
+    { role: "assistant", content: "A" },
+  ];
   const expected: Record<string, string> = {
     chatml: "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\nA<|im_end|>\n",
     // Axolotl's qwen3: the last answer carries an empty think block.
     qwen3: "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nA<|im_end|>\n",
-    llama3: "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nS<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nU<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nA<|eot_id|>",
+    llama3:
+      "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nS<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nU<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nA<|eot_id|>",
     mistral: "<s>[INST] S\n\nU [/INST] A</s>",
 
     deepseek: "<｜begin▁of▁sentence｜>S<｜User｜>U<｜Assistant｜>A<｜end▁of▁sentence｜>",
@@ -218,7 +277,10 @@ describe("built-in templates", () => {
   it("a name means one rendering: preview.template gemma is Axolotl's gemma, which refuses a system turn as Axolotl does", () => {
     assert.equal(builtinTemplate("qwen3")?.template, axolotlBuiltin("qwen3")?.template);
     assert.throws(() => previewRow({ messages }, previewSetup({ template: "gemma" }), defaults), /System role not supported/);
-    assert.equal(previewRow({ messages: messages.slice(1) }, previewSetup({ template: "gemma" }), defaults).text, "<bos><start_of_turn>user\nU<end_of_turn>\n<start_of_turn>model\nA<end_of_turn>\n");
+    assert.equal(
+      previewRow({ messages: messages.slice(1) }, previewSetup({ template: "gemma" }), defaults).text,
+      "<bos><start_of_turn>user\nU<end_of_turn>\n<start_of_turn>model\nA<end_of_turn>\n",
+    );
   });
 
   it("an Axolotl name given as the preview's template is that name's own rendering, not a family's", () => {
@@ -231,7 +293,11 @@ describe("a configured format that does not fit the row", () => {
   it("says which format was configured and what the row looks like", () => {
     const setup = previewSetup({ template: "chatml" });
     assert.throws(
-      () => previewRow({ question: "q", attempt: "a" }, setup, defaults, { format: "openai", layout: { field: "conversations", roleKey: "role", contentKey: "content" } }),
+      () =>
+        previewRow({ question: "q", attempt: "a" }, setup, defaults, {
+          format: "openai",
+          layout: { field: "conversations", roleKey: "role", contentKey: "content" },
+        }),
       /The configured format \(OpenAI messages, turns in "conversations"\) does not fit this row, which looks like an s1K reasoning row/,
     );
   });

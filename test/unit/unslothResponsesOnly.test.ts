@@ -28,12 +28,19 @@ function settingsOf(variant: Variant, tokenizerName: string): TrlSettings {
 
 describe(`Unsloth's train_on_responses_only against its own code (${references.source})`, () => {
   const tokenizers = compareWithReferences(cases, references.results, "scripts/unsloth-references.py", settingsOf, (expected, masked) => {
-    if ("removed" in expected) assert.ok(masked.warnings.some((w) => w.includes("Unsloth removes the row")), masked.warnings.join("\n"));
+    if ("removed" in expected)
+      assert.ok(
+        masked.warnings.some((w) => w.includes("Unsloth removes the row")),
+        masked.warnings.join("\n"),
+      );
   });
 
   it("detects Qwen3's markers from its template as Unsloth prints them", () => {
     const tokenizer = tokenizers.get("qwen3")!;
-    assert.deepEqual(chatTemplateParts(templateSourceFromConfig(tokenizer.config!), tokenizer), { instructionPart: "<|im_start|>user\n", responsePart: "<|im_start|>assistant\n" });
+    assert.deepEqual(chatTemplateParts(templateSourceFromConfig(tokenizer.config!), tokenizer), {
+      instructionPart: "<|im_start|>user\n",
+      responsePart: "<|im_start|>assistant\n",
+    });
   });
 
   it("without force_match, extends a marker over the newlines a tokenizer folds into it", () => {

@@ -6,7 +6,12 @@ import { chatCompletionsPath, openAiBody } from "../model/openaiBody";
  * what an online run sends, without streaming. `custom_id` must be unique in the file.
  */
 export function batchRequestLine(customId: string, request: GenerationRequest, model: string): string {
-  return JSON.stringify({ custom_id: customId, method: "POST", url: chatCompletionsPath, body: openAiBody(request, model, { stream: false, withSchema: true }) });
+  return JSON.stringify({
+    custom_id: customId,
+    method: "POST",
+    url: chatCompletionsPath,
+    body: openAiBody(request, model, { stream: false, withSchema: true }),
+  });
 }
 
 /** One output line, read: the reply's text and why it ended, or why it failed. */

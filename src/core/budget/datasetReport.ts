@@ -62,7 +62,8 @@ export function datasetReport(read: ReadonlyArray<FileTally | FileError>, settin
       if (first) {
         fileDuplicates++;
         if (first.repeats++ === 0) duplicates.groups++;
-        if (duplicates.listed.length < maxListedRows) duplicates.listed.push({ file: tally.file, line: row.line, first: { file: first.file, line: first.line } });
+        if (duplicates.listed.length < maxListedRows)
+          duplicates.listed.push({ file: tally.file, line: row.line, first: { file: first.file, line: first.line } });
       } else firstOf.set(row.duplicateKey, { file: tally.file, line: row.line, repeats: 0 });
       if (limit !== undefined && row.tokens > limit) {
         overLimit++;

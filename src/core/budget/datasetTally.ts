@@ -14,7 +14,17 @@ export type LineMeasure =
   | { kind: "invalid" }
   /** Instruction data the template cannot render, or not instruction data: the trainer fails on it or skips it. */
   | { kind: "notRendered"; format: FormatId | "unknown"; characters: number; reason: string }
-  | { kind: "measured"; format: FormatId | "unknown"; characters: number; tokens: number; trained: number; trainedWithinLimit?: number; turns: number; dropped?: boolean; duplicateKey: number };
+  | {
+      kind: "measured";
+      format: FormatId | "unknown";
+      characters: number;
+      tokens: number;
+      trained: number;
+      trainedWithinLimit?: number;
+      turns: number;
+      dropped?: boolean;
+      duplicateKey: number;
+    };
 
 /** Everything about one row the budget needs, measured with the preview's template, tokenizer and masks. */
 export function measureLine(text: string, setup: PreviewSetup, settings: TrainingSettings, config: TrainingConfig | undefined): LineMeasure {

@@ -11,7 +11,9 @@ export interface Packing {
 }
 
 export function packFirstFitDecreasing(lengths: readonly number[], capacity: number): Packing {
-  const items = Float64Array.from(lengths.filter((l) => l > 0 && l <= capacity)).sort().reverse();
+  const items = Float64Array.from(lengths.filter((l) => l > 0 && l <= capacity))
+    .sort()
+    .reverse();
   if (items.length === 0) return { bins: 0, efficiency: 0 };
   let size = 1;
   while (size < items.length) size *= 2;

@@ -36,7 +36,12 @@ const progressEveryMs = 200;
  * Measures every line. Between batches it lets the event loop run, so a cancel message (or the
  * host's next edit) is seen while a large file is read.
  */
-export async function tallyLines(file: string, lines: AsyncIterable<BudgetLine> | Iterable<BudgetLine>, measure: (text: string) => LineMeasure, options: TallyOptions = {}): Promise<{ tally: FileTally; lines: number }> {
+export async function tallyLines(
+  file: string,
+  lines: AsyncIterable<BudgetLine> | Iterable<BudgetLine>,
+  measure: (text: string) => LineMeasure,
+  options: TallyOptions = {},
+): Promise<{ tally: FileTally; lines: number }> {
   const tally = emptyTally(file);
   const { lineOffset = 0, onProgress, isCancelled, cache, counters } = options;
   const reused = cache ? new Map<string, LineMeasure>() : undefined;

@@ -25,7 +25,8 @@ export function packRows(lengths: readonly number[], capacity: number, rule: Pac
     let packed: { bins: number; placed: number };
     if (rule.trainer === "llama-factory") packed = greedyKnapsack(batch, capacity);
     else if (rule.strategy === "wrapped") packed = wrapped(batch, capacity);
-    else packed = bestFitDecreasing(rule.strategy === "bfd" ? batch.map((l) => Math.min(l, capacity)) : batch.flatMap((l) => split(l, capacity)), capacity, tree!);
+    else
+      packed = bestFitDecreasing(rule.strategy === "bfd" ? batch.map((l) => Math.min(l, capacity)) : batch.flatMap((l) => split(l, capacity)), capacity, tree!);
     bins += packed.bins;
     placed += packed.placed;
   }

@@ -56,7 +56,8 @@ function checkNumber(value: unknown, rule: NumberRule): { value?: number; proble
   const range = `${rule.minIncluded ? "from" : "above"} ${rule.min.toLocaleString("en-US")} to ${rule.max.toLocaleString("en-US")}`;
   if (!Number.isFinite(number)) return { problem: `${describe(value)} is not a ${rule.whole ? "whole number" : "number"} (${rule.what}, ${range})` };
   if (rule.whole && !Number.isInteger(number)) return { problem: `${describe(value)} is not a whole number (${rule.what}, ${range})` };
-  if (number < rule.min || (number === rule.min && !rule.minIncluded) || number > rule.max) return { problem: `${describe(value)} is out of range (${rule.what}, ${range})` };
+  if (number < rule.min || (number === rule.min && !rule.minIncluded) || number > rule.max)
+    return { problem: `${describe(value)} is out of range (${rule.what}, ${range})` };
   return { value: number };
 }
 
@@ -64,7 +65,11 @@ function checkNumber(value: unknown, rule: NumberRule): { value?: number; proble
  * The root's numbers that `numberRules` names: the valid ones, and a problem for each other one
  * (placed on its value in the YAML). A key that is absent or null is left unset, not a problem.
  */
-export function readConfigNumbers(root: Record<string, unknown>, document: Document, lines: LineCounter): { numbers: Record<string, number>; problems: ConfigProblem[] } {
+export function readConfigNumbers(
+  root: Record<string, unknown>,
+  document: Document,
+  lines: LineCounter,
+): { numbers: Record<string, number>; problems: ConfigProblem[] } {
   const numbers: Record<string, number> = {};
   const problems: ConfigProblem[] = [];
   for (const [key, rule] of Object.entries(numberRules)) {

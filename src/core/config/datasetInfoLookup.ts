@@ -24,7 +24,10 @@ export function readDatasetInfo(path: string): DatasetInfoEntry[] {
   }
   let entries: DatasetInfoEntry[] | DatasetInfoError;
   try {
-    if (stat.size > maxDatasetInfoBytes) throw new DatasetInfoError(`${path} is ${(stat.size / 1024 / 1024).toFixed(0)} MB; a dataset_info.json is a few KB, and files over ${maxDatasetInfoBytes / 1024 / 1024} MB are not read`);
+    if (stat.size > maxDatasetInfoBytes)
+      throw new DatasetInfoError(
+        `${path} is ${(stat.size / 1024 / 1024).toFixed(0)} MB; a dataset_info.json is a few KB, and files over ${maxDatasetInfoBytes / 1024 / 1024} MB are not read`,
+      );
     entries = parseDatasetInfo(readFileSync(path, "utf8"));
   } catch (error) {
     entries = error instanceof DatasetInfoError ? error : new DatasetInfoError(`cannot read ${path}: ${(error as Error).message}`);
@@ -48,7 +51,9 @@ const exists = (path: string) => {
  * subfolders), when an entry names the file. Undefined when none does.
  */
 export function datasetInfoFor(datasetPath: string, infoPath?: string): DatasetInfoMatch | undefined {
-  const candidates = infoPath ? [infoPath] : [0, 1, 2].map((up) => join(dirname(datasetPath), ...Array<string>(up).fill(".."), "dataset_info.json")).filter(exists);
+  const candidates = infoPath
+    ? [infoPath]
+    : [0, 1, 2].map((up) => join(dirname(datasetPath), ...Array<string>(up).fill(".."), "dataset_info.json")).filter(exists);
   for (const candidate of candidates) {
     const entry = entryForFile(readDatasetInfo(candidate), relative(dirname(candidate), datasetPath).split(sep).join("/"));
     if (entry) return { infoPath: candidate, entry, ...datasetInfoMapping(entry) };

@@ -76,7 +76,8 @@ function datasetFormat(dataset: Record<string, unknown>): Pick<TrainingConfig, "
   if (name === "alpaca" || name.startsWith("alpaca")) return { format: "alpaca" };
   if (name === "sharegpt" || name.startsWith("sharegpt")) return { format: "sharegpt" };
   if (name === "input_output") return { format: "input-output" };
-  if (name === "completion" || name === "pretrain") return { format: "text", ...(typeof dataset.field === "string" && dataset.field ? { textField: dataset.field } : {}) };
+  if (name === "completion" || name === "pretrain")
+    return { format: "text", ...(typeof dataset.field === "string" && dataset.field ? { textField: dataset.field } : {}) };
   return {};
 }
 
@@ -159,7 +160,6 @@ function thinkingOf(dataset: Record<string, unknown>, mappings: Record<string, u
 function looksLocal(path: string): boolean {
   return /^(\.{0,2}\/|~|[A-Za-z]:[\\/])/.test(path) || /\.(jsonl?|ndjson|parquet|csv|arrow)$/i.test(path);
 }
-
 
 /** Axolotl's names first, then LLaMA-Factory's and TRL's (Hugging Face TrainingArguments) where they mean the same. */
 function schedule(root: Record<string, unknown>, numbers: Record<string, number>): TrainingSchedule {

@@ -13,7 +13,14 @@ import { bookkeeping, FormatSchema, requiredText, text } from "./schema";
 
 const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => Object.hasOwn(row, k));
 
-const alpacaSchema: FormatSchema = { ...bookkeeping, instruction: requiredText, input: text, output: requiredText, system: text, history: { types: ["array"] } };
+const alpacaSchema: FormatSchema = {
+  ...bookkeeping,
+  instruction: requiredText,
+  input: text,
+  output: requiredText,
+  system: text,
+  history: { types: ["array"] },
+};
 
 /** The top-level fields of a row of an Alpaca-family type: its own keys in place of Alpaca's. */
 export function instructionSchema(type: InstructionType, row: Record<string, unknown>): FormatSchema {
@@ -42,10 +49,24 @@ function instructionInput(row: Record<string, unknown>, type: InstructionType, n
     const systemText = system && custom.systemFormat ? custom.systemFormat.replace("{system}", () => system) : "";
     const turn = parts.input ? custom.format : (custom.noInputFormat ?? custom.format);
     const prompt = systemText + turn.replace("{instruction}", () => parts.instruction).replace("{input}", () => parts.input);
-    return { kind: "text", prompt, completion: parts.output, mapping: `The custom type's format: ${read} in the prompt, ${output} as the completion`, notes, promptFormat: "the custom type's format" };
+    return {
+      kind: "text",
+      prompt,
+      completion: parts.output,
+      mapping: `The custom type's format: ${read} in the prompt, ${output} as the completion`,
+      notes,
+      promptFormat: "the custom type's format",
+    };
   }
   if (type.name === "custom") notes.push("The custom type gives no `format`: shown with the Alpaca prompt.");
-  return { kind: "text", prompt: alpacaPrompt(parts.instruction, parts.input), completion: parts.output, mapping: `Alpaca prompt (Axolotl type: ${type.name}): ${read} in the prompt, ${output} as the completion`, notes, promptFormat: "Alpaca prompt" };
+  return {
+    kind: "text",
+    prompt: alpacaPrompt(parts.instruction, parts.input),
+    completion: parts.output,
+    mapping: `Alpaca prompt (Axolotl type: ${type.name}): ${read} in the prompt, ${output} as the completion`,
+    notes,
+    promptFormat: "Alpaca prompt",
+  };
 }
 
 function alpacaTurns(row: Record<string, unknown>): Turn[] | string {
@@ -96,14 +117,23 @@ export const alpacaFormat: FormatModule = {
       ...(type.system ? stringField(ctx, [type.system], "system") : []),
       ...history.flatMap((_, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
       ...stringField(ctx, [type.instruction], "user"),
-      ...(type.input && type.inputIsList && Array.isArray(input) ? input.flatMap((_, i) => stringField(ctx, [type.input!, i], "user")) : type.input ? stringField(ctx, [type.input], "user") : []),
+      ...(type.input && type.inputIsList && Array.isArray(input)
+        ? input.flatMap((_, i) => stringField(ctx, [type.input!, i], "user"))
+        : type.input
+          ? stringField(ctx, [type.input], "user")
+          : []),
       ...stringField(ctx, [outputKeyOf(row, type)], "assistant", true),
     ];
   },
   trainingInput: (row, options, notes) => instructionInput(row, instructionTypeOf(row, options.instructionType), notes),
   parts(row) {
     const type = instructionTypeOf(row);
-    return fieldParts(row, [[type.system ?? "system", "system"], [type.instruction, "instruction"], [type.input ?? "input", "input"], [outputKeyOf(row, type), "output"]]);
+    return fieldParts(row, [
+      [type.system ?? "system", "system"],
+      [type.instruction, "instruction"],
+      [type.input ?? "input", "input"],
+      [outputKeyOf(row, type), "output"],
+    ]);
   },
   instructionAndAnswer(row) {
     const parts = instructionParts(row, instructionTypeOf(row));
@@ -116,6 +146,7 @@ export const alpacaFormat: FormatModule = {
     const system = typeof row.system === "string" && row.system ? [{ role: "system" as const, content: row.system }] : [];
     return { path: [key], context: [...system, { role: "user", content: withInput(parts.instruction, parts.input) }], response: str(row[key]) };
   },
-  entrySchema: () => object({ instruction: bounded(maxFieldChars.instruction, 1), input: bounded(maxFieldChars.input), output: bounded(maxFieldChars.output, 1) }),
+  entrySchema: () =>
+    object({ instruction: bounded(maxFieldChars.instruction, 1), input: bounded(maxFieldChars.input), output: bounded(maxFieldChars.output, 1) }),
   conversion: { toTurns: alpacaTurns, fromTurns },
 };

@@ -19,7 +19,8 @@ function chatTurns(row: Record<string, unknown>, layout: ChatLayout, roles: Role
     if (!isPlainObject(turn)) return `turn ${i + 1} is not an object`;
     const role = canonicalRole(turn[layout.roleKey], roles);
     if (!role) return `turn ${i + 1} has an unknown role`;
-    if (role === "tool" || Array.isArray(turn.tool_calls) || turn[layout.roleKey] === "function_call") return "tool calls and results have no equivalent in the other formats";
+    if (role === "tool" || Array.isArray(turn.tool_calls) || turn[layout.roleKey] === "function_call")
+      return "tool calls and results have no equivalent in the other formats";
     const content = turn[layout.contentKey];
     if (typeof content !== "string") return `turn ${i + 1} has no text content`;
     turns.push({ role, content });
@@ -43,8 +44,14 @@ function chatFormat(id: "sharegpt" | "openai", field: "conversations" | "message
       const { row, layout } = ctx;
       if (!layout) return [];
       // LLaMA-Factory's preference rows: chosen and rejected are single messages after the turns.
-      const answers = (["chosen", "rejected"] as const).flatMap((key) => (isPlainObject(row[key]) ? stringField(ctx, [key, layout.contentKey], "assistant", true) : []));
-      return [...stringField(ctx, [ctx.mapping.chatSystemKey ?? "system"], "system"), ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other"), ...answers];
+      const answers = (["chosen", "rejected"] as const).flatMap((key) =>
+        isPlainObject(row[key]) ? stringField(ctx, [key, layout.contentKey], "assistant", true) : [],
+      );
+      return [
+        ...stringField(ctx, [ctx.mapping.chatSystemKey ?? "system"], "system"),
+        ...turnFields(ctx, layout.field, layout.roleKey, layout.contentKey, "other"),
+        ...answers,
+      ];
     },
     trainingInput(row, options, notes) {
       const layout = chatLayoutOf(row, options.layout);

@@ -20,6 +20,11 @@ export interface ChatRoleNames {
 export function chatSchema(layout: ChatLayout, names: ChatRoleNames): JsonSchema {
   const turn = (role: string, maxLength: number) => object({ [layout.roleKey]: { const: role }, [layout.contentKey]: text(maxLength, 1) });
   return object({
-    [layout.field]: { type: "array", prefixItems: [turn(names.user, maxFieldChars.instruction), turn(names.assistant, maxFieldChars.output)], minItems: 2, maxItems: 2 },
+    [layout.field]: {
+      type: "array",
+      prefixItems: [turn(names.user, maxFieldChars.instruction), turn(names.assistant, maxFieldChars.output)],
+      minItems: 2,
+      maxItems: 2,
+    },
   });
 }

@@ -18,9 +18,20 @@ export const genstructFormat: FormatModule = {
     const answer = text(row.answer ?? row.response ?? row.output);
     if (!question && !answer) notes.push("A passage with no question or answer: it is Genstruct's input, nothing here is trained.");
     const completion = question || answer ? `${question}\n\n[[[Assistant]]] ${answer}` : "";
-    return { kind: "text", prompt, completion, mapping: 'Genstruct layout: [[[Title]]] and [[[Content]]] up to "[[[User]]] " as the prompt, the question and [[[Assistant]]] answer as the completion', notes, promptFormat: "Genstruct layout" };
+    return {
+      kind: "text",
+      prompt,
+      completion,
+      mapping: 'Genstruct layout: [[[Title]]] and [[[Content]]] up to "[[[User]]] " as the prompt, the question and [[[Assistant]]] answer as the completion',
+      notes,
+      promptFormat: "Genstruct layout",
+    };
   },
-  parts: (row) => fieldParts(row, [["title", "title"], ["content", "content"]]),
+  parts: (row) =>
+    fieldParts(row, [
+      ["title", "title"],
+      ["content", "content"],
+    ]),
   instructionAndAnswer: (row) => ({ instruction: str(row.title), input: "", answer: str(row.content) }),
   responseTarget: () => "genstruct rows have no response to rewrite",
   entrySchema: () => object({ title: bounded(120, 1), content: bounded(maxFieldChars.output, 1) }),

@@ -22,8 +22,10 @@ export type TrainingInput =
 export const text = (value: unknown): string => (typeof value === "string" ? value : value === null || value === undefined ? "" : JSON.stringify(value));
 
 // Stanford Alpaca's prompts, which Axolotl's `type: alpaca` uses.
-const alpacaWithInput = "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n";
-const alpacaNoInput = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Response:\n";
+const alpacaWithInput =
+  "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n";
+const alpacaNoInput =
+  "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Response:\n";
 
 export function alpacaPrompt(instruction: string, input: string): string {
   return (input.trim() ? alpacaWithInput : alpacaNoInput).replace("{instruction}", () => instruction).replace("{input}", () => input);

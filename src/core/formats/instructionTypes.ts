@@ -61,13 +61,27 @@ export interface InstructionType {
 
 const alpaca: InstructionType = { name: "alpaca", label: "Alpaca", instruction: "instruction", input: "input", output: "output", system: "system" };
 const gpteacher: InstructionType = { name: "gpteacher", label: "GPTeacher", instruction: "instruction", input: "input", output: "response" };
-const choice = (name: string): InstructionType => ({ name, label: "multiple-choice", instruction: "question", input: "choices", inputIsList: true, output: "solution", outputAlternatives: ["explanation"] });
+const choice = (name: string): InstructionType => ({
+  name,
+  label: "multiple-choice",
+  instruction: "question",
+  input: "choices",
+  inputIsList: true,
+  output: "solution",
+  outputAlternatives: ["explanation"],
+});
 
 /** Axolotl's instruction types whose keys differ from Alpaca's (its prompt_tokenizers and prompt_strategies). */
 export const axolotlInstructionTypes: Record<string, InstructionType> = {
   alpaca,
   gpteacher,
-  oasst: { name: "oasst", label: "OpenAssistant", instruction: "INSTRUCTION", output: "RESPONSE", columns: { SOURCE: { types: ["string"] }, METADATA: { types: ["string", "object", "null"] } } },
+  oasst: {
+    name: "oasst",
+    label: "OpenAssistant",
+    instruction: "INSTRUCTION",
+    output: "RESPONSE",
+    columns: { SOURCE: { types: ["string"] }, METADATA: { types: ["string", "object", "null"] } },
+  },
   explainchoice: choice("explainchoice"),
   concisechoice: choice("concisechoice"),
   summarizetldr: { name: "summarizetldr", label: "TL;DR summary", instruction: "article", output: "summary" },
@@ -119,7 +133,12 @@ export function instructionParts(row: Record<string, unknown>, type: Instruction
     case "jeopardy":
       return { instruction: text(row.question), input: text(row.category), output: `what is ${text(row.answer)}` };
     default:
-      return { instruction: text(row[type.instruction]), input: type.input ? text(input) : "", output, system: type.system && typeof row[type.system] === "string" ? (row[type.system] as string) : undefined };
+      return {
+        instruction: text(row[type.instruction]),
+        input: type.input ? text(input) : "",
+        output,
+        system: type.system && typeof row[type.system] === "string" ? (row[type.system] as string) : undefined,
+      };
   }
 }
 

@@ -16,9 +16,22 @@ export function promptAndAnswerInput(row: Record<string, unknown>, answerField: 
   const tools = Array.isArray(row.tools) ? row.tools : undefined;
   if (Array.isArray(row.prompt) || Array.isArray(row[answerField])) {
     const messages = [...(Object.hasOwn(row, "prompt") ? asMessages(row.prompt, "user") : []), ...asMessages(row[answerField], "assistant")];
-    return { kind: "chat", messages, tools, mapping: `Conversational prompt + ${answerField}: rendered with the chat template, loss on the ${answerField}`, notes };
+    return {
+      kind: "chat",
+      messages,
+      tools,
+      mapping: `Conversational prompt + ${answerField}: rendered with the chat template, loss on the ${answerField}`,
+      notes,
+    };
   }
-  return { kind: "text", prompt: text(row.prompt), completion: text(row[answerField]), mapping: `prompt + ${answerField} as plain text (TRL), loss on the ${answerField}`, notes, promptFormat: "prompt and completion as plain text" };
+  return {
+    kind: "text",
+    prompt: text(row.prompt),
+    completion: text(row[answerField]),
+    mapping: `prompt + ${answerField} as plain text (TRL), loss on the ${answerField}`,
+    notes,
+    promptFormat: "prompt and completion as plain text",
+  };
 }
 
 const shared: Omit<FormatModule, "id" | "detect" | "schema" | "entrySchema"> = {

@@ -30,7 +30,19 @@ export const formatModules: Record<FormatId, FormatModule> = {
  * The order formats are recognised in: more specific shapes (preference, KTO, s1K,
  * Self-Instruct) before the generic ones they contain.
  */
-export const detectionOrder: readonly FormatModule[] = [inputOutputFormat, sharegptFormat, preferenceFormat, ktoFormat, openaiFormat, s1kFormat, selfInstructFormat, alpacaFormat, promptCompletionFormat, genstructFormat, textFormat];
+export const detectionOrder: readonly FormatModule[] = [
+  inputOutputFormat,
+  sharegptFormat,
+  preferenceFormat,
+  ktoFormat,
+  openaiFormat,
+  s1kFormat,
+  selfInstructFormat,
+  alpacaFormat,
+  promptCompletionFormat,
+  genstructFormat,
+  textFormat,
+];
 
 /** Top-level fields per format. */
 export const formatSchemas = Object.fromEntries(Object.values(formatModules).map((m) => [m.id, m.schema])) as Record<FormatId, FormatSchema>;

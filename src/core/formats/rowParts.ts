@@ -25,7 +25,9 @@ export const textOf = (value: unknown): string => {
 
 export function turnParts(list: unknown, roleKey: string, contentKey: string): RowPart[] {
   if (!Array.isArray(list)) return [];
-  return list.filter(isPlainObject).map((m) => ({ role: textOf(m[roleKey]) || "?", text: [textOf(m[contentKey]), ...toolCallLines(m.tool_calls)].filter(Boolean).join("\n") }));
+  return list
+    .filter(isPlainObject)
+    .map((m) => ({ role: textOf(m[roleKey]) || "?", text: [textOf(m[contentKey]), ...toolCallLines(m.tool_calls)].filter(Boolean).join("\n") }));
 }
 
 /** A turn's tool calls as `name(arguments)` lines: an assistant turn with calls and no content is not empty. */

@@ -43,11 +43,28 @@ export const s1kFormat: FormatModule = {
     const attempt = text(row.attempt);
     const answer = attempt.includes("Answer:") ? attempt : `Answer: ${attempt}`;
     const content = `<|im_start|>think\n${trajectories.trim()}\n<|im_start|>answer\n${answer}`;
-    return { kind: "chat", messages: [{ role: "user", content: text(row.question) }, { role: "assistant", content }], mapping: "s1K layout: question → user; thinking_trajectories and attempt → assistant as <|im_start|>think … <|im_start|>answer Answer: …", notes };
+    return {
+      kind: "chat",
+      messages: [
+        { role: "user", content: text(row.question) },
+        { role: "assistant", content },
+      ],
+      mapping: "s1K layout: question → user; thinking_trajectories and attempt → assistant as <|im_start|>think … <|im_start|>answer Answer: …",
+      notes,
+    };
   },
-  parts: (row) => fieldParts(row, [["question", "question"], ["thinking_trajectories", "thinking"], ["attempt", "attempt"]]),
+  parts: (row) =>
+    fieldParts(row, [
+      ["question", "question"],
+      ["thinking_trajectories", "thinking"],
+      ["attempt", "attempt"],
+    ]),
   instructionAndAnswer: (row) => ({ instruction: str(row.question), input: "", answer: str(row.attempt) }),
   responseTarget: (row) => ({ path: ["attempt"], context: [{ role: "user", content: str(row.question) }], response: str(row.attempt) }),
   entrySchema: () =>
-    object({ question: bounded(maxFieldChars.instruction, 1), thinking_trajectories: { type: "array", items: bounded(maxFieldChars.output, 1), minItems: 1, maxItems: 4 }, attempt: bounded(maxFieldChars.output, 1) }),
+    object({
+      question: bounded(maxFieldChars.instruction, 1),
+      thinking_trajectories: { type: "array", items: bounded(maxFieldChars.output, 1), minItems: 1, maxItems: 4 },
+      attempt: bounded(maxFieldChars.output, 1),
+    }),
 };

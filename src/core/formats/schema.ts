@@ -65,4 +65,3 @@ export function jsonTypeOf(value: unknown): JsonType {
   if (Array.isArray(value)) return "array";
   return typeof value as JsonType;
 }
-

@@ -11,19 +11,35 @@ import { bookkeeping, requiredText, text as textSpec } from "./schema";
 export const selfInstructFormat: FormatModule = {
   id: "self-instruct",
   detect: (row) => Object.hasOwn(row, "instruction") && Object.hasOwn(row, "instances"),
-  schema: { ...bookkeeping, name: textSpec, instruction: requiredText, instances: { types: ["array"], required: true }, is_classification: { types: ["boolean"] } },
+  schema: {
+    ...bookkeeping,
+    name: textSpec,
+    instruction: requiredText,
+    instances: { types: ["array"], required: true },
+    is_classification: { types: ["boolean"] },
+  },
   textFields(ctx) {
     const instances = Array.isArray(ctx.row.instances) ? ctx.row.instances : [];
     return [
       ...stringField(ctx, ["instruction"], "user"),
-      ...instances.flatMap((_, i) => [...stringField(ctx, ["instances", i, "input"], "user"), ...stringField(ctx, ["instances", i, "output"], "assistant", true)]),
+      ...instances.flatMap((_, i) => [
+        ...stringField(ctx, ["instances", i, "input"], "user"),
+        ...stringField(ctx, ["instances", i, "output"], "assistant", true),
+      ]),
     ];
   },
   trainingInput(row, _options, notes) {
     const instances = Array.isArray(row.instances) ? row.instances.filter(isPlainObject) : [];
     const first = instances[0] ?? {};
     if (instances.length > 1) notes.push(`Showing instance 1 of ${instances.length}; each instance becomes its own training example.`);
-    return { kind: "text", prompt: alpacaPrompt(text(row.instruction), text(first.input)), completion: text(first.output), mapping: "Self-Instruct task as an Alpaca prompt: instruction and the instance's input, the instance's output as the completion", notes, promptFormat: "Alpaca prompt" };
+    return {
+      kind: "text",
+      prompt: alpacaPrompt(text(row.instruction), text(first.input)),
+      completion: text(first.output),
+      mapping: "Self-Instruct task as an Alpaca prompt: instruction and the instance's input, the instance's output as the completion",
+      notes,
+      promptFormat: "Alpaca prompt",
+    };
   },
   parts: (row) => [
     { role: "instruction", text: textOf(row.instruction) },
@@ -39,7 +55,11 @@ export const selfInstructFormat: FormatModule = {
   responseTarget(row) {
     const first = Array.isArray(row.instances) ? row.instances[0] : undefined;
     if (!isPlainObject(first)) return "the task has no instance";
-    return { path: ["instances", 0, "output"], context: [{ role: "user", content: withInput(str(row.instruction), str(first.input)) }], response: str(first.output) };
+    return {
+      path: ["instances", 0, "output"],
+      context: [{ role: "user", content: withInput(str(row.instruction), str(first.input)) }],
+      response: str(first.output),
+    };
   },
   entrySchema: () =>
     object({

@@ -15,7 +15,14 @@ export const textFormat: FormatModule = {
   textFields: (ctx) => stringField(ctx, [textKeyOf(ctx.mapping)], "other"),
   trainingInput(row, options, notes) {
     const key = textKeyOf(options);
-    return { kind: "text", prompt: "", completion: text(row[key]), mapping: `Plain text from "${key}" (Axolotl type: completion): every token is trained`, notes, promptFormat: "plain text" };
+    return {
+      kind: "text",
+      prompt: "",
+      completion: text(row[key]),
+      mapping: `Plain text from "${key}" (Axolotl type: completion): every token is trained`,
+      notes,
+      promptFormat: "plain text",
+    };
   },
   parts: (row) => [{ role: "text", text: textOf(row.text) }],
   instructionAndAnswer: (row) => ({ instruction: str(row.text), input: "", answer: str(row.text) }),

@@ -64,7 +64,17 @@ export function datasetContext(rows: DatasetRow[], validation: ValidationOptions
     layout = chatLayoutOf(first.value, validation.layout);
     if (layout) roles = rolesFor(layout, validation.roles);
   }
-  const schema = entrySchema(format, layout, layout && roles ? chatRoleNames(sameFormat.slice(0, 1000).map((r) => r.value), layout, roles) : undefined);
+  const schema = entrySchema(
+    format,
+    layout,
+    layout && roles
+      ? chatRoleNames(
+          sameFormat.slice(0, 1000).map((r) => r.value),
+          layout,
+          roles,
+        )
+      : undefined,
+  );
   if (!schema) throw new DatasetContextError(`Entries cannot be generated for ${formatLabels[format]} files.`);
   return { format, layout, roles, schema, style: styleOf(first.text), rows: sameFormat.length ? sameFormat : rows, validation: { ...validation, format } };
 }

@@ -101,7 +101,12 @@ export async function generateEntries(backend: ModelBackend, dataset: DatasetCon
  * One Self-Instruct request: 6 entries from the file and up to 2 accepted earlier in the run as
  * examples, one new entry asked for under the format's JSON-schema grammar.
  */
-export function generationRequest(dataset: DatasetContext, random: () => number, accepted: string[], options: { temperature?: number; topP?: number; maxTokens: number }): GenerationRequest {
+export function generationRequest(
+  dataset: DatasetContext,
+  random: () => number,
+  accepted: string[],
+  options: { temperature?: number; topP?: number; maxTokens: number },
+): GenerationRequest {
   const fromFile = sample(dataset.rows, selfInstructDefaults.examplesFromFile, random).map((r) => serializeLike(r.value, dataset.style));
   const generated = sample(accepted, selfInstructDefaults.examplesGenerated, random);
   return {
@@ -132,9 +137,20 @@ export class CandidateFilter {
     const dataset = this.dataset;
     // A backend that ignores maxTokens is stopped by the HTTP client; this bounds any other the same way.
     const bytes = utf8Length(text);
-    if (bytes > maxReplyBytes(maxTokens)) return { accepted: false, reason: `${bytes.toLocaleString("en-US")} bytes, more than ${maxTokens.toLocaleString("en-US")} tokens can be`, text: `${text.slice(0, 200)}…` };
+    if (bytes > maxReplyBytes(maxTokens))
+      return {
+        accepted: false,
+        reason: `${bytes.toLocaleString("en-US")} bytes, more than ${maxTokens.toLocaleString("en-US")} tokens can be`,
+        text: `${text.slice(0, 200)}…`,
+      };
     const line = serializedOrRaw(text, dataset.style);
-    const verdict = judgeCandidate(line, stopReason, { format: dataset.format, layout: dataset.layout, roles: dataset.roles, validation: dataset.validation, seen: this.seen });
+    const verdict = judgeCandidate(line, stopReason, {
+      format: dataset.format,
+      layout: dataset.layout,
+      roles: dataset.roles,
+      validation: dataset.validation,
+      seen: this.seen,
+    });
     if (!verdict.accepted) return { accepted: false, reason: verdict.reason, text };
     this.seen.add(verdict.instruction);
     return { accepted: true, line };

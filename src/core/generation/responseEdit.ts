@@ -18,7 +18,10 @@ export function replaceValue(line: string, path: JSONPath, value: unknown): stri
 export function rewritePrompt(target: ResponseTarget, feedback?: string): ChatTurn[] {
   const conversation = target.context.map((t) => `${t.role.toUpperCase()}: ${t.content}`).join("\n\n");
   return [
-    { role: "system", content: "You improve responses in an instruction-tuning dataset. You reply with the improved response only: no preamble, no quotes, no comments." },
+    {
+      role: "system",
+      content: "You improve responses in an instruction-tuning dataset. You reply with the improved response only: no preamble, no quotes, no comments.",
+    },
     {
       role: "user",
       content:

@@ -11,7 +11,26 @@ import { RougeIndex, rougeTokens } from "./rougeL";
 export const selfInstructDefaults = { examplesFromFile: 6, examplesGenerated: 2, temperature: 0.7, topP: 0.5, maxTokens: 1024, rougeThreshold: 0.7 };
 
 /** Self-Instruct's blacklist plus Alpaca's (prompt.txt): tasks a text-only model cannot do. */
-export const blacklist = ["image", "images", "graph", "graphs", "picture", "pictures", "file", "files", "map", "maps", "draw", "plot", "go to", "video", "audio", "music", "flowchart", "diagram"];
+export const blacklist = [
+  "image",
+  "images",
+  "graph",
+  "graphs",
+  "picture",
+  "pictures",
+  "file",
+  "files",
+  "map",
+  "maps",
+  "draw",
+  "plot",
+  "go to",
+  "video",
+  "audio",
+  "music",
+  "flowchart",
+  "diagram",
+];
 const blacklistPattern = new RegExp(`\\b(${blacklist.map((w) => w.replace(" ", "\\s+")).join("|")})\\b`, "i");
 
 /** A small seeded PRNG (mulberry32): the same seed picks the same examples, for tests and reruns. */
@@ -80,7 +99,8 @@ export function judgeCandidate(line: string, stopReason: StopReason, context: Ca
   if (parsed.kind !== "value" || parsed.errors.length > 0 || !isPlainObject(parsed.value)) return { accepted: false, reason: "not a JSON object" };
   const row = parsed.value;
   const format = detectRowFormat(row, context.layout);
-  if (format !== context.format) return { accepted: false, reason: `not ${formatLabels[context.format]} (read as ${format ? formatLabels[format] : "unknown"})` };
+  if (format !== context.format)
+    return { accepted: false, reason: `not ${formatLabels[context.format]} (read as ${format ? formatLabels[format] : "unknown"})` };
   const { instruction, input, answer } = instructionAndAnswer(row, context.format, context.layout, context.roles);
   const words = wordCount(instruction);
   if (words <= 3) return { accepted: false, reason: `instruction too short (${words} words)` };
@@ -92,7 +112,8 @@ export function judgeCandidate(line: string, stopReason: StopReason, context: Ca
   if (!answer.trim()) return { accepted: false, reason: "empty response" };
   if (input.trim() && input.trim() === answer.trim()) return { accepted: false, reason: "the response repeats the input" };
   const similar = context.seen.mostSimilarAbove(instruction, context.rougeThreshold ?? selfInstructDefaults.rougeThreshold);
-  if (similar) return { accepted: false, reason: `too similar to an existing instruction (ROUGE-L ${similar.score.toFixed(2)}): "${similar.text.slice(0, 80)}"` };
+  if (similar)
+    return { accepted: false, reason: `too similar to an existing instruction (ROUGE-L ${similar.score.toFixed(2)}): "${similar.text.slice(0, 80)}"` };
   const analysis = analyzeRow(line, 0, context.format, context.validation);
   const problem = analysis.diagnostics.find((d) => d.severity === "error" || d.severity === "warning");
   if (problem) return { accepted: false, reason: `${problem.rule}: ${problem.message}` };

@@ -127,7 +127,13 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
     return { ...element, removal };
   }
 
-  const problem = (start: FilePosition, message: string, flags: Pick<ArrayProblem, "notAnArray" | "removable"> = {}): ArrayProblem => ({ kind: "problem", start, end: { line: start.line, column: start.column + 1 }, message, ...flags });
+  const problem = (start: FilePosition, message: string, flags: Pick<ArrayProblem, "notAnArray" | "removable"> = {}): ArrayProblem => ({
+    kind: "problem",
+    start,
+    end: { line: start.line, column: start.column + 1 },
+    message,
+    ...flags,
+  });
 
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
@@ -167,7 +173,8 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
         case State.AfterValue:
           if (isSpace(b)) break;
           if (b === 0x5d) {
-            if (state === State.ExpectValue && trailingCommaAt) out.push(problem(trailingCommaAt, "Trailing comma before ]: JSON does not allow it.", { removable: true }));
+            if (state === State.ExpectValue && trailingCommaAt)
+              out.push(problem(trailingCommaAt, "Trailing comma before ]: JSON does not allow it.", { removable: true }));
             const element = release(undefined);
             if (element) out.push(element);
             state = State.AfterArray;
@@ -245,7 +252,8 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
   const element = release(undefined);
   if (element) yield element;
   if (state === State.BeforeArray && !first) yield problem(here(), "This JSON file is empty: an array of rows was expected.", { notAnArray: true });
-  else if (state === State.InElement || state === State.ExpectValue || state === State.AfterValue) yield problem(here(), "Closing bracket expected: the file ends inside the array.");
+  else if (state === State.InElement || state === State.ExpectValue || state === State.AfterValue)
+    yield problem(here(), "Closing bracket expected: the file ends inside the array.");
 
   function advance(b: number): void {
     if (b === 0x0a) {

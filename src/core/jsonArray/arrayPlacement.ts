@@ -49,7 +49,8 @@ export class ArrayPlacement {
   private span(span: Span): Span {
     const held = this.held.get(span.line);
     // A whole-row span (to the start of the next row) is the element with one separating comma.
-    if (held && span.endLine === span.line + 1 && span.column === 0 && span.endColumn === 0) return spanOf(held.element.removal.start, held.element.removal.end);
+    if (held && span.endLine === span.line + 1 && span.column === 0 && span.endColumn === 0)
+      return spanOf(held.element.removal.start, held.element.removal.end);
     if (held && span.endLine === span.line) return spanOf(this.position(held, span.column), this.position(held, Math.max(span.endColumn, span.column)));
     if (span.line < this.count) {
       const line = this.starts[2 * span.line];

@@ -9,7 +9,13 @@ const before = (a: FilePosition, d: Diagnostic) => a.line < d.line || (a.line ==
 
 function problemFinding(p: ArrayProblem): Diagnostic {
   const span = { line: p.start.line, column: p.start.column, endLine: p.end.line, endColumn: p.end.column };
-  return { ...span, severity: "error", rule: "syntax", message: p.message, ...(p.removable ? { fix: { title: "Remove the extra comma", edits: [{ ...span, newText: "" }] } } : {}) };
+  return {
+    ...span,
+    severity: "error",
+    rule: "syntax",
+    message: p.message,
+    ...(p.removable ? { fix: { title: "Remove the extra comma", edits: [{ ...span, newText: "" }] } } : {}),
+  };
 }
 
 /**
@@ -17,7 +23,11 @@ function problemFinding(p: ArrayProblem): Diagnostic {
  * is a row), yielding findings at their places in the file, in file order. Memory stays bounded
  * as in the JSONL validator: elements are read and let go one at a time.
  */
-export async function* validateArrayItems(items: AsyncIterable<ArrayItem>, options: StreamOptions = {}, onSample?: (sample: FormatSample) => void): AsyncGenerator<Diagnostic> {
+export async function* validateArrayItems(
+  items: AsyncIterable<ArrayItem>,
+  options: StreamOptions = {},
+  onSample?: (sample: FormatSample) => void,
+): AsyncGenerator<Diagnostic> {
   const placement = new ArrayPlacement();
   const problems: ArrayProblem[] = [];
   let sampled = false;

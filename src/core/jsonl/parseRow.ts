@@ -10,9 +10,7 @@ export interface RowSyntaxError {
   code: string;
 }
 
-export type ParsedRow =
-  | { kind: "blank" }
-  | { kind: "value"; value: unknown; tree: Node | undefined; errors: RowSyntaxError[] };
+export type ParsedRow = { kind: "blank" } | { kind: "value"; value: unknown; tree: Node | undefined; errors: RowSyntaxError[] };
 
 const BOM = "\uFEFF";
 

@@ -27,13 +27,19 @@ export function checkRowSyntax(text: string, line: number): CheckedRow {
   const diagnostics: Diagnostic[] = parsed.errors.map((e) => {
     const diagnostic: Diagnostic = { ...at(e.start, e.end), severity: "error", rule: "syntax", message: `${e.message}.` };
     const comma = trailingCommaBefore(text, e.start);
-    if (comma !== undefined) diagnostic.fix = { title: "Remove the trailing comma", edits: [{ line, column: comma, endLine: line, endColumn: comma + 1, newText: "" }] };
+    if (comma !== undefined)
+      diagnostic.fix = { title: "Remove the trailing comma", edits: [{ line, column: comma, endLine: line, endColumn: comma + 1, newText: "" }] };
     return diagnostic;
   });
   if (diagnostics.length === 0 && !isPlainObject(parsed.value)) {
     const kind = Array.isArray(parsed.value) ? "an array" : parsed.value === null ? "null" : `a ${typeof parsed.value}`;
     const first = text.length - text.trimStart().length;
-    diagnostics.push({ ...at(first, text.trimEnd().length), severity: "error", rule: "not-object", message: `Each row must be a JSON object, this one is ${kind}.` });
+    diagnostics.push({
+      ...at(first, text.trimEnd().length),
+      severity: "error",
+      rule: "not-object",
+      message: `Each row must be a JSON object, this one is ${kind}.`,
+    });
   }
   return { parsed, diagnostics };
 }

@@ -12,7 +12,13 @@ export function startDeadline(deadline: RequestDeadline | undefined, onExpired: 
   if (!deadline) return () => {};
   const seconds = Math.round(deadline.timeoutMs / 1000);
   const timer = setTimeout(
-    () => onExpired(new ModelError(`The model gave no complete reply within ${seconds.toLocaleString("en-US")} s, the longest a request may take (${deadline.setting}); it was stopped and nothing was written.`, "hung")),
+    () =>
+      onExpired(
+        new ModelError(
+          `The model gave no complete reply within ${seconds.toLocaleString("en-US")} s, the longest a request may take (${deadline.setting}); it was stopped and nothing was written.`,
+          "hung",
+        ),
+      ),
     deadline.timeoutMs,
   );
   return () => clearTimeout(timer);

@@ -8,7 +8,10 @@ export function openAiBody(request: GenerationRequest, model: string | undefined
   const streaming = options.stream ? { stream: true, stream_options: { include_usage: true } } : {};
   const common = { model, max_tokens: request.maxTokens, temperature: request.temperature ?? 0, top_p: request.topP, seed: request.seed, ...streaming };
   if (request.prompt !== undefined) return { ...common, prompt: request.prompt, stop: request.stop };
-  const format = options.withSchema && request.schema ? { response_format: { type: "json_schema", json_schema: { name: "entry", schema: request.schema, strict: true } } } : {};
+  const format =
+    options.withSchema && request.schema
+      ? { response_format: { type: "json_schema", json_schema: { name: "entry", schema: request.schema, strict: true } } }
+      : {};
   // vLLM continues a final assistant message with these; llama-server does so by itself.
   const continuation = request.continueLastTurn ? { continue_final_message: true, add_generation_prompt: false } : {};
   return { ...common, messages: request.messages, ...format, ...continuation };

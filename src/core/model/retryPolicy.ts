@@ -61,7 +61,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Runs `task` until it succeeds, fails for good, or runs out of tries; `onRetry` hears each wait. */
-export async function withRetries<T>(task: () => Promise<T>, policy: RetryPolicy, signal?: AbortSignal, onRetry?: (error: unknown, attempt: number, delayMs: number) => void): Promise<T> {
+export async function withRetries<T>(
+  task: () => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await task();

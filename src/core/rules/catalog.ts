@@ -47,9 +47,19 @@ export const ruleCatalog = {
   mojibake: { severity: "warning", description: "Text that is UTF-8 decoded in a legacy code page." },
   "surrounding-whitespace": { severity: "info", description: "Leading or trailing whitespace in a text field." },
   "duplicate-row": { severity: "warning", description: "A row identical to an earlier one (after normalising whitespace)." },
-  "near-duplicate": { severity: "info", description: "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose every question field, or whose answer, is close too: text many rows share (a tool preamble, a passage) is not enough. A warning when the prompts reach 0.9 with the same answer, unless the rule's severity is set." },
-  "target-rejects": { severity: "error", description: "A message key, role or weight the trainer chosen with instructStudio.target (lint: --target) rejects, where others accept it." },
-  "target-format": { severity: "error", description: "A file whose format the trainer chosen with instructStudio.target (lint: --target) does not read: said once." },
+  "near-duplicate": {
+    severity: "info",
+    description:
+      "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose every question field, or whose answer, is close too: text many rows share (a tool preamble, a passage) is not enough. A warning when the prompts reach 0.9 with the same answer, unless the rule's severity is set.",
+  },
+  "target-rejects": {
+    severity: "error",
+    description: "A message key, role or weight the trainer chosen with instructStudio.target (lint: --target) rejects, where others accept it.",
+  },
+  "target-format": {
+    severity: "error",
+    description: "A file whose format the trainer chosen with instructStudio.target (lint: --target) does not read: said once.",
+  },
   "too-many-tokens": { severity: "warning", description: "A row longer than the training sequence length." },
 } satisfies Record<string, RuleInfo>;
 

@@ -13,7 +13,8 @@ export function parseRuleSettings(value: unknown, source = "instructStudio.rules
   const rules: RuleSettings = {};
   const problems: string[] = [];
   if (value === undefined || value === null) return { rules, problems };
-  if (typeof value !== "object" || Array.isArray(value)) return { rules, problems: [`${source} should be an object of rule: severity, not ${JSON.stringify(value)}${then("every rule keeps its default")}`] };
+  if (typeof value !== "object" || Array.isArray(value))
+    return { rules, problems: [`${source} should be an object of rule: severity, not ${JSON.stringify(value)}${then("every rule keeps its default")}`] };
   for (const [rule, severity] of Object.entries(value)) {
     if (!ruleIds.includes(rule as RuleId)) {
       problems.push(`${source}: "${rule}" is no rule of Instruct Studio${then("it is ignored")}`);

@@ -94,6 +94,9 @@ export function builtinTemplate(name: string): BuiltinTemplate | undefined {
 
 /** Every special token a built-in template writes, so the estimate counts each as one token. */
 export function templateSpecialTokens(template: string, specialTokens: Record<string, string>): string[] {
-  const written = template.match(/<\|[^|'\n]{1,40}\|>|<[｜|][^'\n]{1,40}?[｜|]>|\[\|[a-z]{1,20}\|\]|<\/?(?:s|bos|eos|start_of_turn|end_of_turn|think|tool_response|tool_call)>|\[\/?INST\]/g) ?? [];
+  const written =
+    template.match(
+      /<\|[^|'\n]{1,40}\|>|<[｜|][^'\n]{1,40}?[｜|]>|\[\|[a-z]{1,20}\|\]|<\/?(?:s|bos|eos|start_of_turn|end_of_turn|think|tool_response|tool_call)>|\[\/?INST\]/g,
+    ) ?? [];
   return [...Object.values(specialTokens), ...written];
 }

@@ -65,20 +65,34 @@ const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", 
 export function strftime(date: Date, format: string): string {
   return format.replace(/%([a-zA-Z%])/g, (whole, directive: string) => {
     switch (directive) {
-      case "d": return pad(date.getDate());
-      case "m": return pad(date.getMonth() + 1);
-      case "Y": return String(date.getFullYear());
-      case "y": return pad(date.getFullYear() % 100);
-      case "b": return months[date.getMonth()].slice(0, 3);
-      case "B": return months[date.getMonth()];
-      case "a": return days[date.getDay()].slice(0, 3);
-      case "A": return days[date.getDay()];
-      case "H": return pad(date.getHours());
-      case "M": return pad(date.getMinutes());
-      case "S": return pad(date.getSeconds());
-      case "j": return pad(Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1, 3);
-      case "%": return "%";
-      default: return whole;
+      case "d":
+        return pad(date.getDate());
+      case "m":
+        return pad(date.getMonth() + 1);
+      case "Y":
+        return String(date.getFullYear());
+      case "y":
+        return pad(date.getFullYear() % 100);
+      case "b":
+        return months[date.getMonth()].slice(0, 3);
+      case "B":
+        return months[date.getMonth()];
+      case "a":
+        return days[date.getDay()].slice(0, 3);
+      case "A":
+        return days[date.getDay()];
+      case "H":
+        return pad(date.getHours());
+      case "M":
+        return pad(date.getMinutes());
+      case "S":
+        return pad(date.getSeconds());
+      case "j":
+        return pad(Math.floor((date.getTime() - new Date(date.getFullYear(), 0, 1).getTime()) / 86_400_000) + 1, 3);
+      case "%":
+        return "%";
+      default:
+        return whole;
     }
   });
 }

@@ -27,16 +27,19 @@ export function llamaCppEquivalent(json: TokenizerJsonShape): { pre: string; nfc
   if (json.model?.type !== "BPE") return { reason: `its model is ${json.model?.type ?? "unknown"}, not byte-level BPE` };
   const normalizer = json.normalizer?.type;
   if (normalizer && normalizer !== "NFC") return { reason: `it has a ${normalizer} normalizer` };
-  const steps = json.pre_tokenizer?.type === "Sequence" ? json.pre_tokenizer.pretokenizers ?? [] : [];
+  const steps = json.pre_tokenizer?.type === "Sequence" ? (json.pre_tokenizer.pretokenizers ?? []) : [];
   const [split, byteLevel] = steps;
   const pre = split?.type === "Split" && split.behavior === "Isolated" ? llamaCppPreTokenizers[split.pattern?.Regex ?? ""] : undefined;
-  if (steps.length !== 2 || !pre || byteLevel?.type !== "ByteLevel" || byteLevel.use_regex !== false) return { reason: "llama.cpp has no pre-tokenizer known to match its own" };
+  if (steps.length !== 2 || !pre || byteLevel?.type !== "ByteLevel" || byteLevel.use_regex !== false)
+    return { reason: "llama.cpp has no pre-tokenizer known to match its own" };
   return { pre, nfc: normalizer === "NFC" };
 }
 
 /** Where vocabulary GGUFs written from tokenizer folders are kept. */
 export function tokenizerCacheDirectory(): string {
-  const base = process.env.INSTRUCT_STUDIO_CACHE_DIR ?? (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "instruct-studio") : join(homedir(), ".cache", "instruct-studio"));
+  const base =
+    process.env.INSTRUCT_STUDIO_CACHE_DIR ??
+    (process.env.XDG_CACHE_HOME ? join(process.env.XDG_CACHE_HOME, "instruct-studio") : join(homedir(), ".cache", "instruct-studio"));
   return join(base, "vocabularies");
 }
 
@@ -50,7 +53,8 @@ function vocabularyPath(dir: string, pre: string, cacheDir: string): string {
 }
 
 /** Mixed text that tells tokenizers apart: scripts, digits, spaces, line breaks, emoji, apostrophes. */
-const probe = "Hello, world! It's 2024-11-23: 12345 + 0.5 = ?\n\n\t  한국어 문장입니다. 日本語とㄱ. Ünïcödé café ﬁ 🎉🚀 <b>&amp;</b>   trailing   \r\n{\"k\": [1, 2]} I'LL DON'T";
+const probe =
+  "Hello, world! It's 2024-11-23: 12345 + 0.5 = ?\n\n\t  한국어 문장입니다. 日本語とㄱ. Ünïcödé café ﬁ 🎉🚀 <b>&amp;</b>   trailing   \r\n{\"k\": [1, 2]} I'LL DON'T";
 
 export interface BulkTokenizer {
   tokenizer: LoadedTokenizer;

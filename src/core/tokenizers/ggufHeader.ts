@@ -80,7 +80,10 @@ function skipValue(reader: Reader, type: number): void {
     const elementType = reader.u32();
     const count = reader.u64();
     if (elementType === ARRAY) throw new GgufFormatError("nested arrays are not valid GGUF metadata");
-    if (count > maxArrayElements) throw new GgufFormatError(`an array of ${count.toLocaleString("en-US")} elements is more than any model's vocabulary (at most ${maxArrayElements.toLocaleString("en-US")} are read)`);
+    if (count > maxArrayElements)
+      throw new GgufFormatError(
+        `an array of ${count.toLocaleString("en-US")} elements is more than any model's vocabulary (at most ${maxArrayElements.toLocaleString("en-US")} are read)`,
+      );
     if (elementType === STRING) {
       if (count > (reader.size - reader.offset) / 8) throw new GgufFormatError(`array of ${count} strings cannot fit in the file`);
       for (let i = 0; i < count; i++) reader.skipString();
@@ -140,7 +143,8 @@ function checkRequired(entries: Map<string, Entry>): void {
   const tokens = entries.get("tokenizer.ggml.tokens");
   if (!tokens || tokens.type !== ARRAY || tokens.elementType !== STRING) throw new GgufFormatError("it has no tokenizer.ggml.tokens (its vocabulary)");
   const merges = entries.get("tokenizer.ggml.merges");
-  if (model.text === "gpt2" && (!merges || merges.type !== ARRAY || merges.elementType !== STRING)) throw new GgufFormatError("its gpt2 vocabulary has no tokenizer.ggml.merges");
+  if (model.text === "gpt2" && (!merges || merges.type !== ARRAY || merges.elementType !== STRING))
+    throw new GgufFormatError("its gpt2 vocabulary has no tokenizer.ggml.merges");
 }
 
 export function checkGgufFile(path: string): void {

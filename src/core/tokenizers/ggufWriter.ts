@@ -4,7 +4,10 @@
 // Layout per the GGUF v3 spec (shared/notes explain it).
 import { readFileSync, writeFileSync } from "node:fs";
 
-type Value = { type: "u32" | "i32" | "f32" | "bool" | "string"; value: number | boolean | string } | { type: "strings"; value: string[] } | { type: "i32s"; value: number[] };
+type Value =
+  | { type: "u32" | "i32" | "f32" | "bool" | "string"; value: number | boolean | string }
+  | { type: "strings"; value: string[] }
+  | { type: "i32s"; value: number[] };
 
 class Bytes {
   private chunks: Buffer[] = [];
@@ -51,11 +54,16 @@ const typeIds = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9 };
 
 function writeValue(out: Bytes, v: Value): void {
   switch (v.type) {
-    case "u32": return out.u32(v.value as number);
-    case "i32": return out.i32(v.value as number);
-    case "f32": return out.f32(v.value as number);
-    case "bool": return out.push(Buffer.from([v.value ? 1 : 0]));
-    case "string": return out.string(v.value as string);
+    case "u32":
+      return out.u32(v.value as number);
+    case "i32":
+      return out.i32(v.value as number);
+    case "f32":
+      return out.f32(v.value as number);
+    case "bool":
+      return out.push(Buffer.from([v.value ? 1 : 0]));
+    case "string":
+      return out.string(v.value as string);
     case "strings":
       out.u32(typeIds.string);
       out.u64(v.value.length);
@@ -178,10 +186,19 @@ export function ggufFromTokenizerJson(path: string, tokenizerDir: string, pre: s
   // As llama.cpp's converter decides: the config's add_bos_token, else whether the
   // post-processor puts the BOS token in front (Llama 3's TemplateProcessing does).
   const bosText = bos !== undefined && bos >= 0 ? tokens[bos] : undefined;
-  const addBos = typeof config.add_bos_token === "boolean" ? config.add_bos_token : bosText !== undefined && JSON.stringify(json.post_processor ?? null).includes(JSON.stringify(bosText));
+  const addBos =
+    typeof config.add_bos_token === "boolean"
+      ? config.add_bos_token
+      : bosText !== undefined && JSON.stringify(json.post_processor ?? null).includes(JSON.stringify(bosText));
   metadata["tokenizer.ggml.add_bos_token"] = { type: "bool", value: addBos };
   if (typeof config.chat_template === "string") metadata["tokenizer.chat_template"] = { type: "string", value: config.chat_template };
-  const tensors: Tensor[] = options.body === false ? [] : [{ name: "token_embd.weight", dims: [embd, size] }, { name: "output_norm.weight", dims: [embd] }];
+  const tensors: Tensor[] =
+    options.body === false
+      ? []
+      : [
+          { name: "token_embd.weight", dims: [embd, size] },
+          { name: "output_norm.weight", dims: [embd] },
+        ];
   for (let i = 0; i < (options.body === false ? 0 : 2); i++) {
     tensors.push(
       { name: `blk.${i}.attn_norm.weight`, dims: [embd] },

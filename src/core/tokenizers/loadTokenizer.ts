@@ -3,7 +3,12 @@ import { loadGgufTokenizer } from "./ggufTokenizer";
 import { loadTokenizerFolder } from "./huggingFaceTokenizer";
 import type { ModelTokenizer } from "./modelTokenizer";
 
-export type LoadedTokenizer = ModelTokenizer & { chatTemplate?: string; chatTemplateFile?: string; config?: Record<string, unknown>; dispose?: () => Promise<void> };
+export type LoadedTokenizer = ModelTokenizer & {
+  chatTemplate?: string;
+  chatTemplateFile?: string;
+  config?: Record<string, unknown>;
+  dispose?: () => Promise<void>;
+};
 
 /**
  * The model's own tokenizer: a Hugging Face folder (tokenizer.json) through

@@ -44,7 +44,7 @@ export function alignTokens(text: string, ids: number[], decode: (ids: number[])
   const spans: TokenSpan[] = [];
   let position = 0;
   let aligned = true;
-  for (let i = 0; i < ids.length; ) {
+  for (let i = 0; i < ids.length;) {
     let group = 1;
     let piece = decode([ids[i]]);
     while (piece.includes(replacement) && group < 4 && i + group < ids.length && !text.startsWith(piece, position)) {

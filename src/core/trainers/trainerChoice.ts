@@ -29,7 +29,16 @@ export function viewTrainerOf(target: TrainerTarget | undefined): ViewTrainer | 
 /** Top-level config keys only one trainer reads (LLaMA-Factory's and TRL's from their argument dataclasses). */
 const telltaleKeys: Record<ViewTrainer, readonly string[]> = {
   "llama-factory": ["stage", "template", "cutoff_len", "dataset_dir", "finetuning_type", "mask_history", "train_on_prompt", "enable_thinking"],
-  trl: ["assistant_only_loss", "completion_only_loss", "max_length", "dataset_text_field", "chat_template_path", "dataset_name", "truncation_mode", "train_on_responses_only"],
+  trl: [
+    "assistant_only_loss",
+    "completion_only_loss",
+    "max_length",
+    "dataset_text_field",
+    "chat_template_path",
+    "dataset_name",
+    "truncation_mode",
+    "train_on_responses_only",
+  ],
   axolotl: ["chat_template", "sequence_len", "base_model", "micro_batch_size", "sample_packing", "train_on_inputs", "chat_template_jinja"],
 };
 
@@ -48,7 +57,8 @@ export function inferTrainer(root: Record<string, unknown>): InferredTrainer | u
   let best: InferredTrainer | undefined;
   for (const trainer of viewTrainers) {
     const keys = telltaleKeys[trainer].filter((key) => Object.hasOwn(root, key));
-    if (trainer === "axolotl" && Array.isArray(root.datasets) && root.datasets.some((d) => typeof d === "object" && d !== null && "type" in d)) keys.push("datasets[].type");
+    if (trainer === "axolotl" && Array.isArray(root.datasets) && root.datasets.some((d) => typeof d === "object" && d !== null && "type" in d))
+      keys.push("datasets[].type");
     if (keys.length > 0 && (!best || keys.length > best.keys.length)) best = { trainer, keys };
   }
   return best;

@@ -43,13 +43,19 @@ export function joinContentParts(content: unknown): { text: string; detail?: Det
  * joined, per-part training flags as the turn's training_detail. Per-part flags in the reasoning
  * (Axolotl's reasoning_training_detail) are not reproduced: the view says so rather than guess.
  */
-export function withJoinedContent(messages: readonly ChatMessage[], thinkingKey = "reasoning_content"): { messages: ChatMessage[]; details: Array<DetailSpan[] | undefined> } {
+export function withJoinedContent(
+  messages: readonly ChatMessage[],
+  thinkingKey = "reasoning_content",
+): { messages: ChatMessage[]; details: Array<DetailSpan[] | undefined> } {
   const details: Array<DetailSpan[] | undefined> = [];
   const joined = messages.map((message) => {
     const content = joinContentParts(message.content);
     const reasoning = joinContentParts(message[thinkingKey]);
     details.push(content?.detail);
-    if (reasoning?.detail) throw new ViewUnavailableError("This turn's reasoning is a list of parts with training flags: Axolotl trains them by its reasoning_training_detail, which this view does not reproduce yet.");
+    if (reasoning?.detail)
+      throw new ViewUnavailableError(
+        "This turn's reasoning is a list of parts with training flags: Axolotl trains them by its reasoning_training_detail, which this view does not reproduce yet.",
+      );
     if (!content && !reasoning) return message;
     return { ...message, ...(content ? { content: content.text } : {}), ...(reasoning ? { [thinkingKey]: reasoning.text } : {}) };
   });

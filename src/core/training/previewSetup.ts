@@ -89,10 +89,14 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
     const builtin = builtinTemplate(name);
     if (!builtin) return undefined;
     // A real tokenizer's special tokens are the ones the template sees (as in Axolotl); the family's fill in for an estimate.
-    return { template: { template: builtin.template, specialTokens: sources.tokenizer ? specials : { ...builtin.specialTokens, ...specials } }, label: `${builtin.label} (built-in${origin})` };
+    return {
+      template: { template: builtin.template, specialTokens: sources.tokenizer ? specials : { ...builtin.specialTokens, ...specials } },
+      label: `${builtin.label} (built-in${origin})`,
+    };
   };
   // LLaMA-Factory's own template names are its registry's, not a chat template to render.
-  if (sources.trainer === "llama-factory" && sources.template && Object.hasOwn(llamaFactoryTemplates, sources.template)) return modelTemplateSetup(sources, undefined, specials);
+  if (sources.trainer === "llama-factory" && sources.template && Object.hasOwn(llamaFactoryTemplates, sources.template))
+    return modelTemplateSetup(sources, undefined, specials);
   let chosen: { template: ChatTemplateSource; label: string } | undefined;
   if (sources.template) chosen = named(sources.template, "") ?? { template: templateFromFile(sources.template, specials), label: sources.template };
   const config = sources.config;
@@ -101,7 +105,13 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
   if (!chosen && (config?.chatTemplate || config?.chatTemplateJinja)) {
     try {
-      const resolved = axolotlConfigTemplate({ name: config.chatTemplate, jinja: config.chatTemplateJinja, configDir: sources.configDir }, own !== undefined, sources.tokenizer !== undefined, specials, sources.axolotl);
+      const resolved = axolotlConfigTemplate(
+        { name: config.chatTemplate, jinja: config.chatTemplateJinja, configDir: sources.configDir },
+        own !== undefined,
+        sources.tokenizer !== undefined,
+        specials,
+        sources.axolotl,
+      );
       if (resolved !== "tokenizer") {
         chosen = { template: resolved.template, label: `${resolved.label}, from the training config` };
         notes.push(...resolved.notes);
@@ -114,20 +124,34 @@ export function previewSetup(sources: PreviewSources): PreviewSetup {
   if (!chosen && own && sources.tokenizer) chosen = { template: own, label: `the model's own template (${sources.tokenizer.source})` };
   if (!chosen) {
     chosen = defaultChoice(specials);
-    notes.push("No chat template configured: ChatML is shown, with tool calls as Qwen2.5 and Qwen3 write them. Set a tokenizer folder, a GGUF, a training config or a named template.");
+    notes.push(
+      "No chat template configured: ChatML is shown, with tool calls as Qwen2.5 and Qwen3 write them. Set a tokenizer folder, a GGUF, a training config or a named template.",
+    );
   }
   return finished(sources, chosen, notes);
 }
 
 /** ChatML with tool calls, with a real tokenizer's special tokens: what is shown when nothing names a template. */
 function defaultChoice(specials: Record<string, string>): { template: ChatTemplateSource; label: string } {
-  return { template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } }, label: `${defaultChatTemplate.label} (built-in, the default)` };
+  return {
+    template: { template: defaultChatTemplate.template, specialTokens: { ...defaultChatTemplate.specialTokens, ...specials } },
+    label: `${defaultChatTemplate.label} (built-in, the default)`,
+  };
 }
 
 function finished(sources: PreviewSources, chosen: { template: ChatTemplateSource; label: string }, notes: string[], ownTemplate = false): PreviewSetup {
   const { template, label } = chosen;
   const tokenizer = sources.tokenizer ?? approximateTokenizer([...templateSpecialTokens(template.template, template.specialTokens), unknownEosToken]);
-  return { template, templateLabel: label, tokenizer, notes, trl: sources.trl, ownTemplate, datasetInfo: sources.datasetInfo, explicitTemplate: sources.template };
+  return {
+    template,
+    templateLabel: label,
+    tokenizer,
+    notes,
+    trl: sources.trl,
+    ownTemplate,
+    datasetInfo: sources.datasetInfo,
+    explicitTemplate: sources.template,
+  };
 }
 
 /**
@@ -135,21 +159,34 @@ function finished(sources: PreviewSources, chosen: { template: ChatTemplateSourc
  * names (a .jinja file, or a tokenizer folder whose template it clones); it has no named templates.
  * LLaMA-Factory parses its slots from the tokenizer's own template when its config names none.
  */
-function modelTemplateSetup(sources: PreviewSources, explicit: { template: ChatTemplateSource; label: string } | undefined, specials: Record<string, string>): PreviewSetup {
+function modelTemplateSetup(
+  sources: PreviewSources,
+  explicit: { template: ChatTemplateSource; label: string } | undefined,
+  specials: Record<string, string>,
+): PreviewSetup {
   const notes: string[] = [];
   let chosen = explicit;
   const path = sources.trainer === "trl" ? sources.config?.trl?.chatTemplatePath : undefined;
   if (!chosen && path) {
     const file = isAbsolute(path) || !sources.configDir ? path : join(sources.configDir, path);
     const fromFolder = existsSync(join(file, "tokenizer_config.json")) ? join(file, "tokenizer_config.json") : undefined;
-    if (!fromFolder && !/\.(jinja|j2)$/.test(file)) throw new PreviewSetupError(`The training config's chat_template_path: "${path}" is neither a .jinja file nor a tokenizer folder here (a hub id is not downloaded)`);
+    if (!fromFolder && !/\.(jinja|j2)$/.test(file))
+      throw new PreviewSetupError(
+        `The training config's chat_template_path: "${path}" is neither a .jinja file nor a tokenizer folder here (a hub id is not downloaded)`,
+      );
     chosen = { template: templateFromFile(fromFolder ?? file, specials), label: `${path}, from the training config's chat_template_path` };
   }
   const own = !chosen && sources.tokenizer ? tokenizerTemplate(sources.tokenizer, specials) : undefined;
-  if (!chosen && own && sources.tokenizer) return finished(sources, { template: own, label: `the model's own template (${sources.tokenizer.source})` }, notes, true);
+  if (!chosen && own && sources.tokenizer)
+    return finished(sources, { template: own, label: `the model's own template (${sources.tokenizer.source})` }, notes, true);
   if (!chosen) {
     chosen = defaultChoice(specials);
-    if (sources.trainer === "trl") notes.push(sources.tokenizer ? "This tokenizer has no chat template: TRL fails on conversational rows (\"tokenizer.chat_template is not set\"); ChatML is shown. Set chat_template_path." : "No tokenizer configured: TRL uses the tokenizer's own chat template; ChatML is shown until you set one.");
+    if (sources.trainer === "trl")
+      notes.push(
+        sources.tokenizer
+          ? 'This tokenizer has no chat template: TRL fails on conversational rows ("tokenizer.chat_template is not set"); ChatML is shown. Set chat_template_path.'
+          : "No tokenizer configured: TRL uses the tokenizer's own chat template; ChatML is shown until you set one.",
+      );
     return finished(sources, chosen, notes);
   }
   return finished(sources, chosen, notes, sources.trainer === "llama-factory");

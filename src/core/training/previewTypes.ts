@@ -21,7 +21,10 @@ export interface RowPreview extends TrainingView {
 }
 
 export class RowPreviewError extends Error {
-  constructor(message: string, readonly kind: "not-instruction" | "template-raised" | "template-failed" | "trainer-refused") {
+  constructor(
+    message: string,
+    readonly kind: "not-instruction" | "template-raised" | "template-failed" | "trainer-refused",
+  ) {
     super(message);
   }
 }
@@ -40,4 +43,3 @@ export function throughTemplate<T>(build: () => T): T {
     throw new RowPreviewError(`The chat template failed on this row: ${(error as Error).message}`, "template-failed");
   }
 }
-

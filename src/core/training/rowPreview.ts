@@ -25,12 +25,14 @@ export function previewConfigured(row: unknown, sources: PreviewSources, userSet
 }
 
 /** The setup, settings and row options a row is previewed with: the trainer's view the settings and the config choose. */
-export function configured(sources: PreviewSources, userSettings: Partial<TrainingSettings> = {}): { setup: PreviewSetup; settings: TrainingSettings; options: RowOptions } {
+export function configured(
+  sources: PreviewSources,
+  userSettings: Partial<TrainingSettings> = {},
+): { setup: PreviewSetup; settings: TrainingSettings; options: RowOptions } {
   const { config } = sources;
   const settings = trainingSettings(userSettings, config);
   return { setup: previewSetup({ ...sources, trainer: settings.choice?.trainer }), settings, options: { format: config?.format, ...mappingOf(config) } };
 }
-
 
 /**
  * The row as Axolotl's chat_template strategy reads it: without a config's `roles`, its own
@@ -41,7 +43,11 @@ function rowInput(row: unknown, options: RowOptions): { format: FormatId | undef
   const layout = options.layout;
   if (layout && isPlainObject(row) && !Object.hasOwn(row, layout.field)) {
     const other = ["messages", "conversations"].find((field) => field !== layout.field && Array.isArray(row[field]));
-    if (other) throw new RowPreviewError(`Axolotl: Messages is null. Please check \`field_messages\`. (The training config reads turns from "${layout.field}"; this row keeps them in "${other}": set field_messages: ${other}${other === "conversations" ? " and, for from/value turns, message_property_mappings: {role: from, content: value}" : ""}.)`, "trainer-refused");
+    if (other)
+      throw new RowPreviewError(
+        `Axolotl: Messages is null. Please check \`field_messages\`. (The training config reads turns from "${layout.field}"; this row keeps them in "${other}": set field_messages: ${other}${other === "conversations" ? " and, for from/value turns, message_property_mappings: {role: from, content: value}" : ""}.)`,
+        "trainer-refused",
+      );
   }
   const format = options.format ?? detectRowFormat(row, options.layout);
   const input = isPlainObject(row) ? trainingInput(format, row, { ...options, roles: options.roles ?? axolotlRoles }) : undefined;
@@ -62,7 +68,10 @@ function withContentHint<T>(input: TrainingInput, build: () => T): T {
   } catch (error) {
     const empty = input.kind === "chat" ? input.messages.findIndex((m) => !("content" in m)) : -1;
     if (error instanceof RowPreviewError && error.kind === "template-failed" && empty >= 0) {
-      throw new RowPreviewError(`${error.message} (turn ${empty + 1} has no content, or a null one: Axolotl leaves such a property out of the message it renders, and its own run fails on this row too)`, error.kind);
+      throw new RowPreviewError(
+        `${error.message} (turn ${empty + 1} has no content, or a null one: Axolotl leaves such a property out of the message it renders, and its own run fails on this row too)`,
+        error.kind,
+      );
     }
     throw error;
   }

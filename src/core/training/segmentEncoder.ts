@@ -12,9 +12,20 @@ import type { ModelTokenizer } from "../tokenizers/modelTokenizer";
  */
 export function prefixEncoder(tokenizer: ModelTokenizer, fullText: string, fullIds: readonly number[]): (text: string) => number[] {
   // Array.from: llama.cpp's tokenizer returns a typed array, whose map would not hold strings.
-  const specials = [...new Set(Array.from(fullIds).filter((id) => tokenizer.isSpecial(id)).map((id) => tokenizer.decode([id])))].filter((s) => s.length > 0);
+  const specials = [
+    ...new Set(
+      Array.from(fullIds)
+        .filter((id) => tokenizer.isSpecial(id))
+        .map((id) => tokenizer.decode([id])),
+    ),
+  ].filter((s) => s.length > 0);
   if (specials.length === 0) return (text) => tokenizer.encode(text);
-  const splitter = new RegExp(`(${specials.sort((a, b) => b.length - a.length).map(escapeRegExp).join("|")})`);
+  const splitter = new RegExp(
+    `(${specials
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join("|")})`,
+  );
   const pieces = new Map<string, number[]>();
   const encode = (text: string): number[] => {
     const ids: number[] = [];

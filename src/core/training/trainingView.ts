@@ -72,7 +72,13 @@ export interface Masked {
   warnings: string[];
 }
 
-function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions): Masked {
+function chatMasks(
+  input: Extract<TrainingInput, { kind: "chat" }>,
+  template: ChatTemplateSource,
+  tokenizer: ModelTokenizer,
+  settings: TrainingSettings,
+  options: ViewOptions,
+): Masked {
   const render = (messages: ChatMessage[], extra = options.extra) => renderChat(template, messages, { tools: input.tools, now: options.now, extra });
   const { messages, details: partDetails } = withJoinedContent(input.messages);
   const text = render(messages);
@@ -103,19 +109,28 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
     const dummyIds = encodePrefix(renderTurn([...messages.slice(0, index), { role: turn.role, content: dummyContent }]));
     const bounds = findTurn(dummyIds, prefixIds);
     if (!bounds) {
-      if (shouldTrain) warnings.push(`Turn ${index + 1} (${turn.role}): its place in the rendering cannot be found (rendered with a dummy message it gives the same tokens, or none), so Axolotl trains none of it.`);
+      if (shouldTrain)
+        warnings.push(
+          `Turn ${index + 1} (${turn.role}): its place in the rendering cannot be found (rendered with a dummy message it gives the same tokens, or none), so Axolotl trains none of it.`,
+        );
       continue;
     }
     const shifted = shouldTrain && !sameTokens(prefixIds, ids, bounds.end);
     if (shifted) shiftedTurns.push({ index, role: turn.role, start: bounds.start, end: Math.min(bounds.end, ids.length) });
     if (shouldTrain && pythonTruthy(detail)) {
-      if (typeof turn.content !== "string") throw new TrainingDetailError("training_detail is not supported when a turn's content is not a string (Axolotl stops on this row)");
+      if (typeof turn.content !== "string")
+        throw new TrainingDetailError("training_detail is not supported when a turn's content is not a string (Axolotl stops on this row)");
       // Axolotl lays the content's own tokens over the rendering from the turn's start.
-      trainingDetailMask(tokenizer, turn.content, trainingDetailSpans(detail)).forEach((on, i) => on && bounds.start + i < ids.length && (trained[bounds.start + i] = true));
+      trainingDetailMask(tokenizer, turn.content, trainingDetailSpans(detail)).forEach(
+        (on, i) => on && bounds.start + i < ids.length && (trained[bounds.start + i] = true),
+      );
     } else if (shouldTrain) for (let i = bounds.start; i < bounds.end && i < ids.length; i++) trained[i] = true;
     const eot = findEndOfTurn(ids, bounds.end, eotIds);
     if (eot === undefined) {
-      if (shouldTrain && !shifted && settings.trainOnEos === "turn") warnings.push(`Turn ${index + 1} (${turn.role}): no end-of-turn token within 3 tokens of its end, so the model does not learn to stop here (set eot_tokens to the template's turn end).`);
+      if (shouldTrain && !shifted && settings.trainOnEos === "turn")
+        warnings.push(
+          `Turn ${index + 1} (${turn.role}): no end-of-turn token within 3 tokens of its end, so the model does not learn to stop here (set eot_tokens to the template's turn end).`,
+        );
       continue;
     }
     lastEot = eot;
@@ -131,9 +146,20 @@ function chatMasks(input: Extract<TrainingInput, { kind: "chat" }>, template: Ch
  * Says plainly, on the turns it concerns, that the span shown trained is where Axolotl's
  * find_turn puts it: boundaries found on the conversation cut after a turn, laid over the whole.
  */
-function shiftedWarning(turns: Array<{ index: number; role: string; start: number; end: number }>, tokenizer: ModelTokenizer, ids: number[], readsRealLastIndex: boolean): string {
+function shiftedWarning(
+  turns: Array<{ index: number; role: string; start: number; end: number }>,
+  tokenizer: ModelTokenizer,
+  ids: number[],
+  readsRealLastIndex: boolean,
+): string {
   const first = turns[0];
-  const which = turns.length === 1 ? `Turn ${first.index + 1} (${first.role})` : `Turns ${turns.slice(0, 5).map((t) => t.index + 1).join(", ")}${turns.length > 5 ? `, … (${turns.length} in all)` : ""}`;
+  const which =
+    turns.length === 1
+      ? `Turn ${first.index + 1} (${first.role})`
+      : `Turns ${turns
+          .slice(0, 5)
+          .map((t) => t.index + 1)
+          .join(", ")}${turns.length > 5 ? `, … (${turns.length} in all)` : ""}`;
   const marked = excerpt(tokenizer.decode(ids.slice(first.start, first.end)));
   const why = readsRealLastIndex
     ? "this template keeps an answer's reasoning when the conversation is cut after it and drops it in the whole conversation (it keeps reasoning only after the last user turn), even with real_last_index, so its boundaries land off the turn's text. This is Axolotl's behaviour with this template, not a display error; reasoning kept only in the last answer has no shift."
@@ -145,8 +171,13 @@ function shiftedWarning(turns: Array<{ index: number; role: string; start: numbe
 export const unknownEosToken = "⟨EOS⟩";
 
 /** Axolotl's alpaca/completion types: prompt and completion as text, the prompt masked. */
-function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings): Masked {
-  const bos = tokenizer.exact ? (tokenizer.addsBos ? tokenizer.bosToken ?? "" : "") : template.specialTokens.bos_token ?? "";
+function textMasks(
+  input: Extract<TrainingInput, { kind: "text" }>,
+  template: ChatTemplateSource,
+  tokenizer: ModelTokenizer,
+  settings: TrainingSettings,
+): Masked {
+  const bos = tokenizer.exact ? (tokenizer.addsBos ? (tokenizer.bosToken ?? "") : "") : (template.specialTokens.bos_token ?? "");
   // The trainer closes a text row with the tokenizer's EOS; with no tokenizer, which one is unknown.
   const eos = tokenizer.exact ? (tokenizer.eosToken ?? template.specialTokens.eos_token ?? "") : unknownEosToken;
   const text = bos + input.prompt + input.completion + eos;
@@ -156,13 +187,18 @@ function textMasks(input: Extract<TrainingInput, { kind: "text" }>, template: Ch
   const trainFrom = settings.trainOnInputs || !input.prompt ? 0 : promptEnd;
   const trained = ids.map((_, i) => i >= trainFrom);
   const warnings = eos ? [] : ["The tokenizer has no EOS token: the completion is not closed, so the model does not learn to stop."];
-  if (!tokenizer.exact) warnings.push(`The completion ends with the model's EOS token, shown as ${unknownEosToken}: which token that is, the tokenizer says (set one to see it).`);
+  if (!tokenizer.exact)
+    warnings.push(`The completion ends with the model's EOS token, shown as ${unknownEosToken}: which token that is, the tokenizer says (set one to see it).`);
   if (eos && input.completion.trimEnd().endsWith(eos)) {
-    warnings.push(`The completion already ends with ${eos}, and the trainer adds ${eos} again: the model learns to stop twice (a double stop). Remove it from the data.`);
+    warnings.push(
+      `The completion already ends with ${eos}, and the trainer adds ${eos} again: the model learns to stop twice (a double stop). Remove it from the data.`,
+    );
   }
   // Trainers tokenize the prompt alone and mask that many tokens of the whole.
   if (trainFrom > 0 && input.completion && !sameTokens(promptIds, ids, promptEnd)) {
-    warnings.push("The prompt's last token merges with the completion's first when tokenized together, so the start of the completion is masked (a prompt ending in a space does this).");
+    warnings.push(
+      "The prompt's last token merges with the completion's first when tokenized together, so the start of the completion is masked (a prompt ending in a space does this).",
+    );
   }
   const roles = input.prompt ? ["prompt", "completion"] : ["text"];
   return { text, ids, trained, messageEnds: input.prompt ? [promptEnd, ids.length] : [ids.length], roles, warnings };
@@ -220,7 +256,13 @@ export interface TrainingCounts {
   dropped?: boolean;
 }
 
-export function trainingCounts(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingCounts {
+export function trainingCounts(
+  input: TrainingInput,
+  template: ChatTemplateSource,
+  tokenizer: ModelTokenizer,
+  settings: TrainingSettings,
+  options: ViewOptions = {},
+): TrainingCounts {
   const masked = masksOf(input, template, tokenizer, settings, options);
   const limit = settings.sequenceLen;
   let trained = 0;
@@ -234,9 +276,18 @@ export function trainingCounts(input: TrainingInput, template: ChatTemplateSourc
 }
 
 /** Renders a row's training input and marks which tokens carry loss. */
-export function buildTrainingView(input: TrainingInput, template: ChatTemplateSource, tokenizer: ModelTokenizer, settings: TrainingSettings, options: ViewOptions = {}): TrainingView {
+export function buildTrainingView(
+  input: TrainingInput,
+  template: ChatTemplateSource,
+  tokenizer: ModelTokenizer,
+  settings: TrainingSettings,
+  options: ViewOptions = {},
+): TrainingView {
   const view = viewOfMasked(masksOf(input, template, tokenizer, settings, options), tokenizer, input.notes);
-  if (settings.sequenceLen && view.tokens.length > settings.sequenceLen) view.warnings.push(`${view.tokens.length.toLocaleString("en-US")} tokens is over sequence_len ${settings.sequenceLen.toLocaleString("en-US")}: Axolotl drops this row (or truncates it, with excess_length_strategy: truncate).`);
+  if (settings.sequenceLen && view.tokens.length > settings.sequenceLen)
+    view.warnings.push(
+      `${view.tokens.length.toLocaleString("en-US")} tokens is over sequence_len ${settings.sequenceLen.toLocaleString("en-US")}: Axolotl drops this row (or truncates it, with excess_length_strategy: truncate).`,
+    );
   return view;
 }
 

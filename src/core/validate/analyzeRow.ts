@@ -114,7 +114,10 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
     // One row the rules cannot handle is one finding on that row, never a failed file.
     const reason = error instanceof Error ? error.message : String(error);
     const span = { line, column: 0, endLine: line, endColumn: Math.max(1, rawLine.length) };
-    return { kind: "invalid", diagnostics: applyRuleSettings([finding("unreadable-row", span, `This row could not be checked (${reason}); the other rows were.`)], options.rules) };
+    return {
+      kind: "invalid",
+      diagnostics: applyRuleSettings([finding("unreadable-row", span, `This row could not be checked (${reason}); the other rows were.`)], options.rules),
+    };
   }
 }
 
@@ -199,7 +202,14 @@ function checkObjectRow(
   });
   const diagnostics = checkRowKeys(ctx);
   if (keyCount !== countKeys(value)) diagnostics.push(...duplicateKeyFindings(ctx));
-  if (layout) diagnostics.push(...checkConversation(ctx, layout, { whole: true, preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected"), target: options.target }));
+  if (layout)
+    diagnostics.push(
+      ...checkConversation(ctx, layout, {
+        whole: true,
+        preference: Object.hasOwn(value, "chosen") && Object.hasOwn(value, "rejected"),
+        target: options.target,
+      }),
+    );
   for (const field of ["prompt", "completion", "chosen", "rejected"]) {
     if (!layout && Array.isArray(value[field])) {
       diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false, target: options.target }));

@@ -17,7 +17,10 @@ const cannot = String.raw`(?:cannot|can't|can not|do not|don't|am not able|am un
 const asAnAi = String.raw`as (?:an? )?(?:AI|artificial intelligence|(?:large )?language model)(?: (?:language )?model| assistant)?`;
 const refusals = [
   new RegExp(String.raw`\b${asAnAi},? I(?:'m| am)? ?${cannot}\b`, "i"),
-  new RegExp(String.raw`\bI(?:'m| am) (?:sorry|afraid),? but (?:${asAnAi}|I ${cannot} (?:fulfill|comply|assist|help|provide|create|generate|write|answer))\b`, "i"),
+  new RegExp(
+    String.raw`\bI(?:'m| am) (?:sorry|afraid),? but (?:${asAnAi}|I ${cannot} (?:fulfill|comply|assist|help|provide|create|generate|write|answer))\b`,
+    "i",
+  ),
   /\bI (?:can(?:not|'t)|am unable to|am not able to) (?:fulfill|comply with|assist with|help with) (?:this|that|your) request\b/i,
   /\bOpenAI(?:'s)? (?:use[- ]case|content) polic/i,
 ];
@@ -62,7 +65,8 @@ function firstUnbalanced(text: string, open: string, tags: RegExp): number | und
   return depth > 0 ? lastOpen : undefined;
 }
 
-const hasTools = (row: Record<string, unknown>) => (Array.isArray(row.tools) && row.tools.length > 0) || (typeof row.tools === "string" && row.tools.trim() !== "") || Array.isArray(row.functions);
+const hasTools = (row: Record<string, unknown>) =>
+  (Array.isArray(row.tools) && row.tools.length > 0) || (typeof row.tools === "string" && row.tools.trim() !== "") || Array.isArray(row.functions);
 
 const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0xfeff;
 
@@ -75,17 +79,39 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
     const whole = () => ctx.valueSpan(path);
     if (field.isOutput && (text.trim() === "" || placeholderOutput.test(text))) {
       const rule = ctx.format === "s1k" && field.name === "attempt" ? "empty-attempt" : "empty-output";
-      found.push(finding(rule, whole(), text.trim() === "" ? `\`${field.name}\` is empty: nothing to learn from this row.` : `\`${field.name}\` is a placeholder ("${text.trim()}"), not an answer.`));
+      found.push(
+        finding(
+          rule,
+          whole(),
+          text.trim() === ""
+            ? `\`${field.name}\` is empty: nothing to learn from this row.`
+            : `\`${field.name}\` is a placeholder ("${text.trim()}"), not an answer.`,
+        ),
+      );
     }
     if (isInputField(field) && text !== "" && placeholderInput.test(text)) {
-      found.push(finding("placeholder-input", whole(), `"${text}" stands for no input; use "" so every row says it the same way.`, ctx.replaceValue(path, "", 'Replace with ""')));
+      found.push(
+        finding(
+          "placeholder-input",
+          whole(),
+          `"${text}" stands for no input; use "" so every row says it the same way.`,
+          ctx.replaceValue(path, "", 'Replace with ""'),
+        ),
+      );
     }
     // A prompt ending in a space or newline and a completion starting with one are the usual separators of prompt/completion data.
     const leading = isSpace(text.charCodeAt(0)) && !(ctx.format === "prompt-completion" && field.name === "completion");
     const trailing = isSpace(text.charCodeAt(text.length - 1)) && !(ctx.format === "prompt-completion" && field.name === "prompt");
     // Input-output segments are joined as written: their edges are where the text breaks, on purpose.
     if (text.length > 0 && (leading || trailing) && text.trim() !== "" && field.role !== "thinking" && ctx.format !== "input-output") {
-      found.push(finding("surrounding-whitespace", whole(), `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`, ctx.replaceValue(path, text.trim(), "Trim whitespace")));
+      found.push(
+        finding(
+          "surrounding-whitespace",
+          whole(),
+          `\`${field.name}\` has leading or trailing whitespace, which is trained as written.`,
+          ctx.replaceValue(path, text.trim(), "Trim whitespace"),
+        ),
+      );
     }
     const lower = field.role === "assistant" ? text.toLowerCase() : "";
     const answerChecks = lower !== "" && answerKeywords.some((k) => lower.includes(k));
@@ -95,7 +121,14 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         if (match) {
           const span = at(match.index, match.index + match[0].length);
           if (hasTools(ctx.row) && toolScoped.test(text)) {
-            found.push({ ...finding("refusal-boilerplate", span, `A decline scoped to the available tools ("${match[0]}"): fine in function-calling data when no tool fits; check that none does.`), severity: "info" });
+            found.push({
+              ...finding(
+                "refusal-boilerplate",
+                span,
+                `A decline scoped to the available tools ("${match[0]}"): fine in function-calling data when no tool fits; check that none does.`,
+              ),
+              severity: "info",
+            });
           } else found.push(finding("refusal-boilerplate", span, `Refusal boilerplate ("${match[0]}") teaches the model to refuse; rewrite or drop the row.`));
           break;
         }
@@ -103,7 +136,13 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
       const merged = mergedInstruction.exec(text);
       if (merged) {
         const start = merged.index + (merged[0].startsWith("\n") ? 1 : 0);
-        found.push(finding("merged-instructions", at(start, merged.index + merged[0].length), "Another numbered instruction is merged into this output; split it into its own row."));
+        found.push(
+          finding(
+            "merged-instructions",
+            at(start, merged.index + merged[0].length),
+            "Another numbered instruction is merged into this output; split it into its own row.",
+          ),
+        );
       }
     }
     const artifacts = checkGenerationArtifacts(ctx, field);
@@ -111,7 +150,13 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
     if (!mayNeedChecks.test(text)) continue;
     for (const match of text.matchAll(leakedTemplate)) {
       if (artifacts.covered.some(([start, end]) => match.index >= start && match.index < end)) continue;
-      found.push(finding("leaked-template", at(match.index, match.index + match[0].length), `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`));
+      found.push(
+        finding(
+          "leaked-template",
+          at(match.index, match.index + match[0].length),
+          `Template marker ${match[0].trim()} inside content: the chat template adds these; remove it from the data.`,
+        ),
+      );
     }
     if (field.role === "assistant" || field.role === "thinking") {
       for (const { open, close, tags } of thinkPairs) {
@@ -133,7 +178,14 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         ),
       );
     } else if (controlCharacter.test(text)) {
-      found.push(finding("control-characters", whole(), `\`${field.name}\` contains control characters.`, ctx.replaceValue(path, text.replace(controlCharacters, ""), "Remove control characters")));
+      found.push(
+        finding(
+          "control-characters",
+          whole(),
+          `\`${field.name}\` contains control characters.`,
+          ctx.replaceValue(path, text.replace(controlCharacters, ""), "Remove control characters"),
+        ),
+      );
     }
   }
   return found;

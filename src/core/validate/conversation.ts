@@ -18,7 +18,10 @@ export interface ConversationOptions {
 function turnSchema(layout: ChatLayout) {
   if (layout.roleKey === "role" && layout.contentKey === "content") return messageKeys.role;
   if (layout.roleKey === "from" && layout.contentKey === "value") return messageKeys.from;
-  return { [layout.roleKey]: { types: ["string" as const], required: true }, [layout.contentKey]: { types: ["string" as const, "null" as const, "array" as const] } };
+  return {
+    [layout.roleKey]: { types: ["string" as const], required: true },
+    [layout.contentKey]: { types: ["string" as const, "null" as const, "array" as const] },
+  };
 }
 
 function isEmptyContent(content: unknown): boolean {
@@ -50,7 +53,13 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
 
   turns.forEach((turn, index) => {
     if (!isPlainObject(turn)) {
-      found.push(finding("wrong-type", ctx.valueSpan([layout.field, index]), `Turn ${index + 1} should be an object with \`${layout.roleKey}\` and \`${layout.contentKey}\`.`));
+      found.push(
+        finding(
+          "wrong-type",
+          ctx.valueSpan([layout.field, index]),
+          `Turn ${index + 1} should be an object with \`${layout.roleKey}\` and \`${layout.contentKey}\`.`,
+        ),
+      );
       return;
     }
     const rolePath = [layout.field, index, layout.roleKey];
@@ -64,7 +73,12 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
       const suggestion = roleFix(ctx, rolePath, name, aliases);
       const known = Object.values(aliases).flat().join(", ");
       found.push(
-        finding("unknown-role", ctx.valueSpan(rolePath), `Unknown role "${name}" (${known})${suggestion ? `: did you mean "${suggestion.target}"?` : "."}`, suggestion?.fix),
+        finding(
+          "unknown-role",
+          ctx.valueSpan(rolePath),
+          `Unknown role "${name}" (${known})${suggestion ? `: did you mean "${suggestion.target}"?` : "."}`,
+          suggestion?.fix,
+        ),
       );
     }
     if (role) sequence.push({ role, index });
@@ -73,13 +87,31 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
     }
     const hasToolCall = Array.isArray(turn.tool_calls) ? turn.tool_calls.length > 0 : turn.function_call !== undefined || name === "function_call";
     if (Object.hasOwn(turn, layout.contentKey) && isEmptyContent(turn[layout.contentKey]) && !hasToolCall) {
-      found.push(finding("empty-content", ctx.valueSpan([layout.field, index, layout.contentKey]), `Turn ${index + 1} (${String(name)}) has empty content and no tool call; write it or remove the turn.`));
+      found.push(
+        finding(
+          "empty-content",
+          ctx.valueSpan([layout.field, index, layout.contentKey]),
+          `Turn ${index + 1} (${String(name)}) has empty content and no tool call; write it or remove the turn.`,
+        ),
+      );
     } else if (!Object.hasOwn(turn, layout.contentKey) && !hasToolCall && !contentRequired) {
       // Where the schema requires the key, missing-field reports it already.
-      found.push(finding("empty-content", ctx.valueSpan([layout.field, index]), `Turn ${index + 1} (${String(name)}) has no \`${layout.contentKey}\` and no tool call: trainers fail on it (Axolotl) or reject the file (OpenAI).`));
+      found.push(
+        finding(
+          "empty-content",
+          ctx.valueSpan([layout.field, index]),
+          `Turn ${index + 1} (${String(name)}) has no \`${layout.contentKey}\` and no tool call: trainers fail on it (Axolotl) or reject the file (OpenAI).`,
+        ),
+      );
     }
     if (role === "tool" && typeof turn.tool_call_id === "string" && callIds.size > 0 && !callIds.has(turn.tool_call_id)) {
-      found.push(finding("tool-call-mismatch", ctx.valueSpan([layout.field, index, "tool_call_id"]), `Tool result "${turn.tool_call_id}" answers no earlier tool call (${[...callIds].join(", ")}).`));
+      found.push(
+        finding(
+          "tool-call-mismatch",
+          ctx.valueSpan([layout.field, index, "tool_call_id"]),
+          `Tool result "${turn.tool_call_id}" answers no earlier tool call (${[...callIds].join(", ")}).`,
+        ),
+      );
     }
   });
 
@@ -112,7 +144,13 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
   if (dialogue.length > 0 && !options.preference && !dialogue.some((s) => s.role === "assistant")) {
     found.push(finding("no-assistant-turn", ctx.valueSpan([layout.field]), "No assistant turn: this row trains nothing."));
   } else if (dialogue.length > 0 && !options.preference && dialogue[dialogue.length - 1].role !== "assistant") {
-    found.push(finding("last-turn-not-assistant", roleSpan(dialogue[dialogue.length - 1].index), "The conversation ends without an assistant turn; the last turn is not trained on."));
+    found.push(
+      finding(
+        "last-turn-not-assistant",
+        roleSpan(dialogue[dialogue.length - 1].index),
+        "The conversation ends without an assistant turn; the last turn is not trained on.",
+      ),
+    );
   }
   if (strict && dialogue.length > 0 && dialogue.length % 2 !== (options.preference ? 1 : 0)) {
     found.push(
@@ -131,7 +169,13 @@ export function checkConversation(ctx: RowContext, layout: ChatLayout, options: 
  * besides its own, roles besides its own, a `weight` other than 0 or 1 or on a non-assistant
  * message. A rejected key is not also reported as merely unused.
  */
-function openaiTurnFindings(ctx: RowContext, turn: Record<string, unknown>, path: Array<string | number>, keyFindings: Diagnostic[], roleReported: boolean): Diagnostic[] {
+function openaiTurnFindings(
+  ctx: RowContext,
+  turn: Record<string, unknown>,
+  path: Array<string | number>,
+  keyFindings: Diagnostic[],
+  roleReported: boolean,
+): Diagnostic[] {
   const found: Diagnostic[] = [];
   const rejectedAt = new Set<string>();
   for (const key of Object.keys(turn)) {
@@ -144,7 +188,13 @@ function openaiTurnFindings(ctx: RowContext, turn: Record<string, unknown>, path
   const kept = keyFindings.filter((d) => !(d.rule === "unused-key" && rejectedAt.has(`${d.line}:${d.column}`)));
   const role = turn.role;
   if (typeof role === "string" && !roleReported && !openaiRoles.includes(role)) {
-    found.push(finding("target-rejects", ctx.valueSpan([...path, "role"]), `OpenAI fine-tuning rejects the role "${role}" (mapped by the training config's roles): it accepts ${openaiRoles.join(", ")}.`));
+    found.push(
+      finding(
+        "target-rejects",
+        ctx.valueSpan([...path, "role"]),
+        `OpenAI fine-tuning rejects the role "${role}" (mapped by the training config's roles): it accepts ${openaiRoles.join(", ")}.`,
+      ),
+    );
   }
   if (Object.hasOwn(turn, "weight") && (role !== "assistant" || (turn.weight !== 0 && turn.weight !== 1))) {
     found.push(finding("target-rejects", ctx.valueSpan([...path, "weight"]), "OpenAI fine-tuning accepts `weight` only on assistant messages, as 0 or 1."));

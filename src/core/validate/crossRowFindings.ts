@@ -30,7 +30,13 @@ export function nearDuplicateFinding(row: Span, earlier: EarlierRow, verdict: Ne
   return { ...row, severity, rule: "near-duplicate", message: nearDuplicateMessage(earlier.line, verdict), related: relatedTo(earlier, "Similar row") };
 }
 
-export function mixedFormatFinding(row: Span, own: FormatId, fileFormat: FormatId, firstOfFormat: EarlierRow, rules: RuleSettings | undefined): Diagnostic | undefined {
+export function mixedFormatFinding(
+  row: Span,
+  own: FormatId,
+  fileFormat: FormatId,
+  firstOfFormat: EarlierRow,
+  rules: RuleSettings | undefined,
+): Diagnostic | undefined {
   const severity = effectiveSeverity("mixed-formats", rules);
   if (!severity) return undefined;
   const message = `${formatLabels[own]} row in ${withArticle(formatLabels[fileFormat])} file: trainers read one format per dataset.`;

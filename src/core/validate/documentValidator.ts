@@ -29,7 +29,6 @@ export interface Summary {
   rows: number;
 }
 
-
 /**
  * Validates a document line by line and keeps the results: an edit re-checks only the lines it
  * touched, and the duplicate indices are updated only where those lines sit.
@@ -303,10 +302,10 @@ export class DocumentValidator {
     if (duplicateOf) found.push(duplicateRowFinding(row, earlier(duplicateOf), rules));
     else if (entry.nearDuplicateOf) found.push(nearDuplicateFinding(row, earlier(entry.nearDuplicateOf.entry as Entry), entry.nearDuplicateOf.verdict, rules));
     const own = entry.analysis.format;
-    if (own && this.fileFormat && own !== this.fileFormat && !this.options.format && this.firstOfFormat) found.push(mixedFormatFinding(row, own, this.fileFormat, earlier(this.firstOfFormat), rules));
+    if (own && this.fileFormat && own !== this.fileFormat && !this.options.format && this.firstOfFormat)
+      found.push(mixedFormatFinding(row, own, this.fileFormat, earlier(this.firstOfFormat), rules));
     return found.filter((d): d is Diagnostic => d !== undefined);
   }
-
 }
 
 /** A row's diagnostic moved to the row's current line (lines above it may have come or gone). */

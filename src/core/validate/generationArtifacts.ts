@@ -57,12 +57,17 @@ export function degenerateRun(text: string): { phrase: string; repeats: number }
         continue;
       }
       const repeats = Math.floor(run / period) + 1;
-      if (repeats >= 8 && repeats * period >= 24 && (!best || repeats * period > best.repeats * best.period)) best = { period, start: i - run - period, repeats };
+      if (repeats >= 8 && repeats * period >= 24 && (!best || repeats * period > best.repeats * best.period))
+        best = { period, start: i - run - period, repeats };
       run = 0;
     }
   }
   if (!best) return undefined;
-  const phrase = text.trim().split(/\s+/, best.start + best.period).slice(best.start).join(" ");
+  const phrase = text
+    .trim()
+    .split(/\s+/, best.start + best.period)
+    .slice(best.start)
+    .join(" ");
   return { phrase, repeats: best.repeats };
 }
 
@@ -109,12 +114,24 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
   if (text.includes("{") || text.includes("[") || text.includes("<")) {
     for (const match of text.matchAll(placeholder)) {
       if (inCodeBlock(text, match.index)) continue;
-      found.push(finding("unfilled-placeholder", at(match.index, match.index + match[0].length), `${match[0]} is a template slot that was never filled in; write the real text or drop the row.`));
+      found.push(
+        finding(
+          "unfilled-placeholder",
+          at(match.index, match.index + match[0].length),
+          `${match[0]} is a template slot that was never filled in; write the real text or drop the row.`,
+        ),
+      );
       break;
     }
     const marker = answerRole(field) ? noOutputMarker.exec(text) : null;
     if (marker && text.trim() !== marker[0]) {
-      found.push(finding("no-output-marker", at(marker.index, marker.index + marker[0].length), `${marker[0]} marks a task the generator could not do (Alpaca's convention); the row teaches the model to print it.`));
+      found.push(
+        finding(
+          "no-output-marker",
+          at(marker.index, marker.index + marker[0].length),
+          `${marker[0]} marks a task the generator could not do (Alpaca's convention); the row teaches the model to print it.`,
+        ),
+      );
     }
   }
   if (answerRole(field)) {
@@ -123,7 +140,14 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
       const start = cut.index + 1;
       const label = text.slice(start, cut.index + cut[0].length).trim();
       covered.push([start, text.length]);
-      found.push(finding("run-on-generation", at(start, text.length), `The output runs on into another example ("${label}"); the model learns to continue past its answer.`, ctx.replaceValue(path, text.slice(0, cut.index).trimEnd(), `Cut the output before "${label}"`)));
+      found.push(
+        finding(
+          "run-on-generation",
+          at(start, text.length),
+          `The output runs on into another example ("${label}"); the model learns to continue past its answer.`,
+          ctx.replaceValue(path, text.slice(0, cut.index).trimEnd(), `Cut the output before "${label}"`),
+        ),
+      );
     }
     const loop = text.length >= 48 ? degenerateRun(text) : undefined;
     if (loop) {
@@ -134,10 +158,23 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
   const label = leadingLabel.exec(text);
   if (label && text.length > label[0].length && (answerRole(field) || promptRole(field) || field.name === "instruction")) {
     covered.push([0, label[0].length]);
-    found.push(finding("prompt-label", at(label.index, label[0].length), `\`${field.name}\` starts with the prompt label "${label[0].trim()}"; the template adds labels, so it would appear twice.`, ctx.replaceValue(path, text.slice(label[0].length), `Remove "${label[0].trim()}"`)));
+    found.push(
+      finding(
+        "prompt-label",
+        at(label.index, label[0].length),
+        `\`${field.name}\` starts with the prompt label "${label[0].trim()}"; the template adds labels, so it would appear twice.`,
+        ctx.replaceValue(path, text.slice(label[0].length), `Remove "${label[0].trim()}"`),
+      ),
+    );
   }
   if (promptRole(field) && text.length < 300 && (unseenUrl.test(text) || unseenFile.test(text))) {
-    found.push(finding("unseen-reference", ctx.valueSpan(path), `\`${field.name}\` is only ${unseenUrl.test(text) ? "a link" : "a file name"} ("${text.trim()}"): the model never sees what it points to, so it learns to make the content up.`));
+    found.push(
+      finding(
+        "unseen-reference",
+        ctx.valueSpan(path),
+        `\`${field.name}\` is only ${unseenUrl.test(text) ? "a link" : "a file name"} ("${text.trim()}"): the model never sees what it points to, so it learns to make the content up.`,
+      ),
+    );
   }
   return { found, covered };
 }

@@ -29,7 +29,11 @@ export function isTooLong(text: string): number | undefined {
 }
 
 export function tooLongFinding(line: number, byteLength: number): Diagnostic {
-  return finding("line-too-long", { line, column: 0, endLine: line, endColumn: 1 }, `Line of ${byteLength.toLocaleString("en-US")} bytes is over the ${maxRowBytes / 1024 / 1024} MB a row may have; split or shorten the row.`);
+  return finding(
+    "line-too-long",
+    { line, column: 0, endLine: line, endColumn: 1 },
+    `Line of ${byteLength.toLocaleString("en-US")} bytes is over the ${maxRowBytes / 1024 / 1024} MB a row may have; split or shorten the row.`,
+  );
 }
 
 /**
@@ -40,14 +44,26 @@ export function encodingFinding(line: number, text: string, invalidBytes: boolea
   const at = text.indexOf(replacementCharacter);
   if (!invalidBytes && at === -1) return undefined;
   const span = at === -1 ? { line, column: 0, endLine: line, endColumn: Math.max(1, text.length) } : { line, column: at, endLine: line, endColumn: at + 1 };
-  return finding("invalid-utf8", span, "Line holds bytes that are not UTF-8 (shown as \uFFFD), or U+FFFD characters left by an earlier bad decode; re-encode the source as UTF-8.");
+  return finding(
+    "invalid-utf8",
+    span,
+    "Line holds bytes that are not UTF-8 (shown as \uFFFD), or U+FFFD characters left by an earlier bad decode; re-encode the source as UTF-8.",
+  );
 }
 
 /** One finding, at the first line that ends in a lone CR: a file has them everywhere or by accident. */
 export function loneCrFinding(line: number): Diagnostic {
-  return finding("line-ending", { line, column: 0, endLine: line, endColumn: 1 }, "This line (the file's first such) ends with a lone carriage return (CR) on disk: trainers split rows at LF only and read it with the next line. Save the file with LF or CRLF line endings.");
+  return finding(
+    "line-ending",
+    { line, column: 0, endLine: line, endColumn: 1 },
+    "This line (the file's first such) ends with a lone carriage return (CR) on disk: trainers split rows at LF only and read it with the next line. Save the file with LF or CRLF line endings.",
+  );
 }
 
 export function utf16Finding(encoding: "utf-16le" | "utf-16be"): Diagnostic {
-  return finding("invalid-utf8", { line: 0, column: 0, endLine: 0, endColumn: 1 }, `This file is ${encoding.toUpperCase()}, not UTF-8: trainers read JSON Lines as UTF-8 and fail on it. Save it as UTF-8 (Save with Encoding).`);
+  return finding(
+    "invalid-utf8",
+    { line: 0, column: 0, endLine: 0, endColumn: 1 },
+    `This file is ${encoding.toUpperCase()}, not UTF-8: trainers read JSON Lines as UTF-8 and fail on it. Save it as UTF-8 (Save with Encoding).`,
+  );
 }

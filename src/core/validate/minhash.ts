@@ -25,7 +25,11 @@ function fmix32(h: number): number {
 const wordChars = (() => {
   const table = new Uint16Array(65536);
   for (let code = 0; code < 65536; code++) {
-    const isWord = (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
+    const isWord =
+      (code >= 97 && code <= 122) ||
+      (code >= 48 && code <= 57) ||
+      (code >= 65 && code <= 90) ||
+      (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
     table[code] = isWord ? (code >= 65 && code <= 90 ? code + 32 : code) : 0;
   }
   return table;
@@ -81,7 +85,13 @@ export function signatureOfWords(words: readonly number[], bins = permutations, 
   const binBits = Math.log2(bins);
   const signature = into ? into.fill(empty) : new Uint32Array(bins).fill(empty);
   for (let i = from; i + shingleWords <= to; i++) {
-    const h = fmix32(Math.imul(words[i], 0x9e3779b1) ^ Math.imul(words[i + 1], 0x85ebca77) ^ Math.imul(words[i + 2], 0xc2b2ae3d) ^ Math.imul(words[i + 3], 0x27d4eb2f) ^ Math.imul(words[i + 4], 0x165667b1));
+    const h = fmix32(
+      Math.imul(words[i], 0x9e3779b1) ^
+        Math.imul(words[i + 1], 0x85ebca77) ^
+        Math.imul(words[i + 2], 0xc2b2ae3d) ^
+        Math.imul(words[i + 3], 0x27d4eb2f) ^
+        Math.imul(words[i + 4], 0x165667b1),
+    );
     const bin = h >>> (32 - binBits);
     const value = h & ((1 << (32 - binBits)) - 1);
     if (value < signature[bin]) signature[bin] = value;

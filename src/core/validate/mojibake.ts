@@ -23,7 +23,8 @@ const reverseTables = new Map<string, Map<string, number>>();
  * Windows-1252's 0x80-0x9F row. Node 20's TextDecoder decodes "windows-1252" as ISO-8859-1
  * (C1 controls there), so this row is spelled out rather than taken from the decoder.
  */
-const windows1252High = "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+const windows1252High =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
 
 function reverseTable(codePage: string): Map<string, number> {
   let table = reverseTables.get(codePage);

@@ -81,7 +81,10 @@ function writeSegment(sketch: RowSketch, index: number, words: readonly number[]
   const at = header + index * slot;
   sketch[at] = hashWords(words, segment.from, segment.to);
   const bins = sketch.subarray(at + 1, at + slot);
-  const signed = segment.to - segment.from >= charSketchBelowWords ? signatureOfWords(words, fieldBins, segment.from, segment.to, bins) : charSignature(segment.text, segment.start, segment.end, bins);
+  const signed =
+    segment.to - segment.from >= charSketchBelowWords
+      ? signatureOfWords(words, fieldBins, segment.from, segment.to, bins)
+      : charSignature(segment.text, segment.start, segment.end, bins);
   if (!signed) bins.fill(noSignature);
 }
 
@@ -208,7 +211,11 @@ export function judgeNearDuplicate(row: RowSketch, earlier: RowSketch, promptSim
 export function judgeShortPrompts(row: string, earlier: string): NearDuplicateVerdict | undefined {
   const rowTokens = rougeTokens(row);
   const earlierTokens = rougeTokens(earlier);
-  const numbers = (tokens: string[]) => tokens.filter((t) => /\d/.test(t)).sort().join(" ");
+  const numbers = (tokens: string[]) =>
+    tokens
+      .filter((t) => /\d/.test(t))
+      .sort()
+      .join(" ");
   if (numbers(rowTokens) !== numbers(earlierTokens)) return undefined;
   const score = rougeL(rowTokens, earlierTokens);
   return score > shortPromptRougeThreshold ? { severity: "warning", similarity: score, answer: "same", measure: "rouge-l" } : undefined;
@@ -216,7 +223,10 @@ export function judgeShortPrompts(row: string, earlier: string): NearDuplicateVe
 
 export function nearDuplicateMessage(earlierLine: number, verdict: NearDuplicateVerdict): string {
   const answer = verdict.answer === "same" ? ", with the same answer" : verdict.answer === "close" ? ", with a close answer" : "";
-  const measure = verdict.measure === "rouge-l" ? `ROUGE-L ${verdict.similarity.toFixed(2)} over words` : `estimated Jaccard ${verdict.similarity.toFixed(2)} over word 5-grams`;
+  const measure =
+    verdict.measure === "rouge-l"
+      ? `ROUGE-L ${verdict.similarity.toFixed(2)} over words`
+      : `estimated Jaccard ${verdict.similarity.toFixed(2)} over word 5-grams`;
   return `Asks nearly what row ${earlierLine + 1} asks (${measure})${answer}.`;
 }
 

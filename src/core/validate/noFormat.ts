@@ -32,7 +32,10 @@ export class NoFormatSample {
   /** The finding, when rows were objects and none of them had a format. */
   finding(): Diagnostic | undefined {
     if (!this.firstRow || this.withFormat > 0) return undefined;
-    const keys = [...this.keys.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([key]) => key);
+    const keys = [...this.keys.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([key]) => key);
     const { line, length } = this.firstRow;
     return {
       line,

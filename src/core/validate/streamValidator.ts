@@ -40,7 +40,11 @@ export const maxSampleBytes = 64 * 1024 * 1024;
  * Validates lines read once (standard input, a FIFO): the first rows are held while they decide
  * the file's format, then validated with the rest. `onSample` hears the format first.
  */
-export async function* validateLines(lines: AsyncIterable<ReadLine>, options: StreamOptions = {}, onSample?: (sample: FormatSample) => void): AsyncGenerator<Diagnostic> {
+export async function* validateLines(
+  lines: AsyncIterable<ReadLine>,
+  options: StreamOptions = {},
+  onSample?: (sample: FormatSample) => void,
+): AsyncGenerator<Diagnostic> {
   const iterator = lines[Symbol.asyncIterator]();
   const held: ReadLine[] = [];
   let rows = 0;
@@ -225,7 +229,12 @@ export class RowComparer {
       const count = tokens.counter.count(analyzed.text);
       const severity = effectiveSeverity("too-many-tokens", rules);
       if (count > tokens.max && severity) {
-        yield { ...row, severity, rule: "too-many-tokens", message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.` };
+        yield {
+          ...row,
+          severity,
+          rule: "too-many-tokens",
+          message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.`,
+        };
       }
     }
   }

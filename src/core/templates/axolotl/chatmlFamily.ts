@@ -101,8 +101,10 @@ const qwen3 = String.raw`${partsText}
 {%- endif -%}
 ${qwen3AnswerAndRest}`;
 
-const falconToolsIntro = "You are a function calling AI model. You are provided with function signature within <tools> </tools> XML tags. You may call one or more functions to assist with the user query. Don\\'t make assumptions about what values to plug into functions.\\n<tools>\\n";
-const falconToolsFormat = "\\n</tools>\\nFor each function call, return a json object with function name and arguments within <tool_call> </tool_call> tags with the following schema:\\n<tool_call>\\n{\\'arguments\\': <args-dict>, \\'name\\': <function-name>}\\n</tool_call>\\n";
+const falconToolsIntro =
+  "You are a function calling AI model. You are provided with function signature within <tools> </tools> XML tags. You may call one or more functions to assist with the user query. Don\\'t make assumptions about what values to plug into functions.\\n<tools>\\n";
+const falconToolsFormat =
+  "\\n</tools>\\nFor each function call, return a json object with function name and arguments within <tool_call> </tool_call> tags with the following schema:\\n<tool_call>\\n{\\'arguments\\': <args-dict>, \\'name\\': <function-name>}\\n</tool_call>\\n";
 
 /** Falcon-H1: ChatML after BOS; with tools, a system block (left open) listing each tool in brackets. */
 const falconH1 = String.raw`{{ bos_token }}

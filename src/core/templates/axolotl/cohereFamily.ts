@@ -15,7 +15,6 @@ ${requireText()}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>' }}{%- endif -%}`;
 
-
 export const cohereFamily: AxolotlBuiltin[] = [
   { name: "cohere", label: "Command R", template: cohereTurns, specialTokens: cohereTokens },
   { name: "aya", label: "Aya", template: cohereTurns, specialTokens: cohereTokens },

@@ -145,7 +145,6 @@ ${systemTurn}
 {%- endfor -%}
 {{ '<|START_OF_TURN_TOKEN|><|CHATBOT_TOKEN|>' + ('<|START_RESPONSE|>' if add_generation_prompt else '') }}`;
 
-
 export const commandFamily: AxolotlBuiltin[] = [
   { name: "command_a", label: "Command A", template: commandA, specialTokens: cohereTokens },
   { name: "command_a_tool_use", label: "Command A (tool use)", template: commandToolUse(true), specialTokens: cohereTokens },

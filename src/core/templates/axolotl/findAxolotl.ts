@@ -43,16 +43,17 @@ function isDirectory(path: string): boolean {
  * also leaves out the user's site-packages, where `pip install --user` puts Axolotl, so that one
  * folder is added back by name (it is the user's, not the dataset's).
  */
-const findSpec = (name: "axolotl" | "trl") => [
-  "import sys, site, os",
-  "user_site = site.getusersitepackages()",
-  "if isinstance(user_site, str) and os.path.isdir(user_site) and user_site not in sys.path: sys.path.append(user_site)",
-  "import importlib.util, json",
-  `spec = importlib.util.find_spec('${name}')`,
-  "folder = os.path.dirname(spec.origin) if spec and spec.origin else None",
-  `try:\n    from importlib.metadata import version\n    v = version('${name}')\nexcept Exception:\n    v = None`,
-  "print(json.dumps({'package': folder, 'version': v}))",
-].join("\n");
+const findSpec = (name: "axolotl" | "trl") =>
+  [
+    "import sys, site, os",
+    "user_site = site.getusersitepackages()",
+    "if isinstance(user_site, str) and os.path.isdir(user_site) and user_site not in sys.path: sys.path.append(user_site)",
+    "import importlib.util, json",
+    `spec = importlib.util.find_spec('${name}')`,
+    "folder = os.path.dirname(spec.origin) if spec and spec.origin else None",
+    `try:\n    from importlib.metadata import version\n    v = version('${name}')\nexcept Exception:\n    v = None`,
+    "print(json.dumps({'package': folder, 'version': v}))",
+  ].join("\n");
 
 let emptyFolder: string | undefined;
 

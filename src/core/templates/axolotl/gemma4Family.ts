@@ -21,7 +21,8 @@ const stripThinkingMacro = String.raw`{%- macro strip_thinking(text) -%}
 {{ kept.text | trim }}
 {%- endmacro -%}`;
 
-const quotedList = (list: string) => String.raw`{{ '[' }}{%- for item in ${list} -%}{{ '<|"|>' + item + '<|"|>' + ('' if loop.last else ',') }}{%- endfor -%}{{ ']' }}`;
+const quotedList = (list: string) =>
+  String.raw`{{ '[' }}{%- for item in ${list} -%}{{ '<|"|>' + item + '<|"|>' + ('' if loop.last else ',') }}{%- endfor -%}{{ ']' }}`;
 /** A property's type in capitals; a list of types as Python prints a list (the template upper-cases its text). */
 const upperType = String.raw`(value['type'] | upper if value['type'] is string else ('[\'' + value['type'] | join('\', \'') + '\']') | upper if value['type'] is defined and value['type'] is sequence else '')`;
 /** A comma when something was written before in this property, and a note that something now is. */
@@ -100,7 +101,9 @@ const toolCalls = String.raw`{%- for call in message['tool_calls'] -%}
 /** A turn's content: a model's text without thinking, others' trimmed; media as their tokens. */
 function contentOf(media: Record<string, string>): string {
   const parts = Object.entries(media)
-    .map(([type, token]) => String.raw`{%- elif part['type'] == '${type}' -%}{{ ${JSON.stringify(token).replace(/"/g, "'")} }}{%- set state.last = '${type}' -%}`)
+    .map(
+      ([type, token]) => String.raw`{%- elif part['type'] == '${type}' -%}{{ ${JSON.stringify(token).replace(/"/g, "'")} }}{%- set state.last = '${type}' -%}`,
+    )
     .join("\n");
   return String.raw`{%- if message['content'] is string -%}{{ strip_thinking(message['content']) if role == 'model' else message['content'] | trim }}
 {%- elif message['content'] is sequence -%}{%- for part in message['content'] -%}

@@ -55,7 +55,10 @@ const gemma3 = gemma3Like(
   String.raw`{%- set system = namespace(text='') -%}{%- for part in messages[0]['content'] -%}{%- if 'text' in part -%}{%- set system.text = system.text + part['text'] -%}{%- endif -%}{%- endfor -%}{%- set prefix = system.text + '\n\n' -%}`,
   { image: "<start_of_image>" },
 );
-const gemma3n = gemma3Like(String.raw`{%- set prefix = messages[0]['content'][0]['text'] + '\n\n' -%}`, { audio: "<audio_soft_token>", image: "<image_soft_token>" });
+const gemma3n = gemma3Like(String.raw`{%- set prefix = messages[0]['content'][0]['text'] + '\n\n' -%}`, {
+  audio: "<audio_soft_token>",
+  image: "<image_soft_token>",
+});
 
 export const gemmaFamily: AxolotlBuiltin[] = [
   { name: "gemma", label: "Gemma", template: gemma, specialTokens: gemmaTokens },

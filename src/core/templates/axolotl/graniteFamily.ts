@@ -3,7 +3,8 @@ import type { AxolotlBuiltin } from "./builtin";
 import { jinjaLiteral, requireText } from "./builtin";
 
 const graniteIdentity = String.raw`'Knowledge Cutoff Date: April 2024.\nToday\'s Date: ' + strftime_now('%B %d, %Y') + '.\nYou are Granite, developed by IBM.'`;
-const documentsRule = "Write the response to the user's input by strictly aligning with the facts in the provided documents. If the information needed to answer the question is not available in the documents, inform the user that the question cannot be answered based on the available data.";
+const documentsRule =
+  "Write the response to the user's input by strictly aligning with the facts in the provided documents. If the information needed to answer the question is not available in the documents, inform the user that the question cannot be answered based on the available data.";
 const toolsRule = (assistant: string, respond: string) =>
   `You are a helpful ${assistant} with access to the following tools. When a tool is required to answer the user's query, ${respond} with <|tool_call|> followed by a JSON list of tools used. If a tool does not exist in the provided list of tools, notify the user that you do not have the ability to fulfill the request.`;
 const graniteThinking =
@@ -50,7 +51,6 @@ const graniteMoe = String.raw`{%- if messages[0]['role'] == 'system' -%}${requir
 {%- for document in documents -%}{{ 'Document ' + loop.index0 | string + '\n' + document['text'] + ('' if loop.last else '\n\n') }}{%- endfor -%}
 {{ '<|end_of_text|>\n' }}{%- endif -%}
 ${graniteTurns}`;
-
 
 export const graniteFamily: AxolotlBuiltin[] = [
   { name: "granite", label: "Granite 3", template: granite, specialTokens: graniteTokens },

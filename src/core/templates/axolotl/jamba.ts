@@ -1,10 +1,12 @@
 import { jambaTokens } from "../specialTokens";
 import type { AxolotlBuiltin } from "./builtin";
 
-const activeModesIntro = "\\n\\nThe following modes configure the format or style of your responses. You should adhere to all currently active modes simultaneously.";
+const activeModesIntro =
+  "\\n\\nThe following modes configure the format or style of your responses. You should adhere to all currently active modes simultaneously.";
 const citationMode =
   "\\n\\n## Citation Mode\\n\\nProvide a list of references only for the documents you base your response on. Format your response with the original answer followed by a citation section. Use this template: `{answer}<citations>DOCUMENT_IDS</citations>`, where DOCUMENT_IDS are the relevant document numbers (e.g. [2, 5, 9]), or [] if the answer cannot be supported by the provided documents.";
-const jsonMode = "\\n\\n## JSON Mode\\n\\nProvide your response in JSON format. Adhere strictly to any schema given by the user. If an appropriate JSON format exists, use it without modification.";
+const jsonMode =
+  "\\n\\n## JSON Mode\\n\\nProvide your response in JSON format. Adhere strictly to any schema given by the user. If an appropriate JSON format exists, use it without modification.";
 
 /** The documents and active modes a system turn before the last user turn carries, when given (chat_template_kwargs). */
 const lastSystemTurn = String.raw`{%- set use_documents = documents is defined and documents is not none and documents | length > 0 -%}

@@ -1,9 +1,9 @@
 import type { AxolotlBuiltin } from "./builtin";
 import { llamaTokens } from "../specialTokens";
 
-
 /** A message's text: its string, or its text parts joined (Axolotl's templates since PR 3736, for multimodal rows). */
-const textOf = (message: string) => String.raw`(${message}['content'] if ${message}['content'] is string else ${message}['content'] | selectattr('type', 'equalto', 'text') | map(attribute='text') | join(''))`;
+const textOf = (message: string) =>
+  String.raw`(${message}['content'] if ${message}['content'] is string else ${message}['content'] | selectattr('type', 'equalto', 'text') | map(attribute='text') | join(''))`;
 
 /** An optional leading system message, taken out of the turns (Mistral's upstream templates). */
 const systemFirst = String.raw`{%- if messages[0]['role'] == 'system' -%}{%- set system_message = ${textOf("messages[0]")} -%}{%- set loop_messages = messages[1:] -%}

@@ -14,7 +14,8 @@ const alpaca = String.raw`{{ bos_token }}
 {%- endfor -%}
 {%- if add_generation_prompt -%}{{ '\n\n### Response:\n' }}{%- endif -%}`;
 
-const metharmeDefaultSystem = "Enter RP mode. You shall reply to the user while staying in character. Your responses must be detailed, creative, immersive, and drive the scenario forward.";
+const metharmeDefaultSystem =
+  "Enter RP mode. You shall reply to the user while staying in character. Your responses must be detailed, creative, immersive, and drive the scenario forward.";
 
 /** Metharme (Pygmalion): <|system|>, <|user|> and <|model|> with stripped text, EOS at the end. */
 const metharme = String.raw`{{ bos_token }}

@@ -13,7 +13,23 @@ import { otherFamilies } from "./otherFamilies";
 import { phiFamily } from "./phiFamily";
 import { visionFamilies } from "./visionFamilies";
 
-const builtins = new Map<string, AxolotlBuiltin>([...chatmlFamily, ...llamaFamily, ...mistralFamily, ...phiFamily, ...gemmaFamily, ...gemma4Family, ...deepseekFamily, ...cohereFamily, ...commandFamily, ...graniteFamily, ...jambaFamily, ...visionFamilies, ...otherFamilies].map((b) => [b.name, b]));
+const builtins = new Map<string, AxolotlBuiltin>(
+  [
+    ...chatmlFamily,
+    ...llamaFamily,
+    ...mistralFamily,
+    ...phiFamily,
+    ...gemmaFamily,
+    ...gemma4Family,
+    ...deepseekFamily,
+    ...cohereFamily,
+    ...commandFamily,
+    ...graniteFamily,
+    ...jambaFamily,
+    ...visionFamilies,
+    ...otherFamilies,
+  ].map((b) => [b.name, b]),
+);
 
 /** The built-in rendering of Axolotl's NAME, when one is written here. */
 export function axolotlBuiltin(name: string): AxolotlBuiltin | undefined {

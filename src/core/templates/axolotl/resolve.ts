@@ -49,16 +49,22 @@ export function axolotlNamedTemplate(name: string, specials: Record<string, stri
   if (builtin) {
     return { template: { template: builtin.template, specialTokens: tokens }, label: `built-in rendering of Axolotl's ${name} (${builtin.label})`, notes: [] };
   }
-  const where = install ? `the Axolotl in ${install.templatesDir} has no ${name}.jinja either` : `if your Axolotl is newer and has it, point instructStudio.axolotl.path (render --axolotl) at it`;
-  throw new AxolotlTemplateError(`Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja (${where})`);
+  const where = install
+    ? `the Axolotl in ${install.templatesDir} has no ${name}.jinja either`
+    : `if your Axolotl is newer and has it, point instructStudio.axolotl.path (render --axolotl) at it`;
+  throw new AxolotlTemplateError(
+    `Axolotl has no chat_template named "${name}"; it knows ${axolotlTemplateNames.join(", ")}, plus tokenizer_default, tokenizer_default_fallback_<name> and jinja (${where})`,
+  );
 }
 
 function jinjaTemplate(choice: TemplateChoice, specials: Record<string, string>): ResolvedTemplate {
   const jinja = choice.jinja;
-  if (!jinja) throw new AxolotlTemplateError("`chat_template: jinja` needs `chat_template_jinja` (the template, or the path of a .jinja file), as Axolotl requires");
+  if (!jinja)
+    throw new AxolotlTemplateError("`chat_template: jinja` needs `chat_template_jinja` (the template, or the path of a .jinja file), as Axolotl requires");
   // Axolotl reads chat_template_jinja as a file when such a file exists, else as the template itself.
   const path = !jinja.includes("\n") && jinja.length < 4096 ? (isAbsolute(jinja) ? jinja : join(choice.configDir ?? "", jinja)) : undefined;
-  if (path && existsSync(path)) return { template: { template: readFileSync(path, "utf8"), specialTokens: specials }, label: `chat_template_jinja file ${path}`, notes: [] };
+  if (path && existsSync(path))
+    return { template: { template: readFileSync(path, "utf8"), specialTokens: specials }, label: `chat_template_jinja file ${path}`, notes: [] };
   return { template: { template: jinja, specialTokens: specials }, label: "chat_template_jinja of the training config", notes: [] };
 }
 
@@ -68,11 +74,20 @@ function jinjaTemplate(choice: TemplateChoice, specials: Record<string, string>)
  * tokenizer's own template applies, whether or not one is configured: the caller shows it, or
  * what it shows without one.
  */
-export function axolotlConfigTemplate(choice: TemplateChoice, tokenizerHasTemplate: boolean, hasTokenizer: boolean, specials: Record<string, string>, install?: AxolotlInstall): ResolvedTemplate | "tokenizer" {
+export function axolotlConfigTemplate(
+  choice: TemplateChoice,
+  tokenizerHasTemplate: boolean,
+  hasTokenizer: boolean,
+  specials: Record<string, string>,
+  install?: AxolotlInstall,
+): ResolvedTemplate | "tokenizer" {
   const name = choice.name ?? (choice.jinja ? "jinja" : "tokenizer_default");
   if (name === "jinja") return jinjaTemplate(choice, specials);
   if (name === "tokenizer_default") {
-    if (hasTokenizer && !tokenizerHasTemplate) throw new AxolotlTemplateError("chat_template is tokenizer_default but the tokenizer has no chat template: Axolotl stops here (add one to its tokenizer_config.json, or name a template)");
+    if (hasTokenizer && !tokenizerHasTemplate)
+      throw new AxolotlTemplateError(
+        "chat_template is tokenizer_default but the tokenizer has no chat template: Axolotl stops here (add one to its tokenizer_config.json, or name a template)",
+      );
     return "tokenizer";
   }
   if (name.startsWith(fallbackPrefix)) {

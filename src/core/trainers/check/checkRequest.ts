@@ -49,7 +49,12 @@ export function trainerArguments(trainer: "trl" | "llama-factory", settings: Tra
  * tokenizer's own, the per-message training fields of Axolotl's docs without a config, Axolotl's
  * default sequence_len), and a chat_template_jinja file read in (the check runs in a folder of its own).
  */
-export function axolotlArguments(settings: TrainingSettings, root: Record<string, unknown> | undefined, template: { name?: string; jinjaFile?: string }, readJinja: (path: string) => string | undefined): Record<string, unknown> {
+export function axolotlArguments(
+  settings: TrainingSettings,
+  root: Record<string, unknown> | undefined,
+  template: { name?: string; jinjaFile?: string },
+  readJinja: (path: string) => string | undefined,
+): Record<string, unknown> {
   const cfg: Record<string, unknown> = { ...root };
   const datasets = Array.isArray(cfg.datasets) ? cfg.datasets : [];
   const first = typeof datasets[0] === "object" && datasets[0] !== null ? (datasets[0] as Record<string, unknown>) : {};
@@ -78,12 +83,20 @@ export function axolotlArguments(settings: TrainingSettings, root: Record<string
 export function responsesOnlyArguments(settings: TrainingSettings): Record<string, unknown> | undefined {
   const options = settings.choice?.trainer === "trl" ? settings.trl?.responsesOnly : undefined;
   if (!options) return undefined;
-  const parts = options.instructionPart !== undefined || options.responsePart !== undefined ? { instruction_part: options.instructionPart ?? null, response_part: options.responsePart ?? null } : {};
+  const parts =
+    options.instructionPart !== undefined || options.responsePart !== undefined
+      ? { instruction_part: options.instructionPart ?? null, response_part: options.responsePart ?? null }
+      : {};
   return { ...parts, force_match: options.forceMatch, last_response_only: options.lastResponseOnly };
 }
 
 /** A dataset_info.json entry as LLaMA-Factory's DatasetAttr.join reads it (columns and tags only where the entry has them). */
 export function datasetInfoAttributes(entry: DatasetInfoEntry | undefined): Record<string, unknown> | undefined {
   if (!entry) return undefined;
-  return { formatting: entry.formatting, ranking: entry.ranking, ...(entry.columnsGiven ? { columns: entry.columns } : {}), ...(entry.tagsGiven ? { tags: entry.tags } : {}) };
+  return {
+    formatting: entry.formatting,
+    ranking: entry.ranking,
+    ...(entry.columnsGiven ? { columns: entry.columns } : {}),
+    ...(entry.tagsGiven ? { tags: entry.tags } : {}),
+  };
 }

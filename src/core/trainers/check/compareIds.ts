@@ -16,7 +16,9 @@ export interface CheckOutcome {
 }
 
 const describe = (id: number | undefined, label: number | undefined, decode: (ids: number[]) => string) =>
-  id === undefined ? "nothing (the sequence has ended)" : `id ${id} ${JSON.stringify(decode([id]))}${label === undefined ? "" : label === -100 ? ", masked" : label === id ? ", trained" : `, labelled ${label}`}`;
+  id === undefined
+    ? "nothing (the sequence has ended)"
+    : `id ${id} ${JSON.stringify(decode([id]))}${label === undefined ? "" : label === -100 ? ", masked" : label === id ? ", trained" : `, labelled ${label}`}`;
 
 /** Whether the panel's ids and labels are the trainer's, and the first token where they are not. */
 export function compareWithTrainer(ours: IdsAndLabels, answer: TrainerAnswer, decode: (ids: number[]) => string): CheckOutcome {
@@ -32,5 +34,8 @@ export function compareWithTrainer(ours: IdsAndLabels, answer: TrainerAnswer, de
     };
   }
   const trained = answer.labels.filter((l) => l !== -100).length;
-  return { agrees: true, summary: `${who} agrees with the panel: the same ${answer.input_ids.length.toLocaleString("en-US")} ids and labels (${trained.toLocaleString("en-US")} trained).` };
+  return {
+    agrees: true,
+    summary: `${who} agrees with the panel: the same ${answer.input_ids.length.toLocaleString("en-US")} ids and labels (${trained.toLocaleString("en-US")} trained).`,
+  };
 }

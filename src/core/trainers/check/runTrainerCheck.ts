@@ -32,7 +32,10 @@ export function runTrainerCheck(python: string, request: TrainerCheckRequest, si
     child.on("close", (code, killed) => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", stop);
-      if (killed) return resolve({ error: signal?.aborted ? "cancelled" : `stopped after ${timeoutMs / 1000} s (or its answer passed ${maxAnswerBytes / 1024 / 1024} MB)` });
+      if (killed)
+        return resolve({
+          error: signal?.aborted ? "cancelled" : `stopped after ${timeoutMs / 1000} s (or its answer passed ${maxAnswerBytes / 1024 / 1024} MB)`,
+        });
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString("utf8")) as TrainerAnswer);
       } catch {

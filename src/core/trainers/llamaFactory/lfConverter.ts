@@ -24,14 +24,28 @@ interface DatasetAttr {
 }
 
 const defaultColumns = { prompt: "instruction", query: "input", response: "output", history: null, messages: "conversations", system: null, tools: null };
-const defaultTags = { roleTag: "from", contentTag: "value", userTag: "human", assistantTag: "gpt", observationTag: "observation", functionTag: "function_call", systemTag: "system" };
-const tagKeys: Record<keyof typeof defaultTags, string> = { roleTag: "role_tag", contentTag: "content_tag", userTag: "user_tag", assistantTag: "assistant_tag", observationTag: "observation_tag", functionTag: "function_tag", systemTag: "system_tag" };
+const defaultTags = {
+  roleTag: "from",
+  contentTag: "value",
+  userTag: "human",
+  assistantTag: "gpt",
+  observationTag: "observation",
+  functionTag: "function_call",
+  systemTag: "system",
+};
+const tagKeys: Record<keyof typeof defaultTags, string> = {
+  roleTag: "role_tag",
+  contentTag: "content_tag",
+  userTag: "user_tag",
+  assistantTag: "assistant_tag",
+  observationTag: "observation_tag",
+  functionTag: "function_tag",
+  systemTag: "system_tag",
+};
 
 /** `DatasetAttr.join`: a `columns` (or `tags`) object sets every column (tag), the ones it does not name to None. */
 export function datasetAttr(entry: DatasetInfoEntry): DatasetAttr {
-  const columns = entry.columnsGiven
-    ? Object.fromEntries(Object.keys(defaultColumns).map((k) => [k, entry.columns[k] ?? null]))
-    : defaultColumns;
+  const columns = entry.columnsGiven ? Object.fromEntries(Object.keys(defaultColumns).map((k) => [k, entry.columns[k] ?? null])) : defaultColumns;
   const tags = entry.tagsGiven ? Object.fromEntries(Object.entries(tagKeys).map(([k, key]) => [k, entry.tags[key] ?? null])) : defaultTags;
   return { formatting: entry.formatting, ...(columns as typeof defaultColumns), ...(tags as typeof defaultTags) } as DatasetAttr;
 }
@@ -39,9 +53,27 @@ export function datasetAttr(entry: DatasetInfoEntry): DatasetAttr {
 /** With no dataset_info.json entry, the row's own shape picks the defaults LLaMA-Factory's docs give for it. */
 export function defaultEntry(row: Record<string, unknown>): DatasetInfoEntry {
   if (Array.isArray(row.messages)) {
-    return { name: "(none)", fileName: "", formatting: "sharegpt", ranking: false, columns: { messages: "messages", ...(row.tools !== undefined ? { tools: "tools" } : {}) }, tags: { role_tag: "role", content_tag: "content", user_tag: "user", assistant_tag: "assistant", system_tag: "system", observation_tag: "tool", function_tag: "function_call" }, columnsGiven: true, tagsGiven: true };
+    return {
+      name: "(none)",
+      fileName: "",
+      formatting: "sharegpt",
+      ranking: false,
+      columns: { messages: "messages", ...(row.tools !== undefined ? { tools: "tools" } : {}) },
+      tags: {
+        role_tag: "role",
+        content_tag: "content",
+        user_tag: "user",
+        assistant_tag: "assistant",
+        system_tag: "system",
+        observation_tag: "tool",
+        function_tag: "function_call",
+      },
+      columnsGiven: true,
+      tagsGiven: true,
+    };
   }
-  if (Array.isArray(row.conversations)) return { name: "(none)", fileName: "", formatting: "sharegpt", ranking: false, columns: {}, tags: {}, columnsGiven: false, tagsGiven: false };
+  if (Array.isArray(row.conversations))
+    return { name: "(none)", fileName: "", formatting: "sharegpt", ranking: false, columns: {}, tags: {}, columnsGiven: false, tagsGiven: false };
   return { name: "(none)", fileName: "", formatting: "alpaca", ranking: false, columns: {}, tags: {}, columnsGiven: false, tagsGiven: false };
 }
 
@@ -65,7 +97,8 @@ function alpaca(row: Record<string, unknown>, attr: DatasetAttr): Converted {
   const history = get(row, attr.history);
   if (attr.history && Array.isArray(history)) {
     for (const pair of history) {
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TrainerRefusedError(`LLaMA-Factory fails on this row: each "${attr.history}" item should be a [prompt, response] pair.`);
+      if (!Array.isArray(pair) || pair.length !== 2)
+        throw new TrainerRefusedError(`LLaMA-Factory fails on this row: each "${attr.history}" item should be a [prompt, response] pair.`);
       prompt.push({ role: "user", content: text(pair[0]) }, { role: "assistant", content: text(pair[1]) });
     }
   }
@@ -152,7 +185,12 @@ function openaiSystem(given: string, rawTools: unknown): { system: string; tools
   if (!system) system = tools ? system : shortSystemPrompt;
   else if (!tools) system = system.includes("detailed thinking on") || system.includes(shortSystemPrompt) ? system : `${system}\n${shortSystemPrompt}`;
   else system += "\n";
-  const notes = system !== given ? [`LLaMA-Factory's openai formatting changes this row's system prompt to ${JSON.stringify(system)} (its converter adds Nemotron's "${shortSystemPrompt}" to rows without tools, and a line break to rows with them).`] : [];
+  const notes =
+    system !== given
+      ? [
+          `LLaMA-Factory's openai formatting changes this row's system prompt to ${JSON.stringify(system)} (its converter adds Nemotron's "${shortSystemPrompt}" to rows without tools, and a line break to rows with them).`,
+        ]
+      : [];
   return { system, tools, notes };
 }
 
@@ -167,7 +205,10 @@ function alternation(aligned: LfMessage[]): string | undefined {
 
 /** A row as LLaMA-Factory's converter for its dataset_info.json entry reads it (supervised stage). */
 export function convertRow(row: Record<string, unknown>, entry: DatasetInfoEntry): Converted {
-  if (entry.ranking) throw new TrainerRefusedError("This dataset_info.json entry is a ranking (preference) dataset: LLaMA-Factory trains it with stage rm or dpo, not sft; the panel shows supervised rows.");
+  if (entry.ranking)
+    throw new TrainerRefusedError(
+      "This dataset_info.json entry is a ranking (preference) dataset: LLaMA-Factory trains it with stage rm or dpo, not sft; the panel shows supervised rows.",
+    );
   const attr = datasetAttr(entry);
   return attr.formatting === "alpaca" ? alpaca(row, attr) : conversation(row, attr);
 }

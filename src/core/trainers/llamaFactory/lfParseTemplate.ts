@@ -24,9 +24,21 @@ export function parseTemplate(source: ChatTemplateSource, tokenizer: ModelTokeni
   const prefix = tokenizer.addsBos && tokenizer.bosToken ? tokenizer.bosToken : "";
   const placeholder = "{{content}}";
   const systemSlot = render([{ role: "system", content: placeholder }], false).slice(prefix.length);
-  const userSlotEmptySystem = render([{ role: "system", content: "" }, { role: "user", content: placeholder }], true).slice(prefix.length);
+  const userSlotEmptySystem = render(
+    [
+      { role: "system", content: "" },
+      { role: "user", content: placeholder },
+    ],
+    true,
+  ).slice(prefix.length);
   let userSlot = render([{ role: "user", content: placeholder }], true).slice(prefix.length);
-  let assistantSlot = render([{ role: "user", content: placeholder }, { role: "assistant", content: placeholder }], false).slice(prefix.length + userSlot.length);
+  let assistantSlot = render(
+    [
+      { role: "user", content: placeholder },
+      { role: "assistant", content: placeholder },
+    ],
+    false,
+  ).slice(prefix.length + userSlot.length);
   const reasoning = assistantSlot.includes("<think>");
   assistantSlot = assistantSlot.replaceAll("<think>", "").replaceAll("</think>", "").replace(/^\n+/, "");
   let defaultSystem = "";

@@ -1,14 +1,17 @@
 import { booleanOf, stringOr } from "../../config/yamlValues";
 import type { LfSettings } from "./lfSupervised";
 
-
 /** The data arguments a LLaMA-Factory training YAML sets (numbers already checked by the config reader). */
 export function lfSettingsOf(root: Record<string, unknown>, numbers: Record<string, number>): Partial<LfSettings> {
   const settings: Partial<LfSettings> = {};
   const template = stringOr(root.template);
   if (template) settings.template = template;
   if (numbers.cutoff_len !== undefined) settings.cutoffLen = numbers.cutoff_len;
-  for (const [key, field] of [["train_on_prompt", "trainOnPrompt"], ["mask_history", "maskHistory"], ["preserve_thinking", "preserveThinking"]] as const) {
+  for (const [key, field] of [
+    ["train_on_prompt", "trainOnPrompt"],
+    ["mask_history", "maskHistory"],
+    ["preserve_thinking", "preserveThinking"],
+  ] as const) {
     const value = booleanOf(root[key]);
     if (value !== undefined) settings[field] = value;
   }

@@ -14,7 +14,14 @@ export interface LfSettings {
   packing: boolean;
 }
 
-export const lfDefaults: LfSettings = { cutoffLen: 2048, trainOnPrompt: false, maskHistory: false, enableThinking: true, preserveThinking: false, packing: false };
+export const lfDefaults: LfSettings = {
+  cutoffLen: 2048,
+  trainOnPrompt: false,
+  maskHistory: false,
+  enableThinking: true,
+  preserveThinking: false,
+  packing: false,
+};
 
 export const ignoreIndex = -100;
 
@@ -56,7 +63,14 @@ export function supervisedPieces(converted: Converted, template: LfTemplate, set
   const order = pairs.map((_, i) => i);
   if (settings.maskHistory) order.reverse();
   const pieces = new Map<number, [LfPiece, LfPiece]>();
-  const piece = (encoded: Encoded, kept: number, labels: number[], message: number): LfPiece => ({ text: encoded.text, ids: encoded.ids, kept, labels, message, role: messages[message]?.role ?? "" });
+  const piece = (encoded: Encoded, kept: number, labels: number[], message: number): LfPiece => ({
+    text: encoded.text,
+    ids: encoded.ids,
+    kept,
+    labels,
+    message,
+    role: messages[message]?.role ?? "",
+  });
   order.forEach((pairIndex, turnIdx) => {
     const [source, target] = pairs[pairIndex];
     if (totalLength >= cutoff) {
@@ -75,7 +89,8 @@ export function supervisedPieces(converted: Converted, template: LfTemplate, set
     pieces.set(pairIndex, [piece(source, sourceLen, sourceLabel, 2 * pairIndex), piece(target, targetLen, targetLabel, 2 * pairIndex + 1)]);
   });
   const ordered = pairs.flatMap((_, i) => pieces.get(i) ?? []);
-  if (template.efficientEos) ordered.push({ text: template.eosToken, ids: [template.eosId], kept: 1, labels: [template.eosId], message: messages.length - 1, role: "eos" });
+  if (template.efficientEos)
+    ordered.push({ text: template.eosToken, ids: [template.eosId], kept: 1, labels: [template.eosId], message: messages.length - 1, role: "eos" });
   return ordered;
 }
 

@@ -59,7 +59,10 @@ export class LfTemplate {
     this.eosToken = spec.replaceEos ? stop[0] : (tokenizer.eosToken ?? "<|endoftext|>");
     // fix_special_tokens adds the EOS and the stop words the tokenizer lacks as new tokens, with ids past its vocabulary.
     const added = [this.eosToken, ...stop].filter((token, i, all) => all.indexOf(token) === i && tokenizer.tokenId(token) === undefined);
-    if (added.length > 0) throw new ViewUnavailableError(`LLaMA-Factory adds ${added.join(", ")} to this tokenizer as new token${added.length === 1 ? "" : "s"} (resize_vocab) for its ${name} template: a template made for another model's tokenizer. Their ids and the text around them are not shown; pick the template of your model.`);
+    if (added.length > 0)
+      throw new ViewUnavailableError(
+        `LLaMA-Factory adds ${added.join(", ")} to this tokenizer as new token${added.length === 1 ? "" : "s"} (resize_vocab) for its ${name} template: a template made for another model's tokenizer. Their ids and the text around them are not shown; pick the template of your model.`,
+      );
     this.eosId = tokenizer.tokenId(this.eosToken) as number;
     this.thoughtWords = (spec.thoughtWords as [string, string] | undefined) ?? ["<think>\n", "\n</think>\n\n"];
     this.toolCallWords = (spec.toolCallWords as [string, string] | undefined) ?? ["<tool_call>", "</tool_call>"];
@@ -87,7 +90,8 @@ export class LfTemplate {
         if (slot.length > 0) parts.push({ text: slot, ids: this.tokenizer.encode(slot) });
       } else if ("token" in slot) {
         const id = this.tokenizer.tokenId(slot.token);
-        if (id === undefined) throw new TrainerRefusedError(`LLaMA-Factory's ${this.name} template writes the token ${slot.token}, which this tokenizer does not have.`);
+        if (id === undefined)
+          throw new TrainerRefusedError(`LLaMA-Factory's ${this.name} template writes the token ${slot.token}, which this tokenizer does not have.`);
         parts.push({ text: slot.token, ids: [id] });
       } else if (slot.special === "bos_token") {
         const bos = this.tokenizer.bosToken;
@@ -118,7 +122,8 @@ export class LfTemplate {
       const list = Array.isArray(calls) ? calls : [calls];
       return list.map((call) => {
         const c = (call ?? {}) as Record<string, unknown>;
-        if (typeof c.name !== "string" || !("arguments" in c)) throw new TrainerRefusedError("LLaMA-Factory fails on a function call without a name and arguments (KeyError).");
+        if (typeof c.name !== "string" || !("arguments" in c))
+          throw new TrainerRefusedError("LLaMA-Factory fails on a function call without a name and arguments (KeyError).");
         return { name: c.name, arguments: pythonJsonDumps(c.arguments) };
       });
     };

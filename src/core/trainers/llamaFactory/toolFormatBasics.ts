@@ -27,4 +27,3 @@ export const qwenFormat: ToolFormat = {
   },
   calls: (calls) => calls.map((c) => `<tool_call>\n${pythonJsonDumps({ name: c.name, arguments: JSON.parse(c.arguments) })}\n</tool_call>`).join("\n"),
 };
-

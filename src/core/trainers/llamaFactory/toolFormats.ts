@@ -12,7 +12,10 @@ const defaultFormat: ToolFormat = {
       const tool = raw.type === "function" ? record(raw.function) : raw;
       const parameters = record(tool.parameters);
       // Its `tool["parameters"]["properties"]` fails on a tool without them: LLaMA-Factory stops on the row.
-      if (!Object.hasOwn(parameters, "properties")) throw new TrainerRefusedError(`LLaMA-Factory's default tool format fails on the tool "${text(tool.name)}": its parameters have no "properties" (KeyError: 'properties').`);
+      if (!Object.hasOwn(parameters, "properties"))
+        throw new TrainerRefusedError(
+          `LLaMA-Factory's default tool format fails on the tool "${text(tool.name)}": its parameters have no "properties" (KeyError: 'properties').`,
+        );
       const required = Array.isArray(parameters.required) ? parameters.required : [];
       let paramText = "";
       for (const [name, value] of Object.entries(record(parameters.properties))) {
@@ -32,8 +35,6 @@ const defaultFormat: ToolFormat = {
   },
   calls: (calls) => calls.map((c) => `Action: ${c.name}\nAction Input: ${c.arguments}`).join("\n"),
 };
-
-
 
 /** LLaMA-Factory's MistralToolUtils (Mistral v0.3). */
 const mistralFormat: ToolFormat = {
@@ -61,6 +62,9 @@ const formats: Record<string, ToolFormat> = { default: defaultFormat, qwen: qwen
 
 export function toolFormat(name: string | null, now = new Date()): ToolFormat {
   const format = name === "llama3" ? llama3Format(now) : name === null ? undefined : formats[name];
-  if (!format) throw new ViewUnavailableError(`This row has tools or tool calls, and the template's tool format "${name}" is not one LLaMA-Factory ff6d4d12 has; its plain turns are shown.`);
+  if (!format)
+    throw new ViewUnavailableError(
+      `This row has tools or tool calls, and the template's tool format "${name}" is not one LLaMA-Factory ff6d4d12 has; its plain turns are shown.`,
+    );
   return format;
 }

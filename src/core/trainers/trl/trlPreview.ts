@@ -13,7 +13,8 @@ import { trlIdsAndLabels, TrlMasked, trlMasks } from "./trlView";
 
 /** How TRL reads the row's fields, in the panel's words. */
 function mappingOf(row: Record<string, unknown>, completionOnly: boolean, textField: string): string {
-  if ("prompt" in row && "completion" in row) return `prompt + completion (${completionOnly ? "the prompt masked: completion_only_loss" : "all trained: completion_only_loss false"})`;
+  if ("prompt" in row && "completion" in row)
+    return `prompt + completion (${completionOnly ? "the prompt masked: completion_only_loss" : "all trained: completion_only_loss false"})`;
   if ("messages" in row) return "messages → the chat template";
   if ("conversations" in row) return "conversations (from/value renamed role/content) → the chat template";
   return `${textField} → plain text, EOS appended`;
@@ -27,13 +28,24 @@ function responsesOnlyNote(result: TrlMasked): string {
   return `; Unsloth trains from each ${JSON.stringify(markers.responsePart)} to the next ${JSON.stringify(markers.instructionPart)} (${how})`;
 }
 
-function masked(row: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions): { row: Record<string, unknown>; format: FormatId | undefined; masked: TrlMasked } {
+function masked(
+  row: unknown,
+  setup: PreviewSetup,
+  settings: TrainingSettings,
+  options: RowOptions,
+): { row: Record<string, unknown>; format: FormatId | undefined; masked: TrlMasked } {
   if (!isPlainObject(row)) throw new RowPreviewError("This row is not a JSON object: TRL's datasets hold one object per row.", "not-instruction");
   const format = options.format ?? detectRowFormat(row);
   const unread = format && unreadFormatMessage(format, "trl");
   if (unread) throw new RowPreviewError(unread, "not-instruction");
   const trl = settings.trl ?? trlDefaults;
-  return { row, format, masked: throughTemplate(() => trlMasks(row, { template: setup.template, tokenizer: setup.tokenizer, settings: trl, installed: setup.trl, now: options.now })) };
+  return {
+    row,
+    format,
+    masked: throughTemplate(() =>
+      trlMasks(row, { template: setup.template, tokenizer: setup.tokenizer, settings: trl, installed: setup.trl, now: options.now }),
+    ),
+  };
 }
 
 /** The panel's view of a row as TRL's SFTTrainer prepares it. */
@@ -48,7 +60,7 @@ export function previewTrl(value: unknown, setup: PreviewSetup, settings: Traini
     trainerLabel: trainerLabel(settings.choice) + (result.responsesOnly ? `, then Unsloth's train_on_responses_only as ${unslothVersion} does it` : ""),
     formatLabel: format ? formatLabels[format] : "Unknown",
     mapping: mappingOf(row, trl.completionOnlyLoss ?? ("prompt" in row && "completion" in row), trl.datasetTextField) + responsesOnlyNote(result),
-    templateLabel: chat ? result.templateLabel ?? setup.templateLabel : "none (plain text: TRL tokenizes it as it is)",
+    templateLabel: chat ? (result.templateLabel ?? setup.templateLabel) : "none (plain text: TRL tokenizes it as it is)",
     tokenizerLabel: setup.tokenizer.exact ? setup.tokenizer.source : "estimate (no tokenizer configured)",
     exact: setup.tokenizer.exact,
     sequenceLen: trl.maxLength ?? undefined,
@@ -64,6 +76,11 @@ export function measureTrl(value: unknown, setup: PreviewSetup, settings: Traini
 }
 
 /** input_ids and labels exactly as TRL hands them to its collator, for checking against its own. */
-export function trlRowIdsAndLabels(value: unknown, setup: PreviewSetup, settings: TrainingSettings, options: RowOptions = {}): { inputIds: number[]; labels: number[] } {
+export function trlRowIdsAndLabels(
+  value: unknown,
+  setup: PreviewSetup,
+  settings: TrainingSettings,
+  options: RowOptions = {},
+): { inputIds: number[]; labels: number[] } {
   return trlIdsAndLabels(masked(value, setup, settings, options).masked);
 }

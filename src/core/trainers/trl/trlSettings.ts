@@ -38,7 +38,8 @@ export function trlSettingsOf(root: Record<string, unknown>, numbers: Record<str
   if (textField) settings.datasetTextField = textField;
   const packing = booleanOf(root.packing);
   if (packing !== undefined) settings.packing = packing;
-  if (root.packing_strategy === "bfd" || root.packing_strategy === "bfd_split" || root.packing_strategy === "wrapped") settings.packingStrategy = root.packing_strategy;
+  if (root.packing_strategy === "bfd" || root.packing_strategy === "bfd_split" || root.packing_strategy === "wrapped")
+    settings.packingStrategy = root.packing_strategy;
   const templatePath = stringOr(root.chat_template_path);
   if (templatePath) settings.chatTemplatePath = templatePath;
   const eos = stringOr(root.eos_token);

@@ -64,9 +64,7 @@ export interface TrlInstall {
   version?: string;
 }
 
-export type TrainingTemplate =
-  | { template: string; label: string }
-  | { refused: string };
+export type TrainingTemplate = { template: string; label: string } | { refused: string };
 
 /** The message TRL 1.13 raises when it has no training template for the tokenizer's. */
 export const notTrainingCompatible =
@@ -108,10 +106,18 @@ const decided = new Map<string, Map<string, TrainingTemplate | undefined>>();
 function decideTrainingTemplate(template: string, installed?: TrlInstall): TrainingTemplate | undefined {
   if (hasGenerationMarkers(template)) return undefined;
   const name = stockTemplateName(template);
-  if (name && writtenTrainingTemplates[name]) return { template: writtenTrainingTemplates[name], label: `TRL's ${name} training template (swapped in for assistant_only_loss)` };
+  if (name && writtenTrainingTemplates[name])
+    return { template: writtenTrainingTemplates[name], label: `TRL's ${name} training template (swapped in for assistant_only_loss)` };
   const file = name && installed ? join(installed.templatesDir, `${name}_training.jinja`) : undefined;
-  if (file && existsSync(file)) return { template: readFileSync(file, "utf8"), label: `TRL's ${name}_training.jinja from ${installed?.version ? `TRL ${installed.version}` : "your TRL"} (swapped in for assistant_only_loss)` };
-  if (name) return { refused: `TRL swaps in its ${name}_training.jinja for this template; no TRL was found to read it from (install TRL for the Python the editor uses, or set chat_template_path to that file).` };
+  if (file && existsSync(file))
+    return {
+      template: readFileSync(file, "utf8"),
+      label: `TRL's ${name}_training.jinja from ${installed?.version ? `TRL ${installed.version}` : "your TRL"} (swapped in for assistant_only_loss)`,
+    };
+  if (name)
+    return {
+      refused: `TRL swaps in its ${name}_training.jinja for this template; no TRL was found to read it from (install TRL for the Python the editor uses, or set chat_template_path to that file).`,
+    };
   const family = likelyFamily(template);
   const advice = family
     ? ` This template is not one of the stock templates TRL knows (it differs from them by even a character); a template with {% generation %} around the assistant's text works, e.g. TRL's chat_templates/${family}_training.jinja as chat_template_path, if it matches your model's format.`

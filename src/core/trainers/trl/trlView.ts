@@ -127,7 +127,13 @@ interface Rendered {
 }
 
 /** apply_chat_template(tokenize=True): no special tokens added, the template writes them. */
-function renderConversation(messages: unknown[], template: ChatTemplateSource, context: TrlContext, example: Record<string, unknown>, options: { generationPrompt?: boolean; assistantMask?: boolean }): Rendered {
+function renderConversation(
+  messages: unknown[],
+  template: ChatTemplateSource,
+  context: TrlContext,
+  example: Record<string, unknown>,
+  options: { generationPrompt?: boolean; assistantMask?: boolean },
+): Rendered {
   const { tools, extra } = templateArgs(example);
   const renderOptions = { tools, extra, now: context.now, addGenerationPrompt: options.generationPrompt };
   if (!options.assistantMask) {
@@ -151,7 +157,13 @@ const maxTurnsCounted = 200;
  * after each message, rendered; where a template writes a cut differently (not a prefix of the
  * whole), the conversation is one part.
  */
-function messageBounds(messages: unknown[], full: Rendered, template: ChatTemplateSource, context: TrlContext, example: Record<string, unknown>): { roles: string[]; messageEnds: number[] } {
+function messageBounds(
+  messages: unknown[],
+  full: Rendered,
+  template: ChatTemplateSource,
+  context: TrlContext,
+  example: Record<string, unknown>,
+): { roles: string[]; messageEnds: number[] } {
   const whole = { roles: ["conversation"], messageEnds: [full.ids.length] };
   if (messages.length < 2 || messages.length > maxTurnsCounted) return whole;
   const tokens = tokenSpansOf(full, context.tokenizer);
@@ -178,7 +190,12 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
   const { settings, tokenizer } = context;
   const warnings: string[] = [];
   if (settings.assistantOnlyLoss && !isConversational(row)) {
-    throw new TrainerRefusedError("TRL: You set `assistant_only_loss=True`, but the dataset is not conversational. This option is only supported for conversational datasets." + (Array.isArray(row.conversations) ? " (A ShareGPT `conversations` row counts as not conversational here: TRL checks before it converts; rename the field to messages with role/content turns.)" : ""));
+    throw new TrainerRefusedError(
+      "TRL: You set `assistant_only_loss=True`, but the dataset is not conversational. This option is only supported for conversational datasets." +
+        (Array.isArray(row.conversations)
+          ? " (A ShareGPT `conversations` row counts as not conversational here: TRL checks before it converts; rename the field to messages with role/content turns.)"
+          : ""),
+    );
   }
   let template = context.template;
   let templateLabel: string | undefined;
@@ -209,14 +226,18 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
     let prompt: Rendered;
     if (conversational) {
       prompt = renderConversation(messageList(example.prompt), template, context, example, { generationPrompt: true });
-      full = renderConversation([...messageList(example.prompt), ...messageList(example.completion)], template, context, example, { assistantMask: settings.assistantOnlyLoss });
+      full = renderConversation([...messageList(example.prompt), ...messageList(example.completion)], template, context, example, {
+        assistantMask: settings.assistantOnlyLoss,
+      });
     } else {
       prompt = encodeText(tokenizer, String(example.prompt ?? ""));
       full = encodeText(tokenizer, String(example.prompt ?? "") + String(example.completion ?? ""));
     }
     promptLength = prompt.ids.length;
     if (!sameTokens(prompt.ids, full.ids, prompt.ids.length)) {
-      warnings.push("TRL warns: the tokenized prompt is not the start of the tokenized prompt and completion (the prompt's last token merges with the completion's first), so the mask's edge is off by the merged token.");
+      warnings.push(
+        "TRL warns: the tokenized prompt is not the start of the tokenized prompt and completion (the prompt's last token merges with the completion's first), so the mask's edge is off by the merged token.",
+      );
     }
     completionMask = full.ids.map((_, i) => i >= promptLength);
     roles = ["prompt", "completion"];
@@ -227,33 +248,47 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
     ({ roles, messageEnds } = messageBounds(messages, full, template, context, example));
     const kept = [...new Set(roles.filter((role) => !standardRoles.has(role)))];
     if (Array.isArray(row.conversations) && kept.length > 0 && full.ids.length > 0) {
-      warnings.push(`TRL renames from/value to role/content but keeps ShareGPT's role names: the template sees ${kept.map((r) => `"${r}"`).join(", ")}, not user and assistant. Rename the roles in the data (or convert the file to messages).`);
+      warnings.push(
+        `TRL renames from/value to role/content but keeps ShareGPT's role names: the template sees ${kept.map((r) => `"${r}"`).join(", ")}, not user and assistant. Rename the roles in the data (or convert the file to messages).`,
+      );
     }
   } else {
     const field = settings.datasetTextField;
-    if (!(field in example)) throw new TrainerRefusedError(`TRL reads a row's text from "${field}" (dataset_text_field), and this row has no such field; it reads messages, conversations, prompt and completion otherwise.`);
-    if (field !== "text") warnings.push(`TRL appends EOS only to a field named "text", so this row's "${field}" trains with no EOS: the model does not learn to stop (TRL 1.13's add_eos).`);
+    if (!(field in example))
+      throw new TrainerRefusedError(
+        `TRL reads a row's text from "${field}" (dataset_text_field), and this row has no such field; it reads messages, conversations, prompt and completion otherwise.`,
+      );
+    if (field !== "text")
+      warnings.push(
+        `TRL appends EOS only to a field named "text", so this row's "${field}" trains with no EOS: the model does not learn to stop (TRL 1.13's add_eos).`,
+      );
     full = encodeText(tokenizer, String(example[field] ?? ""));
     roles = ["text"];
     messageEnds = [full.ids.length];
   }
   if (full.assistant && !full.assistant.includes(true)) {
-    throw new TrainerRefusedError("TRL: You're using `assistant_only_loss=True`, but at least one example has no assistant tokens. This usually means the tokenizer's chat template doesn't generate assistant masks — it may be missing the `{% generation %}` keyword.");
+    throw new TrainerRefusedError(
+      "TRL: You're using `assistant_only_loss=True`, but at least one example has no assistant tokens. This usually means the tokenizer's chat template doesn't generate assistant masks — it may be missing the `{% generation %}` keyword.",
+    );
   }
   if (full.ids.length === 0) {
-    const why = Array.isArray(row.conversations) ? ": TRL keeps ShareGPT's role names (human, gpt) when it converts from/value to role/content, and this template writes no turn for them. Rename the roles to user and assistant" : "";
+    const why = Array.isArray(row.conversations)
+      ? ": TRL keeps ShareGPT's role names (human, gpt) when it converts from/value to role/content, and this template writes no turn for them. Rename the roles to user and assistant"
+      : "";
     warnings.push(`The template renders nothing for this row${why}. TRL trains nothing from it.`);
   }
   const trained = full.ids.map((_, i) => (!completionOnly || !completionMask || completionMask[i]) && (!full.assistant || full.assistant[i]));
   const keep = keptRange(full.ids.length, settings);
   if (keep.end - keep.start < full.ids.length) {
     const cut = full.ids.length - (keep.end - keep.start);
-    warnings.push(`${full.ids.length.toLocaleString("en-US")} tokens is over max_length ${settings.maxLength}: TRL ${settings.truncationMode === "keep_end" ? "keeps the last" : "keeps the first"} ${(keep.end - keep.start).toLocaleString("en-US")} and cuts ${cut.toLocaleString("en-US")} (truncation_mode ${settings.truncationMode}); the cut tokens are shown untrained.`);
+    warnings.push(
+      `${full.ids.length.toLocaleString("en-US")} tokens is over max_length ${settings.maxLength}: TRL ${settings.truncationMode === "keep_end" ? "keeps the last" : "keeps the first"} ${(keep.end - keep.start).toLocaleString("en-US")} and cuts ${cut.toLocaleString("en-US")} (truncation_mode ${settings.truncationMode}); the cut tokens are shown untrained.`,
+    );
     for (let i = 0; i < trained.length; i++) if (i < keep.start || i >= keep.end) trained[i] = false;
   }
   // TRL filters fully masked rows only where it truncates (max_length set, no packing).
   let dropped = settings.maxLength !== null && !settings.packing && !trained.includes(true);
-  if (dropped && full.ids.length > 0) warnings.push("No token of this row is trained after truncation: TRL drops it (\"Dropping fully masked examples\").");
+  if (dropped && full.ids.length > 0) warnings.push('No token of this row is trained after truncation: TRL drops it ("Dropping fully masked examples").');
   const unsloth = settings.responsesOnly && responseMarkers(settings.responsesOnly, context.template, tokenizer);
   if (unsloth && !dropped) {
     dropped = maskResponsesOnly(full.ids, trained, keep, unsloth, settings, warnings);
@@ -262,12 +297,22 @@ export function trlMasks(row: Record<string, unknown>, context: TrlContext): Trl
 }
 
 /** Unsloth's pass over what TRL prepared (its kept tokens and labels), in place; true when Unsloth then removes the row. */
-function maskResponsesOnly(ids: number[], trained: boolean[], keep: { start: number; end: number }, markers: ResponseMarkers, settings: TrlSettings, warnings: string[]): boolean {
+function maskResponsesOnly(
+  ids: number[],
+  trained: boolean[],
+  keep: { start: number; end: number },
+  markers: ResponseMarkers,
+  settings: TrlSettings,
+  warnings: string[],
+): boolean {
   const kept = responsesOnlyTrained(ids.slice(keep.start, keep.end), trained.slice(keep.start, keep.end), markers, settings.responsesOnly!.lastResponseOnly);
   kept.forEach((value, i) => (trained[keep.start + i] = value));
-  if (settings.packing) warnings.push("With packing, Unsloth masks the packed sequences, where one row's response can run on into the next row; this view masks the row alone.");
+  if (settings.packing)
+    warnings.push("With packing, Unsloth masks the packed sequences, where one row's response can run on into the next row; this view masks the row alone.");
   if (kept.includes(true)) return false;
-  warnings.push(`Unsloth's train_on_responses_only leaves no token of this row trained (no response marker ${JSON.stringify(markers.responsePart)} followed by trained tokens): every label is -100 and Unsloth removes the row.`);
+  warnings.push(
+    `Unsloth's train_on_responses_only leaves no token of this row trained (no response marker ${JSON.stringify(markers.responsePart)} followed by trained tokens): every label is -100 and Unsloth removes the row.`,
+  );
   return true;
 }
 

@@ -58,7 +58,8 @@ const asParts: Wrap = (text) => [{ type: "text", text }];
  * and each marker must be found (twice if it can) in the tokenized probe.
  */
 export function chatTemplateParts(template: ChatTemplateSource, tokenizer: ModelTokenizer): ResponseParts {
-  const render = (messages: unknown[], generationPrompt: boolean) => renderChat(template, messages, { addGenerationPrompt: generationPrompt, now: new Date(0) });
+  const render = (messages: unknown[], generationPrompt: boolean) =>
+    renderChat(template, messages, { addGenerationPrompt: generationPrompt, now: new Date(0) });
   const eos = tokenizer.eosToken ?? "";
   const bos = tokenizer.bosToken ?? "";
   const specials = [...new Set([bos, eos, ...(tokenizer.addedTokens ?? [])].filter(Boolean))].sort((a, b) => b.length - a.length);
@@ -78,11 +79,19 @@ export function chatTemplateParts(template: ChatTemplateSource, tokenizer: Model
       return [a, b];
     }
   };
-  const conversation = (user: Wrap, assistant: Wrap) => Array.from({ length: 3 }, () => [{ role: "user", content: user(userProbe) }, { role: "assistant", content: assistant(assistantProbe) }]).flat();
+  const conversation = (user: Wrap, assistant: Wrap) =>
+    Array.from({ length: 3 }, () => [
+      { role: "user", content: user(userProbe) },
+      { role: "assistant", content: assistant(assistantProbe) },
+    ]).flat();
 
   let shapes: [Wrap, Wrap] | undefined;
   let full = "";
-  for (const [user, assistant] of [[asString, asString], [asParts, asParts], [asParts, asString]] as Array<[Wrap, Wrap]>) {
+  for (const [user, assistant] of [
+    [asString, asString],
+    [asParts, asParts],
+    [asParts, asString],
+  ] as Array<[Wrap, Wrap]>) {
     let rendered: string;
     try {
       rendered = render(conversation(user, assistant), false);
@@ -132,7 +141,13 @@ export function chatTemplateParts(template: ChatTemplateSource, tokenizer: Model
     const tag = scaffold[1];
     const header = responsePart.slice(0, scaffold.index);
     try {
-      const filled = render([{ role: "user", content: userWrap(userProbe) }, { role: "assistant", content: assistantWrap(`<${tag}>rZ9</${tag}>${assistantProbe}`) }], false);
+      const filled = render(
+        [
+          { role: "user", content: userWrap(userProbe) },
+          { role: "assistant", content: assistantWrap(`<${tag}>rZ9</${tag}>${assistantProbe}`) },
+        ],
+        false,
+      );
       const at = filled.lastIndexOf(header);
       const after = at === -1 ? "" : filled.slice(at + header.length);
       if (at !== -1 && !after.startsWith(responsePart.slice(scaffold.index))) responsePart = header;

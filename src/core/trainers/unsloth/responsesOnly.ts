@@ -20,7 +20,8 @@ const cache = new WeakMap<ModelTokenizer, Map<string, ResponseMarkers>>();
 
 function resolve(settings: ResponsesOnlySettings, template: ChatTemplateSource, tokenizer: ModelTokenizer): ResponseMarkers {
   const { instructionPart, responsePart } = settings;
-  if ((instructionPart === undefined) !== (responsePart === undefined)) throw new TrainerRefusedError("Unsloth: Give both instruction_part and response_part, or neither to auto-detect!");
+  if ((instructionPart === undefined) !== (responsePart === undefined))
+    throw new TrainerRefusedError("Unsloth: Give both instruction_part and response_part, or neither to auto-detect!");
   const detected = instructionPart === undefined;
   const parts = detected ? chatTemplateParts(template, tokenizer) : { instructionPart: instructionPart!, responsePart: responsePart! };
   const encode = (text: string) => tokenizer.encode(text);
