@@ -157,6 +157,8 @@ describe("near-duplicate: what differs decides", () => {
       { instruction: "Translate this sentence into German.", input: "The cat sleeps on the sofa.", output: "Die Katze schläft auf dem Sofa." },
       { instruction: "문장을 프랑스어로 번역하세요.", input: "고양이가 소파에서 잔다.", output: "Le chat dort sur le canapé." },
       { instruction: "이 문장을 프랑스어로 번역하세요.", input: "고양이가 소파에서 잔다.", output: "Le chat dort sur le canapé." },
+      { instruction: "把这句话翻译成法语。", input: "猫在沙发上睡觉。", output: "Le chat dort sur le canapé !" },
+      { instruction: "请把这句话翻译成法语。", input: "猫在沙发上睡觉。", output: "Le chat dort sur le canapé !" },
     ];
     const found = await nearDuplicates(rows);
     assert.deepEqual(
@@ -164,8 +166,9 @@ describe("near-duplicate: what differs decides", () => {
       [
         [2, 0, "warning"],
         [5, 4, "warning"],
+        [7, 6, "warning"],
       ],
-      "the other answer (German) is not flagged; Korean words count",
+      "the other answer (German) is not flagged; Korean words and Chinese characters count",
     );
     assert.match(found[0].message, /^Asks nearly what row 1 asks \(ROUGE-L 0\.91 over words\), with the same answer\.$/);
   });

@@ -19,7 +19,9 @@ export function rougeTokens(text: string): string[] {
   return tokens;
 }
 
-function lcsLength(a: readonly string[], b: readonly string[]): number {
+type Tokens = ArrayLike<string | number>;
+
+function lcsLength(a: Tokens, b: Tokens): number {
   if (a.length < b.length) [a, b] = [b, a];
   let previous = new Uint16Array(b.length + 1);
   let current = new Uint16Array(b.length + 1);
@@ -32,7 +34,8 @@ function lcsLength(a: readonly string[], b: readonly string[]): number {
 
 const fMeasure = (lcs: number, a: number, b: number) => (lcs === 0 ? 0 : (2 * lcs) / (a + b));
 
-export function rougeL(a: readonly string[], b: readonly string[]): number {
+/** ROUGE-L's F-measure of two token lists (words, or their hashes). */
+export function rougeL(a: Tokens, b: Tokens): number {
   if (a.length === 0 || b.length === 0) return 0;
   return fMeasure(lcsLength(a, b), a.length, b.length);
 }

@@ -37,7 +37,7 @@ export interface RowAnalysis {
   /** Each field of the row, sketched, to judge a near-duplicate candidate. */
   sketch?: RowSketch;
   /** A short prompt's text and its answer's hash: compared by ROUGE-L with rows of the same answer. */
-  shortPrompt?: string;
+  shortPrompt?: Uint32Array;
   answerKey?: number;
   /** The text a trainer reads, for token counts. */
   text?: string;

@@ -66,6 +66,40 @@ export function wordHashes(text: string, into: number[] = [], start = 0, end = t
   return into;
 }
 
+const isIdeograph = (code: number) =>
+  (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x3040 && code <= 0x30ff) || (code >= 0xf900 && code <= 0xfaff);
+
+/**
+ * Word hashes for ROUGE-L, Unicode-aware as the texts need: words are runs of letters and digits
+ * (Korean and the alphabets space their words), and each Chinese or Japanese character is a word
+ * of its own, as ROUGE is scored for those languages. Appends at most `max` and returns how many
+ * the text has (so a caller tells a short text from a long one).
+ */
+export function rougeWordHashes(text: string, into: number[], max: number): number {
+  let h = 0x811c9dc5;
+  let inWord = false;
+  let count = 0;
+  const push = () => {
+    if (count++ < max) into.push(h >>> 0);
+    h = 0x811c9dc5;
+    inWord = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const lower = wordChars[code];
+    if (lower !== 0 && isIdeograph(code)) {
+      if (inWord) push();
+      h = Math.imul(h ^ lower, 0x01000193);
+      push();
+    } else if (lower !== 0) {
+      h = Math.imul(h ^ lower, 0x01000193);
+      inWord = true;
+    } else if (inWord) push();
+  }
+  if (inWord) push();
+  return count;
+}
+
 /**
  * The signature of texts read as one, or undefined with fewer than five words (exact
  * duplicates cover those). Each 5-gram is hashed once from its word hashes.

@@ -1,7 +1,7 @@
 import type { Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleSettings } from "../rules/catalog";
-import { rougeL, rougeTokens } from "../generation/rougeL";
-import { answerBand, charSignature, signatureOfWords, similarityAtLeast, wordHashes } from "./minhash";
+import { rougeL } from "../generation/rougeL";
+import { answerBand, charSignature, rougeWordHashes, signatureOfWords, similarityAtLeast, wordHashes } from "./minhash";
 import type { TextField } from "./textFields";
 
 /** Bins of each segment's and the answer's own signature: enough to tell a close one (Jaccard >= 0.7) from a different one. */
@@ -18,8 +18,8 @@ const maxAnswerChars = 600;
 export const closeFieldThreshold = 0.7;
 /** Prompt similarity from which rows with the same answer are a warning, not an info. */
 export const veryCloseThreshold = 0.9;
-/** A prompt of at most this many words is compared by ROUGE-L with rows of the same answer. */
-export const maxShortPromptWords = 16;
+/** A prompt of at most this many words (a Chinese or Japanese character counts as one) is compared by ROUGE-L with rows of the same answer. */
+export const maxShortPromptWords = 24;
 /** Self-Instruct's threshold: a new instruction with ROUGE-L above it against any other is dropped. */
 export const shortPromptRougeThreshold = 0.7;
 
@@ -36,8 +36,8 @@ export interface RowSides {
   /** The prompt side's MinHash signature, for the LSH search; undefined under five words. */
   signature?: Uint32Array;
   sketch: RowSketch;
-  /** A short prompt side's text (fields joined by line breaks), compared by ROUGE-L with rows of the same answer. */
-  shortPrompt?: string;
+  /** A short prompt side's words (hashes), compared by ROUGE-L with rows of the same answer. */
+  shortPrompt?: Uint32Array;
   /** The whole answer's hash, for a row with a short prompt. */
   answerKey?: number;
 }
@@ -96,10 +96,8 @@ export function rowSides(fields: readonly TextField[]): RowSides {
   const words: number[] = [];
   const segments: Segment[] = [];
   const numbers = { sum: 0 };
-  let promptChars = 0;
   for (const field of fields) {
     if (field.role !== "user" && field.role !== "system") continue;
-    promptChars += field.text.length + 1;
     forEachSegment(field.text, (start, end) => {
       const from = words.length;
       wordHashes(field.text, words, start, end, numbers);
@@ -125,14 +123,16 @@ export function rowSides(fields: readonly TextField[]): RowSides {
   sketch[answerAt] = hashWords(words, askedEnd, words.length);
   if (!signatureOfWords(words, fieldBins, askedEnd, words.length, sketch.subarray(answerAt + 1, answerAt + slot))) sketch.fill(noSignature, answerAt + 1);
   const sides: RowSides = { signature: askedEnd > 0 ? signatureOfWords(words, undefined, 0, askedEnd) : undefined, sketch };
-  if (askedEnd > 0 && askedEnd <= maxShortPromptWords && words.length > askedEnd && promptChars < 4096) {
-    sides.shortPrompt = fields
-      .filter((f) => f.role === "user" || f.role === "system")
-      .map((f) => f.text)
-      .join("\n");
-    const answer: number[] = [];
-    for (const field of fields) if (field.role === "assistant") wordHashes(field.text, answer);
-    sides.answerKey = hashWords(answer, 0, answer.length);
+  if (askedEnd > 0 && askedEnd <= maxShortPromptWords && words.length > askedEnd) {
+    const tokens: number[] = [];
+    let count = 0;
+    for (const field of fields) if (field.role === "user" || field.role === "system") count += rougeWordHashes(field.text, tokens, maxShortPromptWords + 1);
+    if (count <= maxShortPromptWords) {
+      sides.shortPrompt = Uint32Array.from(tokens);
+      const answer: number[] = [];
+      for (const field of fields) if (field.role === "assistant") wordHashes(field.text, answer);
+      sides.answerKey = hashWords(answer, 0, answer.length);
+    }
   }
   return sides;
 }
@@ -205,19 +205,14 @@ export function judgeNearDuplicate(row: RowSketch, earlier: RowSketch, promptSim
 
 /**
  * Two rows with the same answer whose short prompts Self-Instruct's filter would call copies
- * (ROUGE-L over Unicode words above 0.7): "Translate the sentence into French." and "Translate
- * this sentence into French." share too few word 5-grams for the MinHash search to see them.
+ * (ROUGE-L over words above 0.7): "Translate the sentence into French." and "Translate this
+ * sentence into French." share too few word 5-grams for the MinHash search to see them. Prompts
+ * whose numbers differ (`numbersEqual` false) ask other questions.
  */
-export function judgeShortPrompts(row: string, earlier: string): NearDuplicateVerdict | undefined {
-  const rowTokens = rougeTokens(row);
-  const earlierTokens = rougeTokens(earlier);
-  const numbers = (tokens: string[]) =>
-    tokens
-      .filter((t) => /\d/.test(t))
-      .sort()
-      .join(" ");
-  if (numbers(rowTokens) !== numbers(earlierTokens)) return undefined;
-  const score = rougeL(rowTokens, earlierTokens);
+export function judgeShortPrompts(row: Uint32Array, earlier: Uint32Array, numbersEqual: boolean): NearDuplicateVerdict | undefined {
+  // ROUGE-L's F-measure is at most 2·min/(a+b): most pairs are ruled out before the table.
+  if (!numbersEqual || (2 * Math.min(row.length, earlier.length)) / (row.length + earlier.length) <= shortPromptRougeThreshold) return undefined;
+  const score = rougeL(row, earlier);
   return score > shortPromptRougeThreshold ? { severity: "warning", similarity: score, answer: "same", measure: "rouge-l" } : undefined;
 }
 
@@ -242,7 +237,7 @@ export interface Candidate {
   signature?: Uint32Array;
   sketch: RowSketch;
   contentKey?: number;
-  shortPrompt?: string;
+  shortPrompt?: Uint32Array;
   answerKey?: number;
 }
 
@@ -291,5 +286,5 @@ function signatureVerdict(row: Candidate, earlier: Candidate, threshold: number)
 
 function shortPromptVerdict(row: Candidate, earlier: Candidate): NearDuplicateVerdict | undefined {
   if (row.shortPrompt === undefined || earlier.shortPrompt === undefined || row.answerKey !== earlier.answerKey) return undefined;
-  return judgeShortPrompts(row.shortPrompt, earlier.shortPrompt);
+  return judgeShortPrompts(row.shortPrompt, earlier.shortPrompt, row.sketch[1] === earlier.sketch[1]);
 }

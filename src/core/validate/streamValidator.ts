@@ -112,7 +112,7 @@ export interface AnalyzedLine {
   contentKey?: number;
   signature?: Uint32Array;
   sketch?: RowSketch;
-  shortPrompt?: string;
+  shortPrompt?: Uint32Array;
   answerKey?: number;
   /** The text a trainer reads, for token counts (not carried between threads). */
   text?: string;
@@ -168,7 +168,7 @@ export class RowComparer {
   private readonly slotSketches: RowSketch[] = [];
   /** Short prompts and their answers' keys, by slot (undefined for the others). */
   private readonly slotHasSignature: boolean[] = [];
-  private readonly slotShortPrompts: Array<string | undefined> = [];
+  private readonly slotShortPrompts: Array<Uint32Array | undefined> = [];
   private readonly slotAnswerKeys: Array<number | undefined> = [];
   private readonly bands = bandMaps<number | number[]>();
   private loneCrSeen = false;
