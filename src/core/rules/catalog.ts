@@ -50,7 +50,7 @@ export const ruleCatalog = {
   "near-duplicate": {
     severity: "info",
     description:
-      "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose every question field, or whose answer, is close too: text many rows share (a tool preamble, a passage) is not enough. A warning when the prompts reach 0.9 with the same answer, unless the rule's severity is set.",
+      "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose prompt differs little where it differs (text both share, a tool preamble or a passage, set aside), or whose answer is close too; prompts with other numbers ask other questions. A warning when the prompts reach 0.9 with the same answer, or when short prompts with the same answer reach ROUGE-L 0.7 (Self-Instruct's filter), unless the rule's severity is set.",
   },
   "target-rejects": {
     severity: "error",
