@@ -180,7 +180,9 @@ export class RowComparer {
     private readonly sample: FormatSample,
     private readonly options: StreamOptions,
   ) {
-    this.indexLimit = options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows;
+    // With the rule turned off, no row is indexed: neither its time nor its memory is spent.
+    const off = options.rules?.["near-duplicate"] !== undefined && !effectiveSeverity("near-duplicate", options.rules);
+    this.indexLimit = off ? 0 : (options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows);
     this.signatures = new Uint32Array(Math.min(this.indexLimit, 1 << 16) * permutations);
     this.noFormat = sample.noFormat;
   }
@@ -223,7 +225,7 @@ export class RowComparer {
       }
     }
     yield* found.filter((d): d is Diagnostic => d !== undefined);
-    if (analyzed.signature || analyzed.answerKey !== undefined) yield* this.nearDuplicates(analyzed, isDuplicate, row);
+    if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) yield* this.nearDuplicates(analyzed, isDuplicate, row);
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
       const count = tokens.counter.count(analyzed.text);
