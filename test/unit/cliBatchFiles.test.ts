@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,20 +8,11 @@ import { rowHash } from "../../src/core/batch/rowHash";
 import { critiqueSchema } from "../../src/core/generation/critique";
 import { repoRoot } from "../launch/paths";
 import { exampleFor, startOpenAiServer, TestServer } from "../support/openaiServer";
+import { runCli } from "../support/cliProcess";
 
-const cli = join(repoRoot, "out", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-batch-"));
 
-function run(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 const jsonLines = (path: string) =>
   readFileSync(path, "utf8")

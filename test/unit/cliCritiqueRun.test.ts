@@ -6,28 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { rowHash } from "../../src/core/batch/rowHash";
-import { repoRoot } from "../launch/paths";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
+import { cliPath, runCli } from "../support/cliProcess";
 
-const cli = join(repoRoot, "out", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-critique-run-"));
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => runCli(...args);
 
 const alpaca = (i: number) => JSON.stringify({ instruction: `Explain item ${i} of the list.`, input: "", output: `Item ${i} is a thing.` });
 
@@ -115,7 +99,7 @@ describe("instruct-studio critique over a whole file", () => {
     const out = join(dir, "interrupt.results.jsonl");
     server.behaviour.latencyMs = 100;
     try {
-      const child = spawn(process.execPath, [cli, "critique", file, "--model", server.url, "--out", out, "--concurrency", "4"]);
+      const child = spawn(process.execPath, [cliPath, "critique", file, "--model", server.url, "--out", out, "--concurrency", "4"]);
       let stderr = "";
       child.stderr.on("data", (d) => (stderr += d));
       const poll = setInterval(() => {

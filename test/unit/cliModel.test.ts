@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,23 +7,13 @@ import { detectRowFormat } from "../../src/core/formats/detect";
 import { repoRoot } from "../launch/paths";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { writeTinyModel } from "../support/tinyModel";
+import { runCli } from "../support/cliProcess";
 
-const cli = join(repoRoot, "out", "cli.js");
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-cli-model-"));
 const model = join(dir, "tiny.gguf");
 const mute = join(dir, "mute.gguf");
 
-/** Runs the CLI without blocking this process (the HTTP test server lives here). */
-function run(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = runCli;
 
 function dataset(name: string, sample: string, transform = (t: string) => t): string {
   const path = join(dir, name);
