@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { isSpace } from "../core/jsonArray/arrayElements";
+import { escapeControls } from "./output";
 
 /** What the file looked like when generation started: its end is checked again before writing. */
 export interface SeenFile {
@@ -169,8 +170,16 @@ export class AcceptedEntries {
     }
   }
 
+  /** Writes what is held and says on stderr what was appended; false when the file refused them (they are on standard output). */
+  finishAndReport(): boolean {
+    const refused = this.finish();
+    if (this.appended > 0) process.stderr.write(`appended ${this.appended} entr${this.appended === 1 ? "y" : "ies"} to ${this.seen.target}\n`);
+    if (refused) process.stderr.write(`instruct-studio generate: ${escapeControls(refused.message)}; the entries are on standard output\n`);
+    return refused === undefined;
+  }
+
   /** Writes what is held; returns why it could not, if it could not. */
-  finish(): AppendRefused | undefined {
+  private finish(): AppendRefused | undefined {
     if (this.array && !this.refused && this.held.length > 0) {
       try {
         insertIntoArray(this.file, this.held, this.seen);

@@ -88,14 +88,7 @@ export async function generateCommand(file: string, options: GenerateCliOptions)
       );
     // A run stopped by an error (a timeout, a server gone) is not a success, whatever it accepted before.
     let status = outcome.error ? 2 : outcome.accepted.length === 0 || outcome.cancelled ? 1 : 0;
-    if (entries) {
-      const refused = entries.finish();
-      if (entries.appended > 0) process.stderr.write(`appended ${entries.appended} entr${entries.appended === 1 ? "y" : "ies"} to ${seen!.target}\n`);
-      if (refused) {
-        process.stderr.write(`instruct-studio generate: ${escapeControls(refused.message)}; the entries are on standard output\n`);
-        status = 2;
-      }
-    }
+    if (entries && !entries.finishAndReport()) status = 2;
     process.stderr.write(`${outcome.cancelled ? "interrupted: " : ""}${outcomeSummary(outcome)}\n`);
     if (outcome.accepted.length < count && (outcome.cancelled || outcome.error) && entries)
       process.stderr.write(

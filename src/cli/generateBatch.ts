@@ -63,14 +63,7 @@ export async function readGenerateBatch(file: string, resultsPath: string, optio
   }
   if (options.json) process.stdout.write(`${JSON.stringify(accepted.map((line) => JSON.parse(line)))}\n`);
   let status = accepted.length === 0 ? 1 : 0;
-  if (entries) {
-    const refused = entries.finish();
-    if (entries.appended > 0) process.stderr.write(`appended ${entries.appended} entr${entries.appended === 1 ? "y" : "ies"} to ${seen!.target}\n`);
-    if (refused) {
-      process.stderr.write(`instruct-studio generate: ${escapeControls(refused.message)}; the entries are on standard output\n`);
-      status = 2;
-    }
-  }
+  if (entries && !entries.finishAndReport()) status = 2;
   process.stderr.write(
     `${accepted.length} accepted, ${rejected} rejected${failed ? `, ${failed} failed` : ""}: ${accepted.length + rejected + failed} replies in ${resultsPath}\n`,
   );
