@@ -3,51 +3,40 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { analyzeChunkLines, chunkLineBase } from "./lintChunk";
+import { buffersOf, endSlab } from "../core/validate/rowVectors";
 
 const data = workerData as LintWorkerData;
 
 async function analyzeChunk(chunk: LintChunk): Promise<LintChunkResult> {
   const lineBase = chunkLineBase(chunk);
   const rows: LintChunkResult["rows"] = [];
+  endSlab();
   for await (const row of analyzeChunkLines(chunk, data)) rows.push(row);
-  return { id: chunk.id, lines: rows.length, lineBase, rows, ...packVectors(rows) };
+  endSlab();
+  return { id: chunk.id, lines: rows.length, lineBase, rows };
 }
 
-/** Moves the rows' typed arrays into one buffer: one transfer instead of a clone per array. */
-function packVectors(rows: LintChunkResult["rows"]): Pick<LintChunkResult, "vectors" | "lengths"> {
-  const lengths = new Uint32Array(rows.length * 2);
-  let total = 0;
-  rows.forEach((row, i) => {
-    lengths[2 * i] = row.signature?.length ?? 0;
-    lengths[2 * i + 1] = row.sketch?.length ?? 0;
-    total += lengths[2 * i] + lengths[2 * i + 1];
-  });
-  const vectors = new Uint32Array(total);
-  let at = 0;
-  for (const row of rows) {
-    for (const vector of [row.signature, row.sketch]) {
-      if (!vector) continue;
-      vectors.set(vector, at);
-      at += vector.length;
-    }
-    row.signature = undefined;
-    row.sketch = undefined;
-  }
-  return { vectors, lengths };
-}
+/** The chunk's row vectors live in slabs of their own: handed to the main thread whole, with no copy. */
+const transferred = (result: LintChunkResult) => buffersOf(result.rows.flatMap((row) => [row.signature, row.sketch, row.shortPrompt]));
+
+/**
+ * Chunks are analysed one after another, in the order they came: two at once would interleave
+ * at each read, hold both in memory and finish both late.
+ */
+let queue: Promise<void> = Promise.resolve();
 
 parentPort!.on("message", (chunk: LintChunk) => {
-  analyzeChunk(chunk).then(
-    (result) => parentPort!.postMessage(result, [result.vectors.buffer as ArrayBuffer, result.lengths.buffer as ArrayBuffer]),
-    (error: unknown) =>
-      parentPort!.postMessage({
-        id: chunk.id,
-        lines: 0,
-        lineBase: 0,
-        rows: [],
-        vectors: new Uint32Array(0),
-        lengths: new Uint32Array(0),
-        error: error instanceof Error ? error.message : String(error),
-      } satisfies LintChunkResult),
+  queue = queue.then(() =>
+    analyzeChunk(chunk).then(
+      (result) => parentPort!.postMessage(result, transferred(result)),
+      (error: unknown) =>
+        parentPort!.postMessage({
+          id: chunk.id,
+          lines: 0,
+          lineBase: 0,
+          rows: [],
+          error: error instanceof Error ? error.message : String(error),
+        } satisfies LintChunkResult),
+    ),
   );
 });

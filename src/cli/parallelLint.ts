@@ -14,7 +14,7 @@ import { analyzeChunkLines } from "./lintChunk";
 export const parallelMinBytes = 16 * 1024 * 1024;
 /** Bytes of file per chunk a thread analyses at a time. */
 const chunkBytes = 4 * 1024 * 1024;
-/** Chunks a thread may have analysed ahead of the printing: bounds the memory held. */
+/** Chunks a thread may have been given and not yet seen printed (analysing or analysed): bounds the memory held. */
 const chunksAhead = 2;
 
 /** Threads lint uses: one per core up to 8, or INSTRUCT_STUDIO_LINT_THREADS (1 lints on one thread, with the least memory). */
@@ -40,6 +40,16 @@ function shiftDiagnostic(d: Diagnostic, delta: number): Diagnostic {
 }
 
 /**
+ * Moves a row that a thread numbered within its chunk to its line in the file. The row is this
+ * thread's own copy and is changed in place; its findings are copied, as they may share spans.
+ */
+function placeRow(row: AnalyzedLine, delta: number): void {
+  if (delta === 0) return;
+  row.line += delta;
+  if (row.diagnostics.length > 0) row.diagnostics = row.diagnostics.map((d) => shiftDiagnostic(d, delta));
+}
+
+/**
  * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
  * threads analyse line-aligned chunks (each row's own rules, its hashes and signatures), and
  * this thread compares the rows in line order (duplicates, near duplicates, mixed formats) and
@@ -60,16 +70,18 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let next = 0;
-  const inFlight = new Map<Worker, number>();
+  // A chunk counts against its thread until it is printed, not until it arrives: a thread far
+  // ahead of a slow one would otherwise fill this thread's memory with analysed chunks.
+  const unprinted = new Map<Worker, number>();
+  const workerOf = new Map<number, Worker>();
   const dispatch = (worker: Worker) => {
-    while (next < chunks.length && (inFlight.get(worker) ?? 0) < chunksAhead) {
-      inFlight.set(worker, (inFlight.get(worker) ?? 0) + 1);
-      worker.postMessage(chunks[next++]);
-    }
+    if (next >= chunks.length || (unprinted.get(worker) ?? 0) >= chunksAhead) return;
+    unprinted.set(worker, (unprinted.get(worker) ?? 0) + 1);
+    workerOf.set(next, worker);
+    worker.postMessage(chunks[next++]);
   };
   for (const worker of workers) {
     worker.on("message", (result: LintChunkResult) => {
-      inFlight.set(worker, (inFlight.get(worker) ?? 1) - 1);
       results.set(result.id, result);
       wake?.();
     });
@@ -81,8 +93,9 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       if (code !== 0) failure ??= new Error(`a lint thread stopped (exit code ${code})`);
       wake?.();
     });
-    dispatch(worker);
   }
+  // Round robin: chunks printed one after another come from different threads.
+  for (let ahead = 0; ahead < chunksAhead; ahead++) workers.forEach(dispatch);
   const comparer = new RowComparer(sample, options);
   let lineOffset = 0;
   try {
@@ -110,22 +123,14 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         return;
       }
       // The chunk's thread may take the next chunk now that this one is being printed.
-      for (const worker of workers) dispatch(worker);
+      const worker = workerOf.get(id)!;
+      workerOf.delete(id);
+      unprinted.set(worker, unprinted.get(worker)! - 1);
+      dispatch(worker);
       const delta = lineOffset - result.lineBase;
-      const { vectors, lengths } = result;
-      let at = 0;
-      for (const [i, row] of result.rows.entries()) {
-        if (lengths[2 * i] > 0) row.signature = vectors.subarray(at, (at += lengths[2 * i]));
-        if (lengths[2 * i + 1] > 0) row.sketch = vectors.subarray(at, (at += lengths[2 * i + 1]));
-        const placed: AnalyzedLine =
-          delta === 0
-            ? row
-            : {
-                ...row,
-                line: row.line + delta,
-                diagnostics: row.diagnostics.length === 0 ? row.diagnostics : row.diagnostics.map((d) => shiftDiagnostic(d, delta)),
-              };
-        yield* comparer.add(placed);
+      for (const row of result.rows) {
+        placeRow(row, delta);
+        yield* comparer.add(row);
         if (comparer.finished) return;
       }
       lineOffset += result.lines;

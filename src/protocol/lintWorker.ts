@@ -26,11 +26,7 @@ export interface LintChunkResult {
   id: number;
   lines: number;
   lineBase: 0 | 1;
-  /** The rows without their signatures and sketches, which travel packed in `vectors`. */
+  /** The rows, whose vectors (signature, sketch, short prompt) arrive in slabs transferred with them. */
   rows: AnalyzedLine[];
-  /** Each row's signature then sketch, back to back (transferred, not copied). */
-  vectors: Uint32Array;
-  /** Per row: the signature's length and the sketch's, in words (0 when absent). */
-  lengths: Uint32Array;
   error?: string;
 }

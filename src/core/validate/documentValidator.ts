@@ -195,10 +195,6 @@ export class DocumentValidator {
     return { counts: { ...this.totals }, format: this.fileFormat, rows: this.rowCount };
   }
 
-  analysisAt(line: number): RowAnalysis | undefined {
-    return this.entries[line]?.analysis;
-  }
-
   private newEntry(text: string, line: number): Entry {
     return { line, text, analysis: { kind: "blank", diagnostics: [] }, bands: [] };
   }

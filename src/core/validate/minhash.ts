@@ -41,20 +41,38 @@ export interface NumberSum {
 }
 
 /**
+ * Word hashes in a typed array that grows and is reused from row to row: a plain array of
+ * 32-bit hashes holds them as doubles and grows by copying, measured a third of the row's cost.
+ */
+export class WordList {
+  data = new Uint32Array(1024);
+  length = 0;
+
+  push(hash: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = hash;
+  }
+}
+
+/**
  * Appends hashes of the lower-cased words (runs of letters and digits) of a text, or of
  * `text[start..end)`; adds those of words with a digit to `numbers` when given.
  */
-export function wordHashes(text: string, into: number[] = [], start = 0, end = text.length, numbers?: NumberSum): number[] {
+export function wordHashes(text: string, into: WordList, start = 0, end = text.length, numbers?: NumberSum): WordList {
   let h = 0x811c9dc5;
   let inWord = false;
   let digit = false;
-  for (let i = start; i <= end; i++) {
-    const code = i < end ? text.charCodeAt(i) : 32;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
     const lower = wordChars[code];
     if (lower !== 0) {
       h = Math.imul(h ^ lower, 0x01000193);
       inWord = true;
-      if (code >= 48 && code <= 57) digit = true;
+      digit ||= code >= 48 && code <= 57;
     } else if (inWord) {
       into.push(h >>> 0);
       if (digit && numbers) numbers.sum = (numbers.sum + fmix32(h >>> 0)) >>> 0;
@@ -62,6 +80,10 @@ export function wordHashes(text: string, into: number[] = [], start = 0, end = t
       inWord = false;
       digit = false;
     }
+  }
+  if (inWord) {
+    into.push(h >>> 0);
+    if (digit && numbers) numbers.sum = (numbers.sum + fmix32(h >>> 0)) >>> 0;
   }
   return into;
 }
@@ -75,7 +97,7 @@ const isIdeograph = (code: number) =>
  * of its own, as ROUGE is scored for those languages. Appends at most `max` and returns how many
  * the text has (so a caller tells a short text from a long one).
  */
-export function rougeWordHashes(text: string, into: number[], max: number): number {
+export function rougeWordHashes(text: string, into: WordList, max: number): number {
   let h = 0x811c9dc5;
   let inWord = false;
   let count = 0;
@@ -105,19 +127,20 @@ export function rougeWordHashes(text: string, into: number[], max: number): numb
  * duplicates cover those). Each 5-gram is hashed once from its word hashes.
  */
 export function minhashSignature(texts: string | string[], bins = permutations): Uint32Array | undefined {
-  const words: number[] = [];
+  const words = new WordList();
   for (const text of typeof texts === "string" ? [texts] : texts) wordHashes(text, words);
-  return signatureOfWords(words, bins);
+  return signatureOfWords(words.data, bins, 0, words.length);
 }
 
 /**
  * The signature of a text given as its word hashes (from `wordHashes`), `words[from..to)`;
  * written into `into` (its length is the bin count) when given, to spare an allocation.
  */
-export function signatureOfWords(words: readonly number[], bins = permutations, from = 0, to = words.length, into?: Uint32Array): Uint32Array | undefined {
+export function signatureOfWords(words: Uint32Array, bins: number, from: number, to: number, into?: Uint32Array): Uint32Array | undefined {
   if (to - from < shingleWords) return undefined;
-  const binBits = Math.log2(bins);
+  const binBits = 31 - Math.clz32(bins);
   const signature = into ? into.fill(empty) : new Uint32Array(bins).fill(empty);
+  const valueMask = (1 << (32 - binBits)) - 1;
   for (let i = from; i + shingleWords <= to; i++) {
     const h = fmix32(
       Math.imul(words[i], 0x9e3779b1) ^
@@ -127,7 +150,7 @@ export function signatureOfWords(words: readonly number[], bins = permutations, 
         Math.imul(words[i + 4], 0x165667b1),
     );
     const bin = h >>> (32 - binBits);
-    const value = h & ((1 << (32 - binBits)) - 1);
+    const value = h & valueMask;
     if (value < signature[bin]) signature[bin] = value;
   }
   densify(signature, binBits);
@@ -140,7 +163,7 @@ export function signatureOfWords(words: readonly number[], bins = permutations, 
  * edit ("rhymes" for "rhyme") still leaves most 3-grams. Undefined under three such characters.
  */
 export function charSignature(text: string, start: number, end: number, into: Uint32Array): Uint32Array | undefined {
-  const binBits = Math.log2(into.length);
+  const binBits = 31 - Math.clz32(into.length);
   into.fill(empty);
   let a = -1;
   let b = -1;
@@ -202,12 +225,11 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, threshold: num
 }
 
 /**
- * One key per band (16 bands of 8 rows: pairs at Jaccard 0.7 become candidates 94% of the
- * time); keys[b] belongs to band b. 30-bit keys stay small integers in V8, which keeps Map
- * lookups free of heap-allocated numbers.
+ * One key per band (16 bands of 8 rows: pairs at Jaccard 0.8 become candidates 95% of the time,
+ * at 0.7 61%), appended to `keys`: keys[b] belongs to band b. 30-bit keys stay small integers
+ * in V8, which keeps Map lookups free of heap-allocated numbers.
  */
-export function bandKeys(signature: Uint32Array): number[] {
-  const keys: number[] = [];
+export function bandKeys(signature: Uint32Array, keys: number[] = []): number[] {
   for (let band = 0; band < bands; band++) {
     let h = band;
     for (let r = 0; r < rowsPerBand; r++) h = fmix32(h ^ signature[band * rowsPerBand + r]);
@@ -226,10 +248,12 @@ export const answerBand = bands;
 
 /**
  * Where a row is indexed: one key per LSH band of its prompt's signature, then its answer's key
- * when its prompt is short; -1 where it has none.
+ * when its prompt is short; -1 where it has none. Written into `into` (cleared) when given.
  */
-export function searchKeys(signature: Uint32Array | undefined, answerKey: number | undefined): number[] {
-  const keys = signature ? bandKeys(signature) : new Array<number>(bands).fill(-1);
-  keys.push(answerKey === undefined ? -1 : answerKey >>> 2);
-  return keys;
+export function searchKeys(signature: Uint32Array | undefined, answerKey: number | undefined, into: number[] = []): number[] {
+  into.length = 0;
+  if (signature) bandKeys(signature, into);
+  else for (let band = 0; band < bands; band++) into.push(-1);
+  into.push(answerKey === undefined ? -1 : answerKey >>> 2);
+  return into;
 }

@@ -1,141 +1,14 @@
 import type { Severity } from "../lint/diagnostic";
 import { effectiveSeverity, RuleSettings } from "../rules/catalog";
 import { rougeL } from "../generation/rougeL";
-import { answerBand, charSignature, rougeWordHashes, signatureOfWords, similarityAtLeast, wordHashes } from "./minhash";
-import type { TextField } from "./textFields";
+import { answerBand, similarityAtLeast } from "./minhash";
+import { noSignature, RowSketch, sketchHeader as header, sketchSlot as slot } from "./rowSides";
 
-/** Bins of each segment's and the answer's own signature: enough to tell a close one (Jaccard >= 0.7) from a different one. */
-const fieldBins = 16;
-const slot = fieldBins + 1;
-/** Prompt segments kept one by one; later ones are read with the last. */
-const maxSegments = 32;
-/** A segment of fewer words is sketched by its character 3-grams: its word 5-grams are too few. */
-const charSketchBelowWords = 12;
-/** A line is cut at sentence ends once its current piece is this long (a paragraph is several segments). */
-const sentenceAfterChars = 80;
-const noSignature = 0xffffffff;
-const maxAnswerChars = 600;
 export const closeFieldThreshold = 0.7;
 /** Prompt similarity from which rows with the same answer are a warning, not an info. */
 export const veryCloseThreshold = 0.9;
-/** A prompt of at most this many words (a Chinese or Japanese character counts as one) is compared by ROUGE-L with rows of the same answer. */
-export const maxShortPromptWords = 24;
 /** Self-Instruct's threshold: a new instruction with ROUGE-L above it against any other is dropped. */
 export const shortPromptRougeThreshold = 0.7;
-
-/**
- * What a row asks, cut into segments (its user-side fields, their lines, a long line's
- * sentences), and what it answers: each as a hash of its words and a small MinHash signature
- * (word 5-grams, or character 3-grams for a short segment), packed in one array: [segment count,
- * the sum of the prompt's number words' hashes, then per segment: hash, 16 bins, then the
- * answer's hash and 16 bins].
- */
-export type RowSketch = Uint32Array;
-
-export interface RowSides {
-  /** The prompt side's MinHash signature, for the LSH search; undefined under five words. */
-  signature?: Uint32Array;
-  sketch: RowSketch;
-  /** A short prompt side's words (hashes), compared by ROUGE-L with rows of the same answer. */
-  shortPrompt?: Uint32Array;
-  /** The whole answer's hash, for a row with a short prompt. */
-  answerKey?: number;
-}
-
-function hashWords(words: readonly number[], from: number, to: number): number {
-  let h = 0x9747b28c ^ (to - from);
-  for (let i = from; i < to; i++) h = Math.imul(h ^ words[i], 0x5bd1e995) ^ (h >>> 15);
-  return h >>> 0;
-}
-
-const isSentenceEnd = (code: number) => code === 46 || code === 63 || code === 33 || code === 0x3002 || code === 0xff1f || code === 0xff01;
-const isSpaceCode = (code: number) => code === 32 || code === 9;
-
-/** Calls `segment(start, end)` for each line of `text`, and for each sentence of a long line. */
-function forEachSegment(text: string, segment: (start: number, end: number) => void): void {
-  let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 10;
-    if (code === 10) {
-      if (i > start) segment(start, i);
-      start = i + 1;
-    } else if (i - start >= sentenceAfterChars && isSentenceEnd(code) && isSpaceCode(text.charCodeAt(i + 1))) {
-      segment(start, i + 1);
-      start = i + 1;
-    }
-  }
-}
-
-interface Segment {
-  text: string;
-  start: number;
-  end: number;
-  from: number;
-  to: number;
-}
-
-/** Where the segments start in a sketch, after the count and the numbers' sum. */
-const header = 2;
-
-function writeSegment(sketch: RowSketch, index: number, words: readonly number[], segment: Segment): void {
-  const at = header + index * slot;
-  sketch[at] = hashWords(words, segment.from, segment.to);
-  const bins = sketch.subarray(at + 1, at + slot);
-  const signed =
-    segment.to - segment.from >= charSketchBelowWords
-      ? signatureOfWords(words, fieldBins, segment.from, segment.to, bins)
-      : charSignature(segment.text, segment.start, segment.end, bins);
-  if (!signed) bins.fill(noSignature);
-}
-
-/**
- * The prompt side's signature and the row's sketch, from one pass over its words. An answer's
- * opening is enough to tell a close answer from another, so long answers cost no more.
- */
-export function rowSides(fields: readonly TextField[]): RowSides {
-  const words: number[] = [];
-  const segments: Segment[] = [];
-  const numbers = { sum: 0 };
-  for (const field of fields) {
-    if (field.role !== "user" && field.role !== "system") continue;
-    forEachSegment(field.text, (start, end) => {
-      const from = words.length;
-      wordHashes(field.text, words, start, end, numbers);
-      if (words.length === from) return;
-      const last = segments[segments.length - 1];
-      // Past the limit, the rest of the prompt joins the last segment (its words, not its characters).
-      if (segments.length >= maxSegments) last.to = words.length;
-      else segments.push({ text: field.text, start, end, from, to: words.length });
-    });
-  }
-  const askedEnd = words.length;
-  let answerChars = 0;
-  for (const field of fields) {
-    if (field.role !== "assistant" || answerChars >= maxAnswerChars) continue;
-    wordHashes(field.text.length + answerChars > maxAnswerChars ? field.text.slice(0, maxAnswerChars - answerChars) : field.text, words);
-    answerChars += field.text.length;
-  }
-  const sketch: RowSketch = new Uint32Array(header + (segments.length + 1) * slot);
-  sketch[0] = segments.length;
-  sketch[1] = numbers.sum;
-  segments.forEach((segment, i) => writeSegment(sketch, i, words, segment));
-  const answerAt = header + segments.length * slot;
-  sketch[answerAt] = hashWords(words, askedEnd, words.length);
-  if (!signatureOfWords(words, fieldBins, askedEnd, words.length, sketch.subarray(answerAt + 1, answerAt + slot))) sketch.fill(noSignature, answerAt + 1);
-  const sides: RowSides = { signature: askedEnd > 0 ? signatureOfWords(words, undefined, 0, askedEnd) : undefined, sketch };
-  if (askedEnd > 0 && askedEnd <= maxShortPromptWords && words.length > askedEnd) {
-    const tokens: number[] = [];
-    let count = 0;
-    for (const field of fields) if (field.role === "user" || field.role === "system") count += rougeWordHashes(field.text, tokens, maxShortPromptWords + 1);
-    if (count <= maxShortPromptWords) {
-      sides.shortPrompt = Uint32Array.from(tokens);
-      const answer: number[] = [];
-      for (const field of fields) if (field.role === "assistant") wordHashes(field.text, answer);
-      sides.answerKey = hashWords(answer, 0, answer.length);
-    }
-  }
-  return sides;
-}
 
 const segmentCount = (sketch: RowSketch) => sketch[0];
 const answerSlot = (sketch: RowSketch) => header + segmentCount(sketch) * slot;
@@ -256,19 +129,20 @@ export function findNearDuplicate<T>(
   threshold: number,
   maxCandidates: number,
 ): { match: T; verdict: NearDuplicateVerdict } | undefined {
-  let compared = new Set<T>();
+  // At most `maxCandidates` rows: a list is cheaper than a set.
+  const compared: T[] = [];
   let count = 0;
   // The answer band first: same answer and a copied short prompt is the more telling verdict.
   for (const band of searchOrder) {
     if (band >= row.bands.length || row.bands[band] === -1) continue;
     // The answer band measures otherwise: a row it ruled out is compared again in the LSH bands.
-    if (band === 0) compared = new Set<T>();
+    if (band === 0) compared.length = 0;
     for (const other of bucket(band, row.bands[band]) ?? []) {
       if (count >= maxCandidates) return undefined;
-      if (compared.has(other)) continue;
+      if (compared.includes(other)) continue;
       const earlier = candidate(other);
       if (!earlier) continue;
-      compared.add(other);
+      compared.push(other);
       count++;
       if (earlier.contentKey === row.contentKey) continue;
       const verdict = band === answerBand ? shortPromptVerdict(row, earlier) : signatureVerdict(row, earlier, threshold);

@@ -10,9 +10,11 @@ import { formatSampleRows } from "./documentValidator";
 import { maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentDuplicates";
 import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
-import { bandMaps, permutations, searchKeys } from "./minhash";
+import { BandIndex } from "./bandIndex";
+import { bands, searchKeys } from "./minhash";
 import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
-import { findNearDuplicate, RowSketch } from "./nearDuplicates";
+import { findNearDuplicate } from "./nearDuplicates";
+import type { RowSketch } from "./rowSides";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -120,22 +122,27 @@ export interface AnalyzedLine {
 
 /** The analysis of one line that needs no other line (the part lint spreads over threads). */
 export function analyzeLine(read: ReadLine, line: number, fileFormat: FormatId | undefined, options: ValidationOptions, withText = false): AnalyzedLine {
-  const base = { line, byteLength: read.byteLength, tooLong: read.tooLong, eol: read.eol, utf16: read.utf16, textLength: read.text.length };
-  if (read.utf16 || read.tooLong) return { ...base, diagnostics: [], kind: "invalid" };
-  const encoding = encodingFinding(line, read.text, read.invalidUtf8);
-  const analysis = analyzeRow(read.text, line, fileFormat, options);
-  const diagnostics = encoding ? [...applyRuleSettings([encoding], options.rules), ...analysis.diagnostics] : analysis.diagnostics;
+  const unread = read.utf16 !== undefined || read.tooLong;
+  const encoding = unread ? undefined : encodingFinding(line, read.text, read.invalidUtf8);
+  const analysis: RowAnalysis = unread ? { kind: "invalid", diagnostics: [] } : analyzeRow(read.text, line, fileFormat, options);
+  // One literal with every field: properties added after a spread each cost a shape change.
   return {
-    ...base,
-    diagnostics,
+    line,
+    byteLength: read.byteLength,
+    tooLong: read.tooLong,
+    eol: read.eol,
+    utf16: read.utf16,
+    textLength: read.text.length,
+    diagnostics: encoding ? [...applyRuleSettings([encoding], options.rules), ...analysis.diagnostics] : analysis.diagnostics,
     kind: analysis.kind,
     format: analysis.format,
     contentKey: analysis.contentKey,
     signature: analysis.signature,
-    sketch: analysis.sketch,
+    // The sketch judges a candidate the search found, and a row with neither is never searched for.
+    sketch: analysis.signature || analysis.answerKey !== undefined ? analysis.sketch : undefined,
     shortPrompt: analysis.shortPrompt,
     answerKey: analysis.answerKey,
-    text: withText && analysis.kind === "row" ? analysis.text : undefined,
+    text: withText && analysis.texts ? analysis.texts.join("\n") : undefined,
   };
 }
 
@@ -159,18 +166,29 @@ export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: Fo
  */
 export class RowComparer {
   private readonly exact = new HashIndex();
-  // Compact near-duplicate index: signatures in one pooled buffer; a bucket is a bare slot
-  // number until a second row joins it. Slots are in line order, like the editor's lists.
+  // The near-duplicate index: what each indexed row (a slot, in line order) is compared by.
   private readonly indexLimit: number;
-  private signatures: Uint32Array;
   private readonly slotLines: number[] = [];
   private readonly slotHashes: number[] = [];
+  private readonly slotSignatures: Array<Uint32Array | undefined> = [];
   private readonly slotSketches: RowSketch[] = [];
   /** Short prompts and their answers' keys, by slot (undefined for the others). */
-  private readonly slotHasSignature: boolean[] = [];
   private readonly slotShortPrompts: Array<Uint32Array | undefined> = [];
   private readonly slotAnswerKeys: Array<number | undefined> = [];
-  private readonly bands = bandMaps<number | number[]>();
+  private readonly buckets: BandIndex;
+  /** One bucket's slots at a time, reused (the search reads a bucket whole before the next). */
+  private readonly bucketRows: number[] = [];
+  /** The current row's bucket keys, reused. */
+  private readonly rowKeys: number[] = [];
+  // Rows the search may read from one bucket: those it already compared, then its limit.
+  private readonly bucketOf = (band: number, key: number) => this.buckets.bucket(band, key, this.bucketRows, 2 * maxNearDuplicateCandidates);
+  private readonly candidateAt = (slot: number) => ({
+    signature: this.slotSignatures[slot],
+    sketch: this.slotSketches[slot],
+    contentKey: this.slotHashes[slot],
+    shortPrompt: this.slotShortPrompts[slot],
+    answerKey: this.slotAnswerKeys[slot],
+  });
   private loneCrSeen = false;
   private noFormat: Diagnostic | undefined;
   /** A UTF-16 file: nothing after its one finding. */
@@ -183,7 +201,7 @@ export class RowComparer {
     // With the rule turned off, no row is indexed: neither its time nor its memory is spent.
     const off = options.rules?.["near-duplicate"] !== undefined && !effectiveSeverity("near-duplicate", options.rules);
     this.indexLimit = off ? 0 : (options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows);
-    this.signatures = new Uint32Array(Math.min(this.indexLimit, 1 << 16) * permutations);
+    this.buckets = new BandIndex(bands + 1, maxBucketRows);
     this.noFormat = sample.noFormat;
   }
 
@@ -212,19 +230,19 @@ export class RowComparer {
     if (analyzed.kind !== "row") return;
     const row = { line, column: 0, endLine: line, endColumn: analyzed.textLength };
     const sample = this.sample;
-    const found: Array<Diagnostic | undefined> = [];
     if (analyzed.format && sample.format && analyzed.format !== sample.format && !this.options.format && sample.firstLine !== undefined) {
-      found.push(mixedFormatFinding(row, analyzed.format, sample.format, { line: sample.firstLine }, rules));
+      const mixed = mixedFormatFinding(row, analyzed.format, sample.format, { line: sample.firstLine }, rules);
+      if (mixed) yield mixed;
     }
     let isDuplicate = false;
     if (analyzed.contentKey !== undefined) {
       const first = this.exact.getOrSet(analyzed.contentKey, line);
       if (first !== undefined) {
         isDuplicate = true;
-        found.push(duplicateRowFinding(row, { line: first }, rules));
+        const duplicate = duplicateRowFinding(row, { line: first }, rules);
+        if (duplicate) yield duplicate;
       }
     }
-    yield* found.filter((d): d is Diagnostic => d !== undefined);
     if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) yield* this.nearDuplicates(analyzed, isDuplicate, row);
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
@@ -243,22 +261,14 @@ export class RowComparer {
 
   private *nearDuplicates(analyzed: AnalyzedLine, isDuplicate: boolean, row: Span): Generator<Diagnostic> {
     const { signature, answerKey } = analyzed;
-    const keys = searchKeys(signature, answerKey);
-    const { bands, slotLines, slotHashes, slotSketches } = this;
+    const keys = searchKeys(signature, answerKey, this.rowKeys);
+    this.buckets.touch(keys);
+    const slotLines = this.slotLines;
     if (!isDuplicate) {
       const found = findNearDuplicate(
         { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, shortPrompt: analyzed.shortPrompt, answerKey, bands: keys },
-        (band, key) => {
-          const bucket = bands[band].get(key);
-          return typeof bucket === "number" ? [bucket] : bucket;
-        },
-        (slot) => ({
-          signature: this.slotHasSignature[slot] ? this.signatures.subarray(slot * permutations, (slot + 1) * permutations) : undefined,
-          sketch: slotSketches[slot],
-          contentKey: slotHashes[slot],
-          shortPrompt: this.slotShortPrompts[slot],
-          answerKey: this.slotAnswerKeys[slot],
-        }),
+        this.bucketOf,
+        this.candidateAt,
         nearDuplicateThreshold,
         maxNearDuplicateCandidates,
       );
@@ -266,25 +276,12 @@ export class RowComparer {
       if (finding) yield finding;
     }
     if (slotLines.length >= this.indexLimit) return;
-    const slot = slotLines.length;
-    if ((slot + 1) * permutations > this.signatures.length) {
-      const grown = new Uint32Array(Math.min(this.indexLimit * permutations, this.signatures.length * 2));
-      grown.set(this.signatures);
-      this.signatures = grown;
-    }
-    if (signature) this.signatures.set(signature, slot * permutations);
-    this.slotHasSignature.push(signature !== undefined);
+    this.buckets.add(slotLines.length, keys);
     slotLines.push(analyzed.line);
-    slotHashes.push(analyzed.contentKey ?? -1);
-    slotSketches.push(analyzed.sketch!);
+    this.slotHashes.push(analyzed.contentKey ?? -1);
+    this.slotSignatures.push(signature);
+    this.slotSketches.push(analyzed.sketch!);
     this.slotShortPrompts.push(analyzed.shortPrompt);
     this.slotAnswerKeys.push(answerKey);
-    keys.forEach((key, band) => {
-      if (key === -1) return;
-      const bucket = bands[band].get(key);
-      if (bucket === undefined) bands[band].set(key, slot);
-      else if (typeof bucket === "number") bands[band].set(key, [bucket, slot]);
-      else if (bucket.length < maxBucketRows) bucket.push(slot);
-    });
   }
 }

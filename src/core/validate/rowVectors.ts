@@ -1,0 +1,39 @@
+/**
+ * The small typed arrays every row gets (its MinHash signature, its sketch, its short prompt's
+ * words), cut from shared slabs: a typed array of its own costs a native allocation and its
+ * collection, measured as much as the hashing itself at a million rows. A slab lives while any
+ * row cut from it does, so a slab holds only rows of one stretch of the file.
+ */
+const slabLength = 1 << 16;
+/** Vectors longer than this get their own array: a slab is not held for one big row. */
+const ownArrayFrom = slabLength >>> 4;
+
+let slab = new Uint32Array(slabLength);
+let used = 0;
+
+/** A zeroed vector of `length` 32-bit words that belongs to the caller. */
+export function rowVector(length: number): Uint32Array {
+  if (length >= ownArrayFrom) return new Uint32Array(length);
+  if (used + length > slabLength) {
+    slab = new Uint32Array(slabLength);
+    used = 0;
+  }
+  const vector = slab.subarray(used, used + length);
+  used += length;
+  return vector;
+}
+
+/**
+ * Ends the current slab: vectors cut from now on share no slab with earlier ones, so a lint
+ * thread can hand a chunk's slabs over whole (transferred, not copied).
+ */
+export function endSlab(): void {
+  used = slabLength;
+}
+
+/** The distinct buffers that hold these vectors. */
+export function buffersOf(vectors: Iterable<Uint32Array | undefined>): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const vector of vectors) if (vector) buffers.add(vector.buffer as ArrayBuffer);
+  return [...buffers];
+}

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { BandIndex } from "../../src/core/validate/bandIndex";
+import { buffersOf, endSlab, rowVector } from "../../src/core/validate/rowVectors";
+
+/** What the index must answer, kept with a Map per band. */
+class MapIndex {
+  private readonly maps: Array<Map<number, number[]>>;
+  constructor(
+    bands: number,
+    private readonly maxBucketRows: number,
+  ) {
+    this.maps = Array.from({ length: bands }, () => new Map());
+  }
+  add(slot: number, keys: number[]): void {
+    keys.forEach((key, band) => {
+      if (key === -1) return;
+      const list = this.maps[band].get(key) ?? [];
+      if (list.length < this.maxBucketRows) list.push(slot);
+      this.maps[band].set(key, list);
+    });
+  }
+  bucket(band: number, key: number, limit: number): number[] {
+    return (this.maps[band].get(key) ?? []).slice(0, limit);
+  }
+}
+
+describe("the stream's bucket index (BandIndex)", () => {
+  const sameAnswers = (rows: number[][], limit: number, maxBucketRows: number) => {
+    const index = new BandIndex(3, maxBucketRows);
+    const reference = new MapIndex(3, maxBucketRows);
+    const into: number[] = [];
+    rows.forEach((keys, slot) => {
+      for (let band = 0; band < 3; band++) {
+        if (keys[band] === -1) continue;
+        assert.deepEqual(index.bucket(band, keys[band], into, limit), reference.bucket(band, keys[band], limit));
+      }
+      index.touch(keys);
+      index.add(slot, keys);
+      reference.add(slot, keys);
+    });
+  };
+
+  it("answers as a Map per band would: rows in the order added, at most the bucket's cap and the limit asked", () => {
+    fc.assert(
+      fc.property(
+        // Few distinct keys make buckets that reach their cap.
+        fc.array(
+          fc.array(fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 ** 30 - 1 })), { minLength: 3, maxLength: 3 }),
+          {
+            minLength: 50,
+            maxLength: 400,
+          },
+        ),
+        fc.integer({ min: 1, max: 12 }),
+        (rows, limit) => sameAnswers(rows, limit, 8),
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("keeps every answer through the growth of its tables and entry arrays (30,000 rows)", () => {
+    let state = 7;
+    const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) >>> 2;
+    const rows = Array.from({ length: 30_000 }, (_, i) => [next(), i % 7 === 0 ? next() % 50 : next(), i % 5 === 0 ? -1 : next()]);
+    sameAnswers(rows, 64, 1000);
+  });
+
+  it("a key never added has an empty bucket, and the answer is written into the list it is given", () => {
+    const index = new BandIndex(2, 10);
+    index.add(0, [5, -1]);
+    const into = [99, 98];
+    assert.equal(index.bucket(0, 6, into, 10), into);
+    assert.deepEqual(into, []);
+    assert.deepEqual(index.bucket(1, 5, into, 10), []);
+    assert.deepEqual(index.bucket(0, 5, into, 10), [0]);
+  });
+});
+
+describe("row vectors cut from slabs", () => {
+  it("are zeroed and do not overlap; after endSlab, later vectors share no buffer with earlier ones", () => {
+    const a = rowVector(100);
+    const b = rowVector(50);
+    assert.ok(a.every((x) => x === 0) && b.every((x) => x === 0));
+    a.fill(7);
+    assert.ok(b.every((x) => x === 0));
+    endSlab();
+    const c = rowVector(10);
+    assert.equal(buffersOf([a, b]).length, 1);
+    assert.notEqual(c.buffer, a.buffer);
+    assert.equal(buffersOf([a, undefined, b, c]).length, 2);
+  });
+
+  it("a long vector gets an array of its own, so no slab is held for one big row", () => {
+    const big = rowVector(1 << 15);
+    assert.equal(big.byteOffset, 0);
+    assert.equal(big.buffer.byteLength, (1 << 15) * 4);
+  });
+});
