@@ -9,7 +9,8 @@
 export const permutations = 128;
 export const bands = 16;
 const rowsPerBand = permutations / bands;
-const shingleWords = 5;
+/** Words per shingle: a text of fewer has no signature. */
+export const shingleWords = 5;
 const empty = 0xffffffff;
 
 function fmix32(h: number): number {
@@ -122,12 +123,16 @@ export function rougeWordHashes(text: string, into: WordList, max: number): numb
   return count;
 }
 
+/** Scratch for `minhashSignature`, reused: it runs on every row that has no prompt side. */
+const signatureWords = new WordList();
+
 /**
  * The signature of texts read as one, or undefined with fewer than five words (exact
  * duplicates cover those). Each 5-gram is hashed once from its word hashes.
  */
 export function minhashSignature(texts: string | string[], bins = permutations): Uint32Array | undefined {
-  const words = new WordList();
+  const words = signatureWords;
+  words.length = 0;
   for (const text of typeof texts === "string" ? [texts] : texts) wordHashes(text, words);
   return signatureOfWords(words.data, bins, 0, words.length);
 }

@@ -1,7 +1,7 @@
 // What the near-duplicate rule keeps of a row: its prompt side's MinHash signature, a sketch of
 // its segments and its answer, and a short prompt's words. Built on every row of a file, so it
 // works in scratch buffers and cuts the row's vectors from shared slabs (rowVectors).
-import { charSignature, permutations, rougeWordHashes, signatureOfWords, WordList, wordHashes } from "./minhash";
+import { charSignature, permutations, rougeWordHashes, shingleWords, signatureOfWords, WordList, wordHashes } from "./minhash";
 import { rowVector } from "./rowVectors";
 import type { TextField } from "./textFields";
 
@@ -142,7 +142,7 @@ export function rowSides(fields: readonly TextField[]): RowSides {
   const answerEnd = words.length;
   const short = askedEnd > 0 && askedEnd <= maxShortPromptWords && answerEnd > askedEnd && shortPromptWords(fields);
   const sketchLength = sketchHeader + (segments + 1) * sketchSlot;
-  const signed = askedEnd >= 5;
+  const signed = askedEnd >= shingleWords;
   const vector = rowVector(sketchLength + (signed ? permutations : 0) + (short ? shortWords.length : 0));
   const sketch = vector.subarray(0, sketchLength);
   sketch[0] = segments;
