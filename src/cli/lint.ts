@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { lintInParallel, lintsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
@@ -167,5 +168,7 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
 
 async function openedFindings(file: string, stream: StreamOptions): Promise<AsyncGenerator<Diagnostic>> {
   const dataset = await openDataset(file);
-  return dataset.kind === "array" ? validateArrayItems(dataset.items, stream) : validateLines(dataset.lines, stream);
+  if (dataset.kind === "array") return validateArrayItems(dataset.items, stream);
+  const fileBytes = isStdin(file) ? undefined : statSync(file, { throwIfNoEntry: false })?.size;
+  return validateLines(dataset.lines, fileBytes ? { ...stream, fileBytes } : stream);
 }

@@ -1,7 +1,7 @@
 // One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
 // does, and what the main thread does itself when a worker fails.
 import { createReadStream } from "node:fs";
-import { readLines } from "../core/jsonl/lineReader";
+import { readLineBatches } from "../core/jsonl/lineReader";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
 import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
 
@@ -9,9 +9,14 @@ import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
 
 export async function* analyzeChunkLines(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine> {
+  for await (const rows of analyzeChunkBatches(chunk, data, firstLine)) yield* rows;
+}
+
+/** The chunk's lines analysed, a batch of lines read at a time (one await a batch, not one a line). */
+export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
   if (chunk.end <= chunk.start) return;
   const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: 1024 * 1024 });
   let line = firstLine;
-  for await (const read of readLines(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
-    yield analyzeLine(read, line++, data.fileFormat, data.options);
+  for await (const batch of readLineBatches(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
+    yield batch.map((read) => analyzeLine(read, line++, data.fileFormat, data.options));
 }

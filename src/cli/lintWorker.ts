@@ -2,22 +2,24 @@
 // validation that needs no other row. The main thread compares rows and prints, in line order.
 import { parentPort, workerData } from "node:worker_threads";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
-import { analyzeChunkLines, chunkLineBase } from "./lintChunk";
-import { buffersOf, endSlab } from "../core/validate/rowVectors";
+import { analyzeChunkBatches, chunkLineBase } from "./lintChunk";
+import { endSlab } from "../core/validate/rowVectors";
+import { RowPacker } from "../core/validate/packedRows";
 
 const data = workerData as LintWorkerData;
 
 async function analyzeChunk(chunk: LintChunk): Promise<LintChunkResult> {
   const lineBase = chunkLineBase(chunk);
-  const rows: LintChunkResult["rows"] = [];
+  const packer = new RowPacker();
   endSlab();
-  for await (const row of analyzeChunkLines(chunk, data)) rows.push(row);
+  for await (const rows of analyzeChunkBatches(chunk, data)) for (const row of rows) packer.add(row);
   endSlab();
-  return { id: chunk.id, lines: rows.length, lineBase, rows };
+  const rows = packer.finish();
+  return { id: chunk.id, lines: rows.count, lineBase, rows };
 }
 
 /** The chunk's row vectors live in slabs of their own: handed to the main thread whole, with no copy. */
-const transferred = (result: LintChunkResult) => buffersOf(result.rows.flatMap((row) => [row.signature, row.sketch, row.shortPrompt]));
+const transferred = ({ rows }: LintChunkResult) => [...rows.buffers, rows.numbers.buffer as ArrayBuffer, rows.vectors.buffer as ArrayBuffer];
 
 /**
  * Chunks are analysed one after another, in the order they came: two at once would interleave
@@ -34,7 +36,7 @@ parentPort!.on("message", (chunk: LintChunk) => {
           id: chunk.id,
           lines: 0,
           lineBase: 0,
-          rows: [],
+          rows: new RowPacker().finish(),
           error: error instanceof Error ? error.message : String(error),
         } satisfies LintChunkResult),
     ),

@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { lineAlignedRanges } from "../workers/budgetRunner";
 import { readLines } from "../core/jsonl/lineReader";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
+import { unpackRows } from "../core/validate/packedRows";
 import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { cliMaxLineBytes } from "./readDataset";
@@ -96,7 +97,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   }
   // Round robin: chunks printed one after another come from different threads.
   for (let ahead = 0; ahead < chunksAhead; ahead++) workers.forEach(dispatch);
-  const comparer = new RowComparer(sample, options);
+  const comparer = new RowComparer(sample, { ...options, fileBytes: size });
   let lineOffset = 0;
   try {
     for (let id = 0; id < chunks.length; id++) {
@@ -128,7 +129,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       unprinted.set(worker, unprinted.get(worker)! - 1);
       dispatch(worker);
       const delta = lineOffset - result.lineBase;
-      for (const row of result.rows) {
+      for (const row of unpackRows(result.rows)) {
         placeRow(row, delta);
         yield* comparer.add(row);
         if (comparer.finished) return;

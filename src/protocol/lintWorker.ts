@@ -1,6 +1,6 @@
 import type { FormatId } from "../core/formats/formatLabels";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
-import type { AnalyzedLine } from "../core/validate/streamValidator";
+import type { PackedRows } from "../core/validate/packedRows";
 
 /** What a lint worker thread is started with. */
 export interface LintWorkerData {
@@ -26,7 +26,7 @@ export interface LintChunkResult {
   id: number;
   lines: number;
   lineBase: 0 | 1;
-  /** The rows, whose vectors (signature, sketch, short prompt) arrive in slabs transferred with them. */
-  rows: AnalyzedLine[];
+  /** The rows, packed; the slabs their vectors (signature, sketch, short prompt) live in are transferred with them. */
+  rows: PackedRows;
   error?: string;
 }

@@ -27,8 +27,8 @@ class MapIndex {
 }
 
 describe("the stream's bucket index (BandIndex)", () => {
-  const sameAnswers = (rows: number[][], limit: number, maxBucketRows: number) => {
-    const index = new BandIndex(3, maxBucketRows);
+  const sameAnswers = (rows: number[][], limit: number, maxBucketRows: number, expectedRows = 0) => {
+    const index = new BandIndex(3, maxBucketRows, expectedRows);
     const reference = new MapIndex(3, maxBucketRows);
     const into: number[] = [];
     rows.forEach((keys, slot) => {
@@ -54,7 +54,9 @@ describe("the stream's bucket index (BandIndex)", () => {
           },
         ),
         fc.integer({ min: 1, max: 12 }),
-        (rows, limit) => sameAnswers(rows, limit, 8),
+        // The caller's estimate of the rows, under or over the count: it sizes the index, never changes an answer.
+        fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 5000 })),
+        (rows, limit, expectedRows) => sameAnswers(rows, limit, 8, expectedRows),
       ),
       { numRuns: 60 },
     );
@@ -65,6 +67,9 @@ describe("the stream's bucket index (BandIndex)", () => {
     const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) >>> 2;
     const rows = Array.from({ length: 30_000 }, (_, i) => [next(), i % 7 === 0 ? next() % 50 : next(), i % 5 === 0 ? -1 : next()]);
     sameAnswers(rows, 64, 1000);
+    // Sized for the rows from the start, and sized for a third of them, then grown.
+    sameAnswers(rows, 64, 1000, 30_000);
+    sameAnswers(rows, 64, 1000, 10_000);
   });
 
   it("a key never added has an empty bucket, and the answer is written into the list it is given", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { readLines, ReadLine, scanLineBreaks } from "../../src/core/jsonl/lineReader";
+import { readLineBatches, readLines, ReadLine, scanLineBreaks } from "../../src/core/jsonl/lineReader";
 
 async function collect(chunks: Array<string | number[]>, maxLineBytes?: number): Promise<ReadLine[]> {
   async function* source() {
@@ -85,6 +85,23 @@ describe("readLines", () => {
     );
     const withoutBom = await collect([[0, 0x7b, 0, 0x7d, 0, 0x0a]]);
     assert.equal(withoutBom[0].utf16, "utf-16be");
+  });
+
+  it("gives the same lines in batches, each batch bounded in lines however short they are", async () => {
+    // 10,000 empty lines in one chunk, a CRLF row across chunks, and 9,000 lone CRs with no final newline.
+    const chunks = ["\n".repeat(10_000) + '{"a":', '1}\r\n{"b":2}', "\r".repeat(9_000)];
+    const source = async function* () {
+      for (const chunk of chunks) yield new TextEncoder().encode(chunk);
+    };
+    const batches: ReadLine[][] = [];
+    for await (const batch of readLineBatches(source())) batches.push(batch);
+    const lines: ReadLine[] = [];
+    for await (const line of readLines(source())) lines.push(line);
+    assert.deepEqual(batches.flat(), lines);
+    assert.equal(lines.length, 10_000 + 1 + 9_000);
+    assert.deepEqual([lines[10_000].text, lines[10_000].eol, lines[10_001].text, lines[10_001].eol], ['{"a":1}', "\r\n", '{"b":2}', "\r"]);
+    assert.ok(batches.length >= 5, `${batches.length} batches`);
+    assert.ok(Math.max(...batches.map((b) => b.length)) <= 4096);
   });
 
   it("scanLineBreaks finds the first lone CR at the line VS Code shows it on, across chunks", async () => {

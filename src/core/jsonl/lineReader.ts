@@ -26,17 +26,10 @@ export interface LineReaderOptions {
 export const splitLines = (text: string) => text.split(/\r\n|\r|\n/);
 
 export const defaultMaxLineBytes = 64 * 1024 * 1024;
+const maxBatchLines = 4096;
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
-
-function decode(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
-  try {
-    return { text: strictDecoder.decode(bytes), invalidUtf8: false };
-  } catch {
-    return { text: lenientDecoder.decode(bytes), invalidUtf8: true };
-  }
-}
 
 /** UTF-16 by its byte order mark, or by the NUL byte that ASCII text has in every other place. */
 export function utf16Of(head: Uint8Array): "utf-16le" | "utf-16be" | undefined {
@@ -54,17 +47,35 @@ export function utf16Of(head: Uint8Array): "utf-16le" | "utf-16be" | undefined {
  * length; both matter for 1 GB datasets.
  */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: LineReaderOptions = {}): AsyncGenerator<ReadLine> {
+  for await (const batch of readLineBatches(chunks, options)) yield* batch;
+}
+
+/**
+ * The lines of `readLines`, as the lines that each chunk of the stream ends: a reader that takes
+ * a batch at a time awaits once a chunk, not once a line (measured 5% of a lint thread's time).
+ */
+export async function* readLineBatches(chunks: AsyncIterable<Uint8Array>, options: LineReaderOptions = {}): AsyncGenerator<ReadLine[]> {
   const maxLineBytes = options.maxLineBytes ?? defaultMaxLineBytes;
   const atFileStart = options.atFileStart ?? true;
   let pieces: Uint8Array[] = [];
   let pending = 0;
   let overflow = false;
   let lineNumber = 0;
+  let batch: ReadLine[] = [];
 
+  // One literal, in one property order, for every line: a spread would give lines several shapes.
   const line = (bytes: Uint8Array, eol: ReadLine["eol"]): ReadLine => {
     lineNumber++;
     if (lineNumber === 1 && atFileStart && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-    return { lineNumber, byteLength: bytes.length, tooLong: false, eol, ...decode(bytes) };
+    let text: string;
+    let invalidUtf8 = false;
+    try {
+      text = strictDecoder.decode(bytes);
+    } catch {
+      text = lenientDecoder.decode(bytes);
+      invalidUtf8 = true;
+    }
+    return { lineNumber, text, byteLength: bytes.length, invalidUtf8, tooLong: false, eol };
   };
 
   /** The lines of the bytes up to an LF (or the end of input): more than one where lone CRs stand in them. */
@@ -107,20 +118,37 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: Lin
       first = false;
       const utf16 = utf16Of(chunk);
       if (utf16) {
-        yield { lineNumber: 1, text: "", byteLength: 0, invalidUtf8: false, tooLong: false, eol: "", utf16 };
+        yield [{ lineNumber: 1, text: "", byteLength: 0, invalidUtf8: false, tooLong: false, eol: "", utf16 }];
         return;
       }
     }
     let start = 0;
     for (let newline = chunk.indexOf(10, start); newline !== -1; newline = chunk.indexOf(10, start)) {
       append(chunk.subarray(start, newline));
-      yield* finish(true);
+      for (const read of finish(true)) {
+        // A chunk of empty lines is a million lines a megabyte: a batch is bounded by lines too.
+        if (batch.push(read) === maxBatchLines) {
+          yield batch;
+          batch = [];
+        }
+      }
       start = newline + 1;
     }
     // Copy the tail: stream chunks may be reused by the producer.
     if (start < chunk.length) append(chunk.slice(start));
+    if (batch.length > 0) {
+      yield batch;
+      batch = [];
+    }
   }
-  if (pending > 0 || pieces.length > 0) yield* finish(false);
+  if (pending > 0 || pieces.length > 0)
+    for (const read of finish(false)) {
+      if (batch.push(read) === maxBatchLines) {
+        yield batch;
+        batch = [];
+      }
+    }
+  if (batch.length > 0) yield batch;
 }
 
 export function concat(pieces: Uint8Array[], length: number): Uint8Array {

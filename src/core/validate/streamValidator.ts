@@ -20,6 +20,8 @@ export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
   /** Rows indexed for near duplicates; later rows are still compared with them. Bounds memory. */
   nearDuplicateIndexRows?: number;
+  /** The file's size when known: with the sample's mean row, it sizes the near-duplicate index once rather than growing it. */
+  fileBytes?: number;
 }
 
 /**
@@ -33,6 +35,8 @@ export interface FormatSample {
   firstLine?: number;
   /** Said once before the rows: none of the sampled rows matches a format. */
   noFormat?: Diagnostic;
+  /** The sampled rows' mean length in bytes. */
+  meanRowBytes?: number;
 }
 
 /** Bytes of rows held to find the file's format before validating them: bounds memory on huge rows. */
@@ -82,11 +86,13 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
   const counts = new Map<FormatId, { count: number; firstLine: number }>();
   const noFormat = new NoFormatSample();
   let seen = 0;
+  let bytes = 0;
   for await (const line of lines) {
     if (line.tooLong || line.utf16) continue;
     const analysis = analyzeRow(line.text, line.lineNumber - 1, undefined, options);
     if (analysis.kind === "blank") continue;
     noFormat.add(line.lineNumber - 1, line.text.length, analysis);
+    bytes += line.byteLength + line.eol.length;
     if (analysis.format) {
       const entry = counts.get(analysis.format) ?? { count: 0, firstLine: line.lineNumber - 1 };
       entry.count++;
@@ -95,7 +101,12 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
     if (++seen >= formatSampleRows) break;
   }
   const best = dominantFormat(new Map([...counts].map(([format, { count }]) => [format, count])));
-  return { format: best, firstLine: best ? counts.get(best)!.firstLine : undefined, noFormat: noFormat.fileFinding(options.target) };
+  return {
+    format: best,
+    firstLine: best ? counts.get(best)!.firstLine : undefined,
+    noFormat: noFormat.fileFinding(options.target),
+    meanRowBytes: seen > 0 ? bytes / seen : undefined,
+  };
 }
 
 /** One line analysed on its own: what the rows after it are compared with. */
@@ -201,7 +212,8 @@ export class RowComparer {
     // With the rule turned off, no row is indexed: neither its time nor its memory is spent.
     const off = options.rules?.["near-duplicate"] !== undefined && !effectiveSeverity("near-duplicate", options.rules);
     this.indexLimit = off ? 0 : (options.nearDuplicateIndexRows ?? defaultNearDuplicateIndexRows);
-    this.buckets = new BandIndex(bands + 1, maxBucketRows);
+    const expectedRows = options.fileBytes && sample.meanRowBytes ? Math.min(this.indexLimit, Math.ceil(options.fileBytes / sample.meanRowBytes)) : 0;
+    this.buckets = new BandIndex(bands + 1, maxBucketRows, expectedRows);
     this.noFormat = sample.noFormat;
   }
 
