@@ -116,7 +116,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
           let lines = 0;
           for await (const row of analyzeChunkLines(chunk, data, lineOffset)) {
             lines++;
-            yield* comparer.add(row);
+            for (const finding of comparer.add(row)) yield finding;
             if (comparer.finished) return;
           }
           lineOffset += lines;
@@ -131,7 +131,8 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       const delta = lineOffset - result.lineBase;
       for (const row of unpackRows(result.rows)) {
         placeRow(row, delta);
-        yield* comparer.add(row);
+        const found = comparer.add(row);
+        for (let i = 0; i < found.length; i++) yield found[i];
         if (comparer.finished) return;
       }
       lineOffset += result.lines;

@@ -4,7 +4,7 @@ import { object, text as bounded, maxFieldChars } from "./entrySchemaHelpers";
 import { str, withInput } from "./responseHelpers";
 import { alpacaPrompt } from "./inputHelpers";
 import type { TrainingInput } from "./inputHelpers";
-import { stringField } from "./textFieldHelpers";
+import { addStringField, TextField } from "./textFieldHelpers";
 import type { Converted, Turn } from "../convert/turns";
 import type { FormatModule } from "./formatModule";
 import { InstructionType, instructionParts, instructionTypeOf, looksLikeInstructionType, outputKeyOf } from "./instructionTypes";
@@ -113,17 +113,17 @@ export const alpacaFormat: FormatModule = {
     const type = instructionTypeOf(row, ctx.mapping.instructionType);
     const history = Array.isArray(row.history) ? row.history : [];
     const input = type.input ? row[type.input] : undefined;
-    return [
-      ...(type.system ? stringField(ctx, [type.system], "system") : []),
-      ...history.flatMap((_, i) => [...stringField(ctx, ["history", i, 0], "user"), ...stringField(ctx, ["history", i, 1], "assistant")]),
-      ...stringField(ctx, [type.instruction], "user"),
-      ...(type.input && type.inputIsList && Array.isArray(input)
-        ? input.flatMap((_, i) => stringField(ctx, [type.input!, i], "user"))
-        : type.input
-          ? stringField(ctx, [type.input], "user")
-          : []),
-      ...stringField(ctx, [outputKeyOf(row, type)], "assistant", true),
-    ];
+    // Built in one array: an array per field, spread into the next, was a tenth of lint's allocations.
+    const fields: TextField[] = [];
+    if (type.system) addStringField(fields, ctx, [type.system], "system");
+    history.forEach((_, i) => {
+      addStringField(fields, ctx, ["history", i, 0], "user");
+      addStringField(fields, ctx, ["history", i, 1], "assistant");
+    });
+    addStringField(fields, ctx, [type.instruction], "user");
+    if (type.input && type.inputIsList && Array.isArray(input)) input.forEach((_, i) => addStringField(fields, ctx, [type.input!, i], "user"));
+    else if (type.input) addStringField(fields, ctx, [type.input], "user");
+    return addStringField(fields, ctx, [outputKeyOf(row, type)], "assistant", true);
   },
   trainingInput: (row, options, notes) => instructionInput(row, instructionTypeOf(row, options.instructionType), notes),
   parts(row) {

@@ -13,7 +13,7 @@ import { ruleCatalog, RuleId } from "../rules/catalog";
 export class RowContext {
   private treeCache: JsonNode | undefined;
   /** Property values by name, per object node: jsonc-parser's findNodeAtLocation scans an object's properties on every call, quadratic on a row of 40,000 keys. */
-  private readonly properties = new Map<JsonNode, Map<string, JsonNode>>();
+  private properties: Map<JsonNode, Map<string, JsonNode>> | undefined;
 
   constructor(
     readonly line: number,
@@ -43,6 +43,7 @@ export class RowContext {
   }
 
   private propertiesOf(object: JsonNode): Map<string, JsonNode> {
+    this.properties ??= new Map();
     let byName = this.properties.get(object);
     if (!byName) {
       byName = new Map();

@@ -17,15 +17,21 @@ export interface TextField {
 }
 
 export function stringField(ctx: RowContext, path: Array<string | number>, role: FieldRole, isOutput = false): TextField[] {
+  return addStringField([], ctx, path, role, isOutput);
+}
+
+/** `stringField` into a list the caller builds (no array a field). */
+export function addStringField(into: TextField[], ctx: RowContext, path: Array<string | number>, role: FieldRole, isOutput = false): TextField[] {
   const text = valueAt(ctx.row, path);
-  if (typeof text !== "string") return [];
-  return [{ path, text, role, name: pathName(path), isOutput }];
+  if (typeof text === "string") into.push({ path, text, role, name: pathName(path), isOutput });
+  return into;
 }
 
 /** An Alpaca-style `input` field (also inside Self-Instruct instances). */
 export const isInputField = (field: TextField) => /(?:^|\.)input$/.test(field.name);
 
 export function pathName(path: Array<string | number>): string {
+  if (path.length === 1 && typeof path[0] === "string") return path[0];
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 

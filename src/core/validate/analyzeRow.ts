@@ -203,7 +203,7 @@ function checkObjectRow(
         target: options.target,
       }),
     );
-  for (const field of ["prompt", "completion", "chosen", "rejected"]) {
+  for (const field of turnListFields) {
     if (!layout && Array.isArray(value[field])) {
       diagnostics.push(...checkConversation(ctx, { field, roleKey: "role", contentKey: "content" }, { whole: false, target: options.target }));
     }
@@ -212,6 +212,8 @@ function checkObjectRow(
   diagnostics.push(...checkContent(ctx, fields));
   return { diagnostics, fields, ownFormat, ctx };
 }
+
+const turnListFields = ["prompt", "completion", "chosen", "rejected"];
 
 function duplicateKeyFindings(ctx: RowContext): Diagnostic[] {
   return duplicateKeys(ctx.raw).map((d) => {

@@ -21,8 +21,8 @@ const noOutputMarker = /<\s*no\s*-?\s*(?:output|input)\s*>/i;
 /** Reused between calls: the check runs on every answer of a 1 GB file. */
 const hashBuffer = new Int32Array(20_000);
 
-/** A hash per whitespace-separated word (at most 20,000), without making strings; valid until the next call. */
-function wordHashes(text: string): Int32Array {
+/** Hashes each whitespace-separated word (at most 20,000) into `hashBuffer`, without making strings; returns how many. */
+function wordHashes(text: string): number {
   let count = 0;
   let hash = 0;
   let inWord = false;
@@ -38,7 +38,7 @@ function wordHashes(text: string): Int32Array {
     }
   }
   if (inWord && count < hashBuffer.length) hashBuffer[count++] = hash;
-  return hashBuffer.subarray(0, count);
+  return count;
 }
 
 /**
@@ -46,13 +46,14 @@ function wordHashes(text: string): Int32Array {
  * 8 times, covering 24 words or more: a generation stuck in a loop, not a list or a refrain.
  */
 export function degenerateRun(text: string): { phrase: string; repeats: number } | undefined {
-  const w = wordHashes(text);
-  if (w.length < 24) return undefined;
+  const w = hashBuffer;
+  const length = wordHashes(text);
+  if (length < 24) return undefined;
   let best: { period: number; start: number; repeats: number } | undefined;
-  for (const period of loopPeriods(w)) {
+  for (const period of loopPeriods(w, length)) {
     let run = 0;
-    for (let i = period; i <= w.length; i++) {
-      if (i < w.length && w[i] === w[i - period]) {
+    for (let i = period; i <= length; i++) {
+      if (i < length && w[i] === w[i - period]) {
         run++;
         continue;
       }
@@ -76,11 +77,11 @@ export function degenerateRun(text: string): { phrase: string; repeats: number }
  * positions where a word equals the one p before, so five sampled positions in a row match when
  * every fourth is checked: every loop is found for a quarter of the full scans' work.
  */
-function loopPeriods(w: Int32Array): number[] {
+function loopPeriods(w: Int32Array, length: number): number[] {
   const periods: number[] = [];
   for (let period = 1; period <= 12; period++) {
     let streak = 0;
-    for (let i = period; i < w.length; i += 4) {
+    for (let i = period; i < length; i += 4) {
       streak = w[i] === w[i - period] ? streak + 1 : 0;
       if (streak === 5) {
         periods.push(period);

@@ -102,24 +102,26 @@ export function rougeWordHashes(text: string, into: WordList, max: number): numb
   let h = 0x811c9dc5;
   let inWord = false;
   let count = 0;
-  const push = () => {
-    if (count++ < max) into.push(h >>> 0);
-    h = 0x811c9dc5;
-    inWord = false;
-  };
+  // Words are pushed where they end; written out rather than as a closure, which cost an allocation a call.
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const lower = wordChars[code];
     if (lower !== 0 && isIdeograph(code)) {
-      if (inWord) push();
-      h = Math.imul(h ^ lower, 0x01000193);
-      push();
+      if (inWord && count++ < max) into.push(h >>> 0);
+      h = Math.imul(0x811c9dc5 ^ lower, 0x01000193);
+      if (count++ < max) into.push(h >>> 0);
+      h = 0x811c9dc5;
+      inWord = false;
     } else if (lower !== 0) {
       h = Math.imul(h ^ lower, 0x01000193);
       inWord = true;
-    } else if (inWord) push();
+    } else if (inWord) {
+      if (count++ < max) into.push(h >>> 0);
+      h = 0x811c9dc5;
+      inWord = false;
+    }
   }
-  if (inWord) push();
+  if (inWord && count++ < max) into.push(h >>> 0);
   return count;
 }
 
@@ -209,7 +211,7 @@ function densify(signature: Uint32Array, binBits: number): void {
       next = bin;
       continue;
     }
-    const distance = (next - bin + bins) % bins;
+    const distance = next >= bin ? next - bin : next - bin + bins;
     signature[bin] = (signature[next] + distance * step) >>> 0;
   }
 }
@@ -230,17 +232,14 @@ export function similarityAtLeast(a: Uint32Array, b: Uint32Array, threshold: num
 }
 
 /**
- * One key per band (16 bands of 8 rows: pairs at Jaccard 0.8 become candidates 95% of the time,
- * at 0.7 61%), appended to `keys`: keys[b] belongs to band b. 30-bit keys stay small integers
- * in V8, which keeps Map lookups free of heap-allocated numbers.
+ * Band `band`'s key (16 bands of 8 rows: pairs at Jaccard 0.8 become candidates 95% of the time,
+ * at 0.7 61%). 30-bit keys stay small integers in V8, which keeps Map lookups free of
+ * heap-allocated numbers.
  */
-export function bandKeys(signature: Uint32Array, keys: number[] = []): number[] {
-  for (let band = 0; band < bands; band++) {
-    let h = band;
-    for (let r = 0; r < rowsPerBand; r++) h = fmix32(h ^ signature[band * rowsPerBand + r]);
-    keys.push(h >>> 2);
-  }
-  return keys;
+function bandKey(signature: Uint32Array, band: number): number {
+  let h = band;
+  for (let r = 0; r < rowsPerBand; r++) h = fmix32(h ^ signature[band * rowsPerBand + r]);
+  return h >>> 2;
 }
 
 /** One bucket map per band, and one for rows with a short prompt keyed by their answer (`answerBand`). */
@@ -253,12 +252,12 @@ export const answerBand = bands;
 
 /**
  * Where a row is indexed: one key per LSH band of its prompt's signature, then its answer's key
- * when its prompt is short; -1 where it has none. Written into `into` (cleared) when given.
+ * when its prompt is short; -1 where it has none. Written into `into` when given.
  */
 export function searchKeys(signature: Uint32Array | undefined, answerKey: number | undefined, into: number[] = []): number[] {
-  into.length = 0;
-  if (signature) bandKeys(signature, into);
-  else for (let band = 0; band < bands; band++) into.push(-1);
-  into.push(answerKey === undefined ? -1 : answerKey >>> 2);
+  // Written in place, never emptied: emptying an array frees its storage, and refilling it allocated a row.
+  if (into.length > bands + 1) into.length = bands + 1;
+  for (let band = 0; band < bands; band++) into[band] = signature ? bandKey(signature, band) : -1;
+  into[bands] = answerKey === undefined ? -1 : answerKey >>> 2;
   return into;
 }

@@ -124,7 +124,7 @@ export interface Candidate {
  */
 export function findNearDuplicate<T>(
   row: Candidate & { bands: readonly number[] },
-  bucket: (band: number, key: number) => Iterable<T> | undefined,
+  bucket: (band: number, key: number) => readonly T[] | undefined,
   candidate: (other: T) => Candidate | undefined,
   threshold: number,
   maxCandidates: number,
@@ -133,11 +133,15 @@ export function findNearDuplicate<T>(
   const compared: T[] = [];
   let count = 0;
   // The answer band first: same answer and a copied short prompt is the more telling verdict.
-  for (const band of searchOrder) {
+  // Indexed loops: an iterator a band was most of what the search allocated.
+  for (let b = 0; b < searchOrder.length; b++) {
+    const band = searchOrder[b];
     if (band >= row.bands.length || row.bands[band] === -1) continue;
     // The answer band measures otherwise: a row it ruled out is compared again in the LSH bands.
     if (band === 0) compared.length = 0;
-    for (const other of bucket(band, row.bands[band]) ?? []) {
+    const rows = bucket(band, row.bands[band]);
+    for (let i = 0; rows !== undefined && i < rows.length; i++) {
+      const other = rows[i];
       if (count >= maxCandidates) return undefined;
       if (compared.includes(other)) continue;
       const earlier = candidate(other);

@@ -92,17 +92,23 @@ function addSegments(text: string): void {
   }
 }
 
+/** One segment's or the answer's bins, signed here and copied into the sketch: a view a segment cost an allocation each. */
+const bins = new Uint32Array(fieldBins);
+
+function writeBins(sketch: RowSketch, at: number, signed: Uint32Array | undefined): void {
+  for (let i = 0; i < fieldBins; i++) sketch[at + 1 + i] = signed ? bins[i] : noSignature;
+}
+
 function writeSegment(sketch: RowSketch, index: number): void {
   const at = sketchHeader + index * sketchSlot;
   const from = segmentBounds[index * 4 + 2];
   const to = segmentBounds[index * 4 + 3];
   sketch[at] = hashWords(words.data, from, to);
-  const bins = sketch.subarray(at + 1, at + sketchSlot);
   const signed =
     to - from >= charSketchBelowWords
       ? signatureOfWords(words.data, fieldBins, from, to, bins)
       : charSignature(segmentTexts[index], segmentBounds[index * 4], segmentBounds[index * 4 + 1], bins);
-  if (!signed) bins.fill(noSignature);
+  writeBins(sketch, at, signed);
 }
 
 const isPromptSide = (field: TextField) => field.role === "user" || field.role === "system";
@@ -143,22 +149,18 @@ export function rowSides(fields: readonly TextField[]): RowSides {
   const short = askedEnd > 0 && askedEnd <= maxShortPromptWords && answerEnd > askedEnd && shortPromptWords(fields);
   const sketchLength = sketchHeader + (segments + 1) * sketchSlot;
   const signed = askedEnd >= shingleWords;
-  const vector = rowVector(sketchLength + (signed ? permutations : 0) + (short ? shortWords.length : 0));
-  const sketch = vector.subarray(0, sketchLength);
+  const sketch = rowVector(sketchLength);
   sketch[0] = segments;
   sketch[1] = numbers.sum;
   for (let i = 0; i < segments; i++) writeSegment(sketch, i);
   const answerAt = sketchHeader + segments * sketchSlot;
   sketch[answerAt] = hashWords(words.data, askedEnd, answerEnd);
-  if (!signatureOfWords(words.data, fieldBins, askedEnd, answerEnd, sketch.subarray(answerAt + 1, answerAt + sketchSlot)))
-    sketch.fill(noSignature, answerAt + 1);
-  const sides: RowSides = { sketch };
-  if (signed) sides.signature = signatureOfWords(words.data, permutations, 0, askedEnd, vector.subarray(sketchLength, sketchLength + permutations));
+  writeBins(sketch, answerAt, signatureOfWords(words.data, fieldBins, askedEnd, answerEnd, bins));
+  const signature = signed ? signatureOfWords(words.data, permutations, 0, askedEnd, rowVector(permutations)) : undefined;
+  let shortPrompt: Uint32Array | undefined;
   if (short) {
-    const at = sketchLength + (signed ? permutations : 0);
-    sides.shortPrompt = vector.subarray(at, at + shortWords.length);
-    sides.shortPrompt.set(shortWords.data.subarray(0, shortWords.length));
-    sides.answerKey = answerKeyOf(fields, askedEnd, answerEnd, answerChars);
+    shortPrompt = rowVector(shortWords.length);
+    for (let i = 0; i < shortWords.length; i++) shortPrompt[i] = shortWords.data[i];
   }
-  return sides;
+  return { signature, sketch, shortPrompt, answerKey: short ? answerKeyOf(fields, askedEnd, answerEnd, answerChars) : undefined };
 }

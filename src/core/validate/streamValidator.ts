@@ -76,6 +76,11 @@ export async function* validateLines(
   yield* validateStream(all(), sample, options);
 }
 
+/** Appends one by one: a spread of a row's findings (a row may have thousands) could overflow the stack. */
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i]);
+}
+
 async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
   yield* items;
 }
@@ -165,7 +170,8 @@ export function analyzeLine(read: ReadLine, line: number, fileFormat: FormatId |
 export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: FormatSample, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
   const comparer = new RowComparer(sample, options);
   for await (const read of lines) {
-    yield* comparer.add(analyzeLine(read, read.lineNumber - 1, sample.format, options, options.tokens !== undefined));
+    const found = comparer.add(analyzeLine(read, read.lineNumber - 1, sample.format, options, options.tokens !== undefined));
+    for (let i = 0; i < found.length; i++) yield found[i];
     if (comparer.finished) return;
   }
 }
@@ -200,6 +206,7 @@ export class RowComparer {
     shortPrompt: this.slotShortPrompts[slot],
     answerKey: this.slotAnswerKeys[slot],
   });
+  private readonly found: Diagnostic[] = [];
   private loneCrSeen = false;
   private noFormat: Diagnostic | undefined;
   /** A UTF-16 file: nothing after its one finding. */
@@ -217,34 +224,45 @@ export class RowComparer {
     this.noFormat = sample.noFormat;
   }
 
-  *add(analyzed: AnalyzedLine): Generator<Diagnostic> {
+  /**
+   * The findings of the next row in line order (valid until the next call: the list is reused,
+   * as a generator a row was measured a tenth of lint's allocations).
+   */
+  add(analyzed: AnalyzedLine): readonly Diagnostic[] {
+    const out = this.found;
+    out.length = 0;
+    this.collect(analyzed, out);
+    return out;
+  }
+
+  private collect(analyzed: AnalyzedLine, out: Diagnostic[]): void {
     const { line } = analyzed;
     const rules = this.options.rules;
     if (analyzed.utf16) {
       this.finished = true;
-      yield* applyRuleSettings([utf16Finding(analyzed.utf16)], rules);
+      pushAll(out, applyRuleSettings([utf16Finding(analyzed.utf16)], rules));
       return;
     }
     if (analyzed.eol === "\r" && !this.loneCrSeen) {
       this.loneCrSeen = true;
-      yield* applyRuleSettings([loneCrFinding(line)], rules);
+      pushAll(out, applyRuleSettings([loneCrFinding(line)], rules));
     }
     if (analyzed.tooLong) {
-      yield* applyRuleSettings([tooLongFinding(line, analyzed.byteLength)], rules);
+      pushAll(out, applyRuleSettings([tooLongFinding(line, analyzed.byteLength)], rules));
       return;
     }
     // In line order: said with the first row it names.
     if (this.noFormat && line >= this.noFormat.line) {
-      yield* applyRuleSettings([this.noFormat], rules);
+      pushAll(out, applyRuleSettings([this.noFormat], rules));
       this.noFormat = undefined;
     }
-    yield* analyzed.diagnostics;
+    pushAll(out, analyzed.diagnostics);
     if (analyzed.kind !== "row") return;
     const row = { line, column: 0, endLine: line, endColumn: analyzed.textLength };
     const sample = this.sample;
     if (analyzed.format && sample.format && analyzed.format !== sample.format && !this.options.format && sample.firstLine !== undefined) {
       const mixed = mixedFormatFinding(row, analyzed.format, sample.format, { line: sample.firstLine }, rules);
-      if (mixed) yield mixed;
+      if (mixed) out.push(mixed);
     }
     let isDuplicate = false;
     if (analyzed.contentKey !== undefined) {
@@ -252,30 +270,35 @@ export class RowComparer {
       if (first !== undefined) {
         isDuplicate = true;
         const duplicate = duplicateRowFinding(row, { line: first }, rules);
-        if (duplicate) yield duplicate;
+        if (duplicate) out.push(duplicate);
       }
     }
-    if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) yield* this.nearDuplicates(analyzed, isDuplicate, row);
+    if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) {
+      const near = this.nearDuplicate(analyzed, isDuplicate, row);
+      if (near) out.push(near);
+    }
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
       const count = tokens.counter.count(analyzed.text);
       const severity = effectiveSeverity("too-many-tokens", rules);
       if (count > tokens.max && severity) {
-        yield {
+        out.push({
           ...row,
           severity,
           rule: "too-many-tokens",
           message: `${count.toLocaleString("en-US")} tokens of text (chat-template tokens not counted) exceed the limit of ${tokens.max.toLocaleString("en-US")}: the trainer drops or truncates this row.`,
-        };
+        });
       }
     }
   }
 
-  private *nearDuplicates(analyzed: AnalyzedLine, isDuplicate: boolean, row: Span): Generator<Diagnostic> {
+  /** The row's near-duplicate finding, if any; indexes the row while the index has room. */
+  private nearDuplicate(analyzed: AnalyzedLine, isDuplicate: boolean, row: Span): Diagnostic | undefined {
     const { signature, answerKey } = analyzed;
     const keys = searchKeys(signature, answerKey, this.rowKeys);
     this.buckets.touch(keys);
     const slotLines = this.slotLines;
+    let finding: Diagnostic | undefined;
     if (!isDuplicate) {
       const found = findNearDuplicate(
         { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, shortPrompt: analyzed.shortPrompt, answerKey, bands: keys },
@@ -284,10 +307,9 @@ export class RowComparer {
         nearDuplicateThreshold,
         maxNearDuplicateCandidates,
       );
-      const finding = found && nearDuplicateFinding(row, { line: slotLines[found.match] }, found.verdict, this.options.rules);
-      if (finding) yield finding;
+      if (found) finding = nearDuplicateFinding(row, { line: slotLines[found.match] }, found.verdict, this.options.rules);
     }
-    if (slotLines.length >= this.indexLimit) return;
+    if (slotLines.length >= this.indexLimit) return finding;
     this.buckets.add(slotLines.length, keys);
     slotLines.push(analyzed.line);
     this.slotHashes.push(analyzed.contentKey ?? -1);
@@ -295,5 +317,6 @@ export class RowComparer {
     this.slotSketches.push(analyzed.sketch!);
     this.slotShortPrompts.push(analyzed.shortPrompt);
     this.slotAnswerKeys.push(answerKey);
+    return finding;
   }
 }
