@@ -51,10 +51,11 @@ function placeRow(row: AnalyzedLine, delta: number): void {
 }
 
 /**
- * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
- * threads analyse line-aligned chunks (each row's own rules, its hashes and signatures), and
- * this thread compares the rows in line order (duplicates, near duplicates, mixed formats) and
- * yields the findings in line order. Each thread runs at most `chunksAhead` chunks ahead.
+ * Lints a JSON Lines file with every core and the same output as the sequential lint: one worker
+ * thread a core but one analyses line-aligned chunks (each row's own rules, its hashes and
+ * signatures), this thread analyses a share of the chunks itself, and it compares all the rows
+ * in line order (duplicates, near duplicates, mixed formats) and yields the findings in line
+ * order. Each worker runs at most `chunksAhead` chunks ahead.
  */
 export async function* lintInParallel(file: string, options: StreamOptions, workerScript = join(__dirname, "lint-worker.js")): AsyncGenerator<Diagnostic> {
   const sampleLines = readLines(createReadStream(file, { end: 64 * 1024 * 1024, highWaterMark: 1024 * 1024 }), { maxLineBytes: cliMaxLineBytes });
@@ -66,20 +67,29 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   const data: LintWorkerData = { file, options: serializable, fileFormat: sample.format, maxLineBytes: cliMaxLineBytes };
   // Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size.
   const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
-  const workers = Array.from({ length: Math.min(lintThreads(), chunks.length) }, () => new Worker(workerScript, { workerData: data, resourceLimits }));
+  // One thread a core, this one included: with a worker for every core, this thread (which only
+  // compared) sat idle half the time, and each isolate more compiles the whole analysis again,
+  // half a second of CPU. This thread also compares every row, so it analyses a smaller share:
+  // the first chunk (while the workers start) and every (lanes + 1)-th after it.
+  const lanes = Math.max(2, Math.min(lintThreads(), chunks.length));
+  const workers = Array.from({ length: lanes - 1 }, () => new Worker(workerScript, { workerData: data, resourceLimits }));
+  const isOwnChunk = (id: number) => id % (lanes + 1) === 0;
+  const others = chunks.filter((chunk) => !isOwnChunk(chunk.id));
+  const queues = workers.map((_, lane) => others.filter((_, index) => index % workers.length === lane));
   const results = new Map<number, LintChunkResult>();
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
-  let next = 0;
   // A chunk counts against its thread until it is printed, not until it arrives: a thread far
   // ahead of a slow one would otherwise fill this thread's memory with analysed chunks.
   const unprinted = new Map<Worker, number>();
   const workerOf = new Map<number, Worker>();
   const dispatch = (worker: Worker) => {
-    if (next >= chunks.length || (unprinted.get(worker) ?? 0) >= chunksAhead) return;
+    const queue = queues[workers.indexOf(worker)];
+    if (queue.length === 0 || (unprinted.get(worker) ?? 0) >= chunksAhead) return;
+    const chunk = queue.shift()!;
     unprinted.set(worker, (unprinted.get(worker) ?? 0) + 1);
-    workerOf.set(next, worker);
-    worker.postMessage(chunks[next++]);
+    workerOf.set(chunk.id, worker);
+    worker.postMessage(chunk);
   };
   for (const worker of workers) {
     worker.on("message", (result: LintChunkResult) => {
@@ -95,12 +105,22 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       wake?.();
     });
   }
-  // Round robin: chunks printed one after another come from different threads.
   for (let ahead = 0; ahead < chunksAhead; ahead++) workers.forEach(dispatch);
   const comparer = new RowComparer(sample, { ...options, fileBytes: size });
   let lineOffset = 0;
   try {
     for (let id = 0; id < chunks.length; id++) {
+      if (isOwnChunk(id) && !failure) {
+        let lines = 0;
+        for await (const row of analyzeChunkLines(chunks[id], data, lineOffset)) {
+          lines++;
+          const found = comparer.add(row);
+          for (let i = 0; i < found.length; i++) yield found[i];
+          if (comparer.finished) return;
+        }
+        lineOffset += lines;
+        continue;
+      }
       while (!results.has(id) && !failure) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
