@@ -30,10 +30,3 @@ export function rowVector(length: number): Uint32Array {
 export function endSlab(): void {
   used = slabLength;
 }
-
-/** The distinct buffers that hold these vectors. */
-export function buffersOf(vectors: Iterable<Uint32Array | undefined>): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const vector of vectors) if (vector) buffers.add(vector.buffer as ArrayBuffer);
-  return [...buffers];
-}
