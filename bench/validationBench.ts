@@ -80,7 +80,7 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     for await (const _ of validateStream(readLines(createReadStream(path, { highWaterMark: 1 << 20 })), sample, options)) problems++;
     return { ms: performance.now() - started, problems };
   };
-  // The CLI's path on a large file: worker threads analyse chunks, this thread compares rows.
+  // The CLI's path on a large file: worker threads and this one analyse chunks, this one compares rows.
   const lintOnEveryCore = async () => {
     const started = performance.now();
     let problems = 0;
@@ -88,11 +88,16 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     return { ms: performance.now() - started, problems };
   };
   await baseline(); // warm-up: file cache and JIT
-  const base = await baseline();
-  const linted = await lint();
-  const parallel = await lintOnEveryCore();
-  const base2 = await baseline();
-  const baseMs = Math.min(base.ms, base2.ms);
+  // Shared machines vary by a third from one run to the next: each figure is the best of two,
+  // taken in turns, so a slow spell does not fall on one side only.
+  const runs = { base: [await baseline()], lint: [await lint()], parallel: [await lintOnEveryCore()] };
+  runs.base.push(await baseline());
+  runs.lint.push(await lint());
+  runs.parallel.push(await lintOnEveryCore());
+  runs.base.push(await baseline());
+  const best = <T extends { ms: number }>(all: T[]) => all.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const [base, linted, parallel] = [best(runs.base), best(runs.lint), best(runs.parallel)];
+  const baseMs = base.ms;
   return {
     megabytes,
     rows: base.rows,
