@@ -58,7 +58,7 @@ export function checkRowKeys(ctx: RowContext): Diagnostic[] {
   const base = type ? instructionSchema(type, ctx.row) : formatSchemas[ctx.format];
   const textKey = textKeyOf(ctx.mapping);
   const systemKey = ctx.mapping.chatSystemKey;
-  const renamesSystem = systemKey !== undefined && systemKey !== "system" && (ctx.format === "sharegpt" || ctx.format === "openai");
+  const renamesSystem = !!systemKey && systemKey !== "system" && (ctx.format === "sharegpt" || ctx.format === "openai");
   const renamesText = ctx.format === "text" && textKey !== "text";
   const movesTurns = ctx.layout !== undefined && !Object.hasOwn(base, ctx.layout.field);
   // Most rows take their format's schema as it is: copied (a spread of 20 keys a row) only to change it.
@@ -72,7 +72,7 @@ export function checkRowKeys(ctx: RowContext): Diagnostic[] {
     delete schema.text;
     schema[textKey] = { types: ["string"], required: true };
   }
-  if (movesTurns) {
+  if (ctx.layout && !Object.hasOwn(schema, ctx.layout.field)) {
     delete schema[ctx.format === "sharegpt" ? "conversations" : "messages"];
     schema[ctx.layout.field] = { types: ["array"], required: true };
   }
