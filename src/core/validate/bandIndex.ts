@@ -25,7 +25,7 @@ export class BandIndex {
     private readonly maxBucketRows: number,
     /**
      * Rows the caller expects: the index starts at their size, as growing to it (rehashing each
-     * table, copying the entry arrays) was measured a third of the index's time at 78,000 rows.
+     * table, copying the entry arrays) was measured half of the index's time at 78,000 rows.
      * Without an estimate it starts small and grows as rows come: a small table stays in the cache.
      */
     expectedRows = 0,
