@@ -108,17 +108,22 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   for (let ahead = 0; ahead < chunksAhead; ahead++) workers.forEach(dispatch);
   const comparer = new RowComparer(sample, { ...options, fileBytes: size });
   let lineOffset = 0;
+  /** Analyses a chunk on this thread, comparing each row as it comes: this thread's share, or what is left when a worker fails. */
+  async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
+    let lines = 0;
+    for await (const row of analyzeChunkLines(chunk, data, lineOffset)) {
+      lines++;
+      const found = comparer.add(row);
+      for (let i = 0; i < found.length; i++) yield found[i];
+      if (comparer.finished) return;
+    }
+    lineOffset += lines;
+  }
   try {
     for (let id = 0; id < chunks.length; id++) {
       if (isOwnChunk(id) && !failure) {
-        let lines = 0;
-        for await (const row of analyzeChunkLines(chunks[id], data, lineOffset)) {
-          lines++;
-          const found = comparer.add(row);
-          for (let i = 0; i < found.length; i++) yield found[i];
-          if (comparer.finished) return;
-        }
-        lineOffset += lines;
+        yield* lintHere(chunks[id]);
+        if (comparer.finished) return;
         continue;
       }
       while (!results.has(id) && !failure) {
@@ -133,13 +138,8 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         await Promise.all(workers.map((w) => w.terminate()));
         process.stderr.write(`note: a lint thread failed (${result?.error ?? failure?.message}); lines from ${lineOffset + 1} on are linted on one thread\n`);
         for (const chunk of chunks.slice(id)) {
-          let lines = 0;
-          for await (const row of analyzeChunkLines(chunk, data, lineOffset)) {
-            lines++;
-            for (const finding of comparer.add(row)) yield finding;
-            if (comparer.finished) return;
-          }
-          lineOffset += lines;
+          yield* lintHere(chunk);
+          if (comparer.finished) return;
         }
         return;
       }
