@@ -42,9 +42,9 @@ export function utf16Of(head: Uint8Array): "utf-16le" | "utf-16be" | undefined {
 
 /**
  * Splits a byte stream into lines with bounded memory: only the current line and the lines the
- * current chunk ended (at most 4,096) are held, and a line over `maxLineBytes` is skipped. Lines break at LF, CRLF and a lone CR, as VS Code numbers
- * them. Hand-written because Node's readline neither reports invalid UTF-8 nor bounds a line's
- * length; both matter for 1 GB datasets.
+ * current chunk ended (at most 4,096) are held, and a line over `maxLineBytes` is skipped. Lines
+ * break at LF, CRLF and a lone CR, as VS Code numbers them. Hand-written because Node's readline
+ * neither reports invalid UTF-8 nor bounds a line's length; both matter for 1 GB datasets.
  */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>, options: LineReaderOptions = {}): AsyncGenerator<ReadLine> {
   for await (const batch of readLineBatches(chunks, options)) yield* batch;
