@@ -1,7 +1,7 @@
 // One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
 // does, and what the main thread does itself when a worker fails.
 import { createReadStream } from "node:fs";
-import { readLineBatches } from "../core/jsonl/lineReader";
+import { fileReadBytes, readLineBatches } from "../core/jsonl/lineReader";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
 import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
 
@@ -15,7 +15,7 @@ export async function* analyzeChunkLines(chunk: LintChunk, data: LintWorkerData,
 /** The chunk's lines analysed, a batch of lines read at a time (one await a batch, not one a line). */
 export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
   if (chunk.end <= chunk.start) return;
-  const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: 1024 * 1024 });
+  const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
   let line = firstLine;
   for await (const batch of readLineBatches(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
     yield batch.map((read) => analyzeLine(read, line++, data.fileFormat, data.options));

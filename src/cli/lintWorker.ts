@@ -3,7 +3,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { analyzeChunkBatches, chunkLineBase } from "./lintChunk";
-import { endSlab } from "../core/validate/rowVectors";
+import { endSlab, reuseSlabs } from "../core/validate/rowVectors";
 import { RowPacker } from "../core/validate/packedRows";
 
 const data = workerData as LintWorkerData;
@@ -28,6 +28,7 @@ const transferred = ({ rows }: LintChunkResult) => [...rows.buffers, rows.number
 let queue: Promise<void> = Promise.resolve();
 
 parentPort!.on("message", (chunk: LintChunk) => {
+  if (chunk.spareSlabs) reuseSlabs(chunk.spareSlabs);
   queue = queue.then(() =>
     analyzeChunk(chunk).then(
       (result) => parentPort!.postMessage(result, transferred(result)),

@@ -83,13 +83,16 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   // ahead of a slow one would otherwise fill this thread's memory with analysed chunks.
   const unprinted = new Map<Worker, number>();
   const workerOf = new Map<number, Worker>();
+  /** Slabs of a worker's rows that this thread is done with, handed back with its next chunk. */
+  const spareSlabs = new Map<Worker, ArrayBuffer[]>();
   const dispatch = (worker: Worker) => {
     const queue = queues[workers.indexOf(worker)];
     if (queue.length === 0 || (unprinted.get(worker) ?? 0) >= chunksAhead) return;
-    const chunk = queue.shift()!;
+    const chunk: LintChunk = { ...queue.shift()!, spareSlabs: spareSlabs.get(worker) };
+    spareSlabs.delete(worker);
     unprinted.set(worker, (unprinted.get(worker) ?? 0) + 1);
     workerOf.set(chunk.id, worker);
-    worker.postMessage(chunk);
+    worker.postMessage(chunk, chunk.spareSlabs ?? []);
   };
   for (const worker of workers) {
     worker.on("message", (result: LintChunkResult) => {
@@ -149,6 +152,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       unprinted.set(worker, unprinted.get(worker)! - 1);
       dispatch(worker);
       const delta = lineOffset - result.lineBase;
+      const keepsNone = comparer.keepsNoMoreRows;
       for (const row of unpackRows(result.rows)) {
         placeRow(row, delta);
         const found = comparer.add(row);
@@ -156,6 +160,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         if (comparer.finished) return;
       }
       lineOffset += result.lines;
+      if (keepsNone) spareSlabs.set(worker, [...(spareSlabs.get(worker) ?? []), ...result.rows.buffers]);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { ArrayItem, isSpace, readArrayElements } from "../core/jsonArray/arrayElements";
 import { looksLikeJsonArray, opensArray } from "../core/jsonArray/arrayDetection";
-import { readLines, ReadLine } from "../core/jsonl/lineReader";
+import { fileReadBytes, readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
 
 /** Rows past this are reported as too long, not held: the editor's limit too. */
@@ -13,7 +13,7 @@ export const cliMaxLineBytes = maxRowBytes;
  */
 export const isStdin = (file: string) => file === "-" || file === "/dev/stdin" || file === "/dev/fd/0" || file === "/proc/self/fd/0";
 
-const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 }));
+const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: fileReadBytes }));
 
 /**
  * Streams a dataset file (or standard input for `-`) line by line, reading it once: a FIFO or

@@ -15,6 +15,8 @@ export interface LintChunk {
   id: number;
   start: number;
   end: number;
+  /** Slabs of this thread's earlier rows that the main thread is done with (transferred back), to cut vectors from again. */
+  spareSlabs?: ArrayBuffer[];
 }
 
 /**

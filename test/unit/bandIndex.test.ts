@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { BandIndex } from "../../src/core/validate/bandIndex";
-import { endSlab, rowVector } from "../../src/core/validate/rowVectors";
+import { endSlab, reuseSlabs, rowVector } from "../../src/core/validate/rowVectors";
 
 /** What the index must answer, kept with a Map per band. */
 class MapIndex {
@@ -95,6 +95,20 @@ describe("row vectors cut from slabs", () => {
     assert.equal(a.buffer, b.buffer);
     assert.notEqual(c.buffer, a.buffer);
     assert.equal(new Set([a.buffer, b.buffer, c.buffer]).size, 2);
+  });
+
+  it("a slab handed back is cut again, zeroed, before a new one is made; a buffer of another size is not taken", () => {
+    endSlab();
+    const first = rowVector(10);
+    first.fill(9);
+    const used = first.buffer as ArrayBuffer;
+    endSlab();
+    reuseSlabs([new ArrayBuffer(64), used]);
+    const again = rowVector(20);
+    assert.equal(again.buffer, used);
+    assert.ok(again.every((x) => x === 0));
+    endSlab();
+    assert.notEqual(rowVector(5).buffer, used, "a spare slab is cut once");
   });
 
   it("a long vector gets an array of its own, so no slab is held for one big row", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { readLineBatches, readLines, ReadLine, scanLineBreaks } from "../../src/core/jsonl/lineReader";
 
 async function collect(chunks: Array<string | number[]>, maxLineBytes?: number): Promise<ReadLine[]> {
@@ -85,6 +86,38 @@ describe("readLines", () => {
     );
     const withoutBom = await collect([[0, 0x7b, 0, 0x7d, 0, 0x0a]]);
     assert.equal(withoutBom[0].utf16, "utf-16be");
+  });
+
+  it("splits any text cut into any chunks as VS Code does: LF, CRLF and lone CR, each line with its ending", async () => {
+    const expected = (text: string) => {
+      const lines: Array<{ text: string; eol: string }> = [];
+      let start = 0;
+      for (const match of text.matchAll(/\r\n|\r|\n/g)) {
+        lines.push({ text: text.slice(start, match.index), eol: match[0] });
+        start = match.index + match[0].length;
+      }
+      if (start < text.length) lines.push({ text: text.slice(start), eol: "" });
+      return lines;
+    };
+    const pieces = fc.constantFrom("a", "é", "한", "\r", "\n", "\r\n", "{}", " ");
+    await fc.assert(
+      fc.asyncProperty(fc.array(pieces, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 8 }), async (parts, cuts) => {
+        const text = parts.join("");
+        const bytes = new TextEncoder().encode(text);
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((from, i) => Array.from(bytes.subarray(from, [...at, bytes.length][i])));
+        const lines = await collect(chunks);
+        assert.deepEqual(
+          lines.map((l) => ({ text: l.text, eol: l.eol })),
+          expected(text),
+        );
+        assert.deepEqual(
+          lines.map((l) => l.lineNumber),
+          lines.map((_, i) => i + 1),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("gives the same lines in batches, each batch bounded in lines however short they are", async () => {

@@ -63,4 +63,40 @@ describe("lint on every core", () => {
     assert.equal(parallel.length, sequential.length);
     assert.deepEqual(parallel, sequential);
   });
+
+  it("gives the same findings once the near-duplicate index is full and the slabs of later rows are handed back to be cut again", async () => {
+    // Seven 4 MB chunks: the index fills in the second (a worker's), whose rows' vectors must outlive the reuse of the
+    // third's slabs for the sixth; rows of the fifth to seventh chunks are near duplicates of indexed rows.
+    const words =
+      "river stone lamp garden window paper music winter orange silver castle forest letter bridge candle mirror harbor meadow valley cloud thunder copper velvet lantern compass anchor feather marble pepper saddle ticket violin".split(
+        " ",
+      );
+    let seed = 11;
+    const word = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return words[(seed >>> 0) % words.length];
+    };
+    const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
+    const rows: Array<{ instruction: string; output: string }> = [];
+    const lines: string[] = [];
+    for (let bytes = 0, i = 0; bytes < 27 * 1024 * 1024; i++) {
+      const late = i > 34_000 && i % 10 === 0;
+      const row = late ? { ...rows[9_000 + (i % 3_000)] } : { instruction: sentence(40), output: sentence(30) };
+      if (late) row.instruction = `${row.instruction.slice(0, row.instruction.lastIndexOf(" "))} ${word()} ${word()}`;
+      rows.push(row);
+      lines.push(JSON.stringify(row));
+      bytes += lines[lines.length - 1].length + 1;
+    }
+    const file = join(dir, "index-full.jsonl");
+    writeFileSync(file, lines.join("\n"));
+    const options = { nearDuplicateIndexRows: 12_000 };
+    const sequential = await collect(validateLines(readLines(createReadStream(file)), options));
+    const parallel = await collect(lintInParallel(file, options, workerScript));
+    const near = sequential.filter((d) => d.rule === "near-duplicate");
+    assert.ok(near.length > 100, `${near.length} near duplicates`);
+    assert.ok(near.some((d) => d.line > 45_000 && d.related![0].line >= 9_000));
+    assert.deepEqual(parallel, sequential);
+  });
 });

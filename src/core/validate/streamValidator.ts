@@ -212,6 +212,11 @@ export class RowComparer {
   /** A UTF-16 file: nothing after its one finding. */
   finished = false;
 
+  /** Whether the near-duplicate index takes no more rows: rows added from now on are compared, and no part of them is kept. */
+  get keepsNoMoreRows(): boolean {
+    return this.slotLines.length >= this.indexLimit;
+  }
+
   constructor(
     private readonly sample: FormatSample,
     private readonly options: StreamOptions,
