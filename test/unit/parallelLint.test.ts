@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { lintInParallel } from "../../src/cli/parallelLint";
+import { lintInParallel, ownShare } from "../../src/cli/parallelLint";
 import { readLines } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLines } from "../../src/core/validate/streamValidator";
@@ -98,5 +98,12 @@ describe("lint on every core", () => {
     assert.ok(near.length > 100, `${near.length} near duplicates`);
     assert.ok(near.some((d) => d.line > 45_000 && d.related![0].line >= 9_000));
     assert.deepEqual(parallel, sequential);
+  });
+
+  it("this thread's share of the chunks leaves it time to compare: 2 in 5 on two threads, less with each worker, none from six", () => {
+    assert.equal(ownShare(2), 0.4);
+    assert.ok(ownShare(3) < ownShare(2) && ownShare(4) < ownShare(3) && ownShare(4) > 0);
+    assert.equal(ownShare(6), 0);
+    assert.equal(ownShare(8), 0);
   });
 });
