@@ -8,10 +8,6 @@ import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
 /** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
 
-export async function* analyzeChunkLines(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine> {
-  for await (const rows of analyzeChunkBatches(chunk, data, firstLine)) yield* rows;
-}
-
 /** The chunk's lines analysed, a batch of lines read at a time (one await a batch, not one a line). */
 export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
   if (chunk.end <= chunk.start) return;

@@ -6,10 +6,11 @@ import { lineAlignedRanges } from "../workers/budgetRunner";
 import { readLines } from "../core/jsonl/lineReader";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
 import { unpackRows } from "../core/validate/packedRows";
+import { releaseVectors, slabMark } from "../core/validate/rowVectors";
 import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { cliMaxLineBytes } from "./readDataset";
-import { analyzeChunkLines } from "./lintChunk";
+import { analyzeChunkBatches } from "./lintChunk";
 
 /** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
 export const parallelMinBytes = 16 * 1024 * 1024;
@@ -127,11 +128,23 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   /** Analyses a chunk on this thread, comparing each row as it comes: this thread's share, or what is left when a worker fails. */
   async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
     let lines = 0;
-    for await (const row of analyzeChunkLines(chunk, data, lineOffset)) {
-      lines++;
-      const found = comparer.add(row);
-      for (let i = 0; i < found.length; i++) yield found[i];
-      if (comparer.finished) return;
+    const batches = analyzeChunkBatches(chunk, data, lineOffset);
+    try {
+      // A batch is analysed when it is asked for, and nothing else on this thread cuts vectors:
+      // its rows' vectors lie between the two marks.
+      for (let from = slabMark(), next = await batches.next(); !next.done; from = slabMark(), next = await batches.next()) {
+        const to = slabMark();
+        const keepsNone = comparer.keepsNoMoreRows;
+        for (const row of next.value) {
+          lines++;
+          const found = comparer.add(row);
+          for (let i = 0; i < found.length; i++) yield found[i];
+          if (comparer.finished) return;
+        }
+        if (keepsNone) releaseVectors(from, to);
+      }
+    } finally {
+      await batches.return(undefined);
     }
     lineOffset += lines;
   }

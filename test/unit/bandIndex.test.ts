@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { BandIndex } from "../../src/core/validate/bandIndex";
-import { endSlab, reuseSlabs, rowVector } from "../../src/core/validate/rowVectors";
+import { endSlab, releaseVectors, reuseSlabs, rowVector, slabMark } from "../../src/core/validate/rowVectors";
 
 /** What the index must answer, kept with a Map per band. */
 class MapIndex {
@@ -109,6 +109,42 @@ describe("row vectors cut from slabs", () => {
     assert.ok(again.every((x) => x === 0));
     endSlab();
     assert.notEqual(rowVector(5).buffer, used, "a spare slab is cut once");
+  });
+
+  it("the space of vectors released is cut again, zeroed; not when something was cut after them", () => {
+    endSlab();
+    const kept = rowVector(3).fill(1);
+    const from = slabMark();
+    const released = rowVector(40).fill(5);
+    const to = slabMark();
+    releaseVectors(from, to);
+    const next = rowVector(40);
+    assert.equal(next.buffer, released.buffer);
+    assert.equal(next.byteOffset, released.byteOffset);
+    assert.ok(next.every((x) => x === 0));
+    assert.ok(
+      kept.every((x) => x === 1),
+      "vectors cut before the mark keep their values",
+    );
+    const from2 = slabMark();
+    const row = rowVector(10).fill(2);
+    const to2 = slabMark();
+    const later = rowVector(10).fill(3);
+    releaseVectors(from2, to2);
+    assert.ok(row.every((x) => x === 2) && later.every((x) => x === 3));
+    assert.notEqual(rowVector(1).byteOffset, row.byteOffset);
+  });
+
+  it("vectors released after a row started a new slab free that slab from its start", () => {
+    const left = () => (1 << 16) - (slabMark() % (1 << 16));
+    rowVector(1);
+    while (left() >= 500) rowVector(Math.min(4000, left() - 499));
+    const from = slabMark();
+    const first = rowVector(500);
+    const to = slabMark();
+    assert.equal(first.byteOffset, 0, "the row's vector starts a new slab");
+    releaseVectors(from, to);
+    assert.equal(rowVector(8).byteOffset, 0);
   });
 
   it("a long vector gets an array of its own, so no slab is held for one big row", () => {

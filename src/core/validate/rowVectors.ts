@@ -10,6 +10,8 @@ const ownArrayFrom = slabLength >>> 4;
 
 let slab = new Uint32Array(slabLength);
 let used = 0;
+/** Slabs cut from so far, the current one included: with `used`, where the next vector is cut. */
+let slabCount = 1;
 /** Slabs handed back by the thread that read their rows, cut again before new ones are made. */
 const spareSlabs: ArrayBuffer[] = [];
 /** Spare slabs kept at most (16 MB): a lint thread runs two chunks ahead, about 40 slabs. */
@@ -21,11 +23,29 @@ export function rowVector(length: number): Uint32Array {
   if (used + length > slabLength) {
     const spare = spareSlabs.pop();
     slab = spare ? new Uint32Array(spare).fill(0) : new Uint32Array(slabLength);
+    slabCount++;
     used = 0;
   }
   const vector = slab.subarray(used, used + length);
   used += length;
   return vector;
+}
+
+/** Where the next vector will be cut: a mark to `releaseVectors` to. */
+export function slabMark(): number {
+  return slabCount * slabLength + used;
+}
+
+/**
+ * Gives back the space of the vectors cut between two marks, when nothing was cut after them:
+ * the vectors of rows that the near-duplicate index does not keep, once they are compared. On
+ * one thread a 1 GB file otherwise cut a gigabyte of slabs that only a full collection frees.
+ */
+export function releaseVectors(from: number, to: number): void {
+  if (to !== slabMark() || to === from) return;
+  const start = Math.floor(from / slabLength) === slabCount ? from % slabLength : 0;
+  slab.fill(0, start, used);
+  used = start;
 }
 
 /**

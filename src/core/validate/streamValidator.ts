@@ -15,6 +15,7 @@ import { bands, searchKeys } from "./minhash";
 import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
 import { findNearDuplicate } from "./nearDuplicates";
 import type { RowSketch } from "./rowSides";
+import { releaseVectors, slabMark } from "./rowVectors";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -170,9 +171,14 @@ export function analyzeLine(read: ReadLine, line: number, fileFormat: FormatId |
 export async function* validateStream(lines: AsyncIterable<ReadLine>, sample: FormatSample, options: StreamOptions = {}): AsyncGenerator<Diagnostic> {
   const comparer = new RowComparer(sample, options);
   for await (const read of lines) {
-    const found = comparer.add(analyzeLine(read, read.lineNumber - 1, sample.format, options, options.tokens !== undefined));
+    const keepsNone = comparer.keepsNoMoreRows;
+    const from = slabMark();
+    const analyzed = analyzeLine(read, read.lineNumber - 1, sample.format, options, options.tokens !== undefined);
+    const to = slabMark();
+    const found = comparer.add(analyzed);
     for (let i = 0; i < found.length; i++) yield found[i];
     if (comparer.finished) return;
+    if (keepsNone) releaseVectors(from, to);
   }
 }
 
