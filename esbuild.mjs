@@ -44,7 +44,7 @@ const productBuilds = [
   },
   {
     ...common,
-    entryPoints: { cli: "src/cli/main.ts", "lint-worker": "src/cli/lintWorker.ts" },
+    entryPoints: { cli: "src/cli/launch.ts", "cli-main": "src/cli/main.ts", "lint-worker": "src/cli/lintWorker.ts" },
     outdir: "out",
     platform: "node",
     format: "cjs",

@@ -36,6 +36,7 @@ describe("packaging and grammar", () => {
       "out/webview.js",
       "out/webview-style.css",
       "out/cli.js",
+      "out/cli-main.js",
       "out/lint-worker.js",
       "media/icon.svg",
       "node_modules/node-llama-cpp/package.json",

@@ -186,3 +186,38 @@ describe("instruct-studio lint: the editor's verdicts", () => {
     assert.match(result.stderr, /an array of 4,000,001 elements is more than any model's vocabulary/);
   });
 });
+
+describe("instruct-studio lint: the process it runs in", () => {
+  it("runs lint in a child with a 128 MB heap, and the CLI itself is loaded only there; --version stays in one process", () => {
+    // A preload in every node process the command starts says what each was given.
+    const probe = join(dir, "probe.js");
+    const seen = join(dir, "processes.jsonl");
+    writeFileSync(
+      probe,
+      `require("fs").appendFileSync(${JSON.stringify(seen)}, JSON.stringify({ capped: process.env.INSTRUCT_STUDIO_HEAP_CAPPED === "1", limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20 }) + "\\n");
+process.on("exit", () => require("fs").appendFileSync(${JSON.stringify(seen)}, JSON.stringify({ loadedCli: Object.keys(require.cache).some((f) => f.endsWith("cli-main.js")) }) + "\\n"));`,
+    );
+    const data = join(dir, "probe.jsonl");
+    writeFileSync(data, '{"instruction": "Say hi.", "input": "", "output": "Hi."}\n');
+    const env = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
+    const lint = spawnSync(process.execPath, [cli, "lint", data], { encoding: "utf8", env, timeout: 60_000 });
+    assert.equal(lint.status, 0, lint.stderr);
+    const records = readFileSync(seen, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const starts = records.filter((r) => "capped" in r);
+    assert.equal(starts.length, 2, JSON.stringify(records));
+    const child = starts.find((r) => r.capped)!;
+    assert.ok((child.limitMb as number) < 200, `the child's heap limit is ${String(child.limitMb)} MB`);
+    assert.deepEqual(
+      records.filter((r) => "loadedCli" in r).map((r) => r.loadedCli),
+      [true, false],
+      "the child exits first, having loaded the CLI; the parent never loads it",
+    );
+    writeFileSync(seen, "");
+    const version = spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8", env, timeout: 60_000 });
+    assert.match(version.stdout, /\d+\.\d+\.\d+/);
+    assert.equal(readFileSync(seen, "utf8").trim().split("\n").length, 2, "one process: started, exited");
+  });
+});

@@ -65,8 +65,8 @@ describe("lint on every core", () => {
   });
 
   it("gives the same findings once the near-duplicate index is full and the slabs of later rows are handed back to be cut again", async () => {
-    // Seven 4 MB chunks: the index fills in the second (a worker's), whose rows' vectors must outlive the reuse of the
-    // third's slabs for the sixth; rows of the fifth to seventh chunks are near duplicates of indexed rows.
+    // Seven 4 MB chunks: the index fills in the second (a worker's), whose rows' vectors must outlive the reuse of later
+    // chunks' slabs, on the worker and on this thread; rows of the fifth to seventh are near duplicates of indexed rows.
     const words =
       "river stone lamp garden window paper music winter orange silver castle forest letter bridge candle mirror harbor meadow valley cloud thunder copper velvet lantern compass anchor feather marble pepper saddle ticket violin".split(
         " ",
