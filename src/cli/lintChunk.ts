@@ -1,5 +1,5 @@
 // One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
-// does, and what the main thread does itself when a worker fails.
+// does, and what the main thread does for its own share of the chunks and when a worker fails.
 import { createReadStream } from "node:fs";
 import { fileReadBytes, readLineBatches } from "../core/jsonl/lineReader";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
