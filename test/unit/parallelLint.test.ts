@@ -3,7 +3,7 @@ import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { lintInParallel, ownShare } from "../../src/cli/parallelLint";
+import { lintInParallel, ownShare, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes } from "../../src/cli/parallelLint";
 import { readLines } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLines } from "../../src/core/validate/streamValidator";
@@ -98,6 +98,14 @@ describe("lint on every core", () => {
     assert.ok(near.length > 100, `${near.length} near duplicates`);
     assert.ok(near.some((d) => d.line > 45_000 && d.related![0].line >= 9_000));
     assert.deepEqual(parallel, sequential);
+  });
+
+  it("two cores lint on both from 24 MB, more cores from 16 MB, and threads asked for from 16 MB on any machine", () => {
+    assert.equal(parallelThresholdBytes(2, undefined), twoCoreParallelMinBytes);
+    assert.equal(parallelThresholdBytes(1, undefined), twoCoreParallelMinBytes);
+    assert.equal(parallelThresholdBytes(4, undefined), parallelMinBytes);
+    assert.equal(parallelThresholdBytes(2, 2), parallelMinBytes);
+    assert.ok(twoCoreParallelMinBytes > parallelMinBytes);
   });
 
   it("this thread's share of the chunks leaves it time to compare: 2 in 5 on two threads, less with each worker, none from six", () => {
