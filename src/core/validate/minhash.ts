@@ -89,6 +89,17 @@ export function wordHashes(text: string, into: WordList, start = 0, end = text.l
   return into;
 }
 
+/**
+ * Where the word that `text[at]` continues starts, or `at` when no word runs across it: the
+ * point to hash a text on from, after `wordHashes` stopped at `at`, with every word whole.
+ */
+export function wordStartAt(text: string, at: number): number {
+  if (at <= 0 || at >= text.length || wordChars[text.charCodeAt(at)] === 0) return at;
+  let start = at;
+  while (start > 0 && wordChars[text.charCodeAt(start - 1)] !== 0) start--;
+  return start;
+}
+
 const isIdeograph = (code: number) =>
   (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x3040 && code <= 0x30ff) || (code >= 0xf900 && code <= 0xfaff);
 
