@@ -16,6 +16,7 @@ import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from ".
 import { findNearDuplicate } from "./nearDuplicates";
 import type { RowSketch } from "./rowSides";
 import { releaseVectors, slabMark } from "./rowVectors";
+import { VectorColumn } from "./vectorColumn";
 
 export interface StreamOptions extends ValidationOptions {
   tokens?: { counter: TokenCounter; max: number };
@@ -193,10 +194,10 @@ export class RowComparer {
   private readonly indexLimit: number;
   private readonly slotLines: number[] = [];
   private readonly slotHashes: number[] = [];
-  private readonly slotSignatures: Array<Uint32Array | undefined> = [];
-  private readonly slotSketches: RowSketch[] = [];
+  private readonly slotSignatures = new VectorColumn();
+  private readonly slotSketches = new VectorColumn();
   /** Short prompts and their answers' keys, by slot (undefined for the others). */
-  private readonly slotShortPrompts: Array<Uint32Array | undefined> = [];
+  private readonly slotShortPrompts = new VectorColumn();
   private readonly slotAnswerKeys: Array<number | undefined> = [];
   private readonly buckets: BandIndex;
   /** One bucket's slots at a time, reused (the search reads a bucket whole before the next). */
@@ -206,10 +207,10 @@ export class RowComparer {
   // Rows the search may read from one bucket: those it already compared, then its limit.
   private readonly bucketOf = (band: number, key: number) => this.buckets.bucket(band, key, this.bucketRows, 2 * maxNearDuplicateCandidates);
   private readonly candidateAt = (slot: number) => ({
-    signature: this.slotSignatures[slot],
-    sketch: this.slotSketches[slot],
+    signature: this.slotSignatures.at(slot),
+    sketch: this.slotSketches.at(slot)!,
     contentKey: this.slotHashes[slot],
-    shortPrompt: this.slotShortPrompts[slot],
+    shortPrompt: this.slotShortPrompts.at(slot),
     answerKey: this.slotAnswerKeys[slot],
   });
   private readonly found: Diagnostic[] = [];
