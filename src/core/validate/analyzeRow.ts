@@ -47,10 +47,9 @@ export interface RowAnalysis {
 
 const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
 
-const isHashSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
 /** 1 for the characters `contentHash` reads as white space. */
 const hashSpaces = new Uint8Array(65536);
-for (let code = 0; code < 65536; code++) hashSpaces[code] = isHashSpace(code) ? 1 : 0;
+for (const code of [9, 10, 11, 12, 13, 32, 0xa0]) hashSpaces[code] = 1;
 
 /**
  * A 53-bit hash of who says what (roles and texts), with runs of whitespace read as one space
@@ -69,8 +68,8 @@ export function contentHash(fields: Array<{ role: string; text: string }>): numb
       const text = part === 0 ? role : roleText;
       let start = 0;
       let end = text.length;
-      while (start < end && isHashSpace(text.charCodeAt(start))) start++;
-      while (end > start && isHashSpace(text.charCodeAt(end - 1))) end--;
+      while (start < end && hashSpaces[text.charCodeAt(start)] === 1) start++;
+      while (end > start && hashSpaces[text.charCodeAt(end - 1)] === 1) end--;
       let afterSpace = 0;
       for (let i = start; i < end; i++) {
         const c = text.charCodeAt(i);
