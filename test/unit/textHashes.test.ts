@@ -128,3 +128,162 @@ describe("a short prompt's answer key", () => {
     );
   });
 });
+
+/** What `wordHashes` means by a word character: ASCII letters and digits, and from U+00AA all but spaces, punctuation blocks and CJK commas. */
+const isWordCharacter = (code: number) =>
+  (code >= 97 && code <= 122) ||
+  (code >= 48 && code <= 57) ||
+  (code >= 65 && code <= 90) ||
+  (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
+
+/** The words of `text` as code units, ASCII lower-cased, hashed one by one (FNV-1a). */
+function referenceWordHashes(text: string): { hashes: number[]; numberSum: number } {
+  const hashes: number[] = [];
+  let numberSum = 0;
+  let current: number[] = [];
+  const flush = () => {
+    if (current.length === 0) return;
+    let h = 0x811c9dc5;
+    for (const code of current) h = Math.imul(h ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
+    hashes.push(h >>> 0);
+    if (current.some((code) => code >= 48 && code <= 57)) {
+      let f = h >>> 0;
+      f ^= f >>> 16;
+      f = Math.imul(f, 0x85ebca6b);
+      f ^= f >>> 13;
+      f = Math.imul(f, 0xc2b2ae35);
+      f ^= f >>> 16;
+      numberSum = (numberSum + (f >>> 0)) >>> 0;
+    }
+    current = [];
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (isWordCharacter(code)) current.push(code);
+    else flush();
+  }
+  flush();
+  return { hashes, numberSum };
+}
+
+describe("wordHashes", () => {
+  const unit = fc.constantFrom("a", "B", "z", "7", "0", " ", "  ", ".", "-", "\n", "é", "Ä", "한", "中", "\u2014", "\u3000", "\ufeff", "\u00a0", "\ud83d");
+
+  it("appends the hashes of the words as strings, whatever the range, after what the list held, and sums those with a digit", () => {
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 80 }), fc.nat(), fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), (text, a, b, held) => {
+        const start = a % (text.length + 1);
+        const end = start + (b % (text.length - start + 1));
+        const list = new WordList();
+        for (const h of held) list.push(h);
+        const numbers = { sum: 5 };
+        wordHashes(text, list, start, end, numbers);
+        const expected = referenceWordHashes(text.slice(start, end));
+        assert.deepEqual(Array.from(list.data.subarray(0, list.length)), [...held, ...expected.hashes]);
+        assert.equal(numbers.sum, (5 + expected.numberSum) >>> 0);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("makes room for every word when the list is all but full and the words are one character each", () => {
+    for (let held = 1000; held <= 1030; held++) {
+      for (let count = 1; count <= 40; count++) {
+        for (const text of ["a ".repeat(count), ` ${"a ".repeat(count).trim()}`, "a ".repeat(count).trim()]) {
+          const list = new WordList();
+          for (let i = 0; i < held; i++) list.push(i);
+          wordHashes(text, list);
+          assert.equal(list.length, held + count, JSON.stringify({ held, text }));
+          assert.equal(list.data[list.length - 1], referenceWordHashes("a").hashes[0]);
+        }
+      }
+    }
+  });
+
+  it("reads a text of several blocks as one, with words across the blocks' edges and a list that grows many times", () => {
+    const vocabulary = ["alpha", "x7", "Überweg", "한국어", "b", "2021", "ZZ"];
+    const separators = [" ", ", ", "\n", "  —  "];
+    let state = 7;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const parts: string[] = [];
+    for (let length = 0; length < 300_000;) {
+      const piece = vocabulary[next(vocabulary.length)] + separators[next(separators.length)];
+      parts.push(piece);
+      length += piece.length;
+    }
+    const text = `${parts.join("")}last9`;
+    const list = new WordList();
+    const numbers = { sum: 0 };
+    wordHashes(text, list, 0, text.length, numbers);
+    const expected = referenceWordHashes(text);
+    assert.ok(expected.hashes.length > 30_000);
+    assert.deepEqual(Array.from(list.data.subarray(0, list.length)), expected.hashes);
+    assert.equal(numbers.sum, expected.numberSum);
+  });
+});
+
+/** A prompt's segments as documented: each line, and a long line cut after a sentence end (". ", "! ", "? ", or a tab) once its piece has 80 characters. */
+function referenceSegments(text: string): string[] {
+  const segments: string[] = [];
+  for (const line of text.split("\n")) {
+    let start = 0;
+    for (let i = 0; i < line.length; i++) {
+      if (i - start >= 80 && ".?!\u3002\uff1f\uff01".includes(line[i]) && (line[i + 1] === " " || line[i + 1] === "\t")) {
+        segments.push(line.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    segments.push(line.slice(start));
+  }
+  return segments.filter((segment) => referenceWordHashes(segment).hashes.length > 0);
+}
+
+describe("a prompt's segments in the sketch", () => {
+  it("are its lines and a long line's sentences, each hashed by its words", () => {
+    const piece = fc.constantFrom("word", "Another one", "7", "end.", "why?", "yes!", "。", ". ", "!\t", "? ", " ", "\n", "\n\n", "다음 문장.");
+    const prompt = fc.array(piece, { maxLength: 120 }).map((pieces) => pieces.join(""));
+    fc.assert(
+      fc.property(prompt, (text) => {
+        const fields: TextField[] = [
+          { path: ["instruction"], text, role: "user", name: "instruction" },
+          { path: ["output"], text: "An answer.", role: "assistant", name: "output" },
+        ];
+        const expected = referenceSegments(text).slice(0, 32);
+        const { sketch } = rowSides(fields);
+        assert.equal(sketch[0], expected.length);
+        expected.forEach((segment, i) => {
+          if (i === 31) return; // the last kept segment also takes the words of any after it
+          const { hashes } = referenceWordHashes(segment);
+          assert.equal(sketch[2 + i * 17], hashWords(Uint32Array.from(hashes), 0, hashes.length), `segment ${i}: ${JSON.stringify(segment)}`);
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("cut a long line after each sentence end from its piece's 80th character on", () => {
+    const piece = fc.constantFrom("a. ", "bb! ", "ccc? ", "d ", "e.\t", "f.", "다음。 ");
+    const line = fc.array(piece, { minLength: 20, maxLength: 150 }).map((pieces) => pieces.join(""));
+    fc.assert(
+      fc.property(line, (text) => {
+        const fields: TextField[] = [
+          { path: ["instruction"], text, role: "user", name: "instruction" },
+          { path: ["output"], text: "An answer.", role: "assistant", name: "output" },
+        ];
+        const expected = referenceSegments(text);
+        fc.pre(expected.length < 32);
+        const { sketch } = rowSides(fields);
+        assert.deepEqual(
+          Array.from({ length: sketch[0] }, (_, i) => sketch[2 + i * 17]),
+          expected.map((segment) => {
+            const { hashes } = referenceWordHashes(segment);
+            return hashWords(Uint32Array.from(hashes), 0, hashes.length);
+          }),
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
