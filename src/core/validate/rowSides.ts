@@ -80,18 +80,24 @@ function addSegment(text: string, start: number, end: number): void {
   segmentTexts[segments++] = text;
 }
 
-/** Each line of `text` is a segment, and each sentence of a long line. */
+/**
+ * Each line of `text` is a segment, and each sentence of a long line. Lines are found with
+ * `indexOf`, and only a line's characters past `sentenceAfterChars` are read one by one.
+ */
 function addSegments(text: string): void {
   let start = 0;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 10;
-    if (code === 10) {
-      if (i > start) addSegment(text, start, i);
-      start = i + 1;
-    } else if (i - start >= sentenceAfterChars && isSentenceEnd(code) && isSpaceCode(text.charCodeAt(i + 1))) {
-      addSegment(text, start, i + 1);
-      start = i + 1;
+  while (start <= text.length) {
+    let lineEnd = text.indexOf("\n", start);
+    if (lineEnd < 0) lineEnd = text.length;
+    for (let i = start + sentenceAfterChars; i < lineEnd; i++) {
+      if (isSentenceEnd(text.charCodeAt(i)) && isSpaceCode(text.charCodeAt(i + 1))) {
+        addSegment(text, start, i + 1);
+        start = i + 1;
+        i = start + sentenceAfterChars - 1;
+      }
     }
+    if (lineEnd > start) addSegment(text, start, lineEnd);
+    start = lineEnd + 1;
   }
 }
 
