@@ -86,7 +86,8 @@ export class BandIndex {
    * at most `limit`; returns `into`.
    */
   bucket(band: number, key: number, into: number[], limit: number): number[] {
-    into.length = 0;
+    // Most buckets are empty and so is the list: setting an array's length is a runtime call.
+    if (into.length !== 0) into.length = 0;
     const table = this.tables[band];
     const at = this.find(table, key);
     if (table[at] === 0) return into;

@@ -138,7 +138,7 @@ export function findNearDuplicate<T>(
     const band = searchOrder[b];
     if (band >= row.bands.length || row.bands[band] === -1) continue;
     // The answer band measures otherwise: a row it ruled out is compared again in the LSH bands.
-    if (band === 0) compared.length = 0;
+    if (band === 0 && compared.length !== 0) compared.length = 0;
     const rows = bucket(band, row.bands[band]);
     for (let i = 0; rows !== undefined && i < rows.length; i++) {
       const other = rows[i];

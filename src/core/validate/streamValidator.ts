@@ -242,7 +242,7 @@ export class RowComparer {
    */
   add(analyzed: AnalyzedLine): readonly Diagnostic[] {
     const out = this.found;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0;
     this.collect(analyzed, out);
     return out;
   }
