@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { contentHash } from "../../src/core/validate/analyzeRow";
 import { degenerateRun } from "../../src/core/validate/generationArtifacts";
-import { WordList, wordHashes } from "../../src/core/validate/minhash";
+import { signatureOfWords, WordList, wordHashes } from "../../src/core/validate/minhash";
 import { hashWords, rowSides } from "../../src/core/validate/rowSides";
 import type { TextField } from "../../src/core/formats/textFieldHelpers";
 
@@ -284,6 +284,50 @@ describe("a prompt's segments in the sketch", () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+/** One-permutation MinHash as Shrivastava (2017) writes it, in floating point: each empty bin takes the next filled one's value to its right (wrapping), plus its distance times the bin width. */
+function referenceSignature(words: number[], bins: number): number[] | undefined {
+  if (words.length < 5) return undefined;
+  const fmix = (h: number) => {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+  };
+  const width = 2 ** 32 / bins;
+  const signature: Array<number | undefined> = new Array<number | undefined>(bins).fill(undefined);
+  for (let i = 0; i + 5 <= words.length; i++) {
+    const h = fmix(
+      Math.imul(words[i], 0x9e3779b1) ^
+        Math.imul(words[i + 1], 0x85ebca77) ^
+        Math.imul(words[i + 2], 0xc2b2ae3d) ^
+        Math.imul(words[i + 3], 0x27d4eb2f) ^
+        Math.imul(words[i + 4], 0x165667b1),
+    );
+    const bin = Math.floor(h / width);
+    signature[bin] = Math.min(signature[bin] ?? Infinity, h % width);
+  }
+  return signature.map((value, bin) => {
+    if (value !== undefined) return value;
+    let distance = 1;
+    while (signature[(bin + distance) % bins] === undefined) distance++;
+    return (signature[(bin + distance) % bins]! + distance * width) % 2 ** 32;
+  });
+}
+
+describe("signatureOfWords", () => {
+  it("is one-permutation MinHash with the empty bins filled from the right, however few the shingles", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat({ max: 0xffffffff }), { minLength: 4, maxLength: 40 }), fc.constantFrom(2, 16, 128), (words, bins) => {
+        const signed = signatureOfWords(Uint32Array.from(words), bins, 0, words.length);
+        assert.deepEqual(signed && Array.from(signed), referenceSignature(words, bins));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -268,7 +268,9 @@ function densify(signature: Uint32Array, binBits: number): void {
   let next = 0;
   while (next < bins && signature[next] === empty) next++;
   if (next === bins) return;
-  const step = 2 ** (32 - binBits);
+  // 2 ** (32 - binBits) as a 32-bit integer: sums are taken modulo 2 ** 32 all the same, and a
+  // power with a variable exponent is a call into the math library, once a signature.
+  const step = 1 << (32 - binBits);
   // Right to left: a filled bin is never written, so each empty one reads its right neighbour's source as stored.
   for (let bin = bins - 1; bin >= 0; bin--) {
     if (signature[bin] !== empty) {
@@ -276,7 +278,7 @@ function densify(signature: Uint32Array, binBits: number): void {
       continue;
     }
     const distance = next >= bin ? next - bin : next - bin + bins;
-    signature[bin] = (signature[next] + distance * step) >>> 0;
+    signature[bin] = (signature[next] + Math.imul(distance, step)) >>> 0;
   }
 }
 
