@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { contentHash } from "../../src/core/validate/analyzeRow";
 import { degenerateRun } from "../../src/core/validate/generationArtifacts";
-import { signatureOfWords, WordList, wordHashes } from "../../src/core/validate/minhash";
+import { fmix32, shingleHash, signatureOfWords, WordList, wordHashes } from "../../src/core/validate/minhash";
 import { hashWords, rowSides } from "../../src/core/validate/rowSides";
 import type { TextField } from "../../src/core/formats/textFieldHelpers";
 
@@ -146,15 +146,7 @@ function referenceWordHashes(text: string): { hashes: number[]; numberSum: numbe
     let h = 0x811c9dc5;
     for (const code of current) h = Math.imul(h ^ (code >= 65 && code <= 90 ? code + 32 : code), 0x01000193);
     hashes.push(h >>> 0);
-    if (current.some((code) => code >= 48 && code <= 57)) {
-      let f = h >>> 0;
-      f ^= f >>> 16;
-      f = Math.imul(f, 0x85ebca6b);
-      f ^= f >>> 13;
-      f = Math.imul(f, 0xc2b2ae35);
-      f ^= f >>> 16;
-      numberSum = (numberSum + (f >>> 0)) >>> 0;
-    }
+    if (current.some((code) => code >= 48 && code <= 57)) numberSum = (numberSum + fmix32(h >>> 0)) >>> 0;
     current = [];
   };
   for (let i = 0; i < text.length; i++) {
@@ -288,27 +280,13 @@ describe("a prompt's segments in the sketch", () => {
   });
 });
 
-/** One-permutation MinHash as Shrivastava (2017) writes it, in floating point: each empty bin takes the next filled one's value to its right (wrapping), plus its distance times the bin width. */
+/** One-permutation MinHash over the shingles' hashes as Shrivastava (2017) writes it, in floating point: each empty bin takes the next filled one's value to its right (wrapping), plus its distance times the bin width. */
 function referenceSignature(words: number[], bins: number): number[] | undefined {
   if (words.length < 5) return undefined;
-  const fmix = (h: number) => {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    return h >>> 0;
-  };
   const width = 2 ** 32 / bins;
   const signature: Array<number | undefined> = new Array<number | undefined>(bins).fill(undefined);
   for (let i = 0; i + 5 <= words.length; i++) {
-    const h = fmix(
-      Math.imul(words[i], 0x9e3779b1) ^
-        Math.imul(words[i + 1], 0x85ebca77) ^
-        Math.imul(words[i + 2], 0xc2b2ae3d) ^
-        Math.imul(words[i + 3], 0x27d4eb2f) ^
-        Math.imul(words[i + 4], 0x165667b1),
-    );
+    const h = shingleHash(Uint32Array.from(words), i);
     const bin = Math.floor(h / width);
     signature[bin] = Math.min(signature[bin] ?? Infinity, h % width);
   }

@@ -13,7 +13,8 @@ const rowsPerBand = permutations / bands;
 export const shingleWords = 5;
 const empty = 0xffffffff;
 
-function fmix32(h: number): number {
+/** MurmurHash3's 32-bit finalizer. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -203,6 +204,17 @@ function emptied(signature: Uint32Array): Uint32Array {
   return signature;
 }
 
+/** The hash of the word 5-gram that starts at `words[i]`. */
+export function shingleHash(words: Uint32Array, i: number): number {
+  return fmix32(
+    Math.imul(words[i], 0x9e3779b1) ^
+      Math.imul(words[i + 1], 0x85ebca77) ^
+      Math.imul(words[i + 2], 0xc2b2ae3d) ^
+      Math.imul(words[i + 3], 0x27d4eb2f) ^
+      Math.imul(words[i + 4], 0x165667b1),
+  );
+}
+
 /**
  * The signature of a text given as its word hashes (from `wordHashes`), `words[from..to)`;
  * written into `into` (its length is the bin count) when given, to spare an allocation.
@@ -213,13 +225,7 @@ export function signatureOfWords(words: Uint32Array, bins: number, from: number,
   const signature = emptied(into ?? new Uint32Array(bins));
   const valueMask = (1 << (32 - binBits)) - 1;
   for (let i = from; i + shingleWords <= to; i++) {
-    const h = fmix32(
-      Math.imul(words[i], 0x9e3779b1) ^
-        Math.imul(words[i + 1], 0x85ebca77) ^
-        Math.imul(words[i + 2], 0xc2b2ae3d) ^
-        Math.imul(words[i + 3], 0x27d4eb2f) ^
-        Math.imul(words[i + 4], 0x165667b1),
-    );
+    const h = shingleHash(words, i);
     const bin = h >>> (32 - binBits);
     const value = h & valueMask;
     if (value < signature[bin]) signature[bin] = value;
