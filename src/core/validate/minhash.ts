@@ -66,6 +66,7 @@ export class WordList {
   }
 }
 
+/** Characters `wordHashes` reads between making room for their words. */
 const wordBlock = 65536;
 /** Per word of `wordHashes`' last call: 1 when it holds a digit. Scratch, grown with the words. */
 let digitFlags = new Uint8Array(1024);
