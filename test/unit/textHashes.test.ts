@@ -1,5 +1,6 @@
 // The per-character hashes that run on every row of a file are written without a branch on the
-// character: these properties check them against what they mean, on generated texts.
+// character, and the segments and signatures built on them are written for speed: these
+// properties check them against what they mean, on generated texts.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
@@ -217,7 +218,7 @@ describe("wordHashes", () => {
   });
 });
 
-/** A prompt's segments as documented: each line, and a long line cut after a sentence end (". ", "! ", "? ", or a tab) once its piece has 80 characters. */
+/** A prompt's segments as documented: each line, and a long line cut after a sentence end (. ? ! or their CJK forms, then a space or a tab) once its piece has 80 characters. */
 function referenceSegments(text: string): string[] {
   const segments: string[] = [];
   for (const line of text.split("\n")) {
@@ -255,6 +256,7 @@ describe("a prompt's segments in the sketch", () => {
       { numRuns: 500 },
     );
   });
+
   it("cut a long line after each sentence end from its piece's 80th character on", () => {
     const piece = fc.constantFrom("a. ", "bb! ", "ccc? ", "d ", "e.\t", "f.", "다음。 ");
     const line = fc.array(piece, { minLength: 20, maxLength: 150 }).map((pieces) => pieces.join(""));
@@ -285,8 +287,9 @@ function referenceSignature(words: number[], bins: number): number[] | undefined
   if (words.length < 5) return undefined;
   const width = 2 ** 32 / bins;
   const signature: Array<number | undefined> = new Array<number | undefined>(bins).fill(undefined);
+  const typed = Uint32Array.from(words);
   for (let i = 0; i + 5 <= words.length; i++) {
-    const h = shingleHash(Uint32Array.from(words), i);
+    const h = shingleHash(typed, i);
     const bin = Math.floor(h / width);
     signature[bin] = Math.min(signature[bin] ?? Infinity, h % width);
   }
