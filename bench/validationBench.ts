@@ -2,10 +2,10 @@ import { lintInParallel, lintThreads } from "../src/cli/parallelLint";
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { readLines } from "../src/core/jsonl/lineReader";
+import { readLineBatches, readLines } from "../src/core/jsonl/lineReader";
 import { analyzeRow } from "../src/core/validate/analyzeRow";
 import { DocumentValidator } from "../src/core/validate/documentValidator";
-import { sampleFileFormat, validateStream } from "../src/core/validate/streamValidator";
+import { sampleFileFormat, validateBatches } from "../src/core/validate/streamValidator";
 import { repoRoot } from "../test/launch/paths";
 
 const benchDir = join(repoRoot, ".bench");
@@ -77,7 +77,7 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     let problems = 0;
     const sample = await sampleFileFormat(readLines(createReadStream(path)), {});
     const options = { fileBytes: statSync(path).size };
-    for await (const _ of validateStream(readLines(createReadStream(path, { highWaterMark: 1 << 20 })), sample, options)) problems++;
+    for await (const _ of validateBatches(readLineBatches(createReadStream(path, { highWaterMark: 1 << 20 })), sample, options)) problems++;
     return { ms: performance.now() - started, problems };
   };
   // The CLI's path on a large file: worker threads and this one analyse chunks, this one compares rows.

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
 import { datasetInfoFor } from "../core/config/datasetInfoLookup";
 import type { TokenCounter } from "../core/tokenizers/tokenCounter";
-import { StreamOptions, validateLines } from "../core/validate/streamValidator";
+import { StreamOptions, validateLineBatches } from "../core/validate/streamValidator";
 import { readTrainingConfig } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
@@ -170,5 +170,5 @@ async function openedFindings(file: string, stream: StreamOptions): Promise<Asyn
   const dataset = await openDataset(file);
   if (dataset.kind === "array") return validateArrayItems(dataset.items, stream);
   const fileBytes = isStdin(file) ? undefined : statSync(file, { throwIfNoEntry: false })?.size;
-  return validateLines(dataset.lines, fileBytes ? { ...stream, fileBytes } : stream);
+  return validateLineBatches(dataset.batches, fileBytes ? { ...stream, fileBytes } : stream);
 }

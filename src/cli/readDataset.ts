@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { ArrayItem, isSpace, readArrayElements } from "../core/jsonArray/arrayElements";
 import { looksLikeJsonArray, opensArray } from "../core/jsonArray/arrayDetection";
-import { fileReadBytes, readLines, ReadLine } from "../core/jsonl/lineReader";
+import { fileReadBytes, readLineBatches, readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
 
 /** Rows past this are reported as too long, not held: the editor's limit too. */
@@ -29,7 +29,8 @@ function oneLine(bytes: Uint8Array): boolean {
   return newline < 0 || !bytes.subarray(newline).some((b) => !isSpace(b));
 }
 
-export type OpenedDataset = { kind: "jsonl"; lines: AsyncGenerator<ReadLine> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
+/** A JSON Lines dataset comes as batches of lines (`readLineBatches`): a reader of a whole file awaits once a batch. */
+export type OpenedDataset = { kind: "jsonl"; batches: AsyncGenerator<ReadLine[]> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
 
 /**
  * A dataset as JSON Lines or as a JSON array of rows (Alpaca's `alpaca_data.json`), decided from
@@ -72,5 +73,5 @@ export async function openDataset(file: string): Promise<OpenedDataset> {
     array = oneLine(first);
   }
   if (array) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
-  return { kind: "jsonl", lines: readLines(bytes(), { maxLineBytes: cliMaxLineBytes }) };
+  return { kind: "jsonl", batches: readLineBatches(bytes(), { maxLineBytes: cliMaxLineBytes }) };
 }
