@@ -18,7 +18,7 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   stream.on("data", (chunk) => (bytesRead += chunk.length));
   // A batch of lines at a time (the lines each read ends), as the CLI reads: awaiting once a line
-  // through each stage was 5% of a lint.
+  // through each stage was 3.5% of a 50 MB lint.
   const counted = (async function* () {
     for await (const batch of readLineBatches(stream)) {
       if (stopped) return;

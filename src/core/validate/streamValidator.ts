@@ -58,7 +58,7 @@ export function validateLines(
 
 /**
  * `validateLines` for lines read a batch at a time (`readLineBatches`): the lint of a whole file
- * then awaits once a batch, not once a line through each stage (measured 5% of a lint).
+ * then awaits once a batch, not once a line through each stage (3.5% of a 50 MB lint).
  */
 export async function* validateLineBatches(
   batches: AsyncIterable<readonly ReadLine[]>,
