@@ -23,19 +23,25 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
-/** For each UTF-16 code unit: 0 when it separates words, else the code unit lower-cased (ASCII). */
+/**
+ * For each UTF-16 code unit, in one load: 0 when it separates words; else the code unit
+ * lower-cased (ASCII) in the low 16 bits, bit 16 set (a word character), and bit 17 set for a
+ * digit, which `wordHashes` reads to sum the number words.
+ */
 const wordChars = (() => {
-  const table = new Uint16Array(65536);
+  const table = new Uint32Array(65536);
   for (let code = 0; code < 65536; code++) {
     const isWord =
       (code >= 97 && code <= 122) ||
       (code >= 48 && code <= 57) ||
       (code >= 65 && code <= 90) ||
       (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
-    table[code] = isWord ? (code >= 65 && code <= 90 ? code + 32 : code) : 0;
+    if (isWord) table[code] = (code >= 65 && code <= 90 ? code + 32 : code) | (1 << 16) | (code >= 48 && code <= 57 ? 1 << 17 : 0);
   }
   return table;
 })();
+/** A `wordChars` entry's lower-cased code unit. */
+const lowerBits = 0xffff;
 
 /** What `wordHashes` also sums: the hashes of the words that hold a digit ("7", "2021", "mp3"). */
 export interface NumberSum {
@@ -71,19 +77,6 @@ const wordBlock = 65536;
 /** Per word of `wordHashes`' last call: 1 when it holds a digit. Scratch, grown with the words. */
 let digitFlags = new Uint8Array(1024);
 /**
- * For each UTF-16 code unit, what `wordHashes` reads of it in one load: `wordChars`' value in the
- * low 16 bits, bit 16 set for a word character and bit 17 for a digit.
- */
-const wordKinds = (() => {
-  const kinds = new Uint32Array(65536);
-  for (let code = 0; code < 65536; code++) {
-    const lower = wordChars[code];
-    kinds[code] = lower === 0 ? 0 : lower | (1 << 16) | (code >= 48 && code <= 57 ? 1 << 17 : 0);
-  }
-  return kinds;
-})();
-
-/**
  * Appends hashes of the lower-cased words (runs of letters and digits) of a text, or of
  * `text[start..end)`; adds those of words with a digit to `numbers` when given.
  *
@@ -112,14 +105,14 @@ export function wordHashes(text: string, into: WordList, start = 0, end = text.l
     const digits = digitFlags;
     for (let i = from; i < to; i++) {
       const code = text.charCodeAt(i);
-      const kind = wordKinds[code];
+      const kind = wordChars[code];
       const isWord = (kind >>> 16) & 1;
       data[count] = h;
       digits[count] = digit;
       count += inWord & (isWord ^ 1);
       // A word's first character starts from the offset basis, and its digit flag from its own.
       const continued = -inWord;
-      h = Math.imul(((h & continued) | (0x811c9dc5 & ~continued)) ^ (kind & 0xffff), 0x01000193);
+      h = Math.imul(((h & continued) | (0x811c9dc5 & ~continued)) ^ (kind & lowerBits), 0x01000193);
       digit = (digit & continued) | (kind >>> 17);
       inWord = isWord;
     }
@@ -162,7 +155,7 @@ export function rougeWordHashes(text: string, into: WordList, max: number): numb
   // Words are pushed where they end; written out rather than as a closure, which cost an allocation a call.
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    const lower = wordChars[code];
+    const lower = wordChars[code] & lowerBits;
     if (lower !== 0 && isIdeograph(code)) {
       if (inWord && count++ < max) into.push(h >>> 0);
       h = Math.imul(0x811c9dc5 ^ lower, 0x01000193);
@@ -248,7 +241,7 @@ export function charSignature(text: string, start: number, end: number, into: Ui
   let any = false;
   let lastWasSpace = true;
   for (let i = start; i < end; i++) {
-    let c = wordChars[text.charCodeAt(i)];
+    let c = wordChars[text.charCodeAt(i)] & lowerBits;
     if (c === 0) {
       if (lastWasSpace) continue;
       lastWasSpace = true;
