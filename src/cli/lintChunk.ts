@@ -1,9 +1,11 @@
 // One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
-// does, and what the main thread does for its own share of the chunks and when a worker fails.
+// does, and what the main thread does for the chunks it takes and when a worker fails.
 import { createReadStream } from "node:fs";
 import { fileReadBytes, readLineBatches } from "../core/jsonl/lineReader";
+import { RowPacker } from "../core/validate/packedRows";
+import { endSlab } from "../core/validate/rowVectors";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
-import type { LintChunk, LintWorkerData } from "../protocol/lintWorker";
+import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 
 /** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
@@ -14,5 +16,19 @@ export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerDat
   const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
   let line = firstLine;
   for await (const batch of readLineBatches(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
-    yield batch.map((read) => analyzeLine(read, line++, data.fileFormat, data.options));
+    yield batch.map((read) => analyzeLine(read, line++, chunk.fileFormat, data.options));
+}
+
+/**
+ * The chunk analysed and packed, its rows' vectors in slabs of their own: handed over whole
+ * (transferred, not copied) by a worker, and given back to be cut again once no row needs them.
+ */
+export async function analyzeChunk(chunk: LintChunk, data: LintWorkerData): Promise<LintChunkResult> {
+  const lineBase = chunkLineBase(chunk);
+  const packer = new RowPacker();
+  endSlab();
+  for await (const rows of analyzeChunkBatches(chunk, data)) for (const row of rows) packer.add(row);
+  endSlab();
+  const rows = packer.finish();
+  return { id: chunk.id, lines: rows.count, lineBase, rows };
 }

@@ -2,21 +2,11 @@
 // validation that needs no other row. The main thread compares rows and prints, in line order.
 import { parentPort, workerData } from "node:worker_threads";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
-import { analyzeChunkBatches, chunkLineBase } from "./lintChunk";
-import { endSlab, reuseSlabs } from "../core/validate/rowVectors";
+import { analyzeChunk } from "./lintChunk";
+import { reuseSlabs } from "../core/validate/rowVectors";
 import { RowPacker } from "../core/validate/packedRows";
 
 const data = workerData as LintWorkerData;
-
-async function analyzeChunk(chunk: LintChunk): Promise<LintChunkResult> {
-  const lineBase = chunkLineBase(chunk);
-  const packer = new RowPacker();
-  endSlab();
-  for await (const rows of analyzeChunkBatches(chunk, data)) for (const row of rows) packer.add(row);
-  endSlab();
-  const rows = packer.finish();
-  return { id: chunk.id, lines: rows.count, lineBase, rows };
-}
 
 /** The chunk's row vectors live in slabs of their own: handed to the main thread whole, with no copy. */
 const transferred = ({ rows }: LintChunkResult) => [...rows.buffers, rows.numbers.buffer as ArrayBuffer, rows.vectors.buffer as ArrayBuffer];
@@ -30,7 +20,7 @@ let queue: Promise<void> = Promise.resolve();
 parentPort!.on("message", (chunk: LintChunk) => {
   if (chunk.spareSlabs) reuseSlabs(chunk.spareSlabs);
   queue = queue.then(() =>
-    analyzeChunk(chunk).then(
+    analyzeChunk(chunk, data).then(
       (result) => parentPort!.postMessage(result, transferred(result)),
       (error: unknown) =>
         parentPort!.postMessage({

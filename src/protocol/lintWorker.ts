@@ -2,11 +2,10 @@ import type { FormatId } from "../core/formats/formatLabels";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 import type { PackedRows } from "../core/validate/packedRows";
 
-/** What a lint worker thread is started with. */
+/** What a lint worker thread is started with (before the file's format is known: it loads while the main thread samples). */
 export interface LintWorkerData {
   file: string;
   options: ValidationOptions;
-  fileFormat?: FormatId;
   maxLineBytes: number;
 }
 
@@ -15,6 +14,8 @@ export interface LintChunk {
   id: number;
   start: number;
   end: number;
+  /** The file's format, from the main thread's sample. */
+  fileFormat?: FormatId;
   /** Slabs of this thread's earlier rows that the main thread is done with (transferred back), to cut vectors from again. */
   spareSlabs?: ArrayBuffer[];
 }
