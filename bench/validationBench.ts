@@ -1,7 +1,9 @@
 import { lintInParallel, lintThreads } from "../src/cli/parallelLint";
 import { spawn } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readArrayElementBatches } from "../src/core/jsonArray/arrayElements";
+import { validateArrayItems } from "../src/core/jsonArray/validateArray";
 import { readLineBatches, readLines } from "../src/core/jsonl/lineReader";
 import { analyzeRow } from "../src/core/validate/analyzeRow";
 import { DocumentValidator } from "../src/core/validate/documentValidator";
@@ -58,9 +60,25 @@ export async function alpacaFile(megabytes: number): Promise<string> {
   return path;
 }
 
-/** Whole-file lint (the CLI's pipeline) against a bare loop that JSON.parses each line, same file. */
+/** The same rows as a JSON array, indented as Alpaca ships its data (the shape LLaMA-Factory's datasets take). */
+function jsonArrayOf(path: string): string {
+  const arrayPath = path.replace(/\.jsonl$/, ".json");
+  if (existsSync(arrayPath) && statSync(arrayPath).mtimeMs >= statSync(path).mtimeMs) return arrayPath;
+  const rows = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as unknown);
+  writeFileSync(arrayPath, JSON.stringify(rows, null, 4));
+  return arrayPath;
+}
+
+/**
+ * Whole-file lint (the CLI's pipeline) against a bare loop that JSON.parses each line, same file;
+ * and the lint of the same rows as a JSON array.
+ */
 export async function lintThroughput(path: string): Promise<Record<string, number>> {
   const megabytes = statSync(path).size / 1024 / 1024;
+  const arrayPath = jsonArrayOf(path);
   const baseline = async () => {
     const started = performance.now();
     let rows = 0;
@@ -87,16 +105,24 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     for await (const _ of lintInParallel(path, {}, join(repoRoot, "out", "lint-worker.js"))) problems++;
     return { ms: performance.now() - started, problems };
   };
+  const lintArray = async () => {
+    const started = performance.now();
+    let problems = 0;
+    const elements = readArrayElementBatches(createReadStream(arrayPath, { highWaterMark: 1 << 20 }));
+    for await (const _ of validateArrayItems(elements, { fileBytes: statSync(arrayPath).size })) problems++;
+    return { ms: performance.now() - started, problems };
+  };
   await baseline(); // warm-up: file cache and JIT
   // Shared machines vary by a third from one run to the next: each figure is the best of two,
   // taken in turns, so a slow spell does not fall on one side only.
-  const runs = { base: [await baseline()], lint: [await lint()], parallel: [await lintOnEveryCore()] };
+  const runs = { base: [await baseline()], lint: [await lint()], parallel: [await lintOnEveryCore()], array: [await lintArray()] };
   runs.base.push(await baseline());
   runs.lint.push(await lint());
   runs.parallel.push(await lintOnEveryCore());
+  runs.array.push(await lintArray());
   runs.base.push(await baseline());
   const best = <T extends { ms: number }>(all: T[]) => all.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const [base, linted, parallel] = [best(runs.base), best(runs.lint), best(runs.parallel)];
+  const [base, linted, parallel, array] = [best(runs.base), best(runs.lint), best(runs.parallel), best(runs.array)];
   const baseMs = base.ms;
   return {
     megabytes,
@@ -109,6 +135,10 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     lintEveryCoreMs: parallel.ms,
     ratioEveryCore: baseMs / parallel.ms,
     speedupEveryCore: linted.ms / parallel.ms,
+    // The array file is larger by its indentation; its rows and findings are the same.
+    arrayMegabytes: statSync(arrayPath).size / 1024 / 1024,
+    lintJsonArrayMs: array.ms,
+    ratioJsonArray: baseMs / array.ms,
   };
 }
 

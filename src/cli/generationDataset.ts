@@ -7,7 +7,7 @@ async function readRows(file: string): Promise<{ texts: string[]; array: boolean
   const dataset = await openDataset(file);
   const texts: string[] = [];
   if (dataset.kind === "jsonl") for await (const batch of dataset.batches) for (const line of batch) texts.push(line.tooLong ? "" : line.text);
-  else for await (const item of dataset.items) if (item.kind === "element") texts.push(item.tooLong ? "" : item.text);
+  else for await (const items of dataset.batches) for (const item of items) if (item.kind === "element") texts.push(item.tooLong ? "" : item.text);
   return { texts, array: dataset.kind === "array" };
 }
 

@@ -168,7 +168,7 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
 
 async function openedFindings(file: string, stream: StreamOptions): Promise<AsyncGenerator<Diagnostic>> {
   const dataset = await openDataset(file);
-  if (dataset.kind === "array") return validateArrayItems(dataset.items, stream);
+  if (dataset.kind === "array") return validateArrayItems(dataset.batches, stream);
   const fileBytes = isStdin(file) ? undefined : statSync(file, { throwIfNoEntry: false })?.size;
   return validateLineBatches(dataset.batches, fileBytes ? { ...stream, fileBytes } : stream);
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { ArrayItem, isSpace, readArrayElements } from "../core/jsonArray/arrayElements";
+import { ArrayItem, isSpace, readArrayElementBatches } from "../core/jsonArray/arrayElements";
 import { looksLikeJsonArray, opensArray } from "../core/jsonArray/arrayDetection";
 import { fileReadBytes, readLineBatches, readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
@@ -30,7 +30,7 @@ function oneLine(bytes: Uint8Array): boolean {
 }
 
 /** A JSON Lines dataset comes as batches of lines (`readLineBatches`): a reader of a whole file awaits once a batch. */
-export type OpenedDataset = { kind: "jsonl"; batches: AsyncGenerator<ReadLine[]> } | { kind: "array"; items: AsyncGenerator<ArrayItem> };
+export type OpenedDataset = { kind: "jsonl"; batches: AsyncGenerator<ReadLine[]> } | { kind: "array"; batches: AsyncGenerator<ArrayItem[]> };
 
 /**
  * A dataset as JSON Lines or as a JSON array of rows (Alpaca's `alpaca_data.json`), decided from
@@ -72,6 +72,6 @@ export async function openDataset(file: string): Promise<OpenedDataset> {
     }
     array = oneLine(first);
   }
-  if (array) return { kind: "array", items: readArrayElements(bytes(), { maxElementBytes: cliMaxLineBytes }) };
+  if (array) return { kind: "array", batches: readArrayElementBatches(bytes(), { maxElementBytes: cliMaxLineBytes }) };
   return { kind: "jsonl", batches: readLineBatches(bytes(), { maxLineBytes: cliMaxLineBytes }) };
 }

@@ -2,7 +2,7 @@
 // protocol/documentValidation.ts). Running out of memory or throwing here ends this thread only;
 // the host restarts it and reopens its documents.
 import { parentPort } from "node:worker_threads";
-import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
+import { readArrayElementBatches, singleChunk } from "../core/jsonArray/arrayElements";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { fixLines } from "../core/lint/fixLines";
@@ -109,8 +109,8 @@ function answer(query: Exclude<DocumentQuery, { type: "array" }>): unknown {
 async function validateArray({ text, options, skipPlainSyntax }: Extract<DocumentQuery, { type: "array" }>): Promise<QueryResults["array"]> {
   const findings: Diagnostic[] = [];
   let isDataset = true;
-  const items = readArrayElements(singleChunk(new TextEncoder().encode(text)), { maxElementBytes: maxRowBytes });
-  for await (const finding of validateArrayItems(items, options, (sample) => (isDataset = sample.format !== undefined))) {
+  const batches = readArrayElementBatches(singleChunk(new TextEncoder().encode(text)), { maxElementBytes: maxRowBytes });
+  for await (const finding of validateArrayItems(batches, options, (sample) => (isDataset = sample.format !== undefined))) {
     if (!isDataset) break;
     // VS Code's JSON language reports syntax errors in .json files itself; saying them twice is noise.
     if (finding.rule === "syntax" && skipPlainSyntax && !finding.fix) continue;

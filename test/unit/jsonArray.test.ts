@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { ArrayElement, ArrayItem, readArrayElements } from "../../src/core/jsonArray/arrayElements";
+import { ArrayElement, ArrayItem, readArrayElementBatches, readArrayElements } from "../../src/core/jsonArray/arrayElements";
 import { looksLikeJsonArray } from "../../src/core/jsonArray/arrayDetection";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLines } from "../../src/core/jsonl/lineReader";
@@ -33,7 +33,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const read = (text: string, sizes?: number[]) => collect(readArrayElements(chunksOf(encode(text), sizes)));
-const lint = (text: string) => collect(validateArrayItems(readArrayElements(chunksOf(encode(text)))));
+const lint = (text: string) => collect(validateArrayItems(readArrayElementBatches(chunksOf(encode(text)))));
 const elements = (items: ArrayItem[]) => items.filter((i): i is ArrayElement => i.kind === "element");
 
 /** The text a span covers, with the editor's line breaks (\n, \r\n, lone \r). */
@@ -101,6 +101,45 @@ describe("JSON-array datasets: elements read as rows", () => {
         textAt(text, { line: element.start.line, column: element.start.column, endLine: element.end.line, endColumn: element.end.column }),
         element.text,
       );
+  });
+
+  it("gives every element of any array its exact text and place, read whole, a chunk at a time or a byte at a time", async () => {
+    // Strings with escapes, quotes, backslashes, emoji and line breaks in them; compact,
+    // indented and CRLF layouts: each element is read as its text where it stands in the file.
+    const value = fc.jsonValue({ maxDepth: 2 });
+    const layout = fc.constantFrom(
+      (rows: unknown[]) => JSON.stringify(rows),
+      (rows: unknown[]) => JSON.stringify(rows, null, 4),
+      (rows: unknown[]) => `\uFEFF${JSON.stringify(rows, null, 2).replace(/\n/g, "\r\n")}`,
+      (rows: unknown[]) => `[\r${rows.map((row) => `  ${JSON.stringify(row)}`).join(",\r")}\r]`,
+    );
+    const withText = fc.record({ instruction: fc.string({ unit: "grapheme" }), output: fc.constantFrom('say "hi" \\ then\nbye', "😀\r\n한국어", "") });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(value, withText), { maxLength: 8 }),
+        layout,
+        fc.array(fc.integer({ min: 1, max: 29 }), { minLength: 1, maxLength: 4 }),
+        async (rowsOfArray, write, sizes) => {
+          const text = write(rowsOfArray);
+          const whole = await read(text);
+          const found = elements(whole);
+          assert.deepEqual(
+            found.map((element) => JSON.parse(element.text) as unknown),
+            JSON.parse(JSON.stringify(rowsOfArray)),
+          );
+          const inFile = text.replace(/^\uFEFF/, "");
+          for (const element of found)
+            assert.equal(
+              textAt(inFile, { line: element.start.line, column: element.start.column, endLine: element.end.line, endColumn: element.end.column }),
+              element.text,
+            );
+          assert.deepEqual(await read(text, sizes), whole);
+          assert.deepEqual(await read(text, [1]), whole);
+          assert.deepEqual((await collect(readArrayElementBatches(chunksOf(encode(text), sizes)))).flat(), whole);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("deletes a duplicate with one separating comma, so the array stays valid JSON (first, middle and last elements)", async () => {
@@ -172,14 +211,14 @@ describe("JSON-array datasets: elements read as rows", () => {
         [false, true],
       ],
     );
-    const found = await collect(validateArrayItems(readArrayElements(chunksOf(encode(text)), { maxElementBytes: 1000 })));
+    const found = await collect(validateArrayItems(readArrayElementBatches(chunksOf(encode(text)), { maxElementBytes: 1000 })));
     assert.ok(found.some((d) => d.rule === "line-too-long" && d.line === 2));
     assert.ok(found.some((d) => d.rule === "empty-output" && d.line === 3));
   });
 
   it("says a UTF-16 file is UTF-16, once", async () => {
     const bytes = Buffer.from(`\uFEFF${JSON.stringify(rows)}`, "utf16le");
-    const found = await collect(validateArrayItems(readArrayElements(chunksOf(bytes))));
+    const found = await collect(validateArrayItems(readArrayElementBatches(chunksOf(bytes))));
     assert.deepEqual(
       found.map((d) => d.rule),
       ["invalid-utf8"],

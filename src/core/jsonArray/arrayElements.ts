@@ -1,10 +1,5 @@
 import { concat, defaultMaxLineBytes, utf16Of } from "../jsonl/lineReader";
-
-/** A 0-based file position: line and column in UTF-16 code units, as VS Code counts them. */
-export interface FilePosition {
-  line: number;
-  column: number;
-}
+import { FilePosition, PositionCounter } from "./filePosition";
 
 export interface ArrayElement {
   kind: "element";
@@ -64,21 +59,20 @@ const lenientDecoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true 
 
 /**
  * Reads the elements of a JSON array (`[ {...}, {...} ]`, as Alpaca, GPTeacher and LLaMA-Factory
- * ship datasets) from a byte stream, one at a time, with bounded memory and each element's exact
- * position. Only the boundaries are found here (strings, escapes, nesting depth); each element's
- * text is then parsed by the row parser like a JSONL line, so syntax errors inside an element are
- * reported where they are. Hand-written because the JSON libraries at hand either need the whole
- * text (jsonc-parser, JSON.parse) or tokenise every value (stream-json), which the row parser
- * then does again.
+ * ship datasets) from a byte stream, with bounded memory and each element's exact position, the
+ * items of each chunk of the stream at once. Only the boundaries are found here (strings,
+ * escapes, nesting depth); each element's text is then parsed by the row parser like a JSONL
+ * line, so syntax errors inside an element are reported where they are. Hand-written because the
+ * JSON libraries at hand either need the whole text (jsonc-parser, JSON.parse) or tokenise every
+ * value (stream-json), which the row parser then does again.
  */
-export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, options: ArrayReaderOptions = {}): AsyncGenerator<ArrayItem> {
+export async function* readArrayElementBatches(chunks: AsyncIterable<Uint8Array>, options: ArrayReaderOptions = {}): AsyncGenerator<ArrayItem[]> {
   const maxBytes = options.maxElementBytes ?? defaultMaxLineBytes;
   let state = State.BeforeArray;
-  // The position of the next byte.
-  let line = 0;
-  let column = 0;
-  let afterCr = false;
+  const position = new PositionCounter();
   let first = true;
+  /** Bytes of the stream before the current chunk. */
+  let streamOffset = 0;
   let bomSkipped = 0;
 
   // The element being read.
@@ -90,6 +84,8 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
   let pending = 0;
   let overflow = false;
   let elementStart: FilePosition = { line: 0, column: 0 };
+  /** Whether the element being read started in the current chunk (it is then counted over by its text). */
+  let startedInChunk = false;
   let ordinal = 0;
   /** The comma after the last element, until the next element starts: a trailing one when `]` comes first. */
   let trailingCommaAt: FilePosition | undefined;
@@ -97,9 +93,8 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
   // An element is handed out once what follows it is known: its removal range depends on it.
   let finished: Omit<ArrayElement, "removal"> | undefined;
   let previousEnd: FilePosition | undefined;
-  const here = (): FilePosition => ({ line, column });
 
-  function finishElement(): void {
+  function finishElement(chunk: Uint8Array, endIndex: number): void {
     const bytes = pieces.length === 1 ? pieces[0] : concat(pieces, pending);
     let text = "";
     let invalidUtf8 = false;
@@ -111,7 +106,10 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
         invalidUtf8 = true;
       }
     }
-    finished = { kind: "element", ordinal: ordinal++, text, byteLength: pending, invalidUtf8, tooLong: overflow, start: elementStart, end: here() };
+    if (startedInChunk && !overflow && !invalidUtf8) position.passOver(text, endIndex);
+    else position.countTo(chunk, endIndex);
+    const end = { line: position.line, column: position.column };
+    finished = { kind: "element", ordinal: ordinal++, text, byteLength: pending, invalidUtf8, tooLong: overflow, start: elementStart, end };
     pieces = [];
     pending = 0;
     overflow = false;
@@ -120,11 +118,11 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
   /** Hands out the finished element; `next` is where the following element starts, if one does. */
   function release(next: FilePosition | undefined): ArrayElement | undefined {
     if (!finished) return undefined;
-    const element = finished;
+    const { ordinal, text, byteLength, invalidUtf8, tooLong, start, end } = finished;
     finished = undefined;
-    const removal = previousEnd ? { start: previousEnd, end: element.end } : { start: element.start, end: next ?? element.end };
-    previousEnd = element.end;
-    return { ...element, removal };
+    const removal = previousEnd ? { start: previousEnd, end } : { start, end: next ?? end };
+    previousEnd = end;
+    return { kind: "element", ordinal, text, byteLength, invalidUtf8, tooLong, start, end, removal };
   }
 
   const problem = (start: FilePosition, message: string, flags: Pick<ArrayProblem, "notAnArray" | "removable"> = {}): ArrayProblem => ({
@@ -141,23 +139,29 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
       first = false;
       const utf16 = utf16Of(chunk);
       if (utf16) {
-        yield { kind: "utf16", encoding: utf16 };
+        yield [{ kind: "utf16", encoding: utf16 }];
         return;
       }
     }
+    position.counted = 0;
     const out: ArrayItem[] = [];
     // Where the element being read starts in this chunk: 0 when it began in an earlier one.
     let elementFrom = state === State.InElement ? 0 : -1;
+    startedInChunk = false;
     const endElementBefore = (end: number): State => {
       append(chunk.subarray(elementFrom, end));
       elementFrom = -1;
-      finishElement();
+      finishElement(chunk, end);
       return State.AfterValue;
     };
+    // The next quote and backslash at or after the byte being read (chunk.length: none).
+    let nextQuote = -1;
+    let nextBackslash = -1;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
-      if (bomSkipped < 3 && line === 0 && column === 0 && state === State.BeforeArray && b === [0xef, 0xbb, 0xbf][bomSkipped]) {
+      if (bomSkipped < 3 && streamOffset + i === bomSkipped && b === byteOrderMark[bomSkipped]) {
         bomSkipped++;
+        position.counted = i + 1;
         continue;
       }
       switch (state) {
@@ -165,7 +169,7 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
           if (isSpace(b)) break;
           if (b === 0x5b) state = State.ExpectValue;
           else {
-            out.push(problem(here(), "This JSON file is not an array of rows: it must start with [.", { notAnArray: true }));
+            out.push(problem(position.at(chunk, i), "This JSON file is not an array of rows: it must start with [.", { notAnArray: true }));
             state = State.Done;
           }
           break;
@@ -181,95 +185,85 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
             break;
           }
           if (b === 0x2c) {
-            if (state === State.ExpectValue) out.push(problem(here(), "Value expected (two commas in a row?).", { removable: true }));
-            trailingCommaAt = here();
+            if (state === State.ExpectValue) out.push(problem(position.at(chunk, i), "Value expected (two commas in a row?).", { removable: true }));
+            trailingCommaAt = position.at(chunk, i);
             state = State.ExpectValue;
             break;
           }
-          if (state === State.AfterValue) out.push(problem(here(), "Comma expected between elements."));
+          if (state === State.AfterValue) out.push(problem(position.at(chunk, i), "Comma expected between elements."));
           {
-            const element = release(trailingCommaAt ? here() : undefined);
+            const element = release(trailingCommaAt ? position.at(chunk, i) : undefined);
             if (element) out.push(element);
           }
           trailingCommaAt = undefined;
           state = State.InElement;
-          elementStart = here();
+          elementStart = position.at(chunk, i);
+          startedInChunk = true;
           elementFrom = i;
           depth = 0;
           inString = false;
           escaped = false;
           scalar = b !== 0x7b && b !== 0x5b && b !== 0x22;
-          if (scalar) break;
           if (b === 0x22) inString = true;
-          else depth = 1;
-          advance(b);
-          continue;
+          else if (!scalar) depth = 1;
+          break;
         case State.InElement:
           if (inString) {
-            if (escaped) escaped = false;
-            else if (b === 0x5c) escaped = true;
-            else if (b === 0x22) {
+            if (escaped) {
+              escaped = false;
+              break;
+            }
+            // Most of an element is inside its strings: jump to the next quote or backslash.
+            if (nextQuote < i) nextQuote = indexOrEnd(chunk, 0x22, i);
+            if (nextBackslash < i) nextBackslash = indexOrEnd(chunk, 0x5c, i);
+            i = Math.min(nextQuote, nextBackslash);
+            if (i === chunk.length) break;
+            if (i === nextBackslash) escaped = true;
+            else {
               inString = false;
-              if (depth === 0) {
-                advance(b);
-                state = endElementBefore(i + 1);
-                continue;
-              }
+              if (depth === 0) state = endElementBefore(i + 1);
             }
           } else if (scalar) {
             if (isSpace(b) || b === 0x2c || b === 0x5d) {
               state = endElementBefore(i);
               // The byte after a scalar is read again as a separator.
               i--;
-              continue;
             }
           } else if (b === 0x22) inString = true;
           else if (b === 0x7b || b === 0x5b) depth++;
           else if (b === 0x7d || b === 0x5d) {
             depth--;
-            if (depth === 0) {
-              advance(b);
-              state = endElementBefore(i + 1);
-              continue;
-            }
+            if (depth === 0) state = endElementBefore(i + 1);
           }
           break;
         case State.AfterArray:
           if (isSpace(b)) break;
-          out.push(problem(here(), "Text after the array's closing ]: a JSON file holds one value."));
+          out.push(problem(position.at(chunk, i), "Text after the array's closing ]: a JSON file holds one value."));
           state = State.Done;
           break;
       }
       if (state === State.Done) break;
-      advance(b);
     }
     // Copy the element's tail: stream chunks may be reused by the producer.
     if (elementFrom >= 0) append(chunk.slice(elementFrom));
-    yield* out;
+    if (state !== State.Done) position.countTo(chunk, chunk.length);
+    streamOffset += chunk.length;
+    if (out.length > 0) yield out;
     if (state === State.Done) return;
   }
-  if (state === State.InElement) finishElement();
-  const element = release(undefined);
-  if (element) yield element;
-  if (state === State.BeforeArray && !first) yield problem(here(), "This JSON file is empty: an array of rows was expected.", { notAnArray: true });
-  else if (state === State.InElement || state === State.ExpectValue || state === State.AfterValue)
-    yield problem(here(), "Closing bracket expected: the file ends inside the array.");
-
-  function advance(b: number): void {
-    if (b === 0x0a) {
-      if (!afterCr) line++;
-      column = 0;
-      afterCr = false;
-    } else if (b === 0x0d) {
-      line++;
-      column = 0;
-      afterCr = true;
-    } else {
-      afterCr = false;
-      // UTF-16 units: one per UTF-8 sequence, two for a 4-byte one (a surrogate pair).
-      if ((b & 0xc0) !== 0x80) column += b >= 0xf0 ? 2 : 1;
-    }
+  const last: ArrayItem[] = [];
+  const here = (): FilePosition => ({ line: position.line, column: position.column });
+  if (state === State.InElement) {
+    // Ended inside the element: its bytes are counted already.
+    startedInChunk = false;
+    finishElement(new Uint8Array(0), 0);
   }
+  const element = release(undefined);
+  if (element) last.push(element);
+  if (state === State.BeforeArray && !first) last.push(problem(here(), "This JSON file is empty: an array of rows was expected.", { notAnArray: true }));
+  else if (state === State.InElement || state === State.ExpectValue || state === State.AfterValue)
+    last.push(problem(here(), "Closing bracket expected: the file ends inside the array."));
+  if (last.length > 0) yield last;
 
   function append(bytes: Uint8Array): void {
     pending += bytes.length;
@@ -279,6 +273,18 @@ export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, opti
       pieces = [];
     } else pieces.push(bytes);
   }
+}
+
+/** `readArrayElementBatches` one item at a time. */
+export async function* readArrayElements(chunks: AsyncIterable<Uint8Array>, options: ArrayReaderOptions = {}): AsyncGenerator<ArrayItem> {
+  for await (const batch of readArrayElementBatches(chunks, options)) yield* batch;
+}
+
+const byteOrderMark = [0xef, 0xbb, 0xbf];
+
+function indexOrEnd(chunk: Uint8Array, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from);
+  return at === -1 ? chunk.length : at;
 }
 
 /** Bytes already in memory (an open document's text) as the stream the reader takes. */

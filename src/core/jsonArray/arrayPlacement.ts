@@ -1,5 +1,6 @@
 import type { Diagnostic, Span } from "../lint/diagnostic";
-import type { ArrayElement, FilePosition } from "./arrayElements";
+import type { ArrayElement } from "./arrayElements";
+import type { FilePosition } from "./filePosition";
 
 interface HeldElement {
   element: ArrayElement;
