@@ -29,7 +29,7 @@ function oneLine(bytes: Uint8Array): boolean {
   return newline < 0 || !bytes.subarray(newline).some((b) => !isSpace(b));
 }
 
-/** A JSON Lines dataset comes as batches of lines (`readLineBatches`): a reader of a whole file awaits once a batch. */
+/** A dataset comes in batches, of lines (`readLineBatches`) or of array items (`readArrayElementBatches`): a reader of a whole file awaits once a batch. */
 export type OpenedDataset = { kind: "jsonl"; batches: AsyncGenerator<ReadLine[]> } | { kind: "array"; batches: AsyncGenerator<ArrayItem[]> };
 
 /**
