@@ -127,12 +127,11 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   const spareSlabs = new Map<Worker, ArrayBuffer[]>();
   // Each worker holds two chunks, this thread compares one and may analyse one ahead.
   const schedule = new ChunkSchedule(chunks, workerDepth * workers.length + 2);
-  let fileFormat: LintChunk["fileFormat"];
   const dispatch = (worker: Worker) => {
     while (failure === undefined && (held.get(worker) ?? 0) < workerDepth) {
       const taken = schedule.take();
       if (!taken) return;
-      const chunk: LintChunk = { ...taken, fileFormat, spareSlabs: spareSlabs.get(worker) };
+      const chunk: LintChunk = { ...taken, spareSlabs: spareSlabs.get(worker) };
       spareSlabs.delete(worker);
       held.set(worker, (held.get(worker) ?? 0) + 1);
       workerOf.set(chunk.id, worker);
@@ -156,13 +155,14 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
     const sampleLines = readLines(createReadStream(file, { end: 64 * 1024 * 1024, highWaterMark: 1024 * 1024 }), { maxLineBytes: cliMaxLineBytes });
     const sample = await sampleFileFormat(sampleLines, options);
     await sampleLines.return(undefined);
-    fileFormat = sample.format;
+    // Every chunk is analysed for the sample's format; none is handed out before this.
+    for (const chunk of chunks) chunk.fileFormat = sample.format;
     const comparer = new RowComparer(sample, { ...options, fileBytes: size });
     let lineOffset = 0;
     /** Analyses a chunk on this thread, comparing each row as it comes. */
     async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
       let lines = 0;
-      const batches = analyzeChunkBatches({ ...chunk, fileFormat }, data, lineOffset);
+      const batches = analyzeChunkBatches(chunk, data, lineOffset);
       try {
         // A batch is analysed when it is asked for, and nothing else on this thread cuts vectors
         // meanwhile: its rows' vectors lie between the two marks.
@@ -209,7 +209,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (results.has(id) || failure !== undefined) break;
         const ahead = schedule.take();
-        if (ahead) results.set(ahead.id, await analyzeChunk({ ...ahead, fileFormat }, data));
+        if (ahead) results.set(ahead.id, await analyzeChunk(ahead, data));
         else await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }

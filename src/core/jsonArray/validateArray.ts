@@ -37,8 +37,8 @@ export async function* validateArrayItems(
     for await (const items of batches) {
       const lines: ReadLine[] = [];
       for (const item of items) {
+        // A UTF-16 file is the reader's one item.
         if (item.kind === "utf16") {
-          if (lines.length > 0) yield lines;
           yield [{ lineNumber: 1, text: "", byteLength: 0, invalidUtf8: false, tooLong: false, eol: "", utf16: item.encoding }];
           return;
         }

@@ -45,8 +45,9 @@ export interface FormatSample {
 export const maxSampleBytes = 64 * 1024 * 1024;
 
 /**
- * Validates lines read once (standard input, a FIFO): the first rows are held while they decide
- * the file's format, then validated with the rest. `onSample` hears the format first.
+ * Validates lines read once, one at a time: the first rows are held while they decide the file's
+ * format, then validated with the rest. `onSample` hears the format first. The CLI and the
+ * workers read batches (`validateLineBatches`); tests compare them with this line-at-a-time form.
  */
 export function validateLines(
   lines: AsyncIterable<ReadLine>,
