@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   );
   const { lint, revalidation, hostile, cliMemory, cliMemoryJson } = validation;
   console.log(
-    `lint: ${fmt(lint.megabytes)} MB Alpaca file in ${fmt(lint.lintMs)} ms = ${fmt(lint.ratio)}x the throughput of a bare JSON.parse loop over it (${fmt(lint.baselineMs)} ms); on ${lint.threads} threads (the CLI's path for files from 16 MB) ${fmt(lint.lintEveryCoreMs)} ms = ${fmt(lint.ratioEveryCore)}x, ${fmt(lint.speedupEveryCore)}x faster than one thread`,
+    `lint: ${fmt(lint.megabytes)} MB Alpaca file in ${fmt(lint.lintMs)} ms = ${fmt(lint.ratio)}x the throughput of a bare JSON.parse loop over it (${fmt(lint.baselineMs)} ms); on ${lint.threads} threads (the CLI's path for files from 16 MB) ${fmt(lint.lintEveryCoreMs)} ms = ${fmt(lint.ratioEveryCore)}x, ${fmt(lint.speedupEveryCore)}x faster than one thread; the same rows as an indented JSON array (${fmt(lint.arrayMegabytes)} MB) ${fmt(lint.lintJsonArrayMs)} ms on one thread, ${fmt(lint.lintJsonArrayEveryCoreMs)} ms on ${lint.threads} (${fmt(lint.speedupJsonArrayEveryCore)}x)`,
   );
   console.log(
     `re-validation after a one-line edit in a ${revalidation.lines}-line document: p50 ${fmt(revalidation.p50Ms)} ms, p95 ${fmt(revalidation.p95Ms)} ms (${revalidation.edits} edits), publishing p95 ${fmt(revalidation.publishP95Ms)} ms; first validation ${fmt(revalidation.openMs)} ms, in slices`,

@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
-import { lintInParallel, lintsInParallel } from "./parallelLint";
+import { lintInParallel, lintsInParallel, validateRowsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
 import { datasetInfoFor } from "../core/config/datasetInfoLookup";
@@ -120,10 +120,8 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
     for (const file of files) {
       try {
         const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, options.datasetInfo);
-        const findings =
-          !isStdin(file) && lintsInParallel(file, fileStream) && !fileLooksLikeJsonArray(file)
-            ? lintInParallel(file, fileStream)
-            : await openedFindings(file, fileStream);
+        const parallel = !isStdin(file) && lintsInParallel(file, fileStream);
+        const findings = parallel && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : await openedFindings(file, fileStream, parallel);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
@@ -166,9 +164,10 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
   }
 }
 
-async function openedFindings(file: string, stream: StreamOptions): Promise<AsyncGenerator<Diagnostic>> {
+/** The findings of a file read once, from the start: standard input, a small file, or a JSON array (its rows then handed to every core when `parallel`). */
+async function openedFindings(file: string, stream: StreamOptions, parallel: boolean): Promise<AsyncGenerator<Diagnostic>> {
   const dataset = await openDataset(file);
-  if (dataset.kind === "array") return validateArrayItems(dataset.batches, stream);
+  if (dataset.kind === "array") return validateArrayItems(dataset.batches, stream, undefined, parallel ? validateRowsInParallel(file) : undefined);
   const fileBytes = isStdin(file) ? undefined : statSync(file, { throwIfNoEntry: false })?.size;
   return validateLineBatches(dataset.batches, fileBytes ? { ...stream, fileBytes } : stream);
 }

@@ -10,9 +10,18 @@ import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lin
 /** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
 
+/** Rows handed over are analysed this many at a time: a batch is what the main thread compares at once. */
+const handedRowsBatch = 256;
+
 /** The chunk's lines analysed, a batch of lines read at a time (one await a batch, not one a line). */
 export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
   if (chunk.end <= chunk.start) return;
+  if (chunk.rows) {
+    const rows = chunk.rows;
+    for (let from = 0, line = firstLine; from < rows.length; from += handedRowsBatch)
+      yield rows.slice(from, from + handedRowsBatch).map((read) => analyzeLine(read, line++, chunk.fileFormat, data.options));
+    return;
+  }
   const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
   let line = firstLine;
   for await (const batch of readLineBatches(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))

@@ -1,16 +1,16 @@
-import { createReadStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { lineAlignedRanges } from "../workers/budgetRunner";
-import { readLines } from "../core/jsonl/lineReader";
+import type { RowsValidator } from "../core/jsonArray/validateArray";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
 import { unpackRows } from "../core/validate/packedRows";
 import { releaseVectors, reuseSlabs, slabMark } from "../core/validate/rowVectors";
-import { AnalyzedLine, RowComparer, sampleFileFormat, StreamOptions } from "../core/validate/streamValidator";
+import { AnalyzedLine, FormatSample, RowComparer, StreamOptions } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
 import { cliMaxLineBytes } from "./readDataset";
 import { analyzeChunk, analyzeChunkBatches } from "./lintChunk";
+import { ChunkSource, HandedRowsSource, LineRangeSource } from "./lintChunkSources";
 
 /** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
 export const parallelMinBytes = 16 * 1024 * 1024;
@@ -22,11 +22,6 @@ export const parallelMinBytes = 16 * 1024 * 1024;
  * and 8% faster at 32 MB (medians of 5 runs, one and two threads taken in turns).
  */
 export const twoCoreParallelMinBytes = 24 * 1024 * 1024;
-/**
- * Bytes of file per chunk a thread analyses at a time: small, so that at the end, the thread that
- * has nothing left to take waits for little (a 2 MB chunk takes a warm thread about 60 ms).
- */
-const chunkBytes = 2 * 1024 * 1024;
 /** Chunks a worker holds at most: the one it analyses and one queued, so that it never waits for this thread to send the next. */
 const workerDepth = 2;
 
@@ -46,7 +41,7 @@ export function parallelThresholdBytes(cores = availableParallelism(), asked = t
   return asked === undefined && cores <= 2 ? twoCoreParallelMinBytes : parallelMinBytes;
 }
 
-/** Whether a file is linted on several threads: a large JSON Lines file on a machine with cores to spare. */
+/** Whether a file is linted on several threads: a large file on a machine with cores to spare. */
 export function lintsInParallel(file: string, options: StreamOptions): boolean {
   if (options.tokens || lintThreads() < 2) return false;
   const stat = statSync(file, { throwIfNoEntry: false });
@@ -98,20 +93,47 @@ class ChunkSchedule {
  * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
  * threads (one a core but one) and this thread analyse line-aligned chunks (each row's own rules,
  * its hashes and signatures), and this thread compares all the rows in line order (duplicates,
- * near duplicates, mixed formats) and yields the findings in line order. This thread analyses
- * the chunk it is to compare next when no thread has taken it (comparing each row as it comes),
- * and the next chunk no thread has taken when it would otherwise wait for a worker.
+ * near duplicates, mixed formats) and yields the findings in line order.
  */
-export async function* lintInParallel(file: string, options: StreamOptions, workerScript = join(__dirname, "lint-worker.js")): AsyncGenerator<Diagnostic> {
+export function lintInParallel(file: string, options: StreamOptions, workerScript = defaultWorkerScript()): AsyncGenerator<Diagnostic> {
   const size = statSync(file).size;
-  const chunks: LintChunk[] = lineAlignedRanges(file, size, Math.max(1, Math.ceil(size / chunkBytes))).map((range, id) => ({ id, ...range }));
-  const { tokens: _tokens, ...serializable } = options;
+  return lintChunksInParallel(new LineRangeSource(file, size, options), file, { ...options, fileBytes: size }, workerScript);
+}
+
+/**
+ * Validates a JSON array's rows (read on this thread, in order) with every core, as `lintInParallel`
+ * does a JSON Lines file's: the rows are handed to the threads in chunks. What `validateArrayItems`
+ * takes to lint a large array on every core.
+ */
+export function validateRowsInParallel(file: string, workerScript = defaultWorkerScript()): RowsValidator {
+  return (batches, options, onSample, onCompared) => {
+    const size = statSync(file).size;
+    return lintChunksInParallel(new HandedRowsSource(batches, size, options, onCompared), file, { ...options, fileBytes: size }, workerScript, onSample);
+  };
+}
+
+const defaultWorkerScript = () => join(__dirname, "lint-worker.js");
+
+/**
+ * Lints a source's chunks with every core. This thread analyses the chunk it is to compare next
+ * when no thread has taken it (comparing each row as it comes), and the next chunk no thread has
+ * taken when it would otherwise wait for a worker.
+ */
+async function* lintChunksInParallel(
+  source: ChunkSource,
+  file: string,
+  options: StreamOptions,
+  workerScript: string,
+  onSample?: (sample: FormatSample) => void,
+): AsyncGenerator<Diagnostic> {
+  const chunks = source.chunks;
+  const { tokens: _tokens, fileBytes: _fileBytes, ...serializable } = options;
   const data: LintWorkerData = { file, options: serializable, maxLineBytes: cliMaxLineBytes };
   // Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size.
   const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
   // One thread a core, this one included. The workers start before the sample is read: loading
   // one takes about as long (a tenth of a second), and it then starts on its chunks at once.
-  const lanes = Math.max(2, Math.min(lintThreads(), chunks.length));
+  const lanes = Math.max(2, Math.min(lintThreads(), source.expectedChunks));
   const workers = Array.from({ length: lanes - 1 }, () => new Worker(workerScript, { workerData: data, resourceLimits }));
   const results = new Map<number, LintChunkResult>();
   let wake: (() => void) | undefined;
@@ -126,7 +148,8 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
   /** Slabs of a worker's rows that this thread is done with, handed back with its next chunk. */
   const spareSlabs = new Map<Worker, ArrayBuffer[]>();
   // Each worker holds two chunks, this thread compares one and may analyse one ahead.
-  const schedule = new ChunkSchedule(chunks, workerDepth * workers.length + 2);
+  const window = workerDepth * workers.length + 2;
+  const schedule = new ChunkSchedule(chunks, window);
   const dispatch = (worker: Worker) => {
     while (failure === undefined && (held.get(worker) ?? 0) < workerDepth) {
       const taken = schedule.take();
@@ -152,12 +175,10 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
     });
   }
   try {
-    const sampleLines = readLines(createReadStream(file, { end: 64 * 1024 * 1024, highWaterMark: 1024 * 1024 }), { maxLineBytes: cliMaxLineBytes });
-    const sample = await sampleFileFormat(sampleLines, options);
-    await sampleLines.return(undefined);
     // Every chunk is analysed for the sample's format; none is handed out before this.
-    for (const chunk of chunks) chunk.fileFormat = sample.format;
-    const comparer = new RowComparer(sample, { ...options, fileBytes: size });
+    const sample = await source.sample();
+    onSample?.(sample);
+    const comparer = new RowComparer(sample, options);
     let lineOffset = 0;
     /** Analyses a chunk on this thread, comparing each row as it comes. */
     async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
@@ -189,10 +210,13 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
       if (noted || failure === undefined) return;
       noted = true;
       await Promise.all(workers.map((w) => w.terminate()));
-      process.stderr.write(`note: a lint thread failed (${failure}); lines from ${lineOffset + 1} on are linted on one thread\n`);
+      process.stderr.write(`note: a lint thread failed (${failure}); ${source.unit} from ${lineOffset + 1} on are linted on one thread\n`);
     };
-    for (let id = 0; id < chunks.length; id++) {
+    for (let id = 0; ; id++) {
       schedule.compared = id;
+      // Rows to hand over are read as far as the schedule lets the threads take them.
+      await source.readTo(id + window);
+      if (id >= chunks.length) break;
       await noteFailure();
       if (id === schedule.next) {
         schedule.next++;
@@ -200,6 +224,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         workers.forEach(dispatch);
         yield* lintHere(chunks[id]);
         if (comparer.finished) return;
+        source.compared(chunks[id]);
         continue;
       }
       workers.forEach(dispatch);
@@ -221,6 +246,7 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         await noteFailure();
         yield* lintHere(chunks[id]);
         if (comparer.finished) return;
+        source.compared(chunks[id]);
         continue;
       }
       const delta = lineOffset - result.lineBase;
@@ -232,11 +258,13 @@ export async function* lintInParallel(file: string, options: StreamOptions, work
         if (comparer.finished) return;
       }
       lineOffset += result.lines;
+      source.compared(chunks[id]);
       if (!keepsNone) continue;
       if (worker) spareSlabs.set(worker, [...(spareSlabs.get(worker) ?? []), ...result.rows.buffers]);
       else reuseSlabs(result.rows.buffers);
     }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
+    await source.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { FormatId } from "../core/formats/formatLabels";
+import type { ReadLine } from "../core/jsonl/lineReader";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 import type { PackedRows } from "../core/validate/packedRows";
 
@@ -9,11 +10,14 @@ export interface LintWorkerData {
   maxLineBytes: number;
 }
 
-/** One line-aligned part of the file to analyse. */
+/** One part of the file to analyse: a line-aligned byte range, or rows the main thread read (a JSON array's elements). */
 export interface LintChunk {
   id: number;
+  /** The byte range the worker reads; with `rows`, the ordinals of the first row and past the last. */
   start: number;
   end: number;
+  /** Rows handed over, for a file the worker cannot cut by lines (a JSON array: an element may span many). */
+  rows?: ReadLine[];
   /** The file's format, from the main thread's sample. */
   fileFormat?: FormatId;
   /** Slabs of this thread's earlier rows that the main thread is done with (transferred back), to cut vectors from again. */

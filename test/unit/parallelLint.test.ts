@@ -3,8 +3,11 @@ import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { lintInParallel, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes } from "../../src/cli/parallelLint";
-import { readLines } from "../../src/core/jsonl/lineReader";
+import { lintInParallel, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes, validateRowsInParallel } from "../../src/cli/parallelLint";
+import { chunkBytes, HandedRowsSource } from "../../src/cli/lintChunkSources";
+import { readArrayElementBatches } from "../../src/core/jsonArray/arrayElements";
+import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
+import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLines } from "../../src/core/validate/streamValidator";
 import { repoRoot } from "../launch/paths";
@@ -46,6 +49,72 @@ function corpus(): string {
     bytes += row.length + 1;
   }
   return `\uFEFF${lines.join("\n")}\r\n${JSON.stringify({ instruction: "last", output: "row" })}`;
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The corpus as a JSON array: each row an element, every seventh pretty-printed over several
+ * lines, with a missing comma, a doubled one and a trailing one among them.
+ */
+function arrayCorpus(): string {
+  const elements = corpus()
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    // Rows cut short would leave a string open to the end of the file: only the unbalanced-comma one stays.
+    .filter((line) => line.includes('"bad" "output"') || parses(line))
+    .map((line, i) => {
+      if (i % 7 !== 3 || !parses(line)) return `  ${line}`;
+      return JSON.stringify(JSON.parse(line), null, 2).replace(/^/gm, "  ");
+    });
+  const [missing, doubled] = [Math.floor(elements.length * 0.7), Math.floor(elements.length * 0.8)];
+  const joined = elements.map((element, i) => (i === missing ? `${element}\n` : i === doubled ? `${element},,\n` : `${element},\n`)).join("");
+  return `\uFEFF[\n${joined}]\n`;
+}
+
+const rowText = (i: number) => JSON.stringify({ instruction: `row ${String(i).padStart(6, "0")}`, output: "x".repeat(4000) });
+
+async function* rowBatches(rows: number, perBatch: number, pulled: { rows: number }): AsyncGenerator<ReadLine[]> {
+  for (let first = 0; first < rows; first += perBatch) {
+    const batch: ReadLine[] = [];
+    for (let i = first; i < Math.min(rows, first + perBatch); i++) {
+      const text = rowText(i);
+      batch.push({ lineNumber: i + 1, text, byteLength: text.length, invalidUtf8: false, tooLong: false, eol: "" });
+    }
+    pulled.rows += batch.length;
+    yield batch;
+  }
+}
+
+/** A worker that analyses two chunks and stops on the third, leaving chunks it held and chunks this thread took ahead to place. */
+function workerStoppingOnThirdChunk(): string {
+  const script = join(dir, "stops-on-third.js");
+  writeFileSync(
+    script,
+    `let chunks = 0;
+    require("node:worker_threads").parentPort.on("message", () => { if (++chunks === 3) process.exit(3); });
+    require(${JSON.stringify(workerScript)});`,
+  );
+  return script;
+}
+
+/** What `run` gives, and what it wrote to standard error meanwhile (not passed on). */
+async function withStderr<T>(run: () => Promise<T>): Promise<{ result: T; notes: string[] }> {
+  const notes: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((text: string) => notes.push(text) > 0) as typeof process.stderr.write;
+  try {
+    return { result: await run(), notes };
+  } finally {
+    process.stderr.write = write;
+  }
 }
 
 describe("lint on every core", () => {
@@ -104,30 +173,65 @@ describe("lint on every core", () => {
     const file = join(dir, "corpus-for-failures.jsonl");
     writeFileSync(file, corpus());
     const sequential = await collect(validateLines(readLines(createReadStream(file))));
-    // One worker never loads; the other analyses two chunks and stops on the third, with chunks
-    // this thread took ahead and chunks the worker was still holding both left to place.
+    // One worker never loads; the other stops on its third chunk.
     const neverLoads = join(dir, "never-loads.js");
     writeFileSync(neverLoads, 'throw new Error("this worker cannot load");');
-    const stopsOnThird = join(dir, "stops-on-third.js");
-    writeFileSync(
-      stopsOnThird,
-      `let chunks = 0;
-      require("node:worker_threads").parentPort.on("message", () => { if (++chunks === 3) process.exit(3); });
-      require(${JSON.stringify(workerScript)});`,
-    );
-    const notes: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((text: string) => notes.push(text) > 0) as typeof process.stderr.write;
-    try {
-      for (const script of [neverLoads, stopsOnThird]) {
-        notes.length = 0;
-        assert.deepEqual(await collect(lintInParallel(file, {}, script)), sequential, script);
-        assert.equal(notes.length, 1, notes.join(""));
-        assert.match(notes[0], /^note: a lint thread failed \(.+\); lines from \d+ on are linted on one thread\n$/);
-      }
-    } finally {
-      process.stderr.write = write;
+    for (const script of [neverLoads, workerStoppingOnThirdChunk()]) {
+      const { result, notes } = await withStderr(() => collect(lintInParallel(file, {}, script)));
+      assert.deepEqual(result, sequential, script);
+      assert.equal(notes.length, 1, notes.join(""));
+      assert.match(notes[0], /^note: a lint thread failed \(.+\); lines from \d+ on are linted on one thread\n$/);
     }
+  });
+
+  it("gives a JSON array's rows exactly the sequential findings, placed in the file, with a thread that fails or not", async () => {
+    const file = join(dir, "corpus.json");
+    writeFileSync(file, arrayCorpus());
+    const read = () => readArrayElementBatches(createReadStream(file, { highWaterMark: 64 * 1024 }));
+    const sequential = await collect(validateArrayItems(read()));
+    for (const rule of ["duplicate-row", "near-duplicate", "empty-output", "syntax", "mixed-formats"])
+      assert.ok(
+        sequential.some((d) => d.rule === rule),
+        rule,
+      );
+    // Findings inside a pretty-printed element and the array's own problems, far into the file.
+    assert.ok(sequential.some((d) => d.line > 40_000 && d.endLine > d.line));
+    assert.ok(sequential.some((d) => d.message.startsWith("Comma expected") && d.line > 40_000));
+    assert.ok(sequential.some((d) => d.message.startsWith("Value expected") && d.line > 40_000));
+    assert.deepEqual(await collect(validateArrayItems(read(), {}, undefined, validateRowsInParallel(file, workerScript))), sequential);
+
+    const stopping = validateRowsInParallel(file, workerStoppingOnThirdChunk());
+    const { result, notes } = await withStderr(() => collect(validateArrayItems(read(), {}, undefined, stopping)));
+    assert.deepEqual(result, sequential);
+    assert.equal(notes.length, 1, notes.join(""));
+    assert.match(notes[0], /^note: a lint thread failed \(.+\); rows from \d+ on are linted on one thread\n$/);
+  });
+
+  it("reads a JSON array's rows only as far as the threads are let take them, and lets each chunk's rows go once compared", async () => {
+    const pulled = { rows: 0 };
+    const compared: number[] = [];
+    // 4 KB rows: 512 to a chunk; the sample takes 1,000 rows.
+    const source = new HandedRowsSource(rowBatches(20_000, 100, pulled), 20_000 * rowText(0).length, {}, (row) => compared.push(row));
+    const sample = await source.sample();
+    assert.equal(sample.format, "alpaca");
+    assert.equal(pulled.rows, 1_000);
+    await source.readTo(6);
+    assert.equal(source.chunks.length, 6);
+    const rowsPerChunk = Math.ceil(chunkBytes / rowText(0).length);
+    assert.ok(pulled.rows <= 6 * rowsPerChunk + 100, `${pulled.rows} rows read for 6 chunks`);
+    assert.deepEqual(
+      source.chunks.map((chunk) => [chunk.start, chunk.end - chunk.start, chunk.rows![0].lineNumber - 1]),
+      source.chunks.map((_chunk, i) => [i * rowsPerChunk, rowsPerChunk, i * rowsPerChunk]),
+    );
+    assert.ok(source.chunks.every((chunk) => chunk.fileFormat === "alpaca"));
+    source.compared(source.chunks[0]);
+    assert.equal(source.chunks[0].rows, undefined);
+    assert.deepEqual(compared, [rowsPerChunk - 1]);
+    await source.readTo(Infinity);
+    assert.equal(pulled.rows, 20_000);
+    assert.ok(source.complete);
+    assert.equal(source.chunks[source.chunks.length - 1].end, 20_000);
+    await source.close();
   });
 
   it("two cores lint on both from 24 MB, more cores from 16 MB, and threads asked for from 16 MB on any machine", () => {

@@ -20,19 +20,48 @@ function problemFinding(p: ArrayProblem): Diagnostic {
 }
 
 /**
+ * Validates rows read in batches, yielding findings in row order (a row's "line" is its 0-based
+ * ordinal). `onSample` hears the file's format; `onCompared(row)` says that no finding on rows up
+ * to `row` will come, so that their texts can be let go.
+ */
+export type RowsValidator = (
+  batches: AsyncIterable<readonly ReadLine[]>,
+  options: StreamOptions,
+  onSample: (sample: FormatSample) => void,
+  onCompared: (row: number) => void,
+) => AsyncIterable<Diagnostic>;
+
+/** The rows validated on this thread: a batch's rows are all compared when the next batch is asked for, once the sample is taken. */
+export const validateRowsHere: RowsValidator = (batches, options, onSample, onCompared) => {
+  let sampled = false;
+  async function* comparedOnPull(): AsyncGenerator<readonly ReadLine[]> {
+    for await (const lines of batches) {
+      yield lines;
+      if (sampled && lines.length > 0) onCompared(lines[lines.length - 1].lineNumber - 1);
+    }
+  }
+  const sampleTaken = (sample: FormatSample) => {
+    sampled = true;
+    onSample(sample);
+  };
+  return validateLineBatches(comparedOnPull(), options, sampleTaken);
+};
+
+/**
  * Validates the elements of a JSON-array dataset with the rules a JSONL file gets (each element
  * is a row), yielding findings at their places in the file, in file order. Elements are read a
  * chunk's worth at a time (`readArrayElementBatches`); memory stays bounded as in the JSONL
- * validator: a batch's texts are let go once its rows are validated.
+ * validator: a row's text is let go once the validator has compared it (on this thread, or on
+ * every core with the CLI's `validate`).
  */
 export async function* validateArrayItems(
   batches: AsyncIterable<readonly ArrayItem[]>,
   options: StreamOptions = {},
   onSample?: (sample: FormatSample) => void,
+  validate: RowsValidator = validateRowsHere,
 ): AsyncGenerator<Diagnostic> {
   const placement = new ArrayPlacement();
   const problems: ArrayProblem[] = [];
-  let sampled = false;
   async function* rows(): AsyncGenerator<ReadLine[]> {
     for await (const items of batches) {
       const lines: ReadLine[] = [];
@@ -56,12 +85,7 @@ export async function* validateArrayItems(
           eol: "",
         });
       }
-      if (lines.length === 0) continue;
-      yield lines;
-      // Asked for the next batch once the format sample is taken: the validator is done with
-      // these rows and has placed all their findings, so their texts are let go (with no
-      // findings, nothing else would).
-      if (sampled) placement.release(lines[lines.length - 1].lineNumber - 1);
+      if (lines.length > 0) yield lines;
     }
   }
   // One row's findings are sorted by place: its keys span several lines.
@@ -75,11 +99,8 @@ export async function* validateArrayItems(
     }
     row = [];
   }
-  const sampleTaken = (sample: FormatSample) => {
-    sampled = true;
-    onSample?.(sample);
-  };
-  for await (const d of validateLineBatches(rows(), options, sampleTaken)) {
+  const compared = (row: number) => placement.release(row);
+  for await (const d of validate(rows(), options, (sample) => onSample?.(sample), compared)) {
     if (d.line !== rowOrdinal) yield* flush();
     rowOrdinal = d.line;
     row.push(placement.place(d));

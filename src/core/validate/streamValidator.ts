@@ -67,11 +67,32 @@ export async function* validateLineBatches(
   onSample?: (sample: FormatSample) => void,
 ): AsyncGenerator<Diagnostic> {
   const iterator = batches[Symbol.asyncIterator]();
+  const { sample, held, rest, ended } = await takeFormatSample(iterator, options);
+  onSample?.(sample);
+  async function* all(): AsyncGenerator<readonly ReadLine[]> {
+    yield held.splice(0);
+    if (rest.length > 0) yield rest;
+    if (ended) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  yield* validateBatches(all(), sample, options);
+}
+
+/** The file's format, and the lines read to find it: held (the sampled rows), then the rest of the batch that completed the sample. */
+export interface TakenSample {
+  sample: FormatSample;
+  held: ReadLine[];
+  rest: readonly ReadLine[];
+  /** The lines ended within the sample. */
+  ended: boolean;
+}
+
+/** Reads the first rows (at most `formatSampleRows`, or `maxSampleBytes`) and decides the file's format from them. */
+export async function takeFormatSample(iterator: AsyncIterator<readonly ReadLine[]>, options: ValidationOptions): Promise<TakenSample> {
   const held: ReadLine[] = [];
   let rows = 0;
   let bytes = 0;
   let ended = false;
-  // The lines of the batch that completed the sample, after the last one it holds.
   let rest: readonly ReadLine[] = [];
   sampling: while (rows < formatSampleRows && bytes < maxSampleBytes) {
     const next = await iterator.next();
@@ -90,15 +111,7 @@ export async function* validateLineBatches(
       }
     }
   }
-  const sample = await sampleFileFormat(fromArray(held), options);
-  onSample?.(sample);
-  async function* all(): AsyncGenerator<readonly ReadLine[]> {
-    yield held.splice(0);
-    if (rest.length > 0) yield rest;
-    if (ended) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-  }
-  yield* validateBatches(all(), sample, options);
+  return { sample: await sampleFileFormat(fromArray(held), options), held, rest, ended };
 }
 
 async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
