@@ -76,6 +76,7 @@ export class HandedRowsSource implements ChunkSource {
   readonly chunks: LintChunk[] = [];
   complete = false;
   readonly unit = "rows";
+  readonly expectedChunks: number;
   private readonly iterator: AsyncIterator<readonly ReadLine[]>;
   private pending: ReadLine[] = [];
   private pendingBytes = 0;
@@ -91,8 +92,6 @@ export class HandedRowsSource implements ChunkSource {
     this.iterator = batches[Symbol.asyncIterator]();
     this.expectedChunks = Math.max(1, Math.ceil(fileBytes / chunkBytes));
   }
-
-  readonly expectedChunks: number;
 
   async sample(): Promise<FormatSample> {
     // The same rows decide the format as when the file is validated on one thread.
