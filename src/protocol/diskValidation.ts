@@ -12,6 +12,7 @@ export interface DiskValidationJob {
 }
 
 export type DiskValidationMessage =
+  /** `lines`: the lines read, or for a JSON array the elements (its rows). */
   | { type: "progress"; bytesRead: number; lines: number; problems: number }
-  | { type: "done"; format?: FormatId; lines: number; bytesRead: number; problems: number; kept: Diagnostic[]; cancelled: boolean }
+  | { type: "done"; format?: FormatId; lines: number; bytesRead: number; problems: number; kept: Diagnostic[]; cancelled: boolean; array?: boolean }
   | { type: "error"; message: string };

@@ -85,7 +85,9 @@ export async function convertDataset(validation: ValidationController, target?: 
 
 export interface DiskValidationResult {
   file: string;
+  /** Lines read, or for a JSON array its elements (rows). */
   lines: number;
+  array: boolean;
   problems: number;
   cancelled: boolean;
   report?: ShownReport;
@@ -106,7 +108,7 @@ export async function validateFileOnDisk(
     (
       await vscode.window.showOpenDialog({
         canSelectMany: false,
-        filters: { "JSON Lines": ["jsonl", "ndjson"], "All files": ["*"] },
+        filters: { "JSON Lines": ["jsonl", "ndjson"], "JSON arrays of rows": ["json"], "All files": ["*"] },
         title: "Validate a dataset on disk",
       })
     )?.[0];
@@ -147,12 +149,14 @@ export async function validateFileOnDisk(
         return undefined;
       }
       const { lines, problems, cancelled, bytesRead } = outcome;
+      const array = outcome.array === true;
+      const read = array ? `${lines.toLocaleString("en-US")} rows of a JSON array` : `${lines.toLocaleString("en-US")} lines`;
       const note = cancelled
-        ? `Cancelled after ${lines.toLocaleString("en-US")} lines (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).`
-        : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${lines.toLocaleString("en-US")} lines.`;
+        ? `Cancelled after ${read} (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).`
+        : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${read}.`;
       const markdown = formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note });
       const report = await showReportPanel(extensionUri, { title: `Report: ${basename(file)}`, markdown, dataset: vscode.Uri.file(file) });
-      return { file, lines, problems, cancelled, report };
+      return { file, lines, array, problems, cancelled, report };
     },
   );
 }

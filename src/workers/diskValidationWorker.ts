@@ -1,7 +1,10 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
 import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { readLineBatches } from "../core/jsonl/lineReader";
+import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
+import { validateArrayItems } from "../core/jsonArray/validateArray";
+import { readLineBatches, ReadLine } from "../core/jsonl/lineReader";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { FormatSample, validateLineBatches } from "../core/validate/streamValidator";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
@@ -10,35 +13,52 @@ const post = (message: DiskValidationMessage) => parentPort?.postMessage(message
 let stopped = false;
 parentPort?.on("message", (message: "stop") => message === "stop" && (stopped = true));
 
+/** Rows read up to the end of a batch: a JSON Lines file's last line number, or an array's last element's. */
+const linesUpTo = (batch: readonly ReadLine[]) => batch[batch.length - 1].lineNumber;
+const elementsUpTo = (batch: readonly ArrayItem[]) => {
+  for (let i = batch.length - 1; i >= 0; i--) {
+    const item = batch[i];
+    if (item.kind === "element") return item.ordinal + 1;
+  }
+  return undefined;
+};
+
 async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   let bytesRead = 0;
   let lines = 0;
   let problems = 0;
   let lastProgress = 0;
+  // Read as the CLI reads it: a JSON array of rows (Alpaca's and LLaMA-Factory's files) element by
+  // element, anything else line by line. Read by lines, an indented array is a syntax error a line.
+  const array = fileLooksLikeJsonArray(file);
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   stream.on("data", (chunk) => (bytesRead += chunk.length));
-  // A batch of lines at a time (the lines each read ends), as the CLI reads: awaiting once a line
-  // through each stage was 3.5% of a 50 MB lint.
-  const counted = (async function* () {
-    for await (const batch of readLineBatches(stream)) {
+  // A batch at a time (what each read ends), as the CLI reads: awaiting once a line through each
+  // stage was 3.5% of a 50 MB lint.
+  async function* counted<T>(batches: AsyncIterable<T[]>, rowsUpTo: (batch: T[]) => number | undefined): AsyncGenerator<T[]> {
+    for await (const batch of batches) {
       if (stopped) return;
-      lines = batch[batch.length - 1].lineNumber;
+      lines = rowsUpTo(batch) ?? lines;
       if (performance.now() - lastProgress > 100) {
         lastProgress = performance.now();
         post({ type: "progress", bytesRead, lines, problems });
       }
       yield batch;
     }
-  })();
+  }
   const kept: Diagnostic[] = [];
   let sample: FormatSample = {};
-  for await (const d of validateLineBatches(counted, options, (s) => (sample = s))) {
+  const onSample = (s: FormatSample) => (sample = s);
+  const findings = array
+    ? validateArrayItems(counted(readArrayElementBatches(stream), elementsUpTo), options, onSample)
+    : validateLineBatches(counted(readLineBatches(stream), linesUpTo), options, onSample);
+  for await (const d of findings) {
     if (stopped) break;
     problems++;
     if (kept.length < keep) kept.push(d);
   }
   stream.destroy();
-  post({ type: "done", format: sample.format, lines, bytesRead, problems, kept, cancelled: stopped });
+  post({ type: "done", format: sample.format, lines, bytesRead, problems, kept, cancelled: stopped, array });
 }
 
 run(workerData as DiskValidationJob).catch((error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));

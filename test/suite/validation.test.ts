@@ -278,6 +278,29 @@ describe("validation in the editor", () => {
     await vscode.workspace.fs.delete(uri);
   });
 
+  it("validates a JSON array of rows on disk element by element, its findings at the file's lines", async () => {
+    const uri = workspaceFile("alpaca_data_big.json");
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({
+      instruction: `Summarise paragraph ${i} in one sentence, keeping the names.`,
+      input: "x".repeat(200),
+      output: i === 12_345 ? "" : `Summary ${i}.`,
+    }));
+    // Indented as Alpaca ships alpaca_data.json: read by lines, each line would be a syntax error.
+    const text = JSON.stringify(rows, null, 4);
+    writeFileSync(uri.fsPath, text);
+    const emptyOutputLine = text.split("\n").indexOf('        "output": ""') + 1;
+    const result = await vscode.commands.executeCommand<DiskValidationResult>("instructStudio.validateFileOnDisk", uri);
+    assert.equal(result.cancelled, false);
+    assert.equal(result.array, true);
+    assert.equal(result.lines, rows.length);
+    assert.equal(result.problems, 1, result.report!.markdown.slice(0, 2000));
+    assert.match(result.report!.markdown, new RegExp(`\\| \\[${emptyOutputLine}\\]\\(#L${emptyOutputLine}\\) \\| \\d+ \\| error \\| \`empty-output\` \\|`));
+    assert.match(result.report!.markdown, /20,000 rows of a JSON array/);
+    await screenshot("validation-json-array-on-disk");
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    await vscode.workspace.fs.delete(uri);
+  });
+
   it("checks Super-NaturalInstructions task files and LLaMA-Factory dataset_info.json against their schemas", async () => {
     const task = await writeWorkspaceFile(
       "tasks/task001_demo.json",

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { Worker } from "node:worker_threads";
+import { readArrayElementBatches } from "../../src/core/jsonArray/arrayElements";
+import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
+import { readLineBatches } from "../../src/core/jsonl/lineReader";
+import type { Diagnostic } from "../../src/core/lint/diagnostic";
+import { validateLineBatches } from "../../src/core/validate/streamValidator";
+import type { DiskValidationMessage } from "../../src/protocol/diskValidation";
+import { repoRoot } from "../launch/paths";
+
+const dir = mkdtempSync(join(tmpdir(), "instruct-studio-disk-"));
+
+type Done = Extract<DiskValidationMessage, { type: "done" }>;
+
+/** The built worker's verdict on a file (the one "Validate Dataset File on Disk" starts), every finding kept. */
+function validateOnDisk(file: string): Promise<Done> {
+  const worker = new Worker(join(repoRoot, "out", "validate-worker.js"), { workerData: { file, options: {}, keep: 1_000_000 } });
+  return new Promise<Done>((resolve, reject) => {
+    worker.on("message", (message: DiskValidationMessage) => {
+      if (message.type === "error") reject(new Error(message.message));
+      if (message.type === "done") resolve(message);
+    });
+    worker.on("error", reject);
+  }).finally(() => worker.terminate());
+}
+
+async function collect(findings: AsyncIterable<Diagnostic>): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for await (const d of findings) out.push(d);
+  return out;
+}
+
+const rows = Array.from({ length: 3_000 }, (_, i) => ({
+  instruction: `Give ${i % 400} reasons to learn the ${["violin", "piano", "cello"][i % 3]}.`,
+  input: "",
+  output: i % 500 === 7 ? "" : `Here are the reasons, number ${i}.`,
+}));
+
+describe("Validate Dataset File on Disk (its worker)", () => {
+  it("reads an indented JSON array element by element, with the CLI's findings at the file's lines", async () => {
+    const file = join(dir, "alpaca_data.json");
+    // Indented as Alpaca ships it, with a missing comma between two elements.
+    const text = JSON.stringify(rows, null, 4).replace('"Here are the reasons, number 2000."\n    },', '"Here are the reasons, number 2000."\n    }');
+    writeFileSync(file, text);
+    const done = await validateOnDisk(file);
+    const cli = await collect(validateArrayItems(readArrayElementBatches(createReadStream(file))));
+    assert.equal(done.array, true);
+    assert.equal(done.format, "alpaca");
+    assert.equal(done.lines, rows.length);
+    assert.equal(done.problems, cli.length);
+    assert.deepEqual(done.kept, cli);
+    // Not a syntax error a line: the empty outputs, the repeated questions and the one missing comma.
+    assert.deepEqual([...new Set(cli.map((d) => d.rule))].sort(), ["empty-output", "near-duplicate", "syntax"]);
+    assert.equal(cli.filter((d) => d.rule === "syntax").length, 1);
+    const emptyOutput = cli.find((d) => d.rule === "empty-output")!;
+    assert.equal(text.split("\n")[emptyOutput.line], '        "output": ""');
+  });
+
+  it("reads JSON Lines line by line, as before", async () => {
+    const file = join(dir, "alpaca.jsonl");
+    writeFileSync(file, `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+    const done = await validateOnDisk(file);
+    const cli = await collect(validateLineBatches(readLineBatches(createReadStream(file))));
+    assert.equal(done.array, false);
+    assert.equal(done.lines, rows.length);
+    assert.ok(cli.length > 10);
+    assert.deepEqual(done.kept, cli);
+  });
+});
