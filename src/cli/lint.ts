@@ -1,5 +1,6 @@
-import { statSync } from "node:fs";
-import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { readFileSync, statSync } from "node:fs";
+import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
+import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
 import { lintInParallel, lintsInParallel, validateRowsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
@@ -10,7 +11,7 @@ import { readTrainingConfig } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
-import { isStdin, openDataset } from "./readDataset";
+import { cliMaxLineBytes, isStdin, openDataset } from "./readDataset";
 import { ruleOptions } from "./ruleOptions";
 import { loadTokenizerForCli } from "./tokenizerFile";
 
@@ -119,9 +120,7 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   try {
     for (const file of files) {
       try {
-        const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, options.datasetInfo);
-        const parallel = !isStdin(file) && lintsInParallel(file, fileStream);
-        const findings = parallel && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : await openedFindings(file, fileStream, parallel);
+        const findings = !isStdin(file) && fileLooksLikeJsonDocument(file) ? documentFindings(file) : await datasetFindings(file, stream, options.datasetInfo);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
@@ -162,6 +161,31 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
     process.stderr.write(`${escapeControls(`note: ${(error as Error).message}; ${file} is read by its keys`)}\n`);
     return stream;
   }
+}
+
+/**
+ * A `.json` file that is one object over many lines (dataset_info.json beside LLaMA-Factory's
+ * datasets, a Super-NaturalInstructions task): its syntax, as the editor's JSON language checks
+ * it, not one syntax error a line. It holds no rows, which stderr says when it has no error.
+ */
+async function* documentFindings(file: string): AsyncGenerator<Diagnostic> {
+  const note = (text: string) =>
+    process.stderr.write(`${escapeControls(`note: ${file} holds one JSON object, not rows (JSON Lines or a JSON array of rows): ${text}`)}\n`);
+  const size = statSync(file).size;
+  if (size > cliMaxLineBytes) {
+    note(`at ${(size / 1024 / 1024).toFixed(0)} MB it is not read (over the 16 MB a row may have)`);
+    return;
+  }
+  const found = jsonDocumentFindings(readFileSync(file, "utf8"));
+  if (found.length === 0) note("its syntax is valid, and it is not linted as a dataset");
+  yield* found;
+}
+
+/** The findings of a dataset's rows: on every core for a large file (JSON Lines cut by lines, a JSON array's rows handed over), else read once from the start. */
+async function datasetFindings(file: string, stream: StreamOptions, datasetInfo: string | undefined): Promise<AsyncGenerator<Diagnostic>> {
+  const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, datasetInfo);
+  const parallel = !isStdin(file) && lintsInParallel(file, fileStream);
+  return parallel && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : openedFindings(file, fileStream, parallel);
 }
 
 /** The findings of a file read once, from the start: standard input, a small file, or a JSON array (its rows then handed to every core when `parallel`). */

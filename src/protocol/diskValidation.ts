@@ -12,7 +12,17 @@ export interface DiskValidationJob {
 }
 
 export type DiskValidationMessage =
-  /** `lines`: the lines read, or for a JSON array the elements (its rows). */
+  /** `lines`: the lines read, or for a JSON array the elements (its rows); a `document` is one JSON object, its syntax checked. */
   | { type: "progress"; bytesRead: number; lines: number; problems: number }
-  | { type: "done"; format?: FormatId; lines: number; bytesRead: number; problems: number; kept: Diagnostic[]; cancelled: boolean; array?: boolean }
+  | {
+      type: "done";
+      format?: FormatId;
+      lines: number;
+      bytesRead: number;
+      problems: number;
+      kept: Diagnostic[];
+      cancelled: boolean;
+      array?: boolean;
+      document?: boolean;
+    }
   | { type: "error"; message: string };

@@ -1,11 +1,13 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
-import { createReadStream } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { fileLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
 import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
+import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
 import { readLineBatches, ReadLine } from "../core/jsonl/lineReader";
 import type { Diagnostic } from "../core/lint/diagnostic";
+import { maxRowBytes } from "../core/validate/lineChecks";
 import { FormatSample, validateLineBatches } from "../core/validate/streamValidator";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 
@@ -24,6 +26,13 @@ const elementsUpTo = (batch: readonly ArrayItem[]) => {
 };
 
 async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
+  // One object over many lines (dataset_info.json, a task file): its syntax, as the CLI checks it.
+  if (fileLooksLikeJsonDocument(file)) {
+    const size = statSync(file).size;
+    const found = size > maxRowBytes ? [] : jsonDocumentFindings(readFileSync(file, "utf8"));
+    post({ type: "done", lines: 0, bytesRead: size, problems: found.length, kept: found.slice(0, keep), cancelled: false, document: true });
+    return;
+  }
   let bytesRead = 0;
   let lines = 0;
   let problems = 0;

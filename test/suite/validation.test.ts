@@ -278,7 +278,7 @@ describe("validation in the editor", () => {
     await vscode.workspace.fs.delete(uri);
   });
 
-  it("validates a JSON array of rows on disk element by element, its findings at the file's lines", async () => {
+  it("validates a JSON array of rows on disk element by element, its findings at the file's lines, and a one-object file by its syntax", async () => {
     const uri = workspaceFile("alpaca_data_big.json");
     const rows = Array.from({ length: 20_000 }, (_, i) => ({
       instruction: `Summarise paragraph ${i} in one sentence, keeping the names.`,
@@ -299,6 +299,16 @@ describe("validation in the editor", () => {
     await screenshot("validation-json-array-on-disk");
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
     await vscode.workspace.fs.delete(uri);
+    // One JSON object over many lines (LLaMA-Factory's dataset_info.json): its syntax, not an error a line.
+    const info = workspaceFile("dataset_info.json");
+    writeFileSync(info.fsPath, '{\n  "demo": {\n    "file_name": "demo.json"\n    "formatting": "alpaca"\n  }\n}\n');
+    const checked = await vscode.commands.executeCommand<DiskValidationResult>("instructStudio.validateFileOnDisk", info);
+    assert.equal(checked.problems, 1, checked.report!.markdown);
+    assert.match(checked.report!.markdown, /\| \[4\]\(#L4\) \| 5 \| error \| `syntax` \| Comma expected\. \|/);
+    assert.match(checked.report!.markdown, /One JSON object, not rows/);
+    await screenshot("validation-json-object-on-disk");
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    await vscode.workspace.fs.delete(info);
   });
 
   it("checks Super-NaturalInstructions task files and LLaMA-Factory dataset_info.json against their schemas", async () => {

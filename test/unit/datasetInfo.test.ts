@@ -127,6 +127,23 @@ describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
     assert.deepEqual(findings(chat.stdout), []);
   });
 
+  it("lint data/*.json checks dataset_info.json as one JSON object, not as rows: no finding a line, its syntax errors where they are", () => {
+    const data = join(dir, "glob");
+    mkdirSync(data);
+    writeFileSync(join(data, "dataset_info.json"), JSON.stringify({ demo: { file_name: "demo.json" } }, null, 2));
+    writeFileSync(join(data, "demo.json"), JSON.stringify([{ instruction: "Say hi.", input: "", output: "Hi." }], null, 2));
+    const clean = run("lint", "--json", join(data, "dataset_info.json"), join(data, "demo.json"));
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.deepEqual(findings(clean.stdout), []);
+    assert.match(clean.stderr, /dataset_info\.json holds one JSON object, not rows .*: its syntax is valid, and it is not linted as a dataset/);
+    // Pretty-printed, with a missing comma on line 3 and a trailing one on line 4.
+    writeFileSync(join(data, "dataset_info.json"), '{\n  "demo": {\n    "file_name": "demo.json"\n    "formatting": "alpaca",\n  }\n}\n');
+    const broken = run("lint", "--json", join(data, "dataset_info.json"));
+    assert.equal(broken.status, 1);
+    assert.deepEqual(findings(broken.stdout), ["4 syntax", "5 syntax"]);
+    assert.match(broken.stdout, /Comma expected/);
+  });
+
   it("a broken dataset_info.json named on the command line exits 2; one found beside the file is a note", () => {
     const broken = join(dir, "broken_info.json");
     writeFileSync(broken, "{ nope");

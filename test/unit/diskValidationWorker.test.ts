@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import { readArrayElementBatches } from "../../src/core/jsonArray/arrayElements";
+import { jsonDocumentFindings } from "../../src/core/jsonArray/jsonDocument";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLineBatches } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
@@ -58,6 +59,24 @@ describe("Validate Dataset File on Disk (its worker)", () => {
     assert.equal(cli.filter((d) => d.rule === "syntax").length, 1);
     const emptyOutput = cli.find((d) => d.rule === "empty-output")!;
     assert.equal(text.split("\n")[emptyOutput.line], '        "output": ""');
+  });
+
+  it("checks a file that is one JSON object (dataset_info.json) for its syntax only, as the CLI does", async () => {
+    const file = join(dir, "dataset_info.json");
+    writeFileSync(file, '\uFEFF{\r\n  "demo": {\r\n    "file_name": "demo.json"\r\n    "formatting": "alpaca"\r\n  }\r\n}\r\n');
+    const done = await validateOnDisk(file);
+    assert.equal(done.document, true);
+    assert.deepEqual(done.kept, jsonDocumentFindings(readFileSync(file, "utf8")));
+    assert.deepEqual(
+      done.kept.map((d) => [d.line, d.column, d.rule, d.message]),
+      [[3, 4, "syntax", "Comma expected."]],
+    );
+    writeFileSync(file, JSON.stringify({ demo: { file_name: "demo.json" } }, null, 2));
+    assert.deepEqual((await validateOnDisk(file)).kept, []);
+    // On the first line, after a byte order mark, columns count as VS Code shows them (without it).
+    writeFileSync(file, '\uFEFF{ "demo" {\n  }\n}');
+    const first = (await validateOnDisk(file)).kept[0];
+    assert.deepEqual([first.line, first.column, first.message], [0, 9, "Colon expected."]);
   });
 
   it("reads JSON Lines line by line, as before", async () => {

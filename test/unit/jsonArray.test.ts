@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ArrayElement, ArrayItem, readArrayElementBatches, readArrayElements } from "../../src/core/jsonArray/arrayElements";
-import { looksLikeJsonArray } from "../../src/core/jsonArray/arrayDetection";
+import { looksLikeJsonArray, looksLikeJsonDocument } from "../../src/core/jsonArray/arrayDetection";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLines } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
@@ -232,6 +232,15 @@ describe("JSON-array datasets: elements read as rows", () => {
     assert.equal(looksLikeJsonArray("rows.jsonl", encode("[1, 2]\n[3, 4]\n")), false, "JSON Lines whose rows are arrays");
     assert.equal(looksLikeJsonArray("task.json", encode('{"Definition": ["x"]}')), false);
     assert.equal(looksLikeJsonArray("x.json", encode("\uFEFF  \n [")), true);
+  });
+
+  it("tells a .json file that is one object over many lines from JSON Lines named .json", () => {
+    assert.equal(looksLikeJsonDocument("dataset_info.json", encode('{\n  "demo": {')), true);
+    assert.equal(looksLikeJsonDocument("task001.JSON", encode('\uFEFF{"Contributors": [\n')), true);
+    assert.equal(looksLikeJsonDocument("train.json", encode('{"instruction": "a", "output": "b"}\r\n{"instruction": "c"')), false, "JSON Lines named .json");
+    assert.equal(looksLikeJsonDocument("train.json", encode('{"instruction": "a", "output": "b"}')), false, "one row, one line");
+    assert.equal(looksLikeJsonDocument("rows.jsonl", encode('{\n  "instruction": "a"\n}')), false, "a .jsonl file is rows, however it is laid out");
+    assert.equal(looksLikeJsonDocument("alpaca_data.json", encode("[\n  {")), false);
   });
 });
 

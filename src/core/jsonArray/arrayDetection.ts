@@ -26,17 +26,35 @@ export function looksLikeJsonArray(name: string, head: Uint8Array): boolean {
   return !firstLine.endsWith("]");
 }
 
+/**
+ * Whether a `.json` file holds one JSON object spread over lines (LLaMA-Factory's
+ * dataset_info.json, a Super-NaturalInstructions task), not rows: its first line opens an object
+ * it does not close. Read as JSON Lines, each of its lines would be a syntax error.
+ */
+export function looksLikeJsonDocument(name: string, head: Uint8Array): boolean {
+  const i = firstByteAt(head);
+  if (head[i] !== 0x7b || !/\.json$/i.test(name)) return false;
+  const newline = head.indexOf(10, i);
+  if (newline === -1) return false;
+  return !new TextDecoder().decode(head.subarray(i, newline)).trimEnd().endsWith("}");
+}
+
 /** The same decision on a document's text (the editor's copy). */
 export function textLooksLikeJsonArray(name: string, text: string): boolean {
   return looksLikeJsonArray(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
 }
 
 /** The same decision on a file on disk, from its first 64 KB. */
-export function fileLooksLikeJsonArray(file: string): boolean {
+export const fileLooksLikeJsonArray = (file: string): boolean => looksLikeJsonArray(file, fileHead(file));
+
+/** `looksLikeJsonDocument` on a file on disk, from its first 64 KB. */
+export const fileLooksLikeJsonDocument = (file: string): boolean => looksLikeJsonDocument(file, fileHead(file));
+
+function fileHead(file: string): Uint8Array {
   const fd = openSync(file, "r");
   try {
     const head = Buffer.alloc(64 * 1024);
-    return looksLikeJsonArray(file, head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
   } finally {
     closeSync(fd);
   }

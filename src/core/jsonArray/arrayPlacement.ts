@@ -65,21 +65,27 @@ export class ArrayPlacement {
     const { element } = held;
     held.lineStarts ??= lineStartsOf(element.text);
     const starts = held.lineStarts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= offset) low = middle;
-      else high = middle - 1;
-    }
+    const low = lineAt(starts, offset);
     return { line: element.start.line + low, column: (low === 0 ? element.start.column : 0) + offset - starts[low] };
   }
 }
 
 const spanOf = (start: FilePosition, end: FilePosition): Span => ({ line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
 
+/** The line (an index into `starts`, from `lineStartsOf`) that holds `offset`. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
 /** Offsets where lines start, breaking at \n, \r\n and a lone \r as VS Code does. */
-function lineStartsOf(text: string): number[] {
+export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
