@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
 import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../workers/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
@@ -43,7 +44,10 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
     settings: { trainer },
     ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)),
   };
-  const samples = sampleLines(files.find((f) => !isStdin(f)));
+  const documents = files.filter(isJsonDocument);
+  for (const file of documents)
+    process.stderr.write(`${escapeControls(`note: ${file} holds one JSON object, not rows (JSON Lines or a JSON array of rows): it counts no rows`)}\n`);
+  const samples = sampleLines(files.find((f) => !isStdin(f) && !documents.includes(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {
     loaded = await loadMeasurer(sources, samples);
@@ -69,6 +73,9 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
     await loaded.dispose();
   }
 }
+
+/** A `.json` file that is one object over many lines (dataset_info.json): `lint` checks only its syntax, and it has no rows to count. */
+const isJsonDocument = (file: string) => !isStdin(file) && statSync(file, { throwIfNoEntry: false })?.isFile() === true && fileLooksLikeJsonDocument(file);
 
 const n = (value: number) => value.toLocaleString("en-US");
 

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { DatasetReport, datasetReport, FileError } from "../core/budget/datasetReport";
 import { FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budget/datasetTally";
 import { arrayBudgetLines, BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
-import { fileLooksLikeJsonArray, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { TrainingConfig } from "../core/config/trainingConfig";
@@ -248,6 +248,8 @@ async function measureFile(
       measureWith(measurer),
       tallyOptions,
     );
+  // One JSON object over many lines (dataset_info.json beside the datasets) holds no rows, as lint reads it.
+  if (fileLooksLikeJsonDocument(file)) return tallyLines(file, [], measureWith(measurer), tallyOptions);
   const stamp = `${stat.size}:${stat.mtimeMs}`;
   const cached = options.fileCaches?.get(file);
   if (cached?.stamp === stamp) {

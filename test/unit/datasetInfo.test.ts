@@ -127,7 +127,7 @@ describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
     assert.deepEqual(findings(chat.stdout), []);
   });
 
-  it("lint data/*.json checks dataset_info.json as one JSON object, not as rows: no finding a line, its syntax errors where they are", () => {
+  it("lint data/*.json checks dataset_info.json as one JSON object, not as rows: no finding a line, its syntax errors where they are; stats counts no rows in it", () => {
     const data = join(dir, "glob");
     mkdirSync(data);
     writeFileSync(join(data, "dataset_info.json"), JSON.stringify({ demo: { file_name: "demo.json" } }, null, 2));
@@ -142,6 +142,19 @@ describe("LLaMA-Factory's dataset_info.json decides how a file is read", () => {
     assert.equal(broken.status, 1);
     assert.deepEqual(findings(broken.stdout), ["4 syntax", "5 syntax"]);
     assert.match(broken.stdout, /Comma expected/);
+    // stats counts no rows in it (it counted each of its lines as an invalid row).
+    writeFileSync(join(data, "dataset_info.json"), JSON.stringify({ demo: { file_name: "demo.json" } }, null, 2));
+    const stats = run("stats", "--json", join(data, "dataset_info.json"), join(data, "demo.json"));
+    assert.equal(stats.status, 0, stats.stderr);
+    const files = (JSON.parse(stats.stdout) as { files: Array<{ file: string; rows: number; invalidRows: number }> }).files;
+    assert.deepEqual(
+      files.map((f) => [f.rows, f.invalidRows]),
+      [
+        [0, 0],
+        [1, 0],
+      ],
+    );
+    assert.match(stats.stderr, /dataset_info\.json holds one JSON object, not rows .*: it counts no rows/);
   });
 
   it("a broken dataset_info.json named on the command line exits 2; one found beside the file is a note", () => {
