@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
+import { fileLayout, FileLayout } from "../core/jsonArray/arrayDetection";
 import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
 import { lintInParallel, lintsInParallel, validateRowsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
@@ -120,7 +120,8 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   try {
     for (const file of files) {
       try {
-        const findings = !isStdin(file) && fileLooksLikeJsonDocument(file) ? documentFindings(file) : await datasetFindings(file, stream, options.datasetInfo);
+        const layout = isStdin(file) ? undefined : fileLayout(file);
+        const findings = layout === "document" ? documentFindings(file) : await datasetFindings(file, stream, options.datasetInfo, layout);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
@@ -181,11 +182,19 @@ async function* documentFindings(file: string): AsyncGenerator<Diagnostic> {
   yield* found;
 }
 
-/** The findings of a dataset's rows: on every core for a large file (JSON Lines cut by lines, a JSON array's rows handed over), else read once from the start. */
-async function datasetFindings(file: string, stream: StreamOptions, datasetInfo: string | undefined): Promise<AsyncGenerator<Diagnostic>> {
+/**
+ * The findings of a dataset's rows: on every core for a large regular file (JSON Lines cut by
+ * lines, a JSON array's rows handed over), else read once from the start.
+ */
+async function datasetFindings(
+  file: string,
+  stream: StreamOptions,
+  datasetInfo: string | undefined,
+  layout: FileLayout | undefined,
+): Promise<AsyncGenerator<Diagnostic>> {
   const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, datasetInfo);
-  const parallel = !isStdin(file) && lintsInParallel(file, fileStream);
-  return parallel && !fileLooksLikeJsonArray(file) ? lintInParallel(file, fileStream) : openedFindings(file, fileStream, parallel);
+  const parallel = layout !== undefined && lintsInParallel(file, fileStream);
+  return parallel && layout === "lines" ? lintInParallel(file, fileStream) : openedFindings(file, fileStream, parallel);
 }
 
 /** The findings of a file read once, from the start: standard input, a small file, or a JSON array (its rows then handed to every core when `parallel`). */

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from "node:fs";
-import { fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
+import { existsSync } from "node:fs";
+import { fileLayout } from "../core/jsonArray/arrayDetection";
 import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../workers/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
@@ -75,7 +75,7 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
 }
 
 /** A `.json` file that is one object over many lines (dataset_info.json): `lint` checks only its syntax, and it has no rows to count. */
-const isJsonDocument = (file: string) => !isStdin(file) && statSync(file, { throwIfNoEntry: false })?.isFile() === true && fileLooksLikeJsonDocument(file);
+const isJsonDocument = (file: string) => !isStdin(file) && fileLayout(file) === "document";
 
 const n = (value: number) => value.toLocaleString("en-US");
 

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { DatasetReport, datasetReport, FileError } from "../core/budget/datasetReport";
 import { FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budget/datasetTally";
 import { arrayBudgetLines, BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
-import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { fileLayout, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { TrainingConfig } from "../core/config/trainingConfig";
@@ -248,17 +248,18 @@ async function measureFile(
       measureWith(measurer),
       tallyOptions,
     );
-  // One JSON object over many lines (dataset_info.json beside the datasets) holds no rows, as lint reads it.
-  if (fileLooksLikeJsonDocument(file)) return tallyLines(file, [], measureWith(measurer), tallyOptions);
   const stamp = `${stat.size}:${stat.mtimeMs}`;
   const cached = options.fileCaches?.get(file);
   if (cached?.stamp === stamp) {
     report({ bytesDone: size, rows: cached.result.lines });
     return structuredClone(cached.result);
   }
+  const layout = fileLayout(file);
+  // One JSON object over many lines (dataset_info.json beside the datasets) holds no rows, as lint reads it.
+  if (layout === "document") return tallyLines(file, [], measureWith(measurer), tallyOptions);
   // A JSON array of rows (alpaca_data.json) is read element by element, in one process: its
   // elements do not start at line breaks a shard could split at.
-  if (fileLooksLikeJsonArray(file)) {
+  if (layout === "array") {
     const elements = readArrayElements(createReadStream(file, { highWaterMark: 1024 * 1024 }), { maxElementBytes: maxRowBytes });
     const result = await tallyLines(file, arrayBudgetLines(elements), measureWith(measurer), tallyOptions);
     options.fileCaches?.set(file, { stamp, result: structuredClone(result) });

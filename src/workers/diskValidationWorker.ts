@@ -1,7 +1,7 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { fileLooksLikeJsonArray, fileLooksLikeJsonDocument } from "../core/jsonArray/arrayDetection";
+import { fileLayout } from "../core/jsonArray/arrayDetection";
 import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
 import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
@@ -26,8 +26,11 @@ const elementsUpTo = (batch: readonly ArrayItem[]) => {
 };
 
 async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
-  // One object over many lines (dataset_info.json, a task file): its syntax, as the CLI checks it.
-  if (fileLooksLikeJsonDocument(file)) {
+  // Read as the CLI reads it: a JSON array of rows (Alpaca's and LLaMA-Factory's files) element by
+  // element, one object over many lines (dataset_info.json, a task file) for its syntax only,
+  // anything else line by line. Read by lines, an indented array is a syntax error a line.
+  const layout = fileLayout(file);
+  if (layout === "document") {
     const size = statSync(file).size;
     const found = size > maxRowBytes ? [] : jsonDocumentFindings(readFileSync(file, "utf8"));
     post({ type: "done", lines: 0, bytesRead: size, problems: found.length, kept: found.slice(0, keep), cancelled: false, document: true });
@@ -37,9 +40,7 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   let lines = 0;
   let problems = 0;
   let lastProgress = 0;
-  // Read as the CLI reads it: a JSON array of rows (Alpaca's and LLaMA-Factory's files) element by
-  // element, anything else line by line. Read by lines, an indented array is a syntax error a line.
-  const array = fileLooksLikeJsonArray(file);
+  const array = layout === "array";
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   stream.on("data", (chunk) => (bytesRead += chunk.length));
   // A batch at a time (what each read ends), as the CLI reads: awaiting once a line through each

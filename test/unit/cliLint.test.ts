@@ -24,6 +24,29 @@ interface JsonDiagnostic {
   message: string;
 }
 
+describe("instruct-studio lint: a file that can be read only once", () => {
+  it("reads a FIFO (`<(...)`) from the start, JSON Lines and a JSON array alike, with the file's findings", () => {
+    const rows = [
+      { instruction: "Say hi.", input: "", output: "" },
+      { instruction: "Say hi.", input: "", output: "" },
+    ];
+    const files = [join(dir, "fifo.jsonl"), join(dir, "fifo.json")];
+    writeFileSync(files[0], `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`);
+    writeFileSync(files[1], JSON.stringify(rows, null, 2));
+    for (const file of files) {
+      const place = (stdout: string) => (JSON.parse(stdout) as JsonDiagnostic[]).map((d) => `${d.line}:${d.column} ${d.rule}`);
+      const direct = run("lint", "--json", file);
+      const piped = spawnSync("bash", ["-c", `"$0" "$1" lint --json <(cat "$2")`, process.execPath, cli, file], { encoding: "utf8", timeout: 60_000 });
+      assert.equal(piped.status, direct.status, piped.stderr);
+      assert.ok(
+        place(direct.stdout).some((d) => d.endsWith("duplicate-row")),
+        direct.stdout,
+      );
+      assert.deepEqual(place(piped.stdout), place(direct.stdout), file);
+    }
+  });
+});
+
 describe("instruct-studio lint: the editor's verdicts", () => {
   for (const name of ["every-problem.jsonl", "every-problem-chat.jsonl", "every-problem-sharegpt.jsonl", "every-problem-s1k.jsonl"]) {
     it(`reports exactly what the editor reports on ${name}`, () => {

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { isSpace } from "./arrayElements";
 
 /** Where the content starts: past a byte order mark and white space. */
@@ -44,11 +44,19 @@ export function textLooksLikeJsonArray(name: string, text: string): boolean {
   return looksLikeJsonArray(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
 }
 
-/** The same decision on a file on disk, from its first 64 KB. */
-export const fileLooksLikeJsonArray = (file: string): boolean => looksLikeJsonArray(file, fileHead(file));
+/** How a file on disk holds its rows: a JSON array, one JSON object over many lines (none), or lines. */
+export type FileLayout = "array" | "document" | "lines";
 
-/** `looksLikeJsonDocument` on a file on disk, from its first 64 KB. */
-export const fileLooksLikeJsonDocument = (file: string): boolean => looksLikeJsonDocument(file, fileHead(file));
+/**
+ * A regular file's layout, from one read of its first 64 KB; undefined for anything else
+ * (standard input, a FIFO, `<(...)`), which can be read only once, from the start: the reader of
+ * its stream tells an array from lines (`openDataset`).
+ */
+export function fileLayout(file: string): FileLayout | undefined {
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
+  const head = fileHead(file);
+  return looksLikeJsonArray(file, head) ? "array" : looksLikeJsonDocument(file, head) ? "document" : "lines";
+}
 
 function fileHead(file: string): Uint8Array {
   const fd = openSync(file, "r");
