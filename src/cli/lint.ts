@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { fileLayout, FileLayout } from "../core/jsonArray/arrayDetection";
-import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
+import { holdsNoRows, readJsonDocument } from "../core/jsonArray/jsonDocument";
 import { lintInParallel, lintsInParallel, validateRowsInParallel } from "./parallelLint";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
@@ -11,7 +11,7 @@ import { readTrainingConfig } from "./configFile";
 import { BufferedOutput, escapeControls, stdoutClosed } from "./output";
 import { isTrainerTarget, trainerTargets } from "../core/targets/trainerTarget";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
-import { cliMaxLineBytes, isStdin, openDataset } from "./readDataset";
+import { isStdin, openDataset } from "./readDataset";
 import { ruleOptions } from "./ruleOptions";
 import { loadTokenizerForCli } from "./tokenizerFile";
 
@@ -170,16 +170,11 @@ function withDatasetInfo(file: string, stream: StreamOptions, infoPath: string |
  * it, not one syntax error a line. It holds no rows, which stderr says when it has no error.
  */
 async function* documentFindings(file: string): AsyncGenerator<Diagnostic> {
-  const note = (text: string) =>
-    process.stderr.write(`${escapeControls(`note: ${file} holds one JSON object, not rows (JSON Lines or a JSON array of rows): ${text}`)}\n`);
-  const size = statSync(file).size;
-  if (size > cliMaxLineBytes) {
-    note(`at ${(size / 1024 / 1024).toFixed(0)} MB it is not read (over the 16 MB a row may have)`);
-    return;
-  }
-  const found = jsonDocumentFindings(readFileSync(file, "utf8"));
-  if (found.length === 0) note("its syntax is valid, and it is not linted as a dataset");
-  yield* found;
+  const note = (text: string) => process.stderr.write(`${escapeControls(`note: ${file} ${holdsNoRows}: ${text}`)}\n`);
+  const { bytes, findings } = readJsonDocument(file);
+  if (!findings) note(`at ${(bytes / 1024 / 1024).toFixed(0)} MB it is not read (over the 16 MB a row may have)`);
+  else if (findings.length === 0) note("its syntax is valid, and it is not linted as a dataset");
+  yield* findings ?? [];
 }
 
 /**

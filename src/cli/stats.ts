@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileLayout } from "../core/jsonArray/arrayDetection";
+import { holdsNoRows } from "../core/jsonArray/jsonDocument";
 import { join } from "node:path";
 import { loadMeasurer, runBudget, sampleLines } from "../workers/budgetRunner";
 import type { DatasetReport } from "../core/budget/datasetReport";
@@ -45,8 +46,7 @@ export async function statsCommand(files: string[], options: StatsOptions): Prom
     ...(await cliTemplateContext(options.config, config, options.axolotl, trainer)),
   };
   const documents = files.filter(isJsonDocument);
-  for (const file of documents)
-    process.stderr.write(`${escapeControls(`note: ${file} holds one JSON object, not rows (JSON Lines or a JSON array of rows): it counts no rows`)}\n`);
+  for (const file of documents) process.stderr.write(`${escapeControls(`note: ${file} ${holdsNoRows}: it counts no rows`)}\n`);
   const samples = sampleLines(files.find((f) => !isStdin(f) && !documents.includes(f)));
   let loaded: Awaited<ReturnType<typeof loadMeasurer>>;
   try {

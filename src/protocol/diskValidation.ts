@@ -12,7 +12,7 @@ export interface DiskValidationJob {
 }
 
 export type DiskValidationMessage =
-  /** `lines`: the lines read, or for a JSON array the elements (its rows); a `document` is one JSON object, its syntax checked. */
+  /** `lines`: the lines read, or for a JSON array the elements (its rows). */
   | { type: "progress"; bytesRead: number; lines: number; problems: number }
   | {
       type: "done";
@@ -23,6 +23,7 @@ export type DiskValidationMessage =
       kept: Diagnostic[];
       cancelled: boolean;
       array?: boolean;
-      document?: boolean;
+      /** One JSON object over many lines: its syntax checked, unless it was too large to read. */
+      document?: { read: boolean };
     }
   | { type: "error"; message: string };

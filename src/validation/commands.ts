@@ -5,7 +5,6 @@ import * as vscode from "vscode";
 import { convertRow, ConvertTarget, convertTargets } from "../core/convert/convertRow";
 import { formatLabels } from "../core/formats/detect";
 import { formatReport } from "../core/report";
-import { maxRowBytes } from "../core/validate/lineChecks";
 import { Worker } from "node:worker_threads";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 import { isJsonl } from "../editor/rowAtCursor";
@@ -153,7 +152,7 @@ export async function validateFileOnDisk(
       const array = outcome.array === true;
       const read = array ? `${lines.toLocaleString("en-US")} rows of a JSON array` : `${lines.toLocaleString("en-US")} lines`;
       const note = outcome.document
-        ? `One JSON object, not rows (JSON Lines or a JSON array of rows): ${size > maxRowBytes ? "over 16 MB, not read" : "only its syntax was checked"}.`
+        ? `One JSON object, not rows (JSON Lines or a JSON array of rows): ${outcome.document.read ? "only its syntax was checked" : "over 16 MB, not read"}.`
         : cancelled
           ? `Cancelled after ${read} (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).`
           : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${read}.`;

@@ -1,13 +1,12 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { fileLayout } from "../core/jsonArray/arrayDetection";
 import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
-import { jsonDocumentFindings } from "../core/jsonArray/jsonDocument";
+import { readJsonDocument } from "../core/jsonArray/jsonDocument";
 import { validateArrayItems } from "../core/jsonArray/validateArray";
 import { readLineBatches, ReadLine } from "../core/jsonl/lineReader";
 import type { Diagnostic } from "../core/lint/diagnostic";
-import { maxRowBytes } from "../core/validate/lineChecks";
 import { FormatSample, validateLineBatches } from "../core/validate/streamValidator";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 
@@ -31,9 +30,17 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   // anything else line by line. Read by lines, an indented array is a syntax error a line.
   const layout = fileLayout(file);
   if (layout === "document") {
-    const size = statSync(file).size;
-    const found = size > maxRowBytes ? [] : jsonDocumentFindings(readFileSync(file, "utf8"));
-    post({ type: "done", lines: 0, bytesRead: size, problems: found.length, kept: found.slice(0, keep), cancelled: false, document: true });
+    const { bytes, findings } = readJsonDocument(file);
+    const found = findings ?? [];
+    post({
+      type: "done",
+      lines: 0,
+      bytesRead: bytes,
+      problems: found.length,
+      kept: found.slice(0, keep),
+      cancelled: false,
+      document: { read: findings !== undefined },
+    });
     return;
   }
   let bytesRead = 0;

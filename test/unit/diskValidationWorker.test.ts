@@ -65,7 +65,7 @@ describe("Validate Dataset File on Disk (its worker)", () => {
     const file = join(dir, "dataset_info.json");
     writeFileSync(file, '\uFEFF{\r\n  "demo": {\r\n    "file_name": "demo.json"\r\n    "formatting": "alpaca"\r\n  }\r\n}\r\n');
     const done = await validateOnDisk(file);
-    assert.equal(done.document, true);
+    assert.deepEqual(done.document, { read: true });
     assert.deepEqual(done.kept, jsonDocumentFindings(readFileSync(file, "utf8")));
     assert.deepEqual(
       done.kept.map((d) => [d.line, d.column, d.rule, d.message]),
