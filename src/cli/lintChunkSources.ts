@@ -18,8 +18,6 @@ export const chunkBytes = 2 * 1024 * 1024;
 export interface ChunkSource {
   /** The chunks known so far, in line order. */
   readonly chunks: LintChunk[];
-  /** Whether every chunk is known. */
-  readonly complete: boolean;
   /** About how many chunks there will be: threads start before they are all known. */
   readonly expectedChunks: number;
   /** What the chunks hold, for the note when a thread fails: "lines" or "rows". */
@@ -37,7 +35,6 @@ export interface ChunkSource {
 /** A JSON Lines file cut at line ends: every chunk is known at once, and each thread reads its own from the file. */
 export class LineRangeSource implements ChunkSource {
   readonly chunks: LintChunk[];
-  readonly complete = true;
   readonly unit = "lines";
 
   constructor(
@@ -74,6 +71,7 @@ export class LineRangeSource implements ChunkSource {
  */
 export class HandedRowsSource implements ChunkSource {
   readonly chunks: LintChunk[] = [];
+  /** Whether every row is read and cut into chunks. */
   complete = false;
   readonly unit = "rows";
   readonly expectedChunks: number;
