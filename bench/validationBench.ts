@@ -160,13 +160,20 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
  * on each edit (re-check the line, update duplicates, collect what it publishes). The document is
  * 300,000 distinct short rows: VS Code gives extensions no file over 50 MB.
  */
-export function revalidationLatency(lines: number, edits: number, identical = false): Record<string, number> {
+export function revalidationLatency(lines: number, edits: number, rows: "distinct" | "identical" | "near" = "distinct"): Record<string, number> {
   const next = random(lines);
   const same = JSON.stringify({ instruction: "Name a colour.", input: "", output: "Blue." });
+  const template = "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town called";
   const all = Array.from({ length: lines }, (_, i) =>
-    identical
+    rows === "identical"
       ? same
-      : JSON.stringify({ instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) }),
+      : rows === "near"
+        ? JSON.stringify({ instruction: `${template} ${wordOf(i)}`, input: "", output: sentence(next, 6 + Math.floor(next() * 10)) })
+        : JSON.stringify({
+            instruction: `${i}: ${sentence(next, 4 + Math.floor(next() * 6))}`,
+            input: "",
+            output: sentence(next, 6 + Math.floor(next() * 10)),
+          }),
   );
   const text = all.join("\n");
   const validator = new DocumentValidator();
@@ -203,10 +210,15 @@ export function revalidationLatency(lines: number, edits: number, identical = fa
   };
 }
 
+/** A distinct word for each number, of letters only (prompts whose numbers differ are never near duplicates). */
+const wordOf = (n: number) => n.toString(26).replace(/./g, (c) => String.fromCharCode(97 + parseInt(c, 26)));
+
 /** Hostile shapes against ordinary data of the same size, in the same process: the ratios show whether any is superlinear. */
 export function hostileRows(): Record<string, number> {
   const distinct = revalidationLatency(100_000, 200);
-  const identical = revalidationLatency(100_000, 200, true);
+  const identical = revalidationLatency(100_000, 200, "identical");
+  // One template, one word apart: every row nearly repeats another, and all are one group.
+  const near = revalidationLatency(100_000, 200, "near");
   const keys = Object.fromEntries(Array.from({ length: 40_000 }, (_, i) => [`k${i}`, i]));
   const wide = JSON.stringify({ instruction: "a", input: "", output: "b", ...keys });
   const long = JSON.stringify({ instruction: "a", input: "", output: "b", note: "x".repeat(wide.length) });
@@ -225,6 +237,10 @@ export function hostileRows(): Record<string, number> {
     distinctEditP95Ms: distinct.p95Ms,
     editP95Ratio: identical.p95Ms / distinct.p95Ms,
     identicalPublishP95Ms: identical.publishP95Ms,
+    nearOpenMs: near.openMs,
+    nearEditP95Ms: near.p95Ms,
+    nearEditP95Ratio: near.p95Ms / distinct.p95Ms,
+    nearPublishP95Ms: near.publishP95Ms,
     distinctPublishP95Ms: distinct.publishP95Ms,
     wideRowMs: wideMs,
     sameLengthRowMs: longMs,

@@ -263,6 +263,7 @@ async function* lintChunksInParallel(
       if (worker) spareSlabs.set(worker, [...(spareSlabs.get(worker) ?? []), ...result.rows.buffers]);
       else reuseSlabs(result.rows.buffers);
     }
+    yield* comparer.finish();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
     await source.close();

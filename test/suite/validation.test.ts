@@ -114,6 +114,44 @@ describe("validation in the editor", () => {
     await screenshot("validation-near-duplicates");
   });
 
+  it("near duplicates: a group of rows asking one thing is one finding naming each row, and it follows edits", async () => {
+    const preamble =
+      "toolformer: enabled\ntoolformer access: news\nUse this when you want to get information about the top headlines of current news stories. The input should be a question in natural language that this API can answer.\nnews(query)\n";
+    const rows = [
+      ["What are the top news headlines today?", "The top news headlines today are news('top news headlines today')."],
+      ["What is the boiling point of water at sea level?", "Water boils at news('boiling point of water') degrees."],
+      ["What are the top headlines today?", "The top headlines today are news('top headlines today')."],
+      ["Tell me the top news headlines today.", "Here are the top news headlines today: news('top news headlines today')."],
+      ["Who won the football match between Spain and Italy?", "The winner was news('Spain Italy football match result')."],
+    ].map(([question, answer]) => JSON.stringify({ instruction: `${preamble}${question}`, input: "", output: answer }));
+    const uri = await writeWorkspaceFile("headline-group.jsonl", `${rows.join("\n")}\n`);
+    const editor = await openInEditor("headline-group.jsonl");
+    const near = (found: vscode.Diagnostic[]) => found.filter((d) => d.code === "near-duplicate");
+    const group = near(await diagnosticsFor(uri, (d) => near(d).length > 0, "the group's finding"));
+    assert.deepEqual(
+      group.map((d) => [d.range.start.line, d.range.end.character, d.relatedInformation?.map((r) => r.location.range.start.line)]),
+      [[2, rows[2].length, [0, 3]]],
+    );
+    assert.match(
+      group[0].message,
+      /^Asks nearly what row 1 asks \(estimated Jaccard 0\.\d\d over word 5-grams\)\. Row 4 belongs to the same group of near duplicates\.$/,
+    );
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    editor.selection = new vscode.Selection(2, 10, 2, 10);
+    await screenshot("validation-near-duplicate-group");
+    // Deleting the first repeating row leaves a pair: the finding moves to the row that remains.
+    const edit = new vscode.WorkspaceEdit();
+    edit.delete(uri, new vscode.Range(2, 0, 3, 0));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const pair = near(await diagnosticsFor(uri, (d) => near(d).some((x) => !x.message.includes("group")), "the pair's finding"));
+    assert.deepEqual(
+      pair.map((d) => [d.range.start.line, d.relatedInformation?.map((r) => r.location.range.start.line)]),
+      [[2, [0]]],
+    );
+    assert.match(pair[0].message, /^Asks nearly what row 1 asks \(estimated Jaccard 0\.\d\d over word 5-grams\)\.$/);
+    await vscode.commands.executeCommand("workbench.action.files.revert");
+  });
+
   it("conversation rules on OpenAI messages", async () => {
     const editor = await openInEditor("fixtures/every-problem-chat.jsonl");
     const uri = editor.document.uri;

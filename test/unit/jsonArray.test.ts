@@ -71,6 +71,30 @@ describe("JSON-array datasets: elements read as rows", () => {
     );
   });
 
+  it("places a near-duplicate group's finding and each of its rows on whole elements, after the other findings", async () => {
+    const story = "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town";
+    const group = [
+      { instruction: story, input: "", output: "ok" },
+      { instruction: "Name three rivers of Africa and the countries each of them flows through", input: "", output: "ok" },
+      { instruction: `${story} tonight`, input: "", output: "ok" },
+      { instruction: `${story} again`, input: "", output: "ok" },
+      { instruction: "What is the capital of France?", input: "", output: "" },
+    ];
+    const pretty = JSON.stringify(group, null, 2);
+    const texts = elements(await read(pretty)).map((e) => e.text);
+    const found = await lint(pretty);
+    assert.deepEqual(
+      found.map((d) => d.rule),
+      ["empty-output", "near-duplicate"],
+    );
+    const near = found[1];
+    assert.equal(textAt(pretty, near), texts[2]);
+    assert.deepEqual(
+      near.related!.map((r) => textAt(pretty, r)),
+      [texts[0], texts[3]],
+    );
+  });
+
   it("places columns in UTF-16 units on a minified one-line array, after a BOM and emoji", async () => {
     const text = `\uFEFF[${JSON.stringify({ instruction: "😀😀 hi", output: "x" })},${JSON.stringify({ instruction: "😀 q", output: "" })}]`;
     const found = await lint(text);

@@ -165,7 +165,8 @@ describe("lint on every core", () => {
     const parallel = await collect(lintInParallel(file, options, workerScript));
     const near = sequential.filter((d) => d.rule === "near-duplicate");
     assert.ok(near.length > 100, `${near.length} near duplicates`);
-    assert.ok(near.some((d) => d.line > 45_000 && d.related![0].line >= 9_000));
+    // Rows past the index are found (members of groups whose first row is an indexed one's repeat).
+    assert.ok(near.some((d) => d.related![0].line >= 9_000 && d.related!.some((r) => r.line > 45_000)));
     assert.deepEqual(parallel, sequential);
   });
 

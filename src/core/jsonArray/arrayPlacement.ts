@@ -2,6 +2,9 @@ import type { Diagnostic, Span } from "../lint/diagnostic";
 import type { ArrayElement } from "./arrayElements";
 import type { FilePosition } from "./filePosition";
 
+/** Numbers kept per element in `places`. */
+const stride = 5;
+
 interface HeldElement {
   element: ArrayElement;
   /** Offsets in the element's text where each of its lines starts; computed when first needed. */
@@ -14,21 +17,20 @@ interface HeldElement {
  * lines and share its first line with the element before it.
  */
 export class ArrayPlacement {
-  /** Start line and column of every element, for findings that point back at an earlier row. */
-  private starts = new Int32Array(2 * 1024);
+  /** Where every element starts and ends, and its text's length, for findings that name a row whose text is let go. */
+  private places = new Int32Array(stride * 1024);
   private count = 0;
   /** Elements read but not yet passed by the findings: their texts place columns exactly. */
   private readonly held = new Map<number, HeldElement>();
   private lowestHeld = 0;
 
   add(element: ArrayElement): void {
-    if (2 * (element.ordinal + 1) > this.starts.length) {
-      const grown = new Int32Array(this.starts.length * 2);
-      grown.set(this.starts);
-      this.starts = grown;
+    if (stride * (element.ordinal + 1) > this.places.length) {
+      const grown = new Int32Array(this.places.length * 2);
+      grown.set(this.places);
+      this.places = grown;
     }
-    this.starts[2 * element.ordinal] = element.start.line;
-    this.starts[2 * element.ordinal + 1] = element.start.column;
+    this.places.set([element.start.line, element.start.column, element.end.line, element.end.column, element.text.length], stride * element.ordinal);
     this.count = Math.max(this.count, element.ordinal + 1);
     this.held.set(element.ordinal, { element });
   }
@@ -54,8 +56,8 @@ export class ArrayPlacement {
       return spanOf(held.element.removal.start, held.element.removal.end);
     if (held && span.endLine === span.line) return spanOf(this.position(held, span.column), this.position(held, Math.max(span.endColumn, span.column)));
     if (span.line < this.count) {
-      const line = this.starts[2 * span.line];
-      const column = this.starts[2 * span.line + 1];
+      const [line, column, endLine, endColumn, length] = this.places.subarray(stride * span.line, stride * span.line + stride);
+      if (span.column === 0 && span.endLine === span.line && span.endColumn === length) return { line, column, endLine, endColumn };
       return { line, column, endLine: line, endColumn: column + 1 };
     }
     return span;

@@ -100,11 +100,18 @@ export async function* validateArrayItems(
     row = [];
   }
   const compared = (row: number) => placement.release(row);
+  // Near duplicates come once every row is compared (a group is known only then): after the rest.
+  const nearDuplicates: Diagnostic[] = [];
   for await (const d of validate(rows(), options, (sample) => onSample?.(sample), compared)) {
+    if (d.rule === "near-duplicate") {
+      nearDuplicates.push(d);
+      continue;
+    }
     if (d.line !== rowOrdinal) yield* flush();
     rowOrdinal = d.line;
     row.push(placement.place(d));
   }
   yield* flush();
   yield* applyRuleSettings(problems.map(problemFinding), options.rules);
+  for (const d of nearDuplicates) yield placement.place(d);
 }

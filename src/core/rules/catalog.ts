@@ -50,7 +50,7 @@ export const ruleCatalog = {
   "near-duplicate": {
     severity: "info",
     description:
-      "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose prompt differs little where it differs (text both share, a tool preamble or a passage, set aside), or whose answer is close too; prompts with other numbers ask other questions. A warning when the prompts reach 0.9 with the same answer, or when short prompts with the same answer reach ROUGE-L 0.7 (Self-Instruct's filter), unless the rule's severity is set.",
+      "A row asking nearly what an earlier one asks (MinHash, Jaccard >= 0.7 over word 5-grams of the prompt side) whose prompt differs little where it differs (text both share, a tool preamble or a passage, set aside), or whose answer is close too; prompts with other numbers ask other questions. A warning when the prompts reach 0.9 with the same answer, or when short prompts with the same answer reach ROUGE-L 0.7 (Self-Instruct's filter), unless the rule's severity is set. Rows linked by such pairs are one group with one finding, on the first row that repeats another, naming every row of the group.",
   },
   "target-rejects": {
     severity: "error",

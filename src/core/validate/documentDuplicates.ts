@@ -72,7 +72,7 @@ export class DocumentDuplicates<E extends IndexedRow> {
       entry.group = group;
     }
     entry.bands = signature || answerKey !== undefined ? searchKeys(signature, answerKey) : [];
-    entry.bands.forEach((key, band) => key !== -1 && push(this.buckets[band], key, entry, maxBucketRows));
+    entry.bands.forEach((key, band) => key !== -1 && insertInLineOrder(this.buckets[band], key, entry, maxBucketRows));
   }
 
   remove(entry: E): void {
@@ -117,10 +117,25 @@ export class DocumentDuplicates<E extends IndexedRow> {
   }
 }
 
-function push<K, E>(map: Map<K, E[]>, key: K, entry: E, limit = Infinity): void {
+/**
+ * Adds a row to a bucket where its line puts it: the search compares a bucket's rows in line
+ * order, so a row typed above others must come before them, as a fresh validation would put it.
+ */
+function insertInLineOrder<K, E extends IndexedRow>(map: Map<K, E[]>, key: K, entry: E, limit: number): void {
   const list = map.get(key);
-  if (!list) map.set(key, [entry]);
-  else if (list.length < limit) list.push(entry);
+  if (!list) {
+    map.set(key, [entry]);
+    return;
+  }
+  if (list.length >= limit) return;
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (list[middle].line < entry.line) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, entry);
 }
 
 function pull<K, E>(map: Map<K, E[]>, key: K, entry: E): void {

@@ -5,8 +5,10 @@ import { NoFormatSample } from "./noFormat";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
-import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
+import { duplicateRowFinding, mixedFormatFinding } from "./crossRowFindings";
 import { DocumentDuplicates, IndexedRow } from "./documentDuplicates";
+import { groupNearDuplicatePairs, maxRelatedMembers, mostSevere, nearDuplicateGroupFinding, NearDuplicateMember } from "./nearDuplicateGroups";
+import { nearDuplicateSeverity } from "./nearDuplicates";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
@@ -52,6 +54,12 @@ export class DocumentValidator {
   private fileFindings: Diagnostic[] = [];
   /** Lines that are not blank, kept as edits come. */
   private rowCount = 0;
+  /** Rows that nearly repeat an earlier row. */
+  private readonly nearMembers = new Set<Entry>();
+  /** Groups of near duplicates by their first member, which carries the group's one finding. */
+  private readonly nearGroups = new Map<Entry, { members: Entry[]; severity: Severity }>();
+  /** A row joined, left or changed in a group since the groups were made. */
+  private groupsStale = false;
 
   constructor(private options: ValidationOptions = {}) {}
 
@@ -112,6 +120,7 @@ export class DocumentValidator {
     };
     for (const entry of removed) {
       noteFirst(entry);
+      if (this.nearMembers.delete(entry)) this.groupsStale = true;
       this.duplicates.remove(entry);
       this.unflag(entry);
       if (entry.analysis.kind !== "blank") this.rowCount--;
@@ -138,11 +147,11 @@ export class DocumentValidator {
       affected.add(entry);
     }
     for (const entry of added) affected.add(entry);
-    for (const entry of affected) {
-      if (this.entries[entry.line] !== entry) continue;
-      this.duplicates.refresh(entry);
-      this.reflag(entry);
-    }
+    const live = [...affected].filter((entry) => this.entries[entry.line] === entry);
+    for (const entry of live) this.refreshNear(entry);
+    // Groups first: a row's findings are counted against the groups as they now are.
+    if (this.groupsStale) this.regroup();
+    for (const entry of live) this.reflag(entry);
     // The row before the file's last line may have become the last one (and lose its blank-line).
     const last = this.entries[this.entries.length - 1];
     if (last) this.reflag(last);
@@ -263,6 +272,8 @@ export class DocumentValidator {
     this.flagged.clear();
     this.fixableTotals.clear();
     this.rowCount = 0;
+    this.nearMembers.clear();
+    this.nearGroups.clear();
     this.fileFindings = [];
     this.setFileFindings(this.fileFindingsRaw);
     // Rows are first read without a file format (each finds its own), then the majority decides.
@@ -283,10 +294,59 @@ export class DocumentValidator {
       if (entry.line % 500 === 0) yield;
     }
     for (const entry of this.entries) {
-      this.duplicates.refresh(entry);
+      this.refreshNear(entry);
       this.reflag(entry);
       if (entry.line % 500 === 0) yield;
     }
+    this.regroup();
+  }
+
+  /** Finds the row's nearest earlier near duplicate again, noting whether the groups change. */
+  private refreshNear(entry: Entry): void {
+    const was = entry.nearDuplicateOf;
+    this.duplicates.refresh(entry);
+    if (entry.nearDuplicateOf) this.nearMembers.add(entry);
+    else this.nearMembers.delete(entry);
+    if (was || entry.nearDuplicateOf) this.groupsStale = true;
+  }
+
+  /**
+   * Groups the rows that nearly repeat others, and recounts the findings of the groups' first
+   * rows, before and after (only they carry one). Done when a row joins, leaves or changes in a group.
+   */
+  private regroup(): void {
+    this.groupsStale = false;
+    const rules = this.options.rules;
+    const inGroup = (e: Entry) =>
+      e.nearDuplicateOf !== undefined && this.entries[e.line] === e && nearDuplicateSeverity(e.nearDuplicateOf.verdict, rules) !== undefined;
+    // In line order: sorted when they are few, else the lines walked in order (a templated file's rows are most of them).
+    const members =
+      this.nearMembers.size * 8 < this.entries.length ? [...this.nearMembers].filter(inGroup).sort((a, b) => a.line - b.line) : this.entries.filter(inGroup);
+    const before = [...this.nearGroups.keys()];
+    this.nearGroups.clear();
+    const groups = groupNearDuplicatePairs(
+      members.map((e) => e.line),
+      members.map((e) => e.nearDuplicateOf!.entry.line),
+    );
+    for (const group of groups) {
+      const entries = group.map((i) => members[i]);
+      this.nearGroups.set(entries[0], {
+        members: entries,
+        severity: mostSevere(entries.map((e) => nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!)),
+      });
+    }
+    for (const first of before) this.reflag(first);
+    for (const first of this.nearGroups.keys()) this.reflag(first);
+  }
+
+  private nearMember(entry: Entry): NearDuplicateMember {
+    const { entry: earlier, verdict } = entry.nearDuplicateOf!;
+    return {
+      row: { line: entry.line, column: 0, endLine: entry.line, endColumn: entry.text.length },
+      earlier: { line: earlier.line, length: (earlier as Entry).text.length },
+      verdict,
+      severity: nearDuplicateSeverity(verdict, this.options.rules)!,
+    };
   }
 
   private crossRow(entry: Entry): Diagnostic[] {
@@ -296,7 +356,13 @@ export class DocumentValidator {
     const found: Array<Diagnostic | undefined> = [];
     const duplicateOf = this.duplicates.duplicateOf(entry);
     if (duplicateOf) found.push(duplicateRowFinding(row, earlier(duplicateOf), rules));
-    else if (entry.nearDuplicateOf) found.push(nearDuplicateFinding(row, earlier(entry.nearDuplicateOf.entry as Entry), entry.nearDuplicateOf.verdict, rules));
+    else {
+      const group = this.nearGroups.get(entry);
+      if (group) {
+        const shown = group.members.slice(0, 1 + maxRelatedMembers).map((member) => this.nearMember(member));
+        found.push(nearDuplicateGroupFinding(shown, group.members.length, group.severity));
+      }
+    }
     const own = entry.analysis.format;
     if (own && this.fileFormat && own !== this.fileFormat && !this.options.format && this.firstOfFormat)
       found.push(mixedFormatFinding(row, own, this.fileFormat, earlier(this.firstOfFormat), rules));

@@ -1,7 +1,7 @@
 import type { FormatId } from "../formats/formatLabels";
 import { dominantFormat } from "../formats/detect";
 import type { ReadLine } from "../jsonl/lineReader";
-import type { Diagnostic, Span } from "../lint/diagnostic";
+import type { Diagnostic } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
 import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
@@ -12,8 +12,9 @@ import { HashIndex } from "./hashIndex";
 import { encodingFinding, loneCrFinding, tooLongFinding, utf16Finding } from "./lineChecks";
 import { BandIndex } from "./bandIndex";
 import { bands, searchKeys } from "./minhash";
-import { duplicateRowFinding, mixedFormatFinding, nearDuplicateFinding } from "./crossRowFindings";
-import { findNearDuplicate } from "./nearDuplicates";
+import { duplicateRowFinding, mixedFormatFinding } from "./crossRowFindings";
+import { findNearDuplicate, nearDuplicateSeverity } from "./nearDuplicates";
+import { NearDuplicatePairs } from "./nearDuplicatePairs";
 import type { RowSketch } from "./rowSides";
 import { releaseVectors, slabMark } from "./rowVectors";
 import { VectorColumn } from "./vectorColumn";
@@ -228,6 +229,7 @@ export async function* validateBatches(
       if (keepsNone) releaseVectors(from, to);
     }
   }
+  yield* comparer.finish();
 }
 
 /**
@@ -240,6 +242,8 @@ export class RowComparer {
   // The near-duplicate index: what each indexed row (a slot, in line order) is compared by.
   private readonly indexLimit: number;
   private readonly slotLines: number[] = [];
+  /** Each indexed row's length, for the span of a finding that names it. */
+  private readonly slotLengths: number[] = [];
   private readonly slotHashes: number[] = [];
   private readonly slotSignatures = new VectorColumn();
   private readonly slotSketches = new VectorColumn();
@@ -261,6 +265,7 @@ export class RowComparer {
     answerKey: this.slotAnswerKeys[slot],
   });
   private readonly found: Diagnostic[] = [];
+  private readonly nearDuplicates = new NearDuplicatePairs();
   private loneCrSeen = false;
   private noFormat: Diagnostic | undefined;
   /** A UTF-16 file: nothing after its one finding. */
@@ -281,6 +286,14 @@ export class RowComparer {
     const expectedRows = options.fileBytes && sample.meanRowBytes ? Math.min(this.indexLimit, Math.ceil(options.fileBytes / sample.meanRowBytes)) : 0;
     this.buckets = new BandIndex(bands + 1, maxBucketRows, expectedRows);
     this.noFormat = sample.noFormat;
+  }
+
+  /**
+   * The near-duplicate findings, one per group, in the order of the groups' first rows: a group
+   * is known only once every row has been compared, so they come after the rows' other findings.
+   */
+  finish(): Diagnostic[] {
+    return this.finished ? [] : this.nearDuplicates.findings();
   }
 
   /**
@@ -332,10 +345,7 @@ export class RowComparer {
         if (duplicate) out.push(duplicate);
       }
     }
-    if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) {
-      const near = this.nearDuplicate(analyzed, isDuplicate, row);
-      if (near) out.push(near);
-    }
+    if (this.indexLimit > 0 && (analyzed.signature || analyzed.answerKey !== undefined)) this.compareNear(analyzed, isDuplicate);
     const tokens = this.options.tokens;
     if (tokens && analyzed.text !== undefined) {
       const count = tokens.counter.count(analyzed.text);
@@ -351,13 +361,12 @@ export class RowComparer {
     }
   }
 
-  /** The row's near-duplicate finding, if any; indexes the row while the index has room. */
-  private nearDuplicate(analyzed: AnalyzedLine, isDuplicate: boolean, row: Span): Diagnostic | undefined {
+  /** Notes the earlier row this one nearly repeats, if any; indexes the row while the index has room. */
+  private compareNear(analyzed: AnalyzedLine, isDuplicate: boolean): void {
     const { signature, answerKey } = analyzed;
     const keys = searchKeys(signature, answerKey, this.rowKeys);
     this.buckets.touch(keys);
     const slotLines = this.slotLines;
-    let finding: Diagnostic | undefined;
     if (!isDuplicate) {
       const found = findNearDuplicate(
         { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, shortPrompt: analyzed.shortPrompt, answerKey, bands: keys },
@@ -366,16 +375,18 @@ export class RowComparer {
         nearDuplicateThreshold,
         maxNearDuplicateCandidates,
       );
-      if (found) finding = nearDuplicateFinding(row, { line: slotLines[found.match] }, found.verdict, this.options.rules);
+      const severity = found && nearDuplicateSeverity(found.verdict, this.options.rules);
+      if (found && severity)
+        this.nearDuplicates.add(analyzed.line, analyzed.textLength, slotLines[found.match], this.slotLengths[found.match], found.verdict, severity);
     }
-    if (slotLines.length >= this.indexLimit) return finding;
+    if (slotLines.length >= this.indexLimit) return;
     this.buckets.add(slotLines.length, keys);
     slotLines.push(analyzed.line);
+    this.slotLengths.push(analyzed.textLength);
     this.slotHashes.push(analyzed.contentKey ?? -1);
     this.slotSignatures.push(signature);
     this.slotSketches.push(analyzed.sketch!);
     this.slotShortPrompts.push(analyzed.shortPrompt);
     this.slotAnswerKeys.push(answerKey);
-    return finding;
   }
 }
