@@ -42,14 +42,21 @@ const near = (ds: Diagnostic[]) => ds.filter((d) => d.rule === "near-duplicate")
 describe("near-duplicate groups", () => {
   it("links pairs into groups, each rooted at its earliest row, ordered by their first repeating row", () => {
     // 3→1, 5→3, 6→1: one group; 9→7 and 10→8: two more; 12→9 joins 7's.
-    const groups = groupNearDuplicatePairs([3, 5, 6, 9, 10, 12], [1, 3, 1, 7, 8, 9]);
-    assert.deepEqual(groups, [[0, 1, 2], [3, 5], [4]]);
-    assert.deepEqual(groupNearDuplicatePairs([], []), []);
-    assert.deepEqual(groupNearDuplicatePairs([4, 6, 8], [2, 3, 4]), [[0, 2], [1]]);
-    assert.deepEqual(groupNearDuplicatePairs([4, 6, 8, 9], [2, 3, 4, 6]), [
+    const pairsOf = (rows: number[], earliers: number[]) => groupNearDuplicatePairs(rows, earliers).groups.map((g) => g.pairs);
+    assert.deepEqual(pairsOf([3, 5, 6, 9, 10, 12], [1, 3, 1, 7, 8, 9]), [[0, 1, 2], [3, 5], [4]]);
+    assert.deepEqual(pairsOf([], []), []);
+    assert.deepEqual(pairsOf([4, 6, 8], [2, 3, 4]), [[0, 2], [1]]);
+    assert.deepEqual(pairsOf([4, 6, 8, 9], [2, 3, 4, 6]), [
       [0, 2],
       [1, 3],
     ]);
+  });
+
+  it("keeps only a group's first pairs when asked, with its size and every pair's group", () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => i + 1);
+    const { groupOf, groups } = groupNearDuplicatePairs(rows, [0, ...rows.slice(0, -1)], 3);
+    assert.deepEqual(groups, [{ pairs: [0, 1, 2], size: 1000 }]);
+    assert.deepEqual([...new Set(groupOf)], [0]);
   });
 
   it("a pair's finding is the single row's finding it always was", () => {

@@ -324,12 +324,12 @@ export class DocumentValidator {
       this.nearMembers.size * 8 < this.entries.length ? [...this.nearMembers].filter(inGroup).sort((a, b) => a.line - b.line) : this.entries.filter(inGroup);
     const before = [...this.nearGroups.keys()];
     this.nearGroups.clear();
-    const groups = groupNearDuplicatePairs(
+    const { groups } = groupNearDuplicatePairs(
       members.map((e) => e.line),
       members.map((e) => e.nearDuplicateOf!.entry.line),
     );
     for (const group of groups) {
-      const entries = group.map((i) => members[i]);
+      const entries = group.pairs.map((i) => members[i]);
       this.nearGroups.set(entries[0], {
         members: entries,
         severity: mostSevere(entries.map((e) => nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!)),

@@ -16,17 +16,25 @@ const listedRows = 8;
 export const maxRelatedMembers = 200;
 const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
+/** Groups of near-duplicate pairs: each pair's group, and each group's first pairs and size. */
+export interface NearDuplicateGrouping {
+  groupOf: Int32Array;
+  /** In the order of their first rows; `pairs` holds at most the `keep` first of a group's pairs. */
+  groups: Array<{ pairs: number[]; size: number }>;
+}
+
 /**
  * Groups rows linked by near-duplicate pairs (row `rows[i]` nearly repeats the earlier row
  * `earliers[i]`; `rows` ascending), as dedup pipelines group them before keeping one row of each.
- * Returns each group's pair indices, groups ordered by their first row. Forty ways of asking for
- * the top headlines are one group, so they make one finding, not forty.
+ * Forty ways of asking for the top headlines are one group, so they make one finding, not forty.
  *
  * Each row repeats one earlier row, so the pairs form trees whose roots are rows that repeat none:
  * a row's group is that of the row it repeats, found once in row order (no union-find needed).
+ * Memory beyond `groupOf` grows with the groups, not the pairs: a stream's roots are rows of its
+ * bounded near-duplicate index.
  */
-export function groupNearDuplicatePairs(rows: ArrayLike<number>, earliers: ArrayLike<number>): number[][] {
-  const groups: number[][] = [];
+export function groupNearDuplicatePairs(rows: ArrayLike<number>, earliers: ArrayLike<number>, keep = Infinity): NearDuplicateGrouping {
+  const groups: NearDuplicateGrouping["groups"] = [];
   const groupOf = new Int32Array(rows.length);
   const byRoot = new Map<number, number>();
   for (let i = 0; i < rows.length; i++) {
@@ -35,13 +43,14 @@ export function groupNearDuplicatePairs(rows: ArrayLike<number>, earliers: Array
     let group = j >= 0 ? groupOf[j] : byRoot.get(earlier);
     if (group === undefined) {
       group = groups.length;
-      groups.push([]);
+      groups.push({ pairs: [], size: 0 });
       byRoot.set(earlier, group);
     }
     groupOf[i] = group;
-    groups[group].push(i);
+    const at = groups[group];
+    if (at.size++ < keep) at.pairs.push(i);
   }
-  return groups;
+  return { groupOf, groups };
 }
 
 /** Where `row` is among `rows[0..end)` (ascending), or -1. */

@@ -1,55 +1,72 @@
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import type { NearDuplicateVerdict } from "./nearDuplicates";
-import { groupNearDuplicatePairs, maxRelatedMembers, mostSevere, NearDuplicateMember, nearDuplicateGroupFinding } from "./nearDuplicateGroups";
+import { groupNearDuplicatePairs, maxRelatedMembers, NearDuplicateMember, nearDuplicateGroupFinding } from "./nearDuplicateGroups";
 
 const severities: Severity[] = ["error", "warning", "info", "hint"];
 const answers: Array<NearDuplicateVerdict["answer"]> = [undefined, "same", "close"];
+/** Numbers kept per pair in `spans`: its row, its length, the earlier row, that row's length. */
+const stride = 4;
 
 /**
- * The near-duplicate pairs a stream finds, kept as numbers until the last row is read (a gigabyte
- * may hold millions: objects with a message each would be ten times the memory), then grouped.
+ * The near-duplicate pairs a stream finds, kept until the last row is read (a group is known
+ * only then), then grouped. A gigabyte of templated rows may hold millions of pairs: they are
+ * kept in typed arrays, outside the CLI's capped heap, at 25 bytes a pair.
  */
 export class NearDuplicatePairs {
-  private readonly rows: number[] = [];
-  private readonly lengths: number[] = [];
-  private readonly earliers: number[] = [];
-  private readonly earlierLengths: number[] = [];
-  private readonly similarities: number[] = [];
-  /** Severity, answer and measure in one number. */
-  private readonly codes: number[] = [];
+  private spans = new Int32Array(stride * 1024);
+  private similarities = new Float64Array(1024);
+  /** Severity, answer and measure in one byte. */
+  private codes = new Uint8Array(1024);
+  private count = 0;
 
   /** Row `row` (added in row order) nearly repeats the earlier row `earlier`. */
   add(row: number, length: number, earlier: number, earlierLength: number, verdict: NearDuplicateVerdict, severity: Severity): void {
-    this.rows.push(row);
-    this.lengths.push(length);
-    this.earliers.push(earlier);
-    this.earlierLengths.push(earlierLength);
-    this.similarities.push(verdict.similarity);
-    const measure = verdict.measure === "rouge-l" ? 1 : 0;
-    this.codes.push(severities.indexOf(severity) * 8 + answers.indexOf(verdict.answer) * 2 + measure);
+    if (this.count === this.codes.length) this.grow();
+    this.spans.set([row, length, earlier, earlierLength], stride * this.count);
+    this.similarities[this.count] = verdict.similarity;
+    this.codes[this.count] = severities.indexOf(severity) * 8 + answers.indexOf(verdict.answer) * 2 + (verdict.measure === "rouge-l" ? 1 : 0);
+    this.count++;
   }
 
   /** One finding per group of rows the pairs link, in the order of the groups' first rows. */
-  findings(): Diagnostic[] {
-    return groupNearDuplicatePairs(this.rows, this.earliers).map((group) =>
-      nearDuplicateGroupFinding(
-        group.slice(0, 1 + maxRelatedMembers).map((i) => this.member(i)),
-        group.length,
-        mostSevere(group.map((i) => severities[this.codes[i] >> 3])),
-      ),
-    );
+  *findings(): Generator<Diagnostic> {
+    const rows = new Int32Array(this.count);
+    const earliers = new Int32Array(this.count);
+    for (let i = 0; i < this.count; i++) {
+      rows[i] = this.spans[stride * i];
+      earliers[i] = this.spans[stride * i + 2];
+    }
+    const { groupOf, groups } = groupNearDuplicatePairs(rows, earliers, 1 + maxRelatedMembers);
+    // The most severe verdict of each group, as a rank (0 is error).
+    const ranks = new Uint8Array(groups.length).fill(severities.length);
+    for (let i = 0; i < this.count; i++) ranks[groupOf[i]] = Math.min(ranks[groupOf[i]], this.codes[i] >> 3);
+    for (let g = 0; g < groups.length; g++) {
+      yield nearDuplicateGroupFinding(
+        groups[g].pairs.map((i) => this.member(i)),
+        groups[g].size,
+        severities[ranks[g]],
+      );
+    }
+  }
+
+  private grow(): void {
+    const spans = new Int32Array(this.spans.length * 2);
+    spans.set(this.spans);
+    this.spans = spans;
+    const similarities = new Float64Array(this.similarities.length * 2);
+    similarities.set(this.similarities);
+    this.similarities = similarities;
+    const codes = new Uint8Array(this.codes.length * 2);
+    codes.set(this.codes);
+    this.codes = codes;
   }
 
   private member(i: number): NearDuplicateMember {
     const code = this.codes[i];
-    const verdict: NearDuplicateVerdict = { severity: severities[code >> 3], similarity: this.similarities[i], answer: answers[(code >> 1) & 3] };
+    const severity = severities[code >> 3];
+    const verdict: NearDuplicateVerdict = { severity, similarity: this.similarities[i], answer: answers[(code >> 1) & 3] };
     if (code & 1) verdict.measure = "rouge-l";
-    const row = this.rows[i];
-    return {
-      row: { line: row, column: 0, endLine: row, endColumn: this.lengths[i] },
-      earlier: { line: this.earliers[i], length: this.earlierLengths[i] },
-      verdict,
-      severity: severities[code >> 3],
-    };
+    const [row, length, earlier, earlierLength] = this.spans.subarray(stride * i, stride * i + stride);
+    return { row: { line: row, column: 0, endLine: row, endColumn: length }, earlier: { line: earlier, length: earlierLength }, verdict, severity };
   }
 }

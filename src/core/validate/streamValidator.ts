@@ -292,7 +292,7 @@ export class RowComparer {
    * The near-duplicate findings, one per group, in the order of the groups' first rows: a group
    * is known only once every row has been compared, so they come after the rows' other findings.
    */
-  finish(): Diagnostic[] {
+  finish(): Iterable<Diagnostic> {
     return this.finished ? [] : this.nearDuplicates.findings();
   }
 
