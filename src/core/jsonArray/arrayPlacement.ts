@@ -1,3 +1,4 @@
+import { widened } from "../validate/typedArrays";
 import type { Diagnostic, Span } from "../lint/diagnostic";
 import type { ArrayElement } from "./arrayElements";
 import type { FilePosition } from "./filePosition";
@@ -25,11 +26,7 @@ export class ArrayPlacement {
   private lowestHeld = 0;
 
   add(element: ArrayElement): void {
-    if (stride * (element.ordinal + 1) > this.places.length) {
-      const grown = new Int32Array(this.places.length * 2);
-      grown.set(this.places);
-      this.places = grown;
-    }
+    if (stride * (element.ordinal + 1) > this.places.length) this.places = widened(this.places);
     this.places.set([element.start.line, element.start.column, element.end.line, element.end.column, element.text.length], stride * element.ordinal);
     this.count = Math.max(this.count, element.ordinal + 1);
     this.held.set(element.ordinal, { element });

@@ -1,3 +1,5 @@
+import { widened } from "./typedArrays";
+
 /**
  * The streaming validator's near-duplicate buckets: for each band, the rows (slot numbers, in
  * the order they were added) whose key in that band is the same. Written with typed arrays
@@ -119,13 +121,8 @@ export class BandIndex {
 
   private growEntries(needed: number): void {
     const length = Math.max(needed, this.next.length * 2, 4096);
-    const widen = (array: Int32Array) => {
-      const grown = new Int32Array(length);
-      grown.set(array);
-      return grown;
-    };
-    this.next = widen(this.next);
-    this.last = widen(this.last);
-    this.count = widen(this.count);
+    this.next = widened(this.next, length);
+    this.last = widened(this.last, length);
+    this.count = widened(this.count, length);
   }
 }

@@ -1,3 +1,4 @@
+import { widened } from "./typedArrays";
 import type { Diagnostic, Severity } from "../lint/diagnostic";
 import type { NearDuplicateVerdict } from "./nearDuplicates";
 import { groupNearDuplicatePairs, maxRelatedMembers, NearDuplicateMember, nearDuplicateGroupFinding } from "./nearDuplicateGroups";
@@ -50,15 +51,9 @@ export class NearDuplicatePairs {
   }
 
   private grow(): void {
-    const spans = new Int32Array(this.spans.length * 2);
-    spans.set(this.spans);
-    this.spans = spans;
-    const similarities = new Float64Array(this.similarities.length * 2);
-    similarities.set(this.similarities);
-    this.similarities = similarities;
-    const codes = new Uint8Array(this.codes.length * 2);
-    codes.set(this.codes);
-    this.codes = codes;
+    this.spans = widened(this.spans);
+    this.similarities = widened(this.similarities);
+    this.codes = widened(this.codes);
   }
 
   private member(i: number): NearDuplicateMember {

@@ -3,6 +3,7 @@
 // the threads, 0.36 s reading them on the main thread, which also compares every row); packed,
 // a chunk is two number arrays, the transferred slabs its vectors live in, and the findings of
 // the few rows that have any.
+import { widened } from "./typedArrays";
 import type { Diagnostic } from "../lint/diagnostic";
 import type { AnalyzedLine } from "./streamValidator";
 
@@ -94,12 +95,8 @@ export class RowPacker {
   }
 
   private grow(): void {
-    const numbers = new Float64Array(this.numbers.length * 2);
-    numbers.set(this.numbers);
-    this.numbers = numbers;
-    const vectors = new Int32Array(this.vectors.length * 2);
-    vectors.set(this.vectors);
-    this.vectors = vectors;
+    this.numbers = widened(this.numbers);
+    this.vectors = widened(this.vectors);
   }
 }
 

@@ -1,3 +1,5 @@
+import { widened } from "./typedArrays";
+
 /**
  * One small vector per slot of the near-duplicate index (a signature, a sketch, a short prompt),
  * kept as where it lies (a slab, an offset, a length) rather than as a typed array of its own: a
@@ -38,13 +40,8 @@ export class VectorColumn {
   }
 
   private grow(): void {
-    const widen = (array: Int32Array) => {
-      const grown = new Int32Array(array.length * 2);
-      grown.set(array);
-      return grown;
-    };
-    this.bufferIndex = widen(this.bufferIndex);
-    this.byteOffsets = widen(this.byteOffsets);
-    this.lengths = widen(this.lengths);
+    this.bufferIndex = widened(this.bufferIndex);
+    this.byteOffsets = widened(this.byteOffsets);
+    this.lengths = widened(this.lengths);
   }
 }
