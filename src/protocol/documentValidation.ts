@@ -6,7 +6,7 @@
 import type { FormatId } from "../core/formats/formatLabels";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
-import type { Summary } from "../core/validate/documentValidator";
+import type { NearDuplicateMembership, Summary } from "../core/validate/documentValidator";
 
 export interface EditChange {
   startLine: number;
@@ -46,6 +46,8 @@ export type DocumentQuery =
 
 export interface LinesResult {
   diagnostics: Diagnostic[];
+  /** The lines' places in groups of near duplicates, by line: only a group's first repeating row has a diagnostic. */
+  nearDuplicates: Record<number, NearDuplicateMembership>;
   fixableCounts: Record<string, number>;
   lineTexts: Record<number, string | undefined>;
 }

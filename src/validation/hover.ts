@@ -2,6 +2,7 @@ import * as vscode from "vscode";
 import { formatLabels } from "../core/formats/detect";
 import { summarizeRow } from "../core/formats/summary";
 import { parseRow, stripBom } from "../core/jsonl/parseRow";
+import type { NearDuplicateMembership } from "../core/validate/documentValidator";
 import type { ValidationController } from "./validationController";
 
 /** A row's format, turns, size and problems, shown over the row's opening brace. */
@@ -17,7 +18,9 @@ export class RowHoverProvider implements vscode.HoverProvider {
     if (parsed.kind !== "value" || parsed.errors.length > 0) return undefined;
     const summary = summarizeRow(parsed.value);
     const format = summary.format ?? this.validation.summaryOf(document)?.format;
-    const problems = (await this.validation.linesOf(document, [position.line]))?.diagnostics ?? [];
+    const lines = await this.validation.linesOf(document, [position.line]);
+    const problems = lines?.diagnostics ?? [];
+    const group = lines?.nearDuplicates[position.line];
     const markdown = new vscode.MarkdownString();
     markdown.appendMarkdown(`**Row ${position.line + 1}** · ${format ? formatLabels[format] : "not instruction data"}\n\n`);
     // Roles are dataset text: appendText escapes them, so a role cannot become a link or an image.
@@ -31,6 +34,17 @@ export class RowHoverProvider implements vscode.HoverProvider {
       markdown.appendMarkdown(
         ` · ${problems.length} problem${problems.length === 1 ? "" : "s"}: ${[...new Set(problems.map((p) => `\`${p.rule}\``))].join(", ")}`,
       );
+    if (group) markdown.appendMarkdown(`\n\n${nearDuplicateNote(position.line, group)}`);
     return new vscode.Hover(markdown, new vscode.Range(position.line, braceColumn, position.line, braceColumn + 1));
   }
+}
+
+/** Where a row stands among its near duplicates: the group's one finding sits on its first repeating row. */
+export function nearDuplicateNote(line: number, group: NearDuplicateMembership): string {
+  const where = group.findingLine === line ? "this row's finding names them" : `the finding on row ${group.findingLine + 1} names them`;
+  if (group.repeats) return `${group.repeats} One of ${group.rows.toLocaleString("en-US")} rows that nearly repeat each other: ${where}.`;
+  const later = group.rows - 1;
+  return later === 1
+    ? `A later row nearly repeats this one: ${where.replace(/them$/, "it")}.`
+    : `${later.toLocaleString("en-US")} later rows nearly repeat this one or each other: ${where}.`;
 }

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import { fixLines } from "../core/lint/fixLines";
 import { DocumentValidator } from "../core/validate/documentValidator";
 import { maxRowBytes } from "../core/validate/lineChecks";
-import type { DocumentNotice, DocumentQuery, QueryResults, WorkerReply, WorkerRequest } from "../protocol/documentValidation";
+import type { DocumentNotice, DocumentQuery, LinesResult, QueryResults, WorkerReply, WorkerRequest } from "../protocol/documentValidation";
 
 interface Held {
   generation: number;
@@ -92,7 +92,12 @@ function answer(query: Exclude<DocumentQuery, { type: "array" }>): unknown {
       const diagnostics = query.lines.flatMap((line) => validator.diagnosticsAt(line));
       const fixableCounts: Record<string, number> = {};
       for (const d of diagnostics) if (d.fix) fixableCounts[d.rule] = validator.fixableCount(d.rule);
-      return { diagnostics, fixableCounts, lineTexts: lineTexts(validator, fixLines(diagnostics)) } satisfies QueryResults["lines"];
+      const nearDuplicates: LinesResult["nearDuplicates"] = {};
+      for (const line of query.lines) {
+        const membership = validator.nearDuplicateAt(line);
+        if (membership) nearDuplicates[line] = membership;
+      }
+      return { diagnostics, nearDuplicates, fixableCounts, lineTexts: lineTexts(validator, fixLines(diagnostics)) } satisfies QueryResults["lines"];
     }
     case "fixable": {
       const diagnostics = validator.fixable(query.rule);

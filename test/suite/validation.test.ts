@@ -136,8 +136,16 @@ describe("validation in the editor", () => {
       group[0].message,
       /^Asks nearly what row 1 asks \(estimated Jaccard 0\.\d\d over word 5-grams\)\. Row 4 belongs to the same group of near duplicates\.$/,
     );
+    // The group's other rows have no finding of their own: their hover says where it is.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", uri, new vscode.Position(3, 0));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
+    assert.match(
+      hoverText,
+      /Asks nearly what row 1 asks \(estimated Jaccard 0\.\d\d over word 5-grams\)\. One of 3 rows that nearly repeat each other: the finding on row 3 names them\./,
+    );
     await vscode.commands.executeCommand("workbench.actions.view.problems");
-    editor.selection = new vscode.Selection(2, 10, 2, 10);
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    await vscode.commands.executeCommand("editor.action.showHover");
     await screenshot("validation-near-duplicate-group");
     // Deleting the first repeating row leaves a pair: the finding moves to the row that remains.
     const edit = new vscode.WorkspaceEdit();

@@ -166,6 +166,43 @@ describe("near-duplicate groups", () => {
     );
   });
 
+  it("tells each row of a group where the group's finding is, for the hover, and forgets it when the group goes", () => {
+    const lines = [row(story), row(unrelated), row(`${story} tonight`), row(lists), row(`${story} again`)];
+    const editor = new DocumentValidator();
+    editor.setText(lines.join("\n"));
+    assert.deepEqual(editor.nearDuplicateAt(0), { repeats: undefined, findingLine: 2, rows: 3 });
+    assert.equal(editor.nearDuplicateAt(1), undefined);
+    assert.deepEqual(editor.nearDuplicateAt(4), {
+      repeats: "Asks nearly what row 1 asks (ROUGE-L 0.97 over words), with the same answer.",
+      findingLine: 2,
+      rows: 3,
+    });
+    // A row that leaves a group whose first row stays is in no group.
+    const leaving = new DocumentValidator();
+    leaving.setText(lines.join("\n"));
+    leaving.applyEdit(4, 0, 4, lines[4].length, row("Summarise the plot of Hamlet in two sentences for a reader who has never seen the play"));
+    assert.equal(leaving.nearDuplicateAt(4), undefined);
+    assert.deepEqual(leaving.nearDuplicateAt(0), { repeats: undefined, findingLine: 2, rows: 2 });
+    editor.applyEdit(0, 0, 0, lines[0].length, row(`${lists} today`));
+    // Row 1 now asks what row 4 asks: the story rows 3 and 5 are a pair of their own, the lists rows another.
+    assert.deepEqual(
+      [0, 2, 3, 4].map((line) => [
+        editor.nearDuplicateAt(line)?.findingLine,
+        editor.nearDuplicateAt(line)?.rows,
+        editor.nearDuplicateAt(line)?.repeats?.slice(0, 25),
+      ]),
+      [
+        [3, 2, undefined],
+        [4, 2, undefined],
+        [3, 2, "Asks nearly what row 1 as"],
+        [4, 2, "Asks nearly what row 3 as"],
+      ],
+    );
+    editor.applyEdit(4, 0, 4, lines[4].length, row("Summarise the plot of Hamlet in two sentences for a reader who has never seen the play"));
+    assert.equal(editor.nearDuplicateAt(2), undefined);
+    assert.equal(editor.nearDuplicateAt(4), undefined);
+  });
+
   it("turning the rule off removes the groups; setting its severity applies to each", () => {
     const text = [row(story), row(`${story} tonight`), row(`${story} again`)].join("\n");
     const off = new DocumentValidator({ rules: { "near-duplicate": "off" } });

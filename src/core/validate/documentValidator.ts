@@ -8,7 +8,7 @@ import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
 import { duplicateRowFinding, mixedFormatFinding } from "./crossRowFindings";
 import { DocumentDuplicates, IndexedRow } from "./documentDuplicates";
 import { groupNearDuplicatePairs, maxRelatedMembers, mostSevere, nearDuplicateGroupFinding, NearDuplicateMember } from "./nearDuplicateGroups";
-import { nearDuplicateSeverity } from "./nearDuplicates";
+import { nearDuplicateMessage, nearDuplicateSeverity } from "./nearDuplicates";
 
 /** The file's format is the majority format among this many first rows, in the editor and the CLI alike. */
 export const formatSampleRows = 1000;
@@ -20,6 +20,19 @@ interface Entry extends IndexedRow {
   counts?: Record<Severity, number>;
   /** Rules of its diagnostics that come with a fix, one per diagnostic. */
   fixable?: string[];
+  /** The first member of its group of near duplicates, when `groupStamp` is the validator's. */
+  groupFirst?: Entry;
+  groupStamp?: number;
+}
+
+/** A row's place in a group of near duplicates, for the hover (only the group's first repeating row has a finding). */
+export interface NearDuplicateMembership {
+  /** What the row nearly repeats; absent for the row the group repeats, which repeats none. */
+  repeats?: string;
+  /** The row with the group's finding. */
+  findingLine: number;
+  /** Rows in the group, the one it repeats included. */
+  rows: number;
 }
 
 const zeroCounts = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
@@ -60,6 +73,8 @@ export class DocumentValidator {
   private readonly nearGroups = new Map<Entry, { members: Entry[]; severity: Severity }>();
   /** A row joined, left or changed in a group since the groups were made. */
   private groupsStale = false;
+  /** Counts the groupings: a row's `groupFirst` from an earlier one is stale. */
+  private groupStamp = 0;
 
   constructor(private options: ValidationOptions = {}) {}
 
@@ -328,8 +343,13 @@ export class DocumentValidator {
       members.map((e) => e.line),
       members.map((e) => e.nearDuplicateOf!.entry.line),
     );
+    const stamp = ++this.groupStamp;
     for (const group of groups) {
       const entries = group.pairs.map((i) => members[i]);
+      for (const e of [entries[0].nearDuplicateOf!.entry as Entry, ...entries]) {
+        e.groupFirst = entries[0];
+        e.groupStamp = stamp;
+      }
       this.nearGroups.set(entries[0], {
         members: entries,
         severity: mostSevere(entries.map((e) => nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!)),
@@ -337,6 +357,19 @@ export class DocumentValidator {
     }
     for (const first of before) this.reflag(first);
     for (const first of this.nearGroups.keys()) this.reflag(first);
+  }
+
+  /** The row's place in a group of near duplicates, if it is in one. */
+  nearDuplicateAt(line: number): NearDuplicateMembership | undefined {
+    const entry = this.entries[line];
+    const group = entry?.groupStamp === this.groupStamp && entry.groupFirst ? this.nearGroups.get(entry.groupFirst) : undefined;
+    if (!group) return undefined;
+    const near = entry.nearDuplicateOf;
+    return {
+      repeats: near && nearDuplicateMessage(near.entry.line, near.verdict),
+      findingLine: group.members[0].line,
+      rows: group.members.length + 1,
+    };
   }
 
   private nearMember(entry: Entry): NearDuplicateMember {
