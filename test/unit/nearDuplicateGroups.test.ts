@@ -6,7 +6,7 @@ import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import {
   groupNearDuplicatePairs,
   maxRelatedMembers,
-  mostSevere,
+  moreSevere,
   nearDuplicateGroupFinding as groupFinding,
   NearDuplicateMember,
 } from "../../src/core/validate/nearDuplicateGroups";
@@ -26,7 +26,7 @@ function member(line: number, earlier: number, severity: NearDuplicateMember["se
   };
 }
 
-const nearDuplicateGroupFinding = (members: NearDuplicateMember[]) => groupFinding(members, members.length, mostSevere(members.map((m) => m.severity)));
+const nearDuplicateGroupFinding = (members: NearDuplicateMember[]) => groupFinding(members, members.length, members.map((m) => m.severity).reduce(moreSevere));
 
 async function streamFindings(text: string): Promise<Diagnostic[]> {
   const found: Diagnostic[] = [];

@@ -67,19 +67,17 @@ function indexBefore(rows: ArrayLike<number>, row: number, end: number): number 
 
 const wholeRow = (row: EarlierRow): Span => ({ line: row.line, column: 0, endLine: row.line, endColumn: Math.max(1, row.length ?? 1) });
 
-/** The most severe of a group's verdicts: the group's finding has it. */
-export function mostSevere(severities: Iterable<Severity>): Severity {
-  let most: Severity = "hint";
-  for (const severity of severities) if (rank[severity] < rank[most]) most = severity;
-  return most;
+/** The more severe of two verdicts: a group's finding has its most severe. */
+export function moreSevere(a: Severity, b: Severity): Severity {
+  return rank[b] < rank[a] ? b : a;
 }
 
 /**
  * The one finding of a group of near duplicates, on its first member (the earliest row that
  * repeats another; a pair's finding is the same as it always was): it names the row that member
  * repeats, and the group's other members with the row each repeats. `shown` are the group's
- * first members in row order, at least `1 + maxRelatedMembers` of them when it has more: a
- * group of 100,000 templated rows is not built whole on every edit. `size` counts them all.
+ * first members in row order (the first `1 + maxRelatedMembers` are all it reads: a group of
+ * 100,000 templated rows is not built whole on every edit); `size` counts them all.
  */
 export function nearDuplicateGroupFinding(shown: readonly NearDuplicateMember[], size: number, severity: Severity): Diagnostic {
   const [first, ...others] = shown;
