@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import { textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
 import type { Diagnostic } from "../core/lint/diagnostic";
+import { mostSevereFirst } from "../core/lint/mostSevereFirst";
 import type { Settings, ValidationSettings } from "../settings/settings";
 import { optionsFor } from "./documentOptions";
 import { diagnosticSource, toRange, toVscodeDiagnostic, toWorkspaceEdit } from "./toVscode";
@@ -110,7 +111,7 @@ export class ArrayValidationController implements vscode.Disposable, vscode.Code
     this.results.set(key, { version, findings });
     this.collection.set(
       document.uri,
-      findings.slice(0, maxPublished).map((d) => toVscodeDiagnostic(document.uri, d)),
+      mostSevereFirst(findings, maxPublished).map((d) => toVscodeDiagnostic(document.uri, d)),
     );
     this.log.info(`validated the JSON array ${document.uri.fsPath} (${findings.length} findings) in ${(performance.now() - started).toFixed(0)} ms`);
     this.updated.fire(document.uri);

@@ -1,4 +1,5 @@
 import type { Diagnostic, RelatedLocation, Severity, Span } from "../lint/diagnostic";
+import { severityRank } from "../lint/mostSevereFirst";
 import type { EarlierRow } from "./crossRowFindings";
 import { nearDuplicateMessage, NearDuplicateVerdict } from "./nearDuplicates";
 
@@ -14,7 +15,6 @@ export interface NearDuplicateMember {
 const listedRows = 8;
 /** Related locations of one finding: a templated dataset can put thousands of rows in one group. */
 export const maxRelatedMembers = 200;
-const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 /** Groups of near-duplicate pairs: each pair's group, and each group's first pairs and size. */
 export interface NearDuplicateGrouping {
@@ -69,7 +69,7 @@ const wholeRow = (row: EarlierRow): Span => ({ line: row.line, column: 0, endLin
 
 /** The more severe of two verdicts: a group's finding has its most severe. */
 export function moreSevere(a: Severity, b: Severity): Severity {
-  return rank[b] < rank[a] ? b : a;
+  return severityRank[b] < severityRank[a] ? b : a;
 }
 
 /**
