@@ -1,6 +1,6 @@
 import { formatLabels } from "./formats/detect";
 import type { FormatId } from "./formats/formatLabels";
-import type { Diagnostic, Severity } from "./lint/diagnostic";
+import { Diagnostic, severities, Severity, severityRank } from "./lint/diagnostic";
 import { ruleCatalog, RuleId } from "./rules/catalog";
 
 /** Markdown link to a dataset row (`#L12`), which the report page opens in the editor (markdown-it refuses file: links). */
@@ -19,8 +19,6 @@ export interface ReportInput {
   note?: string;
 }
 
-const order: Severity[] = ["error", "warning", "info", "hint"];
-
 /** A Markdown report of a dataset's problems: counts per rule, then every problem by line, each linked to its row. */
 export function formatReport(input: ReportInput): string {
   const bySeverity = new Map<Severity, number>();
@@ -36,13 +34,13 @@ export function formatReport(input: ReportInput): string {
     "",
     `- Format: ${input.format ? formatLabels[input.format] : "not instruction data (syntax checked only)"}`,
     `- Rows: ${input.rows.toLocaleString("en-US")}`,
-    `- Problems: ${order.map((s) => `${(bySeverity.get(s) ?? 0).toLocaleString("en-US")} ${s}${s === "error" || s === "warning" ? "s" : ""}`).join(", ")}`,
+    `- Problems: ${severities.map((s) => `${(bySeverity.get(s) ?? 0).toLocaleString("en-US")} ${s}${s === "error" || s === "warning" ? "s" : ""}`).join(", ")}`,
   ];
   if (input.total !== undefined && input.total > input.diagnostics.length)
     lines.push(`- Listed: the first ${input.diagnostics.length.toLocaleString("en-US")} of ${input.total.toLocaleString("en-US")}`);
   if (input.note) lines.push(`- ${input.note}`);
   lines.push("", "| Rule | Severity | Count | What it checks |", "|---|---|---|---|");
-  const rules = [...byRule].sort((a, b) => order.indexOf(a[1].severity) - order.indexOf(b[1].severity) || b[1].count - a[1].count);
+  const rules = [...byRule].sort((a, b) => severityRank[a[1].severity] - severityRank[b[1].severity] || b[1].count - a[1].count);
   for (const [rule, { count, severity }] of rules) {
     lines.push(`| \`${rule}\` | ${severity} | ${count.toLocaleString("en-US")} | ${ruleCatalog[rule as RuleId]?.description ?? ""} |`);
   }

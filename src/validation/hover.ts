@@ -41,10 +41,10 @@ export class RowHoverProvider implements vscode.HoverProvider {
 
 /** Where a row stands among its near duplicates: the group's one finding sits on its first repeating row. */
 export function nearDuplicateNote(line: number, group: NearDuplicateMembership): string {
-  const where = group.findingLine === line ? "this row's finding names them" : `the finding on row ${group.findingLine + 1} names them`;
-  if (group.repeats) return `${group.repeats} One of ${group.rows.toLocaleString("en-US")} rows that nearly repeat each other: ${where}.`;
+  const finding = group.findingLine === line ? "this row's finding" : `the finding on row ${group.findingLine + 1}`;
+  if (group.repeats) return `${group.repeats} One of ${group.rows.toLocaleString("en-US")} rows that nearly repeat each other: ${finding} names them.`;
   const later = group.rows - 1;
   return later === 1
-    ? `A later row nearly repeats this one: ${where.replace(/them$/, "it")}.`
-    : `${later.toLocaleString("en-US")} later rows nearly repeat this one or each other: ${where}.`;
+    ? `A later row nearly repeats this one: ${finding} names it.`
+    : `${later.toLocaleString("en-US")} later rows nearly repeat this one or each other: ${finding} names them.`;
 }

@@ -27,7 +27,12 @@ export class ArrayPlacement {
 
   add(element: ArrayElement): void {
     if (stride * (element.ordinal + 1) > this.places.length) this.places = widened(this.places);
-    this.places.set([element.start.line, element.start.column, element.end.line, element.end.column, element.text.length], stride * element.ordinal);
+    const at = stride * element.ordinal;
+    this.places[at] = element.start.line;
+    this.places[at + 1] = element.start.column;
+    this.places[at + 2] = element.end.line;
+    this.places[at + 3] = element.end.column;
+    this.places[at + 4] = element.text.length;
     this.count = Math.max(this.count, element.ordinal + 1);
     this.held.set(element.ordinal, { element });
   }
@@ -53,8 +58,12 @@ export class ArrayPlacement {
       return spanOf(held.element.removal.start, held.element.removal.end);
     if (held && span.endLine === span.line) return spanOf(this.position(held, span.column), this.position(held, Math.max(span.endColumn, span.column)));
     if (span.line < this.count) {
-      const [line, column, endLine, endColumn, length] = this.places.subarray(stride * span.line, stride * span.line + stride);
-      if (span.column === 0 && span.endLine === span.line && span.endColumn === length) return { line, column, endLine, endColumn };
+      const at = stride * span.line;
+      const line = this.places[at];
+      const column = this.places[at + 1];
+      // A whole row names the whole element; any other span, its first character.
+      if (span.column === 0 && span.endLine === span.line && span.endColumn === this.places[at + 4])
+        return { line, column, endLine: this.places[at + 2], endColumn: this.places[at + 3] };
       return { line, column, endLine: line, endColumn: column + 1 };
     }
     return span;

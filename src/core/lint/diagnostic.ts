@@ -1,5 +1,10 @@
 export type Severity = "error" | "warning" | "info" | "hint";
 
+/** Errors first, then warnings, information and hints: the order problems are counted and shown in. */
+export const severities: readonly Severity[] = ["error", "warning", "info", "hint"];
+/** A severity's place in `severities` (0: error). */
+export const severityRank = Object.fromEntries(severities.map((s, i) => [s, i])) as Record<Severity, number>;
+
 /** Lines and columns are 0-based, columns in UTF-16 code units (as VS Code counts them). */
 export interface Span {
   line: number;

@@ -2,7 +2,7 @@ import { dominantFormat } from "../formats/detect";
 import type { FormatId } from "../formats/formatLabels";
 import { splitLines } from "../jsonl/lineReader";
 import { NoFormatSample } from "./noFormat";
-import type { Diagnostic, Severity } from "../lint/diagnostic";
+import { Diagnostic, Severity, severities } from "../lint/diagnostic";
 import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
 import { encodingFinding, isTooLong, tooLongFinding } from "./lineChecks";
 import { duplicateRowFinding, mixedFormatFinding } from "./crossRowFindings";
@@ -20,9 +20,6 @@ interface Entry extends IndexedRow {
   counts?: Record<Severity, number>;
   /** Rules of its diagnostics that come with a fix, one per diagnostic. */
   fixable?: string[];
-  /** The first member of its group of near duplicates, when `groupStamp` is the validator's. */
-  groupFirst?: Entry;
-  groupStamp?: number;
 }
 
 /** A row's place in a group of near duplicates, for the hover (only the group's first repeating row has a finding). */
@@ -36,7 +33,6 @@ export interface NearDuplicateMembership {
 }
 
 const zeroCounts = (): Record<Severity, number> => ({ error: 0, warning: 0, info: 0, hint: 0 });
-const severities: Severity[] = ["error", "warning", "info", "hint"];
 
 export interface Summary {
   counts: Record<Severity, number>;
@@ -73,8 +69,6 @@ export class DocumentValidator {
   private readonly nearGroups = new Map<Entry, { members: Entry[]; severity: Severity }>();
   /** A row joined, left or changed in a group since the groups were made. */
   private groupsStale = false;
-  /** Counts the groupings: a row's `groupFirst` from an earlier one is stale. */
-  private groupStamp = 0;
 
   constructor(private options: ValidationOptions = {}) {}
 
@@ -220,17 +214,7 @@ export class DocumentValidator {
   }
 
   private newEntry(text: string, line: number): Entry {
-    // Every field the validator sets later, so that entries keep one shape (regrouping sets two on 100,000 rows).
-    return {
-      line,
-      text,
-      analysis: { kind: "blank", diagnostics: [] },
-      bands: [],
-      group: undefined,
-      nearDuplicateOf: undefined,
-      groupFirst: undefined,
-      groupStamp: 0,
-    };
+    return { line, text, analysis: { kind: "blank", diagnostics: [] }, bands: [] };
   }
 
   /** analyzeRow plus the checks of the line as bytes, which the CLI's reader makes while reading. */
@@ -342,8 +326,7 @@ export class DocumentValidator {
   private regroup(): void {
     this.groupsStale = false;
     const rules = this.options.rules;
-    const inGroup = (e: Entry) =>
-      e.nearDuplicateOf !== undefined && this.entries[e.line] === e && nearDuplicateSeverity(e.nearDuplicateOf.verdict, rules) !== undefined;
+    const inGroup = (e: Entry) => this.repeatsInGroup(e);
     // In line order: sorted when they are few, else the lines walked in order (a templated file's rows are most of them).
     const members =
       this.nearMembers.size * 8 < this.entries.length ? [...this.nearMembers].filter(inGroup).sort((a, b) => a.line - b.line) : this.entries.filter(inGroup);
@@ -355,20 +338,11 @@ export class DocumentValidator {
       lines[i] = members[i].line;
       earliers[i] = members[i].nearDuplicateOf!.entry.line;
     }
-    const stamp = ++this.groupStamp;
     for (const { pairs } of groupNearDuplicatePairs(lines, earliers).groups) {
       const entries = pairs.map((i) => members[i]);
-      const first = entries[0];
-      const root = first.nearDuplicateOf!.entry as Entry;
-      root.groupFirst = first;
-      root.groupStamp = stamp;
       let severity: Severity = "hint";
-      for (const e of entries) {
-        e.groupFirst = first;
-        e.groupStamp = stamp;
-        severity = moreSevere(severity, nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!);
-      }
-      this.nearGroups.set(first, { members: entries, severity });
+      for (const e of entries) severity = moreSevere(severity, nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!);
+      this.nearGroups.set(entries[0], { members: entries, severity });
     }
     for (const first of before) this.reflag(first);
     for (const first of this.nearGroups.keys()) this.reflag(first);
@@ -377,14 +351,25 @@ export class DocumentValidator {
   /** The row's place in a group of near duplicates, if it is in one. */
   nearDuplicateAt(line: number): NearDuplicateMembership | undefined {
     const entry = this.entries[line];
-    const group = entry?.groupStamp === this.groupStamp && entry.groupFirst ? this.nearGroups.get(entry.groupFirst) : undefined;
+    if (!entry || this.nearGroups.size === 0) return undefined;
+    // The row its group repeats: the first, following what each row repeats, that repeats none in a group.
+    let root = entry;
+    while (this.repeatsInGroup(root)) root = root.nearDuplicateOf!.entry as Entry;
+    // A group's first member repeats its root directly (a row between them would come first).
+    const group = [...this.nearGroups.values()].find((g) => g.members[0].nearDuplicateOf!.entry === root);
     if (!group) return undefined;
-    const near = entry.nearDuplicateOf;
+    const near = root === entry ? undefined : entry.nearDuplicateOf;
     return {
       repeats: near && nearDuplicateMessage(near.entry.line, near.verdict),
       findingLine: group.members[0].line,
       rows: group.members.length + 1,
     };
+  }
+
+  /** Whether the row repeats an earlier one in a group: it is live and the rule is on. */
+  private repeatsInGroup(entry: Entry): boolean {
+    const near = entry.nearDuplicateOf;
+    return near !== undefined && this.entries[entry.line] === entry && nearDuplicateSeverity(near.verdict, this.options.rules) !== undefined;
   }
 
   private nearMember(entry: Entry): NearDuplicateMember {

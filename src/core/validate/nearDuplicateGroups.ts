@@ -1,5 +1,4 @@
-import type { Diagnostic, RelatedLocation, Severity, Span } from "../lint/diagnostic";
-import { severityRank } from "../lint/mostSevereFirst";
+import { Diagnostic, RelatedLocation, Severity, severityRank, Span } from "../lint/diagnostic";
 import type { EarlierRow } from "./crossRowFindings";
 import { nearDuplicateMessage, NearDuplicateVerdict } from "./nearDuplicates";
 

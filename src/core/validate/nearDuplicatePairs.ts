@@ -1,12 +1,9 @@
 import { widened } from "./typedArrays";
-import type { Diagnostic, Severity } from "../lint/diagnostic";
+import { Diagnostic, severities, Severity, severityRank } from "../lint/diagnostic";
 import type { NearDuplicateVerdict } from "./nearDuplicates";
 import { groupNearDuplicatePairs, maxRelatedMembers, NearDuplicateMember, nearDuplicateGroupFinding } from "./nearDuplicateGroups";
 
-const severities: Severity[] = ["error", "warning", "info", "hint"];
 const answers: Array<NearDuplicateVerdict["answer"]> = [undefined, "same", "close"];
-/** Numbers kept per pair in `spans`: its row, its length, the earlier row, that row's length. */
-const stride = 4;
 
 /**
  * The near-duplicate pairs a stream finds, kept until the last row is read (a group is known
@@ -14,7 +11,10 @@ const stride = 4;
  * kept in typed arrays, outside the CLI's capped heap, at 25 bytes a pair.
  */
 export class NearDuplicatePairs {
-  private spans = new Int32Array(stride * 1024);
+  private rows = new Int32Array(1024);
+  private lengths = new Int32Array(1024);
+  private earliers = new Int32Array(1024);
+  private earlierLengths = new Int32Array(1024);
   private similarities = new Float64Array(1024);
   /** Severity, answer and measure in one byte. */
   private codes = new Uint8Array(1024);
@@ -22,22 +22,19 @@ export class NearDuplicatePairs {
 
   /** Row `row` (added in row order) nearly repeats the earlier row `earlier`. */
   add(row: number, length: number, earlier: number, earlierLength: number, verdict: NearDuplicateVerdict, severity: Severity): void {
-    if (this.count === this.codes.length) this.grow();
-    this.spans.set([row, length, earlier, earlierLength], stride * this.count);
-    this.similarities[this.count] = verdict.similarity;
-    this.codes[this.count] = severities.indexOf(severity) * 8 + answers.indexOf(verdict.answer) * 2 + (verdict.measure === "rouge-l" ? 1 : 0);
-    this.count++;
+    if (this.count === this.rows.length) this.grow();
+    const i = this.count++;
+    this.rows[i] = row;
+    this.lengths[i] = length;
+    this.earliers[i] = earlier;
+    this.earlierLengths[i] = earlierLength;
+    this.similarities[i] = verdict.similarity;
+    this.codes[i] = severityRank[severity] * 8 + answers.indexOf(verdict.answer) * 2 + (verdict.measure === "rouge-l" ? 1 : 0);
   }
 
   /** One finding per group of rows the pairs link, in the order of the groups' first rows. */
   *findings(): Generator<Diagnostic> {
-    const rows = new Int32Array(this.count);
-    const earliers = new Int32Array(this.count);
-    for (let i = 0; i < this.count; i++) {
-      rows[i] = this.spans[stride * i];
-      earliers[i] = this.spans[stride * i + 2];
-    }
-    const { groupOf, groups } = groupNearDuplicatePairs(rows, earliers, 1 + maxRelatedMembers);
+    const { groupOf, groups } = groupNearDuplicatePairs(this.rows.subarray(0, this.count), this.earliers.subarray(0, this.count), 1 + maxRelatedMembers);
     // The most severe verdict of each group, as a rank (0 is error).
     const ranks = new Uint8Array(groups.length).fill(severities.length);
     for (let i = 0; i < this.count; i++) ranks[groupOf[i]] = Math.min(ranks[groupOf[i]], this.codes[i] >> 3);
@@ -51,7 +48,10 @@ export class NearDuplicatePairs {
   }
 
   private grow(): void {
-    this.spans = widened(this.spans);
+    this.rows = widened(this.rows);
+    this.lengths = widened(this.lengths);
+    this.earliers = widened(this.earliers);
+    this.earlierLengths = widened(this.earlierLengths);
     this.similarities = widened(this.similarities);
     this.codes = widened(this.codes);
   }
@@ -61,7 +61,12 @@ export class NearDuplicatePairs {
     const severity = severities[code >> 3];
     const verdict: NearDuplicateVerdict = { severity, similarity: this.similarities[i], answer: answers[(code >> 1) & 3] };
     if (code & 1) verdict.measure = "rouge-l";
-    const [row, length, earlier, earlierLength] = this.spans.subarray(stride * i, stride * i + stride);
-    return { row: { line: row, column: 0, endLine: row, endColumn: length }, earlier: { line: earlier, length: earlierLength }, verdict, severity };
+    const row = this.rows[i];
+    return {
+      row: { line: row, column: 0, endLine: row, endColumn: this.lengths[i] },
+      earlier: { line: this.earliers[i], length: this.earlierLengths[i] },
+      verdict,
+      severity,
+    };
   }
 }
