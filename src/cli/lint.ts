@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { fileLayout, FileLayout } from "../core/jsonArray/arrayDetection";
 import { holdsNoRows, readJsonDocument } from "../core/jsonArray/jsonDocument";
 import { lintInParallel, lintsInParallel, validateRowsInParallel } from "./parallelLint";
+import { LintWorkerPool } from "./lintWorkerPool";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { mappingOf } from "../core/formats/instructionTypes";
 import { datasetInfoFor } from "../core/config/datasetInfoLookup";
@@ -104,6 +105,8 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
   let printed = 0;
   const counts: RuleCounts = new Map();
   const out = new BufferedOutput();
+  // The threads that lint the run's first large file lint its later ones, already compiled.
+  const threads = new LintWorkerPool();
   // --json streams its array: millions of findings are never held at once.
   const emit = async (cli: CliDiagnostic) => {
     if (cli.severity === "error") errors++;
@@ -121,7 +124,7 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
     for (const file of files) {
       try {
         const layout = isStdin(file) ? undefined : fileLayout(file);
-        const findings = layout === "document" ? documentFindings(file) : await datasetFindings(file, stream, options.datasetInfo, layout);
+        const findings = layout === "document" ? documentFindings(file) : await datasetFindings(file, stream, options.datasetInfo, layout, threads);
         for await (const diagnostic of findings) {
           await emit(toCli(file, diagnostic));
           // Nobody reads on, and the exit status is settled: stop reading.
@@ -134,6 +137,7 @@ export async function lintCommand(files: string[], options: LintOptions): Promis
       }
     }
   } finally {
+    await threads.close();
     await dispose?.();
   }
   if (options.json) await out.push(printed === 0 ? "[]\n" : "\n]\n");
@@ -186,16 +190,17 @@ async function datasetFindings(
   stream: StreamOptions,
   datasetInfo: string | undefined,
   layout: FileLayout | undefined,
+  threads: LintWorkerPool,
 ): Promise<AsyncGenerator<Diagnostic>> {
   const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, datasetInfo);
   const parallel = layout !== undefined && lintsInParallel(file, fileStream);
-  return parallel && layout === "lines" ? lintInParallel(file, fileStream) : openedFindings(file, fileStream, parallel);
+  return parallel && layout === "lines" ? lintInParallel(file, fileStream, threads) : openedFindings(file, fileStream, parallel ? threads : undefined);
 }
 
-/** The findings of a file read once, from the start: standard input, a small file, or a JSON array (its rows then handed to every core when `parallel`). */
-async function openedFindings(file: string, stream: StreamOptions, parallel: boolean): Promise<AsyncGenerator<Diagnostic>> {
+/** The findings of a file read once, from the start: standard input, a small file, or a JSON array (its rows then handed to `threads` when given). */
+async function openedFindings(file: string, stream: StreamOptions, threads: LintWorkerPool | undefined): Promise<AsyncGenerator<Diagnostic>> {
   const dataset = await openDataset(file);
-  if (dataset.kind === "array") return validateArrayItems(dataset.batches, stream, undefined, parallel ? validateRowsInParallel(file) : undefined);
+  if (dataset.kind === "array") return validateArrayItems(dataset.batches, stream, undefined, threads ? validateRowsInParallel(file, threads) : undefined);
   const fileBytes = isStdin(file) ? undefined : statSync(file, { throwIfNoEntry: false })?.size;
   return validateLineBatches(dataset.batches, fileBytes ? { ...stream, fileBytes } : stream);
 }

@@ -5,7 +5,7 @@ import { fileReadBytes, readLineBatches } from "../core/jsonl/lineReader";
 import { RowPacker } from "../core/validate/packedRows";
 import { endSlab } from "../core/validate/rowVectors";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
-import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
+import type { LintChunk, LintChunkResult, LintTask } from "../protocol/lintWorker";
 
 /** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
@@ -14,29 +14,29 @@ export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0
 const handedRowsBatch = 256;
 
 /** The chunk's lines analysed, a batch of lines read at a time (one await a batch, not one a line). */
-export async function* analyzeChunkBatches(chunk: LintChunk, data: LintWorkerData, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
+export async function* analyzeChunkBatches(chunk: LintChunk, task: LintTask, firstLine: number = chunkLineBase(chunk)): AsyncGenerator<AnalyzedLine[]> {
   if (chunk.end <= chunk.start) return;
   if (chunk.rows) {
     const rows = chunk.rows;
     for (let from = 0, line = firstLine; from < rows.length; from += handedRowsBatch)
-      yield rows.slice(from, from + handedRowsBatch).map((read) => analyzeLine(read, line++, chunk.fileFormat, data.options));
+      yield rows.slice(from, from + handedRowsBatch).map((read) => analyzeLine(read, line++, chunk.fileFormat, task.options));
     return;
   }
-  const bytes = createReadStream(data.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
+  const bytes = createReadStream(task.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
   let line = firstLine;
-  for await (const batch of readLineBatches(bytes, { maxLineBytes: data.maxLineBytes, atFileStart: chunk.start === 0 }))
-    yield batch.map((read) => analyzeLine(read, line++, chunk.fileFormat, data.options));
+  for await (const batch of readLineBatches(bytes, { maxLineBytes: task.maxLineBytes, atFileStart: chunk.start === 0 }))
+    yield batch.map((read) => analyzeLine(read, line++, chunk.fileFormat, task.options));
 }
 
 /**
  * The chunk analysed and packed, its rows' vectors in slabs of their own: handed over whole
  * (transferred, not copied) by a worker, and given back to be cut again once no row needs them.
  */
-export async function analyzeChunk(chunk: LintChunk, data: LintWorkerData): Promise<LintChunkResult> {
+export async function analyzeChunk(chunk: LintChunk, task: LintTask): Promise<LintChunkResult> {
   const lineBase = chunkLineBase(chunk);
   const packer = new RowPacker();
   endSlab();
-  for await (const rows of analyzeChunkBatches(chunk, data)) for (const row of rows) packer.add(row);
+  for await (const rows of analyzeChunkBatches(chunk, task)) for (const row of rows) packer.add(row);
   endSlab();
   const rows = packer.finish();
   return { id: chunk.id, lines: rows.count, lineBase, rows };

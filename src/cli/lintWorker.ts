@@ -1,12 +1,11 @@
 // A worker thread of `lint`: analyses line-aligned chunks of a file on its own, the part of
 // validation that needs no other row. The main thread compares rows and prints, in line order.
-import { parentPort, workerData } from "node:worker_threads";
-import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
+// Each chunk names its file: a thread serves the files of one lint run in turn, already compiled.
+import { parentPort } from "node:worker_threads";
+import { fileDone, LintChunkResult, LintWorkerMessage } from "../protocol/lintWorker";
 import { analyzeChunk } from "./lintChunk";
-import { reuseSlabs } from "../core/validate/rowVectors";
+import { forgetSpareSlabs, reuseSlabs } from "../core/validate/rowVectors";
 import { RowPacker } from "../core/validate/packedRows";
-
-const data = workerData as LintWorkerData;
 
 /** The chunk's row vectors live in slabs of their own: handed to the main thread whole, with no copy. */
 const transferred = ({ rows }: LintChunkResult) => [...rows.buffers, rows.numbers.buffer as ArrayBuffer, rows.vectors.buffer as ArrayBuffer];
@@ -17,10 +16,15 @@ const transferred = ({ rows }: LintChunkResult) => [...rows.buffers, rows.number
  */
 let queue: Promise<void> = Promise.resolve();
 
-parentPort!.on("message", (chunk: LintChunk) => {
+parentPort!.on("message", (request: LintWorkerMessage) => {
+  if (request === fileDone) {
+    queue = queue.then(forgetSpareSlabs);
+    return;
+  }
+  const { task, chunk } = request;
   if (chunk.spareSlabs) reuseSlabs(chunk.spareSlabs);
   queue = queue.then(() =>
-    analyzeChunk(chunk, data).then(
+    analyzeChunk(chunk, task).then(
       (result) => parentPort!.postMessage(result, transferred(result)),
       (error: unknown) =>
         parentPort!.postMessage({

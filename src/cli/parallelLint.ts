@@ -1,16 +1,16 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { RowsValidator } from "../core/jsonArray/validateArray";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
 import { unpackRows } from "../core/validate/packedRows";
 import { releaseVectors, reuseSlabs, slabMark } from "../core/validate/rowVectors";
 import { AnalyzedLine, FormatSample, RowComparer, StreamOptions } from "../core/validate/streamValidator";
-import type { LintChunk, LintChunkResult, LintWorkerData } from "../protocol/lintWorker";
+import type { LintChunk, LintChunkResult, LintRequest, LintTask } from "../protocol/lintWorker";
 import { cliMaxLineBytes } from "./readDataset";
 import { analyzeChunk, analyzeChunkBatches } from "./lintChunk";
 import { ChunkSource, HandedRowsSource, LineRangeSource } from "./lintChunkSources";
+import { defaultLintWorkerScript, LintWorkerPool } from "./lintWorkerPool";
 
 /** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
 export const parallelMinBytes = 16 * 1024 * 1024;
@@ -89,15 +89,18 @@ class ChunkSchedule {
   }
 }
 
+/** The threads a lint uses: a run's pool, kept for its next file, or a worker script whose threads last one file. */
+export type LintWorkers = LintWorkerPool | string;
+
 /**
  * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
  * threads (one a core but one) and this thread analyse line-aligned chunks (each row's own rules,
  * its hashes and signatures), and this thread compares all the rows in line order (duplicates,
  * near duplicates, mixed formats) and yields the findings in line order.
  */
-export function lintInParallel(file: string, options: StreamOptions, workerScript = defaultWorkerScript()): AsyncGenerator<Diagnostic> {
+export function lintInParallel(file: string, options: StreamOptions, workers: LintWorkers = defaultLintWorkerScript()): AsyncGenerator<Diagnostic> {
   const size = statSync(file).size;
-  return lintChunksInParallel(new LineRangeSource(file, size, options), file, { ...options, fileBytes: size }, workerScript);
+  return lintChunksInParallel(new LineRangeSource(file, size, options), file, { ...options, fileBytes: size }, workers);
 }
 
 /**
@@ -105,14 +108,12 @@ export function lintInParallel(file: string, options: StreamOptions, workerScrip
  * does a JSON Lines file's: the rows are handed to the threads in chunks. What `validateArrayItems`
  * takes to lint a large array on every core.
  */
-export function validateRowsInParallel(file: string, workerScript = defaultWorkerScript()): RowsValidator {
+export function validateRowsInParallel(file: string, workers: LintWorkers = defaultLintWorkerScript()): RowsValidator {
   return (batches, options, onSample, onCompared) => {
     const size = statSync(file).size;
-    return lintChunksInParallel(new HandedRowsSource(batches, size, options, onCompared), file, { ...options, fileBytes: size }, workerScript, onSample);
+    return lintChunksInParallel(new HandedRowsSource(batches, size, options, onCompared), file, { ...options, fileBytes: size }, workers, onSample);
   };
 }
-
-const defaultWorkerScript = () => join(__dirname, "lint-worker.js");
 
 /**
  * Lints a source's chunks with every core. This thread analyses the chunk it is to compare next
@@ -123,18 +124,17 @@ async function* lintChunksInParallel(
   source: ChunkSource,
   file: string,
   options: StreamOptions,
-  workerScript: string,
+  threads: LintWorkers,
   onSample?: (sample: FormatSample) => void,
 ): AsyncGenerator<Diagnostic> {
   const chunks = source.chunks;
   const { tokens: _tokens, fileBytes: _fileBytes, ...serializable } = options;
-  const data: LintWorkerData = { file, options: serializable, maxLineBytes: cliMaxLineBytes };
-  // Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size.
-  const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
-  // One thread a core, this one included. The workers start before the sample is read: loading
+  const task: LintTask = { file, options: serializable, maxLineBytes: cliMaxLineBytes };
+  const pool = typeof threads === "string" ? new LintWorkerPool(threads) : threads;
+  // One thread a core, this one included. New workers start before the sample is read: loading
   // one takes about as long (a tenth of a second), and it then starts on its chunks at once.
   const lanes = Math.max(2, Math.min(lintThreads(), source.expectedChunks));
-  const workers = Array.from({ length: lanes - 1 }, () => new Worker(workerScript, { workerData: data, resourceLimits }));
+  const workers = pool.take(lanes - 1);
   const results = new Map<number, LintChunkResult>();
   let wake: (() => void) | undefined;
   let failure: string | undefined;
@@ -158,22 +158,22 @@ async function* lintChunksInParallel(
       spareSlabs.delete(worker);
       held.set(worker, (held.get(worker) ?? 0) + 1);
       workerOf.set(chunk.id, worker);
-      worker.postMessage(chunk, chunk.spareSlabs ?? []);
+      worker.postMessage({ task, chunk } satisfies LintRequest, chunk.spareSlabs ?? []);
     }
   };
-  for (const worker of workers) {
-    worker.on("message", (result: LintChunkResult) => {
+  const stopListening = workers.map((worker) => {
+    const onMessage = (result: LintChunkResult) => {
       held.set(worker, held.get(worker)! - 1);
       results.set(result.id, result);
       if (result.error) fail(result.error);
       else dispatch(worker);
       wake?.();
-    });
-    worker.on("error", (error) => fail(error.message));
-    worker.on("exit", (code) => {
-      if (code !== 0) fail(`a lint thread stopped (exit code ${code})`);
-    });
-  }
+    };
+    const onError = (error: Error) => fail(error.message);
+    const onExit = (code: number) => fail(`a lint thread stopped (exit code ${code})`);
+    worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+    return () => worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+  });
   try {
     // Every chunk is analysed for the sample's format; none is handed out before this.
     const sample = await source.sample();
@@ -183,7 +183,7 @@ async function* lintChunksInParallel(
     /** Analyses a chunk on this thread, comparing each row as it comes. */
     async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
       let lines = 0;
-      const batches = analyzeChunkBatches(chunk, data, lineOffset);
+      const batches = analyzeChunkBatches(chunk, task, lineOffset);
       try {
         // A batch is analysed when it is asked for, and nothing else on this thread cuts vectors
         // meanwhile: its rows' vectors lie between the two marks.
@@ -234,7 +234,7 @@ async function* lintChunksInParallel(
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (results.has(id) || failure !== undefined) break;
         const ahead = schedule.take();
-        if (ahead) results.set(ahead.id, await analyzeChunk(ahead, data));
+        if (ahead) results.set(ahead.id, await analyzeChunk(ahead, task));
         else await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
@@ -265,7 +265,12 @@ async function* lintChunksInParallel(
     }
     yield* comparer.finish();
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    stopListening.forEach((stop) => stop());
+    // A thread with chunks in hand (the lint stopped early) or one that failed is stopped; the others serve the next file.
+    const idle = (worker: Worker) => failure === undefined && (held.get(worker) ?? 0) === 0;
+    for (const worker of workers.filter(idle)) pool.keep(worker);
+    await Promise.all(workers.filter((worker) => !idle(worker)).map((worker) => worker.terminate()));
+    if (pool !== threads) await pool.close();
     await source.close();
   }
 }

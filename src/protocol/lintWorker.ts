@@ -3,12 +3,26 @@ import type { ReadLine } from "../core/jsonl/lineReader";
 import type { ValidationOptions } from "../core/validate/analyzeRow";
 import type { PackedRows } from "../core/validate/packedRows";
 
-/** What a lint worker thread is started with (before the file's format is known: it loads while the main thread samples). */
-export interface LintWorkerData {
+/**
+ * The file a chunk belongs to and how its rows are read: sent with every chunk, not given when
+ * a thread starts, so that one thread serves each file of a lint run in turn.
+ */
+export interface LintTask {
   file: string;
   options: ValidationOptions;
   maxLineBytes: number;
 }
+
+/** What the main thread sends a lint worker thread: a chunk of a file to analyse. */
+export interface LintRequest {
+  task: LintTask;
+  chunk: LintChunk;
+}
+
+/** Sent when a thread is kept after a file: it lets go of what it held for that file's rows. */
+export const fileDone = "file done";
+
+export type LintWorkerMessage = LintRequest | typeof fileDone;
 
 /** One part of the file to analyse: a line-aligned byte range, or rows the main thread read (a JSON array's elements). */
 export interface LintChunk {

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lintInParallel, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes, validateRowsInParallel } from "../../src/cli/parallelLint";
 import { chunkBytes, HandedRowsSource } from "../../src/cli/lintChunkSources";
+import { LintWorkerPool } from "../../src/cli/lintWorkerPool";
 import { readArrayElementBatches } from "../../src/core/jsonArray/arrayElements";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
@@ -21,10 +23,9 @@ async function collect(findings: AsyncIterable<Diagnostic>): Promise<Diagnostic[
   return out;
 }
 
-/** About 20 MB of Alpaca rows with every kind of cross-row and per-row problem spread through it. */
-function corpus(): string {
+/** About 20 MB of Alpaca rows with every kind of cross-row and per-row problem spread through it; another seed, other rows. */
+function corpus(seed = 7): string {
   const words = "the model reads every row of the dataset and learns what the answer looks like when the question asks for a list".split(" ");
-  let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const sentence = (n: number) => Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(" ");
   const lines: string[] = [];
@@ -233,6 +234,78 @@ describe("lint on every core", () => {
     assert.ok(source.complete);
     assert.equal(source.chunks[source.chunks.length - 1].end, 20_000);
     await source.close();
+  });
+
+  it("lints a run's later files with the threads its first file started, each file's findings as on one thread", async () => {
+    const files = [join(dir, "first-of-run.jsonl"), join(dir, "second-of-run.jsonl")];
+    writeFileSync(files[0], corpus());
+    writeFileSync(files[1], corpus(29));
+    const threads = new LintWorkerPool(workerScript);
+    const found: Diagnostic[][] = [];
+    const started: number[] = [];
+    try {
+      for (const file of files) {
+        const sequential = await collect(validateLines(readLines(createReadStream(file))));
+        found.push(await collect(lintInParallel(file, {}, threads)));
+        assert.deepEqual(found[found.length - 1], sequential, file);
+        started.push(threads.started);
+      }
+    } finally {
+      await threads.close();
+    }
+    // A thread that read the first file's chunks for the second would be caught: their findings differ.
+    assert.notDeepEqual(found[0], found[1]);
+    assert.ok(started[0] >= 1);
+    assert.equal(started[1], started[0]);
+  });
+
+  it("stops the threads a lint stopped early left with chunks in hand, and lints the next file with new ones", async () => {
+    const file = join(dir, "stopped-early.jsonl");
+    writeFileSync(file, corpus());
+    const sequential = await collect(validateLines(readLines(createReadStream(file))));
+    const threads = new LintWorkerPool(workerScript);
+    try {
+      const stopped = lintInParallel(file, {}, threads);
+      assert.deepEqual((await stopped.next()).value, sequential[0]);
+      await stopped.return(undefined);
+      const first = threads.started;
+      // Chunks they still held would come back into the next lint, under its chunks' numbers.
+      assert.deepEqual(await collect(lintInParallel(file, {}, threads)), sequential);
+      assert.equal(threads.started, 2 * first);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it("never hands out a kept thread that has stopped", async () => {
+    const threads = new LintWorkerPool(workerScript);
+    const [kept] = threads.take(1);
+    threads.keep(kept);
+    await kept.terminate();
+    const [next] = threads.take(1);
+    assert.notEqual(next, kept);
+    assert.equal(threads.started, 2);
+    threads.keep(next);
+    await threads.close();
+  });
+
+  it("lint of several large files on every core prints what one thread prints", () => {
+    const files = [join(dir, "cli-first.jsonl"), join(dir, "cli-second.jsonl")];
+    writeFileSync(files[0], corpus(3));
+    writeFileSync(files[1], corpus(41));
+    const lint = (threads: string) =>
+      spawnSync(process.execPath, [join(repoRoot, "out", "cli.js"), "lint", "--json", ...files], {
+        encoding: "utf8",
+        env: { ...process.env, INSTRUCT_STUDIO_LINT_THREADS: threads },
+        maxBuffer: 1 << 28,
+        timeout: 120_000,
+      });
+    const [one, two] = [lint("1"), lint("2")];
+    assert.equal(two.status, one.status, two.stderr);
+    assert.equal(two.stderr, one.stderr);
+    const findings = JSON.parse(one.stdout) as Array<{ file: string }>;
+    assert.ok(files.every((file) => findings.some((f) => f.file === file)));
+    assert.equal(two.stdout, one.stdout);
   });
 
   it("two cores lint on both from 24 MB, more cores from 16 MB, and threads asked for from 16 MB on any machine", () => {

@@ -65,3 +65,8 @@ export function endSlab(): void {
 export function reuseSlabs(buffers: readonly ArrayBuffer[]): void {
   for (const buffer of buffers) if (buffer.byteLength === slabLength * 4 && spareSlabs.length < maxSpareSlabs) spareSlabs.push(buffer);
 }
+
+/** Lets go of the spare slabs: a lint thread between two files holds no memory for the first one's rows. */
+export function forgetSpareSlabs(): void {
+  spareSlabs.length = 0;
+}
