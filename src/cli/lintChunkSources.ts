@@ -6,7 +6,7 @@ import { readLines, ReadLine } from "../core/jsonl/lineReader";
 import { FormatSample, sampleFileFormat, StreamOptions, takeFormatSample } from "../core/validate/streamValidator";
 import type { FormatId } from "../core/formats/formatLabels";
 import type { LintChunk } from "../protocol/lintWorker";
-import { lineAlignedRanges } from "../workers/budgetRunner";
+import { lineAlignedRanges } from "../core/jsonl/lineAlignedRanges";
 import { cliMaxLineBytes } from "./readDataset";
 
 /**

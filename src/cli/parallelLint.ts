@@ -92,15 +92,30 @@ class ChunkSchedule {
 /** The threads a lint uses: a run's pool, kept for its next file, or a worker script whose threads last one file. */
 export type LintWorkers = LintWorkerPool | string;
 
+/** What a caller hears of a lint on every core as it goes. */
+export interface LintHooks {
+  /** The file's format, from its first rows, before any finding. */
+  onSample?(sample: FormatSample): void;
+  /** The lines compared so far, once a chunk's rows are (a JSON Lines chunk's `end` is a byte offset). */
+  onCompared?(lines: number, chunk: LintChunk): void;
+  /** Stops the lint before its next chunk, as when nobody reads on. */
+  signal?: AbortSignal;
+}
+
 /**
  * Lints a JSON Lines file with every core and the same output as the sequential lint: worker
  * threads (one a core but one) and this thread analyse line-aligned chunks (each row's own rules,
  * its hashes and signatures), and this thread compares all the rows in line order (duplicates,
  * near duplicates, mixed formats) and yields the findings in line order.
  */
-export function lintInParallel(file: string, options: StreamOptions, workers: LintWorkers = defaultLintWorkerScript()): AsyncGenerator<Diagnostic> {
+export function lintInParallel(
+  file: string,
+  options: StreamOptions,
+  workers: LintWorkers = defaultLintWorkerScript(),
+  hooks: LintHooks = {},
+): AsyncGenerator<Diagnostic> {
   const size = statSync(file).size;
-  return lintChunksInParallel(new LineRangeSource(file, size, options), file, { ...options, fileBytes: size }, workers);
+  return lintChunksInParallel(new LineRangeSource(file, size, options), file, { ...options, fileBytes: size }, workers, hooks);
 }
 
 /**
@@ -111,7 +126,7 @@ export function lintInParallel(file: string, options: StreamOptions, workers: Li
 export function validateRowsInParallel(file: string, workers: LintWorkers = defaultLintWorkerScript()): RowsValidator {
   return (batches, options, onSample, onCompared) => {
     const size = statSync(file).size;
-    return lintChunksInParallel(new HandedRowsSource(batches, size, options, onCompared), file, { ...options, fileBytes: size }, workers, onSample);
+    return lintChunksInParallel(new HandedRowsSource(batches, size, options, onCompared), file, { ...options, fileBytes: size }, workers, { onSample });
   };
 }
 
@@ -125,7 +140,7 @@ async function* lintChunksInParallel(
   file: string,
   options: StreamOptions,
   threads: LintWorkers,
-  onSample?: (sample: FormatSample) => void,
+  hooks: LintHooks,
 ): AsyncGenerator<Diagnostic> {
   const chunks = source.chunks;
   const { tokens: _tokens, fileBytes: _fileBytes, ...serializable } = options;
@@ -177,9 +192,13 @@ async function* lintChunksInParallel(
   try {
     // Every chunk is analysed for the sample's format; none is handed out before this.
     const sample = await source.sample();
-    onSample?.(sample);
+    hooks.onSample?.(sample);
     const comparer = new RowComparer(sample, options);
     let lineOffset = 0;
+    const compared = (chunk: LintChunk) => {
+      source.compared(chunk);
+      hooks.onCompared?.(lineOffset, chunk);
+    };
     /** Analyses a chunk on this thread, comparing each row as it comes. */
     async function* lintHere(chunk: LintChunk): AsyncGenerator<Diagnostic> {
       let lines = 0;
@@ -213,6 +232,7 @@ async function* lintChunksInParallel(
       process.stderr.write(`note: a lint thread failed (${failure}); ${source.unit} from ${lineOffset + 1} on are linted on one thread\n`);
     };
     for (let id = 0; ; id++) {
+      if (hooks.signal?.aborted) return;
       schedule.compared = id;
       // Rows to hand over are read as far as the schedule lets the threads take them.
       await source.readTo(id + window);
@@ -224,7 +244,7 @@ async function* lintChunksInParallel(
         workers.forEach(dispatch);
         yield* lintHere(chunks[id]);
         if (comparer.finished) return;
-        source.compared(chunks[id]);
+        compared(chunks[id]);
         continue;
       }
       workers.forEach(dispatch);
@@ -246,7 +266,7 @@ async function* lintChunksInParallel(
         await noteFailure();
         yield* lintHere(chunks[id]);
         if (comparer.finished) return;
-        source.compared(chunks[id]);
+        compared(chunks[id]);
         continue;
       }
       const delta = lineOffset - result.lineBase;
@@ -258,7 +278,7 @@ async function* lintChunksInParallel(
         if (comparer.finished) return;
       }
       lineOffset += result.lines;
-      source.compared(chunks[id]);
+      compared(chunks[id]);
       if (!keepsNone) continue;
       if (worker) spareSlabs.set(worker, [...(spareSlabs.get(worker) ?? []), ...result.rows.buffers]);
       else reuseSlabs(result.rows.buffers);

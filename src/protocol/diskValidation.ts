@@ -23,6 +23,8 @@ export type DiskValidationMessage =
       kept: Diagnostic[];
       cancelled: boolean;
       array?: boolean;
+      /** Threads that validated it: every core's for a large file, as `lint` does. */
+      threads?: number;
       /** One JSON object over many lines: its syntax checked, unless it was too large to read. */
       document?: { read: boolean };
     }

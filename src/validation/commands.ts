@@ -90,6 +90,8 @@ export interface DiskValidationResult {
   array: boolean;
   problems: number;
   cancelled: boolean;
+  /** Threads that validated it (every core's for a large file). */
+  threads: number;
   report?: ShownReport;
 }
 
@@ -155,10 +157,10 @@ export async function validateFileOnDisk(
         ? `One JSON object, not rows (JSON Lines or a JSON array of rows): ${outcome.document.read ? "only its syntax was checked" : "over 16 MB, not read"}.`
         : cancelled
           ? `Cancelled after ${read} (${Math.round((bytesRead / Math.max(size, 1)) * 100)}% of the file).`
-          : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${read}.`;
+          : `Streamed from disk: ${(size / 1024 / 1024).toFixed(1)} MB, ${read}${(outcome.threads ?? 1) > 1 ? `, on ${outcome.threads} threads` : ""}.`;
       const markdown = formatReport({ file, format: outcome.format, rows: lines, diagnostics: outcome.kept, total: problems, note });
       const report = await showReportPanel(extensionUri, { title: `Report: ${basename(file)}`, markdown, dataset: vscode.Uri.file(file) });
-      return { file, lines, array, problems, cancelled, report };
+      return { file, lines, array, problems, cancelled, threads: outcome.threads ?? 1, report };
     },
   );
 }

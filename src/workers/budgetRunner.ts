@@ -7,6 +7,7 @@ import { fileLayout, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetec
 import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { TrainingConfig } from "../core/config/trainingConfig";
+import { lineAlignedRanges } from "../core/jsonl/lineAlignedRanges";
 import { readLines } from "../core/jsonl/lineReader";
 import { loadBulkTokenizer } from "../core/tokenizers/bulkTokenizer";
 import type { LoadedTokenizer } from "../core/tokenizers/loadTokenizer";
@@ -121,31 +122,6 @@ export interface RunOptions {
 
 /** Files at least this large are split between processes; smaller ones are not worth a tokenizer load each. */
 export const shardMinBytes = 16 * 1024 * 1024;
-
-/** Cuts a file into `parts` byte ranges, each starting at a line's first byte. */
-export function lineAlignedRanges(file: string, size: number, parts: number): Array<{ start: number; end: number }> {
-  const starts = [0];
-  const fd = openSync(file, "r");
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    for (let i = 1; i < parts; i++) {
-      let position = Math.max(Math.floor((size * i) / parts), starts[starts.length - 1]);
-      let found = -1;
-      while (found < 0 && position < size) {
-        const read = readSync(fd, buffer, 0, buffer.length, position);
-        if (read <= 0) break;
-        const at = buffer.subarray(0, read).indexOf(0x0a);
-        if (at >= 0) found = position + at + 1;
-        else position += read;
-      }
-      if (found < 0 || found >= size) break;
-      if (found > starts[starts.length - 1]) starts.push(found);
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
-}
 
 function rangeLines(file: string, start: number, end: number) {
   if (end <= start) return readLines((async function* () {})(), { maxLineBytes: maxRowBytes });

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { createReadStream, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import * as vscode from "vscode";
 import type { InternalStats } from "../../src/commands";
 import type { Summary } from "../../src/core/validate/documentValidator";
+import { readLineBatches } from "../../src/core/jsonl/lineReader";
+import { validateLineBatches } from "../../src/core/validate/streamValidator";
 import type { ShownReport } from "../../src/reports/reportPanel";
 import type { ConvertResult, DiskValidationResult } from "../../src/validation/commands";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
@@ -315,11 +318,25 @@ describe("validation in the editor", () => {
     const rows = Math.ceil((55 * 1024 * 1024) / (row.length + 1));
     const lines = Array.from({ length: rows }, (_, i) => (i === 1000 ? '{"instruction": "broken",}' : row.replace("x", String(i))));
     writeFileSync(uri.fsPath, `${lines.join("\n")}\n`);
+    const started = performance.now();
     const result = await vscode.commands.executeCommand<DiskValidationResult>("instructStudio.validateFileOnDisk", uri);
+    const onEveryCore = performance.now() - started;
     assert.equal(result.cancelled, false);
     assert.equal(result.lines, rows);
     assert.ok(result.problems >= 1);
     assert.match(result.report!.markdown, /\| \[1001\]\(#L1001\) \| \d+ \| error \| `syntax` \|/);
+    // On every core, as `lint` validates a large file, with the findings of one thread.
+    const cores = Math.min(availableParallelism(), 8);
+    assert.equal(result.threads, cores);
+    if (cores > 1) assert.match(result.report!.markdown, new RegExp(`${rows.toLocaleString("en-US")} lines, on ${cores} threads\\.`));
+    const oneThreadStarted = performance.now();
+    let oneThread = 0;
+    for await (const _ of validateLineBatches(readLineBatches(createReadStream(uri.fsPath)))) oneThread++;
+    console.log(
+      `55 MB on disk: ${Math.round(onEveryCore)} ms on ${cores} threads (report included), ${Math.round(performance.now() - oneThreadStarted)} ms on one`,
+    );
+    assert.equal(result.problems, oneThread);
+    await screenshot("validation-large-file-on-disk");
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
     await vscode.workspace.fs.delete(uri);
   });

@@ -17,9 +17,11 @@ const dir = mkdtempSync(join(tmpdir(), "instruct-studio-disk-"));
 
 type Done = Extract<DiskValidationMessage, { type: "done" }>;
 
-/** The built worker's verdict on a file (the one "Validate Dataset File on Disk" starts), every finding kept. */
-function validateOnDisk(file: string): Promise<Done> {
-  const worker = new Worker(join(repoRoot, "out", "validate-worker.js"), { workerData: { file, options: {}, keep: 1_000_000 } });
+/** The built worker's verdict on a file (the one "Validate Dataset File on Disk" starts), every finding kept; `stop` cancels it at once. */
+function validateOnDisk(file: string, { threads, stop = false }: { threads?: string; stop?: boolean } = {}): Promise<Done> {
+  const env = { ...process.env, INSTRUCT_STUDIO_LINT_THREADS: threads };
+  const worker = new Worker(join(repoRoot, "out", "validate-worker.js"), { workerData: { file, options: {}, keep: 1_000_000 }, env });
+  if (stop) worker.postMessage("stop");
   return new Promise<Done>((resolve, reject) => {
     worker.on("message", (message: DiskValidationMessage) => {
       if (message.type === "error") reject(new Error(message.message));
@@ -88,5 +90,52 @@ describe("Validate Dataset File on Disk (its worker)", () => {
     assert.equal(done.lines, rows.length);
     assert.ok(cli.length > 10);
     assert.deepEqual(done.kept, cli);
+    assert.equal(done.threads, 1);
+  });
+
+  it("validates a large file on every core, as lint does, with one thread's findings, and stops when asked", async () => {
+    // 17 MB: past the 16 MB from which threads asked for are used.
+    const many = Array.from({ length: 150_000 }, (_, i) => ({
+      ...rows[i % rows.length],
+      output: `${rows[i % rows.length].output} ${"and more. ".repeat(i % 9)}`,
+    }));
+    const file = join(dir, "large.jsonl");
+    writeFileSync(file, `${many.map((row) => JSON.stringify(row)).join("\n")}\n`);
+    const arrayFile = join(dir, "large.json");
+    writeFileSync(arrayFile, JSON.stringify(many, null, 2));
+    for (const [path, read] of [
+      [file, () => validateLineBatches(readLineBatches(createReadStream(file)))],
+      [arrayFile, () => validateArrayItems(readArrayElementBatches(createReadStream(arrayFile)))],
+    ] as const) {
+      const one = await collect(read());
+      const done = await validateOnDisk(path, { threads: "2" });
+      assert.equal(done.threads, 2, path);
+      assert.equal(done.lines, many.length, path);
+      assert.equal(done.format, "alpaca");
+      assert.ok(one.some((d) => d.rule === "near-duplicate") && one.some((d) => d.rule === "empty-output"));
+      assert.equal(done.problems, one.length, path);
+      assert.deepEqual(done.kept, one, path);
+      assert.equal(done.cancelled, false);
+    }
+  });
+
+  it("stops a large file's validation on every core when asked, though no finding came to stop at", async () => {
+    let seed = 5;
+    const word = () => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0).toString(36);
+    };
+    const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
+    const lines = Array.from({ length: 60_000 }, () => JSON.stringify({ instruction: sentence(20), input: "", output: sentence(30) }));
+    const file = join(dir, "clean-large.jsonl");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const stopped = await validateOnDisk(file, { threads: "2", stop: true });
+    assert.equal(stopped.threads, 2);
+    assert.equal(stopped.cancelled, true);
+    assert.ok(stopped.lines < lines.length, `${stopped.lines} lines`);
+    const done = await validateOnDisk(file, { threads: "2" });
+    assert.deepEqual([done.problems, done.lines], [0, lines.length]);
   });
 });
