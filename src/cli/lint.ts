@@ -193,7 +193,7 @@ async function datasetFindings(
   threads: LintWorkerPool,
 ): Promise<AsyncGenerator<Diagnostic>> {
   const fileStream = isStdin(file) ? stream : withDatasetInfo(file, stream, datasetInfo);
-  const parallel = layout !== undefined && lintsInParallel(file, fileStream);
+  const parallel = layout !== undefined && lintsInParallel(file, fileStream, threads.warm);
   return parallel && layout === "lines" ? lintInParallel(file, fileStream, threads) : openedFindings(file, fileStream, parallel ? threads : undefined);
 }
 

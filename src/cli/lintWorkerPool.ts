@@ -23,6 +23,11 @@ export class LintWorkerPool {
 
   constructor(readonly script = defaultLintWorkerScript()) {}
 
+  /** Whether threads kept from an earlier file wait here, compiled. */
+  get warm(): boolean {
+    return this.idle.some((worker) => !this.exited.has(worker));
+  }
+
   /** `count` threads for one file: those kept from earlier files first, then new ones. */
   take(count: number): Worker[] {
     const taken = this.idle.splice(0, count).filter((worker) => !this.exited.has(worker));

@@ -246,6 +246,7 @@ describe("lint on every core", () => {
     try {
       for (const file of files) {
         const sequential = await collect(validateLines(readLines(createReadStream(file))));
+        assert.equal(threads.warm, found.length > 0);
         found.push(await collect(lintInParallel(file, {}, threads)));
         assert.deepEqual(found[found.length - 1], sequential, file);
         started.push(threads.started);
@@ -313,6 +314,8 @@ describe("lint on every core", () => {
     assert.equal(parallelThresholdBytes(1, undefined), twoCoreParallelMinBytes);
     assert.equal(parallelThresholdBytes(4, undefined), parallelMinBytes);
     assert.equal(parallelThresholdBytes(2, 2), parallelMinBytes);
+    // Threads a run already compiled are worth it on two cores from 16 MB too.
+    assert.equal(parallelThresholdBytes(2, undefined, true), parallelMinBytes);
     assert.ok(twoCoreParallelMinBytes > parallelMinBytes);
   });
 });
