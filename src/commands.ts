@@ -3,7 +3,7 @@ import { checkWithTrainer } from "./trainerCheck/checkWithTrainer";
 import type { InstructStudio } from "./context";
 import type { RenderedReport, RowView } from "./protocol/webview";
 import { isJsonl, rowAt } from "./editor/rowAtCursor";
-import { convertDataset, showReport, validateFileOnDisk } from "./validation/commands";
+import { cancelValidationsOnDisk, convertDataset, showReport, validateFileOnDisk } from "./validation/commands";
 import type { ConvertTarget } from "./core/convert/convertRow";
 import type { Summary } from "./core/validate/documentValidator";
 
@@ -63,6 +63,8 @@ export function registerCommands(studio: InstructStudio): vscode.Disposable[] {
     vscode.commands.registerCommand("instructStudio.validateFileOnDisk", (uri?: vscode.Uri) =>
       validateFileOnDisk(studio.validation, studio.extension.extensionUri, uri),
     ),
+    // Tests: what the Cancel button of each validation on disk does.
+    vscode.commands.registerCommand("instructStudio.internal.cancelValidationsOnDisk", (afterLines?: number) => cancelValidationsOnDisk(afterLines)),
     vscode.commands.registerCommand("instructStudio.internal.probeModelRuntime", (gpu?: boolean) => studio.runtime.probe(gpu === true)),
     vscode.commands.registerCommand("instructStudio.internal.stats", (): InternalStats => ({
       activationMs: studio.activationMs,

@@ -95,6 +95,19 @@ export interface DiskValidationResult {
   report?: ShownReport;
 }
 
+/** Each running validation on disk: the lines it has read so far, and its progress bar's Cancel. */
+const runningOnDisk = new Set<{ lines: () => number; cancel: () => void }>();
+
+/**
+ * Cancels the validations on disk that have read at least `afterLines` lines, as their Cancel
+ * buttons would (`instructStudio.internal.cancelValidationsOnDisk`); returns how many.
+ */
+export function cancelValidationsOnDisk(afterLines = 0): number {
+  const cancelled = [...runningOnDisk].filter((running) => running.lines() >= afterLines);
+  cancelled.forEach((running) => running.cancel());
+  return cancelled.length;
+}
+
 /**
  * `instructStudio.validateFileOnDisk`: VS Code gives extensions no file over 50 MB, so this
  * streams the file from disk with the CLI's validator in a worker thread (the extension host
@@ -124,17 +137,19 @@ export async function validateFileOnDisk(
       const worker = new Worker(join(__dirname, "validate-worker.js"), { workerData: job });
       let reported = 0;
       let last: Extract<DiskValidationMessage, { type: "progress" }> = { type: "progress", bytesRead: 0, lines: 0, problems: 0 };
+      // Cancelling asks the worker for what it found so far; one that does not answer is stopped.
+      let giveUp: (() => void) | undefined;
+      const cancel = () => {
+        worker.postMessage("stop");
+        setTimeout(() => giveUp?.(), 2000);
+      };
+      const running = { lines: () => last.lines, cancel };
+      runningOnDisk.add(running);
+      const subscription = token.onCancellationRequested(cancel);
       const outcome = await new Promise<Exclude<DiskValidationMessage, { type: "progress" }>>((resolve) => {
-        // Cancelling asks the worker for what it found so far; one that does not answer is stopped.
-        const cancel = token.onCancellationRequested(() => {
-          worker.postMessage("stop");
-          setTimeout(() => resolve({ type: "done", lines: last.lines, bytesRead: last.bytesRead, problems: last.problems, kept: [], cancelled: true }), 2000);
-        });
+        giveUp = () => resolve({ type: "done", lines: last.lines, bytesRead: last.bytesRead, problems: last.problems, kept: [], cancelled: true });
         worker.on("message", (message: DiskValidationMessage) => {
-          if (message.type !== "progress") {
-            cancel.dispose();
-            return resolve(message);
-          }
+          if (message.type !== "progress") return resolve(message);
           last = message;
           const percent = size ? Math.floor((message.bytesRead / size) * 100) : 100;
           if (percent > reported) {
@@ -145,6 +160,8 @@ export async function validateFileOnDisk(
         worker.on("error", (error) => resolve({ type: "error", message: error.message }));
         worker.on("exit", (code) => resolve({ type: "error", message: `the validation worker stopped (exit ${code})` }));
       });
+      subscription.dispose();
+      runningOnDisk.delete(running);
       void worker.terminate();
       if (outcome.type === "error") {
         void vscode.window.showErrorMessage(`Instruct Studio could not validate ${basename(file)}: ${outcome.message}`);

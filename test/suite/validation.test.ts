@@ -9,6 +9,7 @@ import { validateLineBatches } from "../../src/core/validate/streamValidator";
 import type { ShownReport } from "../../src/reports/reportPanel";
 import type { ConvertResult, DiskValidationResult } from "../../src/validation/commands";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
+import { distinctRows } from "../support/distinctRows";
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
 const rulesAt = (uri: vscode.Uri, line: number) =>
@@ -337,6 +338,32 @@ describe("validation in the editor", () => {
     );
     assert.equal(result.problems, oneThread);
     await screenshot("validation-large-file-on-disk");
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it("cancels a validation on disk on every core where it is, with what it found so far, and the editor keeps answering", async () => {
+    const uri = workspaceFile("clean-big.jsonl");
+    // Rows that are all different, so that no finding comes to stop at: the threads stop between chunks.
+    const lines = distinctRows(160_000, 9, { instruction: 25, output: 40 });
+    writeFileSync(uri.fsPath, `${lines.join("\n")}\n`);
+    const started = performance.now();
+    const running = vscode.commands.executeCommand<DiskValidationResult>("instructStudio.validateFileOnDisk", uri);
+    // Cancelled once it has read 10,000 lines, as a click on the progress bar's Cancel would.
+    const cancelAfter = async () =>
+      (await vscode.commands.executeCommand<number>("instructStudio.internal.cancelValidationsOnDisk", 10_000)) > 0 ? true : undefined;
+    await waitFor("10,000 lines read", cancelAfter);
+    const cancelledAt = performance.now();
+    const result = await running;
+    const answered = performance.now() - cancelledAt;
+    console.log(`cancelled ${Math.round(cancelledAt - started)} ms in, after ${result.lines} lines; the report came ${Math.round(answered)} ms later`);
+    assert.equal(result.cancelled, true);
+    // The worker answered with its own count (the fallback that stops a worker that does not answer gives no thread count).
+    assert.equal(result.threads, Math.min(availableParallelism(), 8));
+    assert.ok(result.lines >= 10_000 && result.lines < lines.length, `${result.lines} of ${lines.length} lines`);
+    assert.match(result.report!.markdown, /Cancelled after [\d,]+ lines \(\d+% of the file\)\./);
+    await screenshot("validation-on-disk-cancelled");
+    assert.equal(await vscode.commands.executeCommand<number>("instructStudio.internal.cancelValidationsOnDisk"), 0);
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
     await vscode.workspace.fs.delete(uri);
   });

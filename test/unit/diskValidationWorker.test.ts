@@ -12,6 +12,7 @@ import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLineBatches } from "../../src/core/validate/streamValidator";
 import type { DiskValidationMessage } from "../../src/protocol/diskValidation";
 import { repoRoot } from "../launch/paths";
+import { distinctRows } from "../support/distinctRows";
 
 const dir = mkdtempSync(join(tmpdir(), "instruct-studio-disk-"));
 
@@ -120,15 +121,7 @@ describe("Validate Dataset File on Disk (its worker)", () => {
   });
 
   it("stops a large file's validation on every core when asked, though no finding came to stop at", async () => {
-    let seed = 5;
-    const word = () => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0).toString(36);
-    };
-    const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
-    const lines = Array.from({ length: 60_000 }, () => JSON.stringify({ instruction: sentence(20), input: "", output: sentence(30) }));
+    const lines = distinctRows(60_000, 5);
     const file = join(dir, "clean-large.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
     const stopped = await validateOnDisk(file, { threads: "2", stop: true });
