@@ -1,5 +1,5 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
-import { createReadStream } from "node:fs";
+import { createReadStream, ReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { fileLayout } from "../core/jsonArray/arrayDetection";
 import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
@@ -9,6 +9,7 @@ import { readLineBatches, ReadLine } from "../core/jsonl/lineReader";
 import type { Diagnostic } from "../core/lint/diagnostic";
 import { FormatSample, validateLineBatches } from "../core/validate/streamValidator";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
+import type { LintChunk } from "../protocol/lintWorker";
 import { lintInParallel, lintsInParallel, lintThreads, validateRowsInParallel } from "../cli/parallelLint";
 
 const post = (message: DiskValidationMessage) => parentPort?.postMessage(message);
@@ -61,7 +62,7 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   };
   // A large file is validated on every core, as `lint` does it, with the same findings.
   const threads = lintsInParallel(file, options) ? lintThreads() : 1;
-  let stream: ReturnType<typeof createReadStream> | undefined;
+  let stream: ReadStream | undefined;
   // A batch at a time (what each read ends), as the CLI reads: awaiting once a line through each
   // stage was 3.5% of a 50 MB lint.
   async function* counted<T>(batches: AsyncIterable<T[]>, rowsUpTo: (batch: T[]) => number | undefined): AsyncGenerator<T[]> {
@@ -80,19 +81,24 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   const kept: Diagnostic[] = [];
   let sample: FormatSample = {};
   const onSample = (s: FormatSample) => (sample = s);
-  const findings = array
-    ? validateArrayItems(counted(readArrayElementBatches(read()), elementsUpTo), options, onSample, threads > 1 ? validateRowsInParallel(file) : undefined)
-    : threads > 1
-      ? lintInParallel(file, options, undefined, {
-          onSample,
-          signal: stop.signal,
-          onCompared: (compared, chunk) => {
-            lines = compared;
-            bytesRead = chunk.end;
-            progressed();
-          },
-        })
-      : validateLineBatches(counted(readLineBatches(read()), linesUpTo), options, onSample);
+  const validated = (): AsyncIterable<Diagnostic> => {
+    if (array)
+      return validateArrayItems(
+        counted(readArrayElementBatches(read()), elementsUpTo),
+        options,
+        onSample,
+        threads > 1 ? validateRowsInParallel(file) : undefined,
+      );
+    if (threads === 1) return validateLineBatches(counted(readLineBatches(read()), linesUpTo), options, onSample);
+    // The threads read their own chunks of the file: progress comes as each chunk is compared.
+    const onCompared = (compared: number, chunk: LintChunk) => {
+      lines = compared;
+      bytesRead = chunk.end;
+      progressed();
+    };
+    return lintInParallel(file, options, undefined, { onSample, onCompared, signal: stop.signal });
+  };
+  const findings = validated();
   for await (const d of findings) {
     if (stopped) break;
     problems++;
