@@ -65,7 +65,10 @@ export class DocumentValidator {
   private rowCount = 0;
   /** Rows that nearly repeat an earlier row. */
   private readonly nearMembers = new Set<Entry>();
-  /** Groups of near duplicates by their first member, which carries the group's one finding. */
+  /**
+   * Groups of near duplicates by the row they repeat (each group has one: the root its rows lead
+   * to); a group's first member carries its one finding.
+   */
   private readonly nearGroups = new Map<Entry, { members: Entry[]; severity: Severity }>();
   /** A row joined, left or changed in a group since the groups were made. */
   private groupsStale = false;
@@ -330,7 +333,7 @@ export class DocumentValidator {
     // In line order: sorted when they are few, else the lines walked in order (a templated file's rows are most of them).
     const members =
       this.nearMembers.size * 8 < this.entries.length ? [...this.nearMembers].filter(inGroup).sort((a, b) => a.line - b.line) : this.entries.filter(inGroup);
-    const before = [...this.nearGroups.keys()];
+    const before = [...this.nearGroups.values()].map((group) => group.members[0]);
     this.nearGroups.clear();
     const lines = new Int32Array(members.length);
     const earliers = new Int32Array(members.length);
@@ -342,10 +345,10 @@ export class DocumentValidator {
       const entries = pairs.map((i) => members[i]);
       let severity: Severity = "hint";
       for (const e of entries) severity = moreSevere(severity, nearDuplicateSeverity(e.nearDuplicateOf!.verdict, rules)!);
-      this.nearGroups.set(entries[0], { members: entries, severity });
+      this.nearGroups.set(entries[0].nearDuplicateOf!.entry as Entry, { members: entries, severity });
     }
     for (const first of before) this.reflag(first);
-    for (const first of this.nearGroups.keys()) this.reflag(first);
+    for (const { members } of this.nearGroups.values()) this.reflag(members[0]);
   }
 
   /** The row's place in a group of near duplicates, if it is in one. */
@@ -355,8 +358,7 @@ export class DocumentValidator {
     // The row its group repeats: the first, following what each row repeats, that repeats none in a group.
     let root = entry;
     while (this.repeatsInGroup(root)) root = root.nearDuplicateOf!.entry as Entry;
-    // A group's first member repeats its root directly (a row between them would come first).
-    const group = [...this.nearGroups.values()].find((g) => g.members[0].nearDuplicateOf!.entry === root);
+    const group = this.nearGroups.get(root);
     if (!group) return undefined;
     const near = root === entry ? undefined : entry.nearDuplicateOf;
     return {
@@ -390,8 +392,9 @@ export class DocumentValidator {
     const duplicateOf = this.duplicates.duplicateOf(entry);
     if (duplicateOf) found.push(duplicateRowFinding(row, earlier(duplicateOf), rules));
     else {
-      const group = this.nearGroups.get(entry);
-      if (group) {
+      // A group's first member repeats its root directly (a row between them would come first).
+      const group = entry.nearDuplicateOf && this.nearGroups.get(entry.nearDuplicateOf.entry as Entry);
+      if (group?.members[0] === entry) {
         const shown = group.members.slice(0, 1 + maxRelatedMembers).map((member) => this.nearMember(member));
         found.push(nearDuplicateGroupFinding(shown, group.members.length, group.severity));
       }
