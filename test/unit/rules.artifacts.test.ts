@@ -157,6 +157,9 @@ describe("refusal-boilerplate by its shape", () => {
       "I'm sorry, but I cannot provide that information.",
       "I cannot fulfill this request.",
       "As a large language model, I am unable to see images.",
+      "As AI, I don't have access to real-time data.",
+      "I am not able to assist with that request.",
+      "According to OpenAI's content policy, no.",
     ]) {
       const [found] = refusal(answer);
       assert.ok(found, answer);

@@ -51,9 +51,10 @@ const controlCharacters = new RegExp(controlCharacter.source, "g");
 const mayNeedChecks = /[<[#\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u04ff\u2013-\u2122｜]/;
 /**
  * Words that refusals and merged instructions contain: one case-insensitive scan (measured 2.3×
- * faster than lower-casing each answer and looking for each word).
+ * faster than lower-casing each answer and looking for each word). Every pattern it gates must
+ * contain one of them ("as AI, I don't", "I am not able to ... request" once slipped through).
  */
-const answerKeywords = /a(?:s an ai|rtificial intelligence|fraid)|language model|sorry|unable|can(?:not|'t)|openai|instruction/i;
+const answerKeywords = /a(?:s (?:an? )?ai|rtificial intelligence|fraid)|language model|sorry|unable|not able|can(?:not|'t)|openai|instruction/i;
 
 function firstUnbalanced(text: string, open: string, tags: RegExp): number | undefined {
   if (!text.includes("<")) return undefined;
