@@ -135,7 +135,7 @@ function filesTable(files: DatasetReport["files"], approx: string): HTMLElement 
     const cells = [
       fileName(figures.file),
       n(figures.rows),
-      formats || "—",
+      figures.note ? `It ${figures.note}.` : formats || "—",
       n(figures.invalidRows),
       n(figures.notRendered),
       `${approx}${n(figures.tokens.total)}`,

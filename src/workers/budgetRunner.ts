@@ -1,10 +1,11 @@
 import { createReadStream, closeSync, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { DatasetReport, datasetReport, FileError } from "../core/budget/datasetReport";
-import { FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budget/datasetTally";
+import { emptyTally, FileTally, LineMeasure, measureLine, mergeTallies } from "../core/budget/datasetTally";
 import { arrayBudgetLines, BudgetCancelled, BudgetLine, tallyLines, textLines } from "../core/budget/tallyLines";
-import { fileLayout, textLooksLikeJsonArray } from "../core/jsonArray/arrayDetection";
+import { fileLayout, textLayout } from "../core/jsonArray/arrayDetection";
 import { readArrayElements, singleChunk } from "../core/jsonArray/arrayElements";
+import { holdsNoRows } from "../core/jsonArray/jsonDocument";
 import type { DatasetInfoEntry } from "../core/config/datasetInfo";
 import type { TrainingConfig } from "../core/config/trainingConfig";
 import { lineAlignedRanges } from "../core/jsonl/lineAlignedRanges";
@@ -208,9 +209,10 @@ async function measureFile(
   if (text !== undefined) {
     const cache = options.textCaches?.get(file) ?? new Map<string, LineMeasure>();
     options.textCaches?.set(file, cache);
-    const lines = textLooksLikeJsonArray(file, text)
-      ? arrayBudgetLines(readArrayElements(singleChunk(Buffer.from(text)), { maxElementBytes: maxRowBytes }))
-      : textLines(text);
+    // Read as the saved file would be: an open dataset_info.json holds no rows, not a row a line.
+    const layout = textLayout(file, text);
+    if (layout === "document") return noRows(file);
+    const lines = layout === "array" ? arrayBudgetLines(readArrayElements(singleChunk(Buffer.from(text)), { maxElementBytes: maxRowBytes })) : textLines(text);
     return tallyLines(file, lines, measureWith(measurer), { ...tallyOptions, cache });
   }
   const special = options.openLines?.(file);
@@ -231,8 +233,7 @@ async function measureFile(
     return structuredClone(cached.result);
   }
   const layout = fileLayout(file);
-  // One JSON object over many lines (dataset_info.json beside the datasets) holds no rows, as lint reads it.
-  if (layout === "document") return tallyLines(file, [], measureWith(measurer), tallyOptions);
+  if (layout === "document") return noRows(file);
   // A JSON array of rows (alpaca_data.json) is read element by element, in one process: its
   // elements do not start at line breaks a shard could split at.
   if (layout === "array") {
@@ -249,6 +250,11 @@ async function measureFile(
   const result = await measureRanges(file, ranges, measurer, options, report);
   options.fileCaches?.set(file, { stamp, result: structuredClone(result) });
   return result;
+}
+
+/** One JSON object over many lines (dataset_info.json beside the datasets) holds no rows, as lint reads it; the view says so. */
+function noRows(file: string): { tally: FileTally; lines: number } {
+  return { tally: { ...emptyTally(file), note: holdsNoRows }, lines: 0 };
 }
 
 async function measureRanges(

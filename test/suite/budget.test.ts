@@ -189,6 +189,27 @@ describe("Dataset view: the training budget", () => {
     }
   });
 
+  it("an open dataset_info.json holds no rows, as on disk, not a syntax error a line", async () => {
+    const info = write(
+      "budget/lf/dataset_info.json",
+      `${JSON.stringify({ demo: { file_name: "demo.json" }, chat: { file_name: "chat.jsonl", formatting: "sharegpt" } }, null, 2)}\n`,
+    );
+    await setting("trainingConfig", undefined);
+    try {
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(info));
+      await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
+      const runs = (await state()).completedRuns;
+      await vscode.commands.executeCommand("instructStudio.showTrainingBudget");
+      const s = await drawn(runs, (x) => x.report!.files.length === 1 && x.report!.files[0].file === info);
+      const figures = s.report.files[0] as { rows: number; invalidRows: number; blankLines: number };
+      assert.deepEqual([s.report.rows, figures.rows, figures.invalidRows, figures.blankLines], [0, 0, 0, 0]);
+      assert.match(s.rendered.text, /It holds one JSON object, not rows/);
+      await screenshot("budget-dataset-info");
+    } finally {
+      await setting("trainingConfig", "budget/axolotl.yml");
+    }
+  });
+
   it("a large file shows progress and can be cancelled; the editor keeps answering", async () => {
     const big = write(
       "budget/big.jsonl",

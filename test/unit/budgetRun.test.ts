@@ -76,6 +76,24 @@ describe("training budget runs", () => {
     assert.match((report.files[1] as { error: string }).error, /Cannot read the file/);
   });
 
+  it("an open dataset_info.json holds no rows, as on disk; an open JSON array is still read by its elements", async () => {
+    const info = join(dir, "dataset_info.json");
+    const infoText = `{\n  "demo": {\n    "file_name": "demo.json"\n  },\n  "chat": {\n    "file_name": "chat.jsonl",\n    "formatting": "sharegpt"\n  }\n}\n`;
+    writeFileSync(info, infoText);
+    const array = join(dir, "open-array.json");
+    const arrayText = `[\n  ${alpaca("Say hi.", "Hi.")},\n  ${alpaca("Say bye.", "Bye.")}\n]\n`;
+    writeFileSync(array, arrayText);
+    const measurer = measurerOf({}, undefined);
+    const onDisk = await runBudget({ files: [info, array], gpus: 1, sources: {} }, measurer);
+    const open = await runBudget({ files: [info, array], gpus: 1, sources: {}, texts: { [info]: infoText, [array]: arrayText } }, measurer);
+    for (const report of [onDisk, open]) {
+      const [infoFigures, arrayFigures] = report.files as Array<{ rows: number; invalidRows: number; blankLines: number; note?: string }>;
+      assert.deepEqual([infoFigures.rows, infoFigures.invalidRows, infoFigures.blankLines], [0, 0, 0]);
+      assert.match(infoFigures.note ?? "", /^holds one JSON object, not rows/);
+      assert.deepEqual([arrayFigures.rows, arrayFigures.invalidRows, arrayFigures.note], [2, 0, undefined]);
+    }
+  });
+
   it("large files split between processes give the same report as one process, lines included", async () => {
     const path = join(dir, "split.jsonl");
     writeFileSync(path, `${mixedRows(3000).join("\n")}\n`);

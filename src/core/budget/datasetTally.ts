@@ -62,6 +62,8 @@ export interface FileTally {
   notRendered: number;
   /** The first reason a row could not be rendered, to say why. */
   notRenderedReason?: string;
+  /** Why a file has no rows to count: it is not a dataset (one JSON object over many lines). */
+  note?: string;
   characters: number;
   longestRowCharacters: number;
   formats: Partial<Record<FormatId | "unknown", number>>;
@@ -109,6 +111,7 @@ export function mergeTallies(file: string, parts: readonly FileTally[]): FileTal
     merged.invalidRows += part.invalidRows;
     merged.notRendered += part.notRendered;
     merged.notRenderedReason ??= part.notRenderedReason;
+    merged.note ??= part.note;
     merged.characters += part.characters;
     merged.longestRowCharacters = Math.max(merged.longestRowCharacters, part.longestRowCharacters);
     for (const [format, count] of Object.entries(part.formats)) merged.formats[format as FormatId] = (merged.formats[format as FormatId] ?? 0) + (count ?? 0);

@@ -39,13 +39,18 @@ export function looksLikeJsonDocument(name: string, head: Uint8Array): boolean {
   return !new TextDecoder().decode(head.subarray(i, newline)).trimEnd().endsWith("}");
 }
 
-/** The same decision on a document's text (the editor's copy). */
-export function textLooksLikeJsonArray(name: string, text: string): boolean {
-  return looksLikeJsonArray(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
-}
-
 /** How a file on disk holds its rows: a JSON array, one JSON object over many lines (none), or lines. */
 export type FileLayout = "array" | "document" | "lines";
+
+const layoutOfHead = (name: string, head: Uint8Array): FileLayout =>
+  looksLikeJsonArray(name, head) ? "array" : looksLikeJsonDocument(name, head) ? "document" : "lines";
+
+/** `fileLayout`'s decision on a document's text (the editor's copy, saved or not). */
+export function textLayout(name: string, text: string): FileLayout {
+  return layoutOfHead(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
+}
+
+export const textLooksLikeJsonArray = (name: string, text: string) => textLayout(name, text) === "array";
 
 /**
  * A regular file's layout, from one read of its first 64 KB; undefined for anything else
@@ -54,8 +59,7 @@ export type FileLayout = "array" | "document" | "lines";
  */
 export function fileLayout(file: string): FileLayout | undefined {
   if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
-  const head = fileHead(file);
-  return looksLikeJsonArray(file, head) ? "array" : looksLikeJsonDocument(file, head) ? "document" : "lines";
+  return layoutOfHead(file, fileHead(file));
 }
 
 function fileHead(file: string): Uint8Array {
