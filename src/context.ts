@@ -6,6 +6,7 @@ import { BudgetHost } from "./budget/budgetHost";
 import { BudgetView } from "./budget/budgetView";
 import { registerCommands } from "./commands";
 import { CursorFollower } from "./editor/cursorFollower";
+import { JsonLinesInJsonFiles } from "./editor/jsonLinesInJsonFiles";
 import { LongLineNotice } from "./editor/longLineNotice";
 import { PreviewViewProvider } from "./preview/previewViewProvider";
 import { TrainingPreviewHost } from "./preview/trainingPreviewHost";
@@ -85,6 +86,7 @@ export class InstructStudio implements vscode.Disposable {
       new CursorFollower(this.settings, () => this.preview.isVisible && this.refreshPreview()),
       this.settings.onDidChange(() => this.preview.isVisible && this.refreshPreview()),
       new LongLineNotice(extension.globalState),
+      new JsonLinesInJsonFiles(this.settings, this.log),
       ...registerCommands(this),
     );
   }

@@ -69,6 +69,8 @@ export type ModelSettings = Omit<BackendSettings, "log" | "model"> & {
 /** Settings of the editor's own behaviour, read here like every other. */
 export interface EditorSettings {
   followCursor: boolean;
+  /** Open a `.json` file of JSON Lines as JSON Lines. */
+  openJsonLinesInJsonFiles: boolean;
   codeLens: boolean;
   budgetGpus: number;
 }
@@ -188,6 +190,7 @@ function modelSettings(section: vscode.WorkspaceConfiguration, trusted: boolean)
 function editorSettings(section: vscode.WorkspaceConfiguration): EditorSettings {
   return {
     followCursor: section.get<boolean>("preview.followCursor", true),
+    openJsonLinesInJsonFiles: section.get<boolean>("openJsonLinesInJsonFiles", true),
     codeLens: section.get<boolean>("model.codeLens", true),
     budgetGpus: Math.max(1, Math.floor(section.get<number>("budget.gpus", 1)) || 1),
   };

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
+import { readLines } from "../../src/core/jsonl/lineReader";
+import { validateLines } from "../../src/core/validate/streamValidator";
 import { openInEditor, screenshot, waitFor, workspaceFile } from "./helpers";
 
 const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Instruct Studio");
@@ -107,6 +109,63 @@ describe("JSON-array datasets in the editor", () => {
     await openInEditor("not_a_dataset.json");
     assert.equal((await validated(settings)).isDataset, false);
     assert.deepEqual(ours(settings), []);
+  });
+});
+
+describe("JSON Lines in a .json file (datasets' to_json)", () => {
+  const row = (instruction: string, input: string, output: string) => JSON.stringify({ instruction, input, output });
+  const rows = [
+    row("Give three tips for staying healthy.", "", "Eat well, move, sleep."),
+    row("Translate to French.", "N/A", "Bonjour."),
+    row("Give three tips for staying healthy.", "", "Eat well, move, sleep."),
+  ];
+  const documentAt = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+
+  it("opens as JSON Lines with the findings lint gives, not VS Code's JSON errors; a file set back to JSON stays JSON", async () => {
+    const uri = workspaceFile("hf-export.json");
+    const text = `${rows.join("\n")}\n`;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    await openInEditor("hf-export.json");
+    const document = await waitFor("the .json file in the JSON Lines language", () => (documentAt(uri)?.languageId === "jsonl" ? documentAt(uri) : undefined));
+    await vscode.window.showTextDocument(document, { preview: false });
+    const expected: string[] = [];
+    for await (const d of validateLines(
+      readLines(
+        (async function* () {
+          yield Buffer.from(text);
+        })(),
+      ),
+    ))
+      expected.push(`${d.line}:${d.rule}`);
+    assert.deepEqual(expected.sort(), ["1:placeholder-input", "2:duplicate-row"]);
+    const found = await waitFor("the findings", () => {
+      const mine = ours(uri).map((d) => `${d.range.start.line}:${String(d.code)}`);
+      return mine.length >= expected.length ? mine : undefined;
+    });
+    assert.deepEqual(found.sort(), expected);
+    await waitFor("no JSON errors", () => vscode.languages.getDiagnostics(uri).every((d) => d.source === "Instruct Studio"));
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+    await screenshot("json-lines-in-json-file");
+
+    await vscode.languages.setTextDocumentLanguage(document, "json");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(documentAt(uri)?.languageId, "json", "put back to JSON by the user, it is not switched again");
+    await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+  });
+
+  it("stays JSON with instructStudio.openJsonLinesInJsonFiles off", async () => {
+    const settings = vscode.workspace.getConfiguration("instructStudio");
+    await settings.update("openJsonLinesInJsonFiles", false, vscode.ConfigurationTarget.Workspace);
+    try {
+      const uri = workspaceFile("hf-export-kept.json");
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(`${rows.join("\n")}\n`));
+      await openInEditor("hf-export-kept.json");
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(documentAt(uri)?.languageId, "json");
+      await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
+    } finally {
+      await settings.update("openJsonLinesInJsonFiles", undefined, vscode.ConfigurationTarget.Workspace);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { ArrayElement, ArrayItem, readArrayElementBatches, readArrayElements } from "../../src/core/jsonArray/arrayElements";
-import { looksLikeJsonArray, looksLikeJsonDocument } from "../../src/core/jsonArray/arrayDetection";
+import { jsonFileHoldsJsonLines, looksLikeJsonArray, looksLikeJsonDocument } from "../../src/core/jsonArray/arrayDetection";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLines } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
@@ -265,6 +265,18 @@ describe("JSON-array datasets: elements read as rows", () => {
     assert.equal(looksLikeJsonDocument("train.json", encode('{"instruction": "a", "output": "b"}')), false, "one row, one line");
     assert.equal(looksLikeJsonDocument("rows.jsonl", encode('{\n  "instruction": "a"\n}')), false, "a .jsonl file is rows, however it is laid out");
     assert.equal(looksLikeJsonDocument("alpaca_data.json", encode("[\n  {")), false);
+  });
+
+  it("tells a .json file of JSON Lines (datasets' to_json), which the editor opens as JSON Lines", () => {
+    const row = (i: number) => JSON.stringify({ instruction: `Task ${i}`, input: "", output: `Answer ${i}` });
+    assert.equal(jsonFileHoldsJsonLines("train.json", `${row(1)}\n${row(2)}\n`), true);
+    assert.equal(jsonFileHoldsJsonLines("train.JSON", `${row(1)}\r\n\r\n${row(2)}`), true, "CRLF and a blank line between");
+    assert.equal(jsonFileHoldsJsonLines("train.json", `${row(1)}\n{"instruction": "cut sh`), false, "a second line that is not a whole object");
+    assert.equal(jsonFileHoldsJsonLines("config.json", `${row(1)}\n`), false, "one object on one line: a minified config");
+    assert.equal(jsonFileHoldsJsonLines("train.json", `[${row(1)},\n${row(2)}]\n`), false, "an array");
+    assert.equal(jsonFileHoldsJsonLines("dataset_info.json", '{\n  "demo": {"file_name": "demo.json"}\n}\n'), false, "one object over lines");
+    assert.equal(jsonFileHoldsJsonLines("train.jsonl", `${row(1)}\n${row(2)}\n`), false, "already JSON Lines by its name");
+    assert.equal(jsonFileHoldsJsonLines("rows.json", "1\n2\n"), false, "rows that are not objects");
   });
 });
 

@@ -52,6 +52,40 @@ export function textLayout(name: string, text: string): FileLayout {
 
 export const textLooksLikeJsonArray = (name: string, text: string) => textLayout(name, text) === "array";
 
+/** Lines read to tell a `.json` file of JSON Lines: a row this long is rare, and the rest of the file is never read. */
+const maxProbedLineLength = 1024 * 1024;
+
+/**
+ * Whether a `.json` file's text is JSON Lines (as `datasets`' `to_json` writes by default), which
+ * lint reads row by row but VS Code's JSON language marks invalid from line 2: its layout is
+ * lines, and its first two non-blank lines are each a whole JSON object. A one-line object (a
+ * minified config) is not taken for a dataset.
+ */
+export function jsonFileHoldsJsonLines(name: string, text: string): boolean {
+  if (!/\.json$/i.test(name) || textLayout(name, text) !== "lines") return false;
+  let objects = 0;
+  for (let start = 0; start < text.length && objects < 2;) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (end - start > maxProbedLineLength) return false;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === "") continue;
+    if (!isJsonObject(line)) return false;
+    objects++;
+  }
+  return objects === 2;
+}
+
+function isJsonObject(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * A regular file's layout, from one read of its first 64 KB; undefined for anything else
  * (standard input, a FIFO, `<(...)`), which can be read only once, from the start: the reader of
