@@ -52,7 +52,7 @@ export function textLayout(name: string, text: string): FileLayout {
 
 export const textLooksLikeJsonArray = (name: string, text: string) => textLayout(name, text) === "array";
 
-/** Lines read to tell a `.json` file of JSON Lines: a row this long is rare, and the rest of the file is never read. */
+/** A first row longer than this is not parsed to decide (the file stays JSON): the decision is made as a file opens. */
 const maxProbedLineLength = 1024 * 1024;
 
 /**
