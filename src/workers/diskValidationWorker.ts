@@ -13,13 +13,8 @@ import type { LintChunk } from "../protocol/lintWorker";
 import { lintInParallel, lintsInParallel, lintThreads, validateRowsInParallel } from "../cli/parallelLint";
 
 const post = (message: DiskValidationMessage) => parentPort?.postMessage(message);
-let stopped = false;
 const stop = new AbortController();
-parentPort?.on("message", (message: "stop") => {
-  if (message !== "stop") return;
-  stopped = true;
-  stop.abort();
-});
+parentPort?.on("message", (message: "stop") => message === "stop" && stop.abort());
 
 /** Rows read up to the end of a batch: a JSON Lines file's last line number, or an array's last element's. */
 const linesUpTo = (batch: readonly ReadLine[]) => batch[batch.length - 1].lineNumber;
@@ -67,7 +62,7 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   // stage was 3.5% of a 50 MB lint.
   async function* counted<T>(batches: AsyncIterable<T[]>, rowsUpTo: (batch: T[]) => number | undefined): AsyncGenerator<T[]> {
     for await (const batch of batches) {
-      if (stopped) return;
+      if (stop.signal.aborted) return;
       lines = rowsUpTo(batch) ?? lines;
       progressed();
       yield batch;
@@ -100,12 +95,12 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   };
   const findings = validated();
   for await (const d of findings) {
-    if (stopped) break;
+    if (stop.signal.aborted) break;
     problems++;
     if (kept.length < keep) kept.push(d);
   }
   stream?.destroy();
-  post({ type: "done", format: sample.format, lines, bytesRead, problems, kept, cancelled: stopped, array, threads });
+  post({ type: "done", format: sample.format, lines, bytesRead, problems, kept, cancelled: stop.signal.aborted, array, threads });
 }
 
 run(workerData as DiskValidationJob).catch((error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
