@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { isPlainObject } from "../jsonl/parseRow";
 import { isSpace } from "./arrayElements";
 
 /** Where the content starts: past a byte order mark and white space. */
@@ -79,8 +80,7 @@ export function jsonFileHoldsJsonLines(name: string, text: string): boolean {
 
 function isJsonObject(line: string): boolean {
   try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === "object" && value !== null && !Array.isArray(value);
+    return isPlainObject(JSON.parse(line));
   } catch {
     return false;
   }
