@@ -45,6 +45,9 @@ describe("generation artifacts", () => {
     assert.ok(found);
     assert.match(found.message, /"I think so\." repeats 12 times/);
     assert.ok(only(diagnose(chat("Laugh?", "ha ".repeat(40))), "degenerate-repetition").length === 1);
+    // A loop of marks holds no words (LLaMA-Factory's KTO demo has "```" on 53 lines in a row).
+    const [fences] = only(diagnose(alpaca(`Here is the code:\n${"```\n".repeat(30)}`)), "degenerate-repetition");
+    assert.match(fences?.message ?? "", /"```" repeats 30 times/);
     const list = "1. Buy milk.\n2. Buy eggs.\n3. Buy bread.\n4. Buy rice.\n5. Buy tea.\n6. Buy jam.\n7. Buy salt.\n8. Buy oil.";
     const refrain = "Row, row, row your boat, gently down the stream. Merrily, merrily, merrily, merrily, life is but a dream.";
     for (const text of [list, refrain, "no ".repeat(7) + "yes"]) assert.deepEqual(only(diagnose(alpaca(text)), "degenerate-repetition"), [], text);

@@ -8,6 +8,7 @@ import { isPlainObject, stripBom } from "../jsonl/parseRow";
 import type { Diagnostic } from "../lint/diagnostic";
 import { checkRowSyntax } from "../lint/syntaxRules";
 import { effectiveSeverity, RuleId, RuleSettings } from "../rules/catalog";
+import { AnswerWords, answerWords } from "./answerWords";
 import { checkContent } from "./content";
 import { checkConversation } from "./conversation";
 import { minhashSignature } from "./minhash";
@@ -148,11 +149,11 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
   }
   const checked = checkObjectRow(text, base, line, value, fileFormat, options, shape.keyCount);
   if (!checked.ctx) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
-  const { fields, ownFormat } = checked;
+  const { fields, answers, ownFormat } = checked;
   const texts = fields.map((f) => f.text);
   // Near duplicates are found by what a row asks (as Self-Instruct compares instructions): the
   // prompt side is shorter than the answers, and two rows asking the same are the ones to review.
-  const sides = rowSides(fields);
+  const sides = rowSides(fields, answers);
   return {
     kind: "row",
     format: ownFormat,
@@ -187,7 +188,7 @@ function checkObjectRow(
   fileFormat: FormatId | undefined,
   options: ValidationOptions,
   keyCount: number,
-): { diagnostics: Diagnostic[]; fields: ReturnType<typeof textFields>; ownFormat?: FormatId; ctx?: RowContext } {
+): { diagnostics: Diagnostic[]; fields: ReturnType<typeof textFields>; answers?: AnswerWords; ownFormat?: FormatId; ctx?: RowContext } {
   const ownFormat = options.format ?? detectRowFormat(value, options.layout);
   const format = ownFormat ?? fileFormat;
   if (!format) return { diagnostics: [], fields: [] };
@@ -214,8 +215,9 @@ function checkObjectRow(
     }
   }
   const fields = textFields(ctx);
-  diagnostics.push(...checkContent(ctx, fields));
-  return { diagnostics, fields, ownFormat, ctx };
+  const answers = answerWords(fields);
+  diagnostics.push(...checkContent(ctx, fields, answers));
+  return { diagnostics, fields, answers, ownFormat, ctx };
 }
 
 const turnListFields = ["prompt", "completion", "chosen", "rejected"];

@@ -1,5 +1,7 @@
 import type { Diagnostic } from "../lint/diagnostic";
+import { AnswerWords, isAnswer } from "./answerWords";
 import { checkGenerationArtifacts } from "./generationArtifacts";
+import { holdsAnswerKeyword } from "./answerKeywords";
 import { detectMojibake } from "./mojibake";
 import { finding, RowContext } from "../formats/rowContext";
 import { isInputField, TextField } from "./textFields";
@@ -15,7 +17,7 @@ const placeholderOutput = /^\s*(?:n\/?a\.?|<\s*no\s*-?\s*output\s*>|no\s*-?\s*ou
  */
 const cannot = String.raw`(?:cannot|can't|can not|do not|don't|am not able|am unable|won't|will not|have no|lack)`;
 const asAnAi = String.raw`as (?:an? )?(?:AI|artificial intelligence|(?:large )?language model)(?: (?:language )?model| assistant)?`;
-const refusals = [
+export const refusals = [
   new RegExp(String.raw`\b${asAnAi},? I(?:'m| am)? ?${cannot}\b`, "i"),
   new RegExp(
     String.raw`\bI(?:'m| am) (?:sorry|afraid),? but (?:${asAnAi}|I ${cannot} (?:fulfill|comply|assist|help|provide|create|generate|write|answer))\b`,
@@ -33,7 +35,7 @@ const toolScoped = /\b(?:functions?|tools?|APIs?)\b/i;
 /** The markers the grammar colours, anywhere in a value: a prompt label mid-answer is as leaked as one after a newline. */
 const leakedTemplate =
   /<\|(?!(?:begin|end)_of_(?:thought|solution)\|>)[A-Za-z0-9_.:-]{1,40}\|>|<｜[^｜\n]{1,40}｜>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<(?:start|end)_of_turn>|\[\|(?:system|user|assistant|endofturn)\|\]|(?<!#)#{2,3}\s?(?:Instruction|Input|Response|Human|Assistant|System)\s?:/g;
-const mergedInstruction = /(?:^|\n)\s*(?:#{1,3}\s*)?\d{1,3}\s*[.)]\s*Instruction\s*:/i;
+export const mergedInstruction = /(?:^|\n)\s*(?:#{1,3}\s*)?\d{1,3}\s*[.)]\s*Instruction\s*:/i;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const thinkPairs = (
   [
@@ -49,13 +51,6 @@ const controlCharacters = new RegExp(controlCharacter.source, "g");
  * characters or words skips the other content checks (most text, at typing and at 1 GB alike).
  */
 const mayNeedChecks = /[<[#\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u0080-\u04ff\u2013-\u2122｜]/;
-/**
- * Words that refusals and merged instructions contain: one case-insensitive scan (measured 2.3×
- * faster than lower-casing each answer and looking for each word). Every pattern it gates must
- * contain one of them ("as AI, I don't", "I am not able to ... request" once slipped through).
- */
-const answerKeywords = /a(?:s (?:an? )?ai|rtificial intelligence|fraid)|language model|sorry|unable|not able|can(?:not|'t)|openai|instruction/i;
-
 function firstUnbalanced(text: string, open: string, tags: RegExp): number | undefined {
   if (!text.includes("<")) return undefined;
   let depth = 0;
@@ -75,9 +70,11 @@ const hasTools = (row: Record<string, unknown>) =>
 const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x3000 || code === 0xfeff;
 
 /** Content rules over every text field of a row. */
-export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[] {
+export function checkContent(ctx: RowContext, fields: TextField[], answers: AnswerWords): Diagnostic[] {
   const found: Diagnostic[] = [];
-  for (const field of fields) {
+  const answerHashes = answers.words.data;
+  for (let f = 0; f < fields.length; f++) {
+    const field = fields[f];
     const { path, text } = field;
     const at = (start: number, end: number) => ctx.spanInString(path, start, end);
     const whole = () => ctx.valueSpan(path);
@@ -117,7 +114,7 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         ),
       );
     }
-    const answerChecks = field.role === "assistant" && answerKeywords.test(text);
+    const answerChecks = isAnswer(field) && holdsAnswerKeyword(answerHashes, answers.from[f], answers.to[f]);
     if (answerChecks) {
       for (const pattern of refusals) {
         const match = pattern.exec(text);
@@ -148,7 +145,7 @@ export function checkContent(ctx: RowContext, fields: TextField[]): Diagnostic[]
         );
       }
     }
-    const artifacts = checkGenerationArtifacts(ctx, field);
+    const artifacts = checkGenerationArtifacts(ctx, field, answerHashes, answers.from[f], answers.to[f]);
     found.push(...artifacts.found);
     if (!mayNeedChecks.test(text)) continue;
     for (const match of text.matchAll(leakedTemplate)) {

@@ -5,6 +5,8 @@
 import type { Diagnostic } from "../lint/diagnostic";
 import { finding, RowContext } from "../formats/rowContext";
 import { isInputField, TextField } from "./textFields";
+import { isAnswer } from "./answerWords";
+import { isWordCode, WordList, wordHashes, wordStarts } from "./minhash";
 
 /** {{name}} slots, [INSERT ...]/[YOUR NAME] brackets, and single-brace slots with a placeholder-like name. */
 const placeholder =
@@ -18,81 +20,92 @@ const unseenUrl = /^\s*(?:https?:\/\/|www\.)\S+\s*$/i;
 const unseenFile = /^\s*\S{0,200}\.(?:png|jpe?g|gif|webp|bmp|tiff?|svg|pdf|mp3|wav|flac|mp4|mov|avi|csv|xlsx?|docx?|pptx?|zip)\s*$/i;
 const noOutputMarker = /<\s*no\s*-?\s*(?:output|input)\s*>/i;
 
-/** Reused between calls: the check runs on every answer of a 1 GB file. */
-const hashBuffer = new Int32Array(20_000);
-
-/** 1 for the characters that separate words here. */
-const separators = new Uint8Array(65536);
-for (const code of [32, 9, 10, 11, 12, 13]) separators[code] = 1;
-
-/**
- * Hashes each whitespace-separated word (at most 20,000) into `hashBuffer`, without making
- * strings; returns how many. Each character is stored at the word count and the count moves
- * only where a word ends, with no branch on the character: a branch at every word's end was
- * mispredicted (3.1 ns a character against 1.8 ns).
- */
-function wordHashes(text: string): number {
-  let count = 0;
-  let hash = 0;
-  let inWord = 0;
-  const end = Math.min(text.length, 400_000);
-  for (let i = 0; i < end && count < hashBuffer.length; i++) {
-    const code = text.charCodeAt(i);
-    const separator = separators[code];
-    hashBuffer[count] = hash;
-    count += inWord & separator;
-    // A word's first character starts from the offset basis; after a separator the hash is never stored.
-    const continued = -inWord;
-    hash = Math.imul(((hash & continued) | (2166136261 & ~continued)) ^ code, 16777619);
-    inWord = separator ^ 1;
-  }
-  if (inWord && count < hashBuffer.length) hashBuffer[count++] = hash;
-  return count;
-}
+/** Words of an answer scanned for a loop at most: a loop is found in its first 20,000. */
+const maxLoopWords = 20_000;
 
 /**
  * The longest stretch where a phrase of `period` words (1 to 12) repeats back to back at least
  * 8 times, covering 24 words or more: a generation stuck in a loop, not a list or a refrain.
+ * Words are lower-cased runs of letters and digits (`wordHashes`), so "Yes. yes!" repeats a word;
+ * failing that, a mark repeated 24 times ("```" on every line).
  */
 export function degenerateRun(text: string): { phrase: string; repeats: number } | undefined {
-  const w = hashBuffer;
-  const length = wordHashes(text);
-  if (length < 24) return undefined;
+  const list = wordHashes(text, new WordList());
+  return degenerateRunOfWords(text, list.data, 0, list.length);
+}
+
+/** `degenerateRun` of a text whose words `wordHashes` put in `words[from..to)`. */
+export function degenerateRunOfWords(text: string, words: Uint32Array, from: number, to: number): { phrase: string; repeats: number } | undefined {
+  const w = words;
+  const length = Math.min(to, from + maxLoopWords);
+  if (length - from < 24) return repeatedMarkRun(text);
   let best: { period: number; start: number; repeats: number } | undefined;
-  for (const period of loopPeriods(w, length)) {
+  for (const period of loopPeriods(w, from, length)) {
     let run = 0;
-    for (let i = period; i <= length; i++) {
+    for (let i = from + period; i <= length; i++) {
       if (i < length && w[i] === w[i - period]) {
         run++;
         continue;
       }
       const repeats = Math.floor(run / period) + 1;
       if (repeats >= 8 && repeats * period >= 24 && (!best || repeats * period > best.repeats * best.period))
-        best = { period, start: i - run - period, repeats };
+        best = { period, start: i - run - period - from, repeats };
       run = 0;
     }
   }
-  if (!best) return undefined;
-  const phrase = text
-    .trim()
-    .split(/\s+/, best.start + best.period)
-    .slice(best.start)
-    .join(" ");
+  if (!best) return repeatedMarkRun(text);
+  const starts = wordStarts(text, best.start + best.period + 1);
+  const phrase = text.slice(starts[best.start], starts[best.start + best.period]).trim();
   return { phrase, repeats: best.repeats };
 }
 
 /**
- * Periods worth a full scan. A loop of period p (8 repeats, 24 words) has at least 21 consecutive
- * positions where a word equals the one p before, so five sampled positions in a row match when
- * every fourth is checked: every loop is found for a quarter of the full scans' work.
+ * A mark (up to 20 characters with no letter or digit: "```", "*", "!!") repeated 24 times or more
+ * with only white space between: a loop that holds no words.
  */
-function loopPeriods(w: Int32Array, length: number): number[] {
+const repeatedMark = /(?<!\S)([^\sA-Za-z0-9\u00aa-\u1fff\u2c00-\uffff]{1,20})(?:\s+\1(?!\S)){23,}/g;
+/** The fewest characters a loop spans: 24 words or marks and 23 spaces. */
+const minLoopChars = 47;
+/** Characters between the probes for a stretch without words: fewer than `minLoopChars`, so every such stretch holds one. */
+const probeEvery = 40;
+
+/**
+ * The regex reads only the stretches without a word long enough to hold such a loop, found by
+ * probing every 40th character: over whole answers it cost as much as splitting them into words
+ * (1.8 ns a character of real answers).
+ */
+function repeatedMarkRun(text: string): { phrase: string; repeats: number } | undefined {
+  let longest: { phrase: string; repeats: number } | undefined;
+  for (let probe = 0; probe < text.length; probe += probeEvery) {
+    if (isWordCode(text.charCodeAt(probe))) continue;
+    let start = probe;
+    let end = probe + 1;
+    while (start > 0 && !isWordCode(text.charCodeAt(start - 1))) start--;
+    while (end < text.length && !isWordCode(text.charCodeAt(end))) end++;
+    if (end - start >= minLoopChars) {
+      // With the characters on either side, for the regex's edges.
+      for (const match of text.slice(Math.max(0, start - 1), end + 1).matchAll(repeatedMark)) {
+        const repeats = match[0].split(/\s+/).length;
+        if (repeats > (longest?.repeats ?? 0)) longest = { phrase: match[1], repeats };
+      }
+    }
+    probe = end - 1;
+  }
+  return longest;
+}
+
+/**
+ * Periods worth a full scan. A loop of period p (8 repeats, 24 words) has at least 21 consecutive
+ * positions where a word equals the one p before, so three sampled positions in a row match when
+ * every seventh is checked: every loop is found for a seventh of the full scans' work.
+ */
+function loopPeriods(w: Uint32Array, from: number, to: number): number[] {
   const periods: number[] = [];
   for (let period = 1; period <= 12; period++) {
     let streak = 0;
-    for (let i = period; i < length; i += 4) {
+    for (let i = from + period; i < to; i += 7) {
       streak = w[i] === w[i - period] ? streak + 1 : 0;
-      if (streak === 5) {
+      if (streak === 3) {
         periods.push(period);
         break;
       }
@@ -108,14 +121,19 @@ function inCodeBlock(text: string, index: number): boolean {
   return fences % 2 === 1;
 }
 
-const answerRole = (field: TextField) => field.isOutput || field.role === "assistant";
 const promptRole = (field: TextField) => field.role === "user" || isInputField(field);
 
 /**
  * The findings, and the string ranges that run-on and prompt-label cover (the leaked-template rule
  * stays silent there rather than report the same "### Instruction:" twice).
  */
-export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { found: Diagnostic[]; covered: Array<[number, number]> } {
+export function checkGenerationArtifacts(
+  ctx: RowContext,
+  field: TextField,
+  words: Uint32Array,
+  wordsFrom: number,
+  wordsTo: number,
+): { found: Diagnostic[]; covered: Array<[number, number]> } {
   const found: Diagnostic[] = [];
   const covered: Array<[number, number]> = [];
   const { path, text } = field;
@@ -133,7 +151,7 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
       );
       break;
     }
-    const marker = answerRole(field) ? noOutputMarker.exec(text) : null;
+    const marker = isAnswer(field) ? noOutputMarker.exec(text) : null;
     if (marker && text.trim() !== marker[0]) {
       found.push(
         finding(
@@ -144,7 +162,7 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
       );
     }
   }
-  if (answerRole(field)) {
+  if (isAnswer(field)) {
     const cut = runOn.exec(text);
     if (cut && text.slice(0, cut.index).trim() !== "") {
       const start = cut.index + 1;
@@ -159,14 +177,14 @@ export function checkGenerationArtifacts(ctx: RowContext, field: TextField): { f
         ),
       );
     }
-    const loop = text.length >= 48 ? degenerateRun(text) : undefined;
+    const loop = text.length >= minLoopChars ? degenerateRunOfWords(text, words, wordsFrom, wordsTo) : undefined;
     if (loop) {
       const shown = loop.phrase.length > 40 ? `${loop.phrase.slice(0, 40)}…` : loop.phrase;
       found.push(finding("degenerate-repetition", ctx.valueSpan(path), `"${shown}" repeats ${loop.repeats} times in a row: a generation stuck in a loop.`));
     }
   }
   const label = leadingLabel.exec(text);
-  if (label && text.length > label[0].length && (answerRole(field) || promptRole(field) || field.name === "instruction")) {
+  if (label && text.length > label[0].length && (isAnswer(field) || promptRole(field) || field.name === "instruction")) {
     covered.push([0, label[0].length]);
     found.push(
       finding(

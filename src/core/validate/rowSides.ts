@@ -1,7 +1,8 @@
 // What the near-duplicate rule keeps of a row: its prompt side's MinHash signature, a sketch of
 // its segments and its answer, and a short prompt's words. Built on every row of a file, so it
 // works in scratch buffers and cuts the row's vectors from shared slabs (rowVectors).
-import { charSignature, permutations, rougeWordHashes, shingleWords, signatureOfWords, WordList, wordHashes, wordStartAt } from "./minhash";
+import { AnswerWords, answerWords } from "./answerWords";
+import { charSignature, permutations, rougeWordHashes, shingleWords, signatureOfWords, WordList, wordHashes } from "./minhash";
 import { rowVector } from "./rowVectors";
 import type { TextField } from "./textFields";
 
@@ -19,7 +20,6 @@ const maxSegments = 32;
 const charSketchBelowWords = 12;
 /** A line is cut at sentence ends once its current piece is this long (a paragraph is several segments). */
 const sentenceAfterChars = 80;
-const maxAnswerChars = 600;
 /** A prompt of at most this many words (a Chinese or Japanese character counts as one) is compared by ROUGE-L with rows of the same answer. */
 export const maxShortPromptWords = 24;
 
@@ -59,9 +59,6 @@ const segmentTexts: string[] = [];
 /** Per segment: start and end in its text, first and past-last word in `words`. */
 const segmentBounds = new Int32Array(maxSegments * 4);
 let segments = 0;
-/** Where the answer's opening stopped (at `maxAnswerChars`): the field, and the character in it. */
-let answerCutField = 0;
-let answerCutAt = 0;
 
 /** Adds `text[start..end)`'s words, as a segment of its own or, past the limit, to the last one. */
 function addSegment(text: string, start: number, end: number): void {
@@ -131,42 +128,19 @@ function shortPromptWords(fields: readonly TextField[]): boolean {
 }
 
 /**
- * The hash of every word of the answers, however long: the opening's words, then the rest read
- * on from where the opening stopped (a word it cut is read again whole). Reading every answer
- * again from its start was 3% of a lint of Alpaca rows.
- */
-function answerKeyOf(fields: readonly TextField[], answerFrom: number, answerTo: number, answerChars: number): number {
-  if (answerChars < maxAnswerChars) return hashWords(words.data, answerFrom, answerTo);
-  const cut = fields[answerCutField].text;
-  const resumeAt = wordStartAt(cut, answerCutAt);
-  words.length = resumeAt < answerCutAt ? answerTo - 1 : answerTo;
-  wordHashes(cut, words, resumeAt);
-  for (let f = answerCutField + 1; f < fields.length; f++) if (fields[f].role === "assistant") wordHashes(fields[f].text, words);
-  return hashWords(words.data, answerFrom, words.length);
-}
-
-/**
  * The prompt side's signature and the row's sketch, from one pass over its words. An answer's
- * opening is enough to tell a close answer from another, so long answers cost no more.
+ * opening is enough to tell a close answer from another, so long answers cost no more. The
+ * answers' words are hashed once a row (`answerWords`), for the content rules too.
  */
-export function rowSides(fields: readonly TextField[]): RowSides {
+export function rowSides(fields: readonly TextField[], answers: AnswerWords = answerWords(fields)): RowSides {
   words.length = 0;
   numbers.sum = 0;
   segments = 0;
   for (const field of fields) if (isPromptSide(field)) addSegments(field.text);
   const askedEnd = words.length;
-  let answerChars = 0;
-  for (let f = 0; f < fields.length; f++) {
-    const field = fields[f];
-    if (field.role !== "assistant" || answerChars >= maxAnswerChars) continue;
-    const opening = Math.min(field.text.length, maxAnswerChars - answerChars);
-    wordHashes(field.text, words, 0, opening);
-    answerChars += field.text.length;
-    answerCutField = f;
-    answerCutAt = opening;
-  }
-  const answerEnd = words.length;
-  const short = askedEnd > 0 && askedEnd <= maxShortPromptWords && answerEnd > askedEnd && shortPromptWords(fields);
+  const answerHashes = answers.words.data;
+  const { openingEnd } = answers;
+  const short = askedEnd > 0 && askedEnd <= maxShortPromptWords && openingEnd > 0 && shortPromptWords(fields);
   const sketchLength = sketchHeader + (segments + 1) * sketchSlot;
   const signed = askedEnd >= shingleWords;
   const sketch = rowVector(sketchLength);
@@ -174,13 +148,14 @@ export function rowSides(fields: readonly TextField[]): RowSides {
   sketch[1] = numbers.sum;
   for (let i = 0; i < segments; i++) writeSegment(sketch, i);
   const answerAt = sketchHeader + segments * sketchSlot;
-  sketch[answerAt] = hashWords(words.data, askedEnd, answerEnd);
-  writeBins(sketch, answerAt, signatureOfWords(words.data, fieldBins, askedEnd, answerEnd, bins));
+  sketch[answerAt] = hashWords(answerHashes, 0, openingEnd);
+  writeBins(sketch, answerAt, signatureOfWords(answerHashes, fieldBins, 0, openingEnd, bins));
   const signature = signed ? signatureOfWords(words.data, permutations, 0, askedEnd, rowVector(permutations)) : undefined;
   let shortPrompt: Uint32Array | undefined;
   if (short) {
     shortPrompt = rowVector(shortWords.length);
     for (let i = 0; i < shortWords.length; i++) shortPrompt[i] = shortWords.data[i];
   }
-  return { signature, sketch, shortPrompt, answerKey: short ? answerKeyOf(fields, askedEnd, answerEnd, answerChars) : undefined };
+  // The hash of every word of the answers, however long.
+  return { signature, sketch, shortPrompt, answerKey: short ? hashWords(answerHashes, 0, answers.words.length) : undefined };
 }
