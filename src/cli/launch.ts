@@ -1,6 +1,6 @@
-// The `instruct-studio` command. lint and stats run in a child process with a capped heap: this
-// small file decides that before the CLI is loaded, which took the parent a fifth of a second of
-// module loading for nothing (a tenth of a 50 MB lint).
+// The `instruct-studio` command. stats, and lint of JSON arrays or with a tokenizer, run in a child
+// process with a capped heap (heapCap.ts): this small file decides that before the CLI is loaded,
+// which took the parent a fifth of a second of module loading for nothing (a tenth of a 50 MB lint).
 import { join } from "node:path";
 import { relaunchWithHeapCap } from "./heapCap";
 

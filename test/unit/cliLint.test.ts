@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { needsCappedChild } from "../../src/cli/heapCap";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import { repoRoot } from "../launch/paths";
 
@@ -211,7 +212,7 @@ describe("instruct-studio lint: the editor's verdicts", () => {
 });
 
 describe("instruct-studio lint: the process it runs in", () => {
-  it("runs lint in a child with a 128 MB heap, and the CLI itself is loaded only there; --version stays in one process", () => {
+  it("lints JSON Lines in one process, a JSON array in a child with a 128 MB heap that alone loads the CLI; --version stays in one process", () => {
     // A preload in every node process the command starts says what each was given.
     const probe = join(dir, "probe.js");
     const seen = join(dir, "processes.jsonl");
@@ -220,27 +221,42 @@ describe("instruct-studio lint: the process it runs in", () => {
       `require("fs").appendFileSync(${JSON.stringify(seen)}, JSON.stringify({ capped: process.env.INSTRUCT_STUDIO_HEAP_CAPPED === "1", limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20 }) + "\\n");
 process.on("exit", () => require("fs").appendFileSync(${JSON.stringify(seen)}, JSON.stringify({ loadedCli: Object.keys(require.cache).some((f) => f.endsWith("cli-main.js")) }) + "\\n"));`,
     );
-    const data = join(dir, "probe.jsonl");
-    writeFileSync(data, '{"instruction": "Say hi.", "input": "", "output": "Hi."}\n');
     const env = { ...process.env, NODE_OPTIONS: `--require ${probe}` };
-    const lint = spawnSync(process.execPath, [cli, "lint", data], { encoding: "utf8", env, timeout: 60_000 });
-    assert.equal(lint.status, 0, lint.stderr);
-    const records = readFileSync(seen, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const starts = records.filter((r) => "capped" in r);
-    assert.equal(starts.length, 2, JSON.stringify(records));
-    const child = starts.find((r) => r.capped)!;
+    const processes = (...args: string[]) => {
+      writeFileSync(seen, "");
+      const result = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", env, timeout: 60_000 });
+      assert.equal(result.status, 0, result.stderr);
+      const records = readFileSync(seen, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      return { result, starts: records.filter((r) => "capped" in r), loadedCli: records.filter((r) => "loadedCli" in r).map((r) => r.loadedCli) };
+    };
+    const row = '{"instruction": "Say hi.", "input": "", "output": "Hi."}';
+    const write = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const lines = processes("lint", write("probe.jsonl", `${row}\n`));
+    assert.equal(lines.starts.length, 1, JSON.stringify(lines.starts));
+    assert.deepEqual(lines.loadedCli, [true]);
+    const array = processes("lint", write("probe.json", `[${row}]\n`));
+    assert.equal(array.starts.length, 2, JSON.stringify(array.starts));
+    const child = array.starts.find((r) => r.capped)!;
     assert.ok((child.limitMb as number) < 200, `the child's heap limit is ${String(child.limitMb)} MB`);
-    assert.deepEqual(
-      records.filter((r) => "loadedCli" in r).map((r) => r.loadedCli),
-      [true, false],
-      "the child exits first, having loaded the CLI; the parent never loads it",
-    );
-    writeFileSync(seen, "");
-    const version = spawnSync(process.execPath, [cli, "--version"], { encoding: "utf8", env, timeout: 60_000 });
-    assert.match(version.stdout, /\d+\.\d+\.\d+/);
-    assert.equal(readFileSync(seen, "utf8").trim().split("\n").length, 2, "one process: started, exited");
+    assert.deepEqual(array.loadedCli, [true, false], "the child exits first, having loaded the CLI; the parent never loads it");
+    const version = processes("--version");
+    assert.match(version.result.stdout, /\d+\.\d+\.\d+/);
+    assert.equal(version.starts.length, 1, "one process");
+  });
+
+  it("keeps the capped child for stats, standard input and tokenizers, where memory is not bounded by the lint's own design", () => {
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", "a.jsonl", "b.JSONL", "--json", "--config", "axolotl.yml"]), false);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", "a.jsonl", "data.JSON"]), true);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", "-"]), true);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", "a.jsonl", "--tokenizer", "model.gguf", "--max-tokens", "9"]), true);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", "a.jsonl", "--tokenizer=tok"]), true);
+    assert.equal(needsCappedChild(["node", "cli.js", "stats", "a.jsonl"]), true);
+    assert.equal(needsCappedChild(["node", "cli.js", "render", "a.jsonl"]), false);
   });
 });
