@@ -50,16 +50,25 @@ const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : lin
 
 /** 1 for the characters `contentHash` reads as white space. */
 const hashSpaces = new Uint8Array(65536);
-for (const code of [9, 10, 11, 12, 13, 32, 0xa0]) hashSpaces[code] = 1;
+/** For each character, in one load: what `contentHash` mixes in (a white space as a space), and bit 16 set for a white space. */
+const hashCodes = new Uint32Array(65536);
+for (let code = 0; code < 65536; code++) hashCodes[code] = code;
+for (const code of [9, 10, 11, 12, 13, 32, 0xa0]) {
+  hashSpaces[code] = 1;
+  hashCodes[code] = 32 | (1 << 16);
+}
 
 /**
  * A 53-bit hash of who says what (roles and texts), with runs of whitespace read as one space
  * and ends trimmed, in one pass and without building the normalised string (measured cheaper
  * than a native MD5 per row, whose per-call cost dominates on short rows). The two lanes are
- * locals of one loop: kept in module variables, they cost a store per character. Within the
- * trimmed text no character is branched on: a space after a space leaves the lanes as they were
- * through a mask, as a branch at every word's end was mispredicted (4.9 ns a character against
- * 2.7 ns).
+ * locals of one loop: kept in module variables, they cost a store per character.
+ *
+ * A text is first hashed as if it had no run of white space, noting whether it has one: most
+ * texts have none, and that loop mixes each character in unconditionally (2.7 ns a character
+ * against 3.2). A text with a run is hashed again by the loop that skips a space after a space,
+ * where no character is branched on: a space after a space leaves the lanes as they were through
+ * a mask, as a branch at every word's end was mispredicted (4.9 ns a character against 2.7 ns).
  */
 export function contentHash(fields: Array<{ role: string; text: string }>): number {
   let h1 = 0xdeadbeef;
@@ -71,16 +80,33 @@ export function contentHash(fields: Array<{ role: string; text: string }>): numb
       let end = text.length;
       while (start < end && hashSpaces[text.charCodeAt(start)] === 1) start++;
       while (end > start && hashSpaces[text.charCodeAt(end - 1)] === 1) end--;
+      const before1 = h1;
+      const before2 = h2;
+      let runs = 0;
       let afterSpace = 0;
       for (let i = start; i < end; i++) {
-        const c = text.charCodeAt(i);
-        const space = hashSpaces[c];
-        // -1 to mix the character in, 0 for a space that follows one.
-        const mix = (space & afterSpace) - 1;
-        const code = c ^ ((c ^ 32) & -space);
-        h1 = (Math.imul(h1 ^ code, 2654435761) & mix) | (h1 & ~mix);
-        h2 = (Math.imul(h2 ^ code, 1597334677) & mix) | (h2 & ~mix);
+        const mapped = hashCodes[text.charCodeAt(i)];
+        const space = mapped >>> 16;
+        runs |= space & afterSpace;
         afterSpace = space;
+        const code = mapped & 0xffff;
+        h1 = Math.imul(h1 ^ code, 2654435761);
+        h2 = Math.imul(h2 ^ code, 1597334677);
+      }
+      if (runs !== 0) {
+        h1 = before1;
+        h2 = before2;
+        afterSpace = 0;
+        for (let i = start; i < end; i++) {
+          const c = text.charCodeAt(i);
+          const space = hashSpaces[c];
+          // -1 to mix the character in, 0 for a space that follows one.
+          const mix = (space & afterSpace) - 1;
+          const code = c ^ ((c ^ 32) & -space);
+          h1 = (Math.imul(h1 ^ code, 2654435761) & mix) | (h1 & ~mix);
+          h2 = (Math.imul(h2 ^ code, 1597334677) & mix) | (h2 & ~mix);
+          afterSpace = space;
+        }
       }
       // A separator after the role (1) and after the text (2).
       h1 = Math.imul(h1 ^ (part + 1), 2654435761);
