@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { AxolotlInstall } from "./resolve";
@@ -57,11 +57,16 @@ const findSpec = (name: "axolotl" | "trl") =>
 
 let emptyFolder: string | undefined;
 
-/** An empty folder of our own to start interpreters in: never the dataset's, never a shared one. */
+/**
+ * An empty folder of our own to start interpreters in: never the dataset's, never a shared one.
+ * Removed when the process exits (the extension host's or the CLI's): each left one behind.
+ */
 export function neutralFolder(): string {
   if (emptyFolder && isDirectory(emptyFolder)) return emptyFolder;
-  emptyFolder = mkdtempSync(join(tmpdir(), "instruct-studio-python-"));
-  return emptyFolder;
+  const folder = mkdtempSync(join(tmpdir(), "instruct-studio-python-"));
+  if (emptyFolder === undefined) process.once("exit", () => emptyFolder && rmSync(emptyFolder, { recursive: true, force: true }));
+  emptyFolder = folder;
+  return folder;
 }
 
 /** Where a package's folder of chat templates is, in the Python a user has, and the package's version. */
