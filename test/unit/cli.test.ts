@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(__dirname, "..", "..", "cli.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-cli-"));
+const dir = scratchDir("instruct-studio-cli-");
 
 function file(name: string, content: string | Buffer): string {
   const path = join(dir, name);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { critiqueRequest } from "../../src/core/batch/critiqueRows";
@@ -9,8 +8,9 @@ import { critiqueSchema } from "../../src/core/generation/critique";
 import { repoRoot } from "../launch/paths";
 import { exampleFor, startOpenAiServer, TestServer } from "../support/openaiServer";
 import { runCli } from "../support/cliProcess";
+import { scratchDir } from "./scratchDir";
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-batch-"));
+const dir = scratchDir("instruct-studio-batch-");
 
 const run = runCli;
 

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { rowHash } from "../../src/core/batch/rowHash";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { cliPath, runCli } from "../support/cliProcess";
+import { scratchDir } from "./scratchDir";
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-critique-run-"));
+const dir = scratchDir("instruct-studio-critique-run-");
 
 const run = (args: string[]) => runCli(...args);
 

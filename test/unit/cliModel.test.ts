@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { detectRowFormat } from "../../src/core/formats/detect";
@@ -8,8 +7,9 @@ import { repoRoot } from "../launch/paths";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { writeTinyModel } from "../support/tinyModel";
 import { runCli } from "../support/cliProcess";
+import { scratchDir } from "./scratchDir";
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-cli-model-"));
+const dir = scratchDir("instruct-studio-cli-model-");
 const model = join(dir, "tiny.gguf");
 const mute = join(dir, "mute.gguf");
 

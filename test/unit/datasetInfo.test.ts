@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { datasetInfoMapping, parseDatasetInfo } from "../../src/core/config/datasetInfo";
 import { datasetInfoFor } from "../../src/core/config/datasetInfoLookup";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 // A dataset_info.json in the shape of LLaMA-Factory's data/, written here.
 const info = {
@@ -27,7 +27,7 @@ const info = {
   hub_only: { hf_hub_url: "someone/dataset" },
 };
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-dataset-info-"));
+const dir = scratchDir("instruct-studio-dataset-info-");
 mkdirSync(join(dir, "chat"));
 writeFileSync(join(dir, "dataset_info.json"), JSON.stringify(info, null, 2));
 const qaRows = [

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
@@ -13,8 +12,9 @@ import { validateLineBatches } from "../../src/core/validate/streamValidator";
 import type { DiskValidationMessage } from "../../src/protocol/diskValidation";
 import { repoRoot } from "../launch/paths";
 import { distinctRows } from "../support/distinctRows";
+import { scratchDir } from "./scratchDir";
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-disk-"));
+const dir = scratchDir("instruct-studio-disk-");
 
 type Done = Extract<DiskValidationMessage, { type: "done" }>;
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileChunks } from "../../src/cli/fileChunks";
 import { fileReadBytes } from "../../src/core/jsonl/lineReader";
+import { scratchDir } from "./scratchDir";
 
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-chunks-"));
+const dir = scratchDir("instruct-studio-chunks-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<{ bytes: Buffer; sizes: number[] }> {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
@@ -12,9 +11,10 @@ import { readLines } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLines } from "../../src/core/validate/streamValidator";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-array-"));
+const dir = scratchDir("instruct-studio-array-");
 
 async function* chunksOf(bytes: Uint8Array, sizes: number[] = [bytes.length]): AsyncGenerator<Uint8Array> {
   let at = 0;

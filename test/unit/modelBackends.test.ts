@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { HttpBackend } from "../../src/backend/httpBackend";
@@ -10,9 +9,10 @@ import { ModelError } from "../../src/core/model/backend";
 import { repoRoot } from "../launch/paths";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
 import { testWords, writeTinyModel } from "../support/tinyModel";
+import { scratchDir } from "./scratchDir";
 
 const outDir = join(repoRoot, "out");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-models-"));
+const dir = scratchDir("instruct-studio-models-");
 const modelPath = join(dir, "tiny.gguf");
 const ask = [{ role: "user" as const, content: "Write one entry." }];
 

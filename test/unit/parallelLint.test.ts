@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createReadStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lintInParallel, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes, validateRowsInParallel } from "../../src/cli/parallelLint";
@@ -13,9 +12,10 @@ import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
 import type { Diagnostic } from "../../src/core/lint/diagnostic";
 import { validateLines } from "../../src/core/validate/streamValidator";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const workerScript = join(repoRoot, "out", "lint-worker.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-parallel-"));
+const dir = scratchDir("instruct-studio-parallel-");
 
 async function collect(findings: AsyncIterable<Diagnostic>): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import { repoRoot } from "../launch/paths";
 import { applyFix, diagnose, only, rulesOf } from "./ruleHelpers";
+import { scratchDir } from "./scratchDir";
 
 const chat = (extra: Record<string, unknown> = {}, assistant: Record<string, unknown> = {}) => ({
   messages: [
@@ -75,7 +75,7 @@ describe("instructStudio.target: where trainers disagree", () => {
   });
 
   it("lint --target gives the CLI the same verdicts, and refuses an unknown trainer with exit 2", () => {
-    const dir = mkdtempSync(join(tmpdir(), "instruct-studio-target-"));
+    const dir = scratchDir("instruct-studio-target-");
     const file = join(dir, "chat.jsonl");
     writeFileSync(file, `${JSON.stringify(chat({ lang: "en" }))}\n`);
     const run = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, "out", "cli.js"), ...args], { encoding: "utf8" });

@@ -2,17 +2,17 @@
 // case is about bytes and exit codes. Each test fails on the code before the fix.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { writeGguf } from "../../src/core/tokenizers/ggufWriter";
 import { repoRoot } from "../launch/paths";
 import { Hostility, startHostileServer } from "../support/hostileServer";
 import { startOpenAiServer, TestServer } from "../support/openaiServer";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-security-"));
+const dir = scratchDir("instruct-studio-security-");
 
 interface Run {
   status: number | null;

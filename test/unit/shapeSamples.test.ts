@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 interface Finding {
   line: number;
@@ -24,7 +24,7 @@ describe("datasets in the shapes public ones ship in (scripts/shape-samples.mjs)
     shapes: Record<string, string>;
     writeShapeSamples: (dir: string) => void;
   };
-  const dir = mkdtempSync(join(tmpdir(), "instruct-studio-shapes-"));
+  const dir = scratchDir("instruct-studio-shapes-");
   writeShapeSamples(dir);
   const datasets = Object.keys(shapes).filter((name) => !name.endsWith("dataset_info.json"));
 

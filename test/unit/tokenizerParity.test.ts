@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GgufTokenizer, loadGgufTokenizer } from "../../src/core/tokenizers/ggufTokenizer";
@@ -11,6 +10,7 @@ import { previewRow } from "../../src/core/training/rowPreview";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
 import { ggufFromTokenizerJson } from "../../src/core/tokenizers/ggufWriter";
+import { scratchDir } from "./scratchDir";
 
 // Token counts must equal llama.cpp's on the model's own vocabulary: each GGUF here carries the
 // full vocabulary, merges and chat template of a real tokenizer.json, so llama.cpp and
@@ -19,7 +19,7 @@ const models = [
   { name: "qwen3", pre: "qwen2" },
   { name: "llama3_1", pre: "llama-bpe" },
 ];
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-gguf-"));
+const dir = scratchDir("instruct-studio-gguf-");
 // common-mistakes.jsonl holds broken rows on purpose (for npm start): the others are clean data.
 const samples = readdirSync(join(repoRoot, "samples")).filter((f) => f.endsWith(".jsonl") && f !== "common-mistakes.jsonl");
 const rows = samples.flatMap((file) =>

