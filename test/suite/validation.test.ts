@@ -198,11 +198,12 @@ describe("validation in the editor", () => {
     await diagnosticsFor(uri, (d) => d.length === 0, "no placeholder left");
   });
 
-  it("generation artifacts: a run-on answer is cut by its quick fix, a slot left unfilled and a looping answer are shown", async () => {
+  it("generation artifacts: a run-on answer is cut by its quick fix, a slot left unfilled and looping answers (of words, of marks) are shown", async () => {
     const rows = [
       { instruction: "Name the capital of France.", input: "", output: "Paris.\n\nInstruction: Name the capital of Spain.\nOutput: Madrid." },
       { instruction: "Write a greeting card.", input: "", output: "Happy birthday, {{recipient}}!" },
       { instruction: "Say something.", input: "", output: `Well. ${"I agree. ".repeat(14).trim()}` },
+      { instruction: "Show the code.", input: "", output: `Here it is:\n${"```\n".repeat(30)}` },
     ].map((r) => JSON.stringify(r));
     const uri = await writeWorkspaceFile("artifacts.jsonl", `${rows.join("\n")}\n`);
     const editor = await openInEditor("artifacts.jsonl");
@@ -212,9 +213,14 @@ describe("validation in the editor", () => {
       "the three artifacts",
     );
     assert.deepEqual(
-      [0, 1, 2].map((line) => rulesAt(uri, line)),
-      [["run-on-generation"], ["unfilled-placeholder"], ["degenerate-repetition"]],
+      [0, 1, 2, 3].map((line) => rulesAt(uri, line)),
+      [["run-on-generation"], ["unfilled-placeholder"], ["degenerate-repetition"], ["degenerate-repetition"]],
     );
+    const loops = found.filter((d) => d.code === "degenerate-repetition").map((d) => d.message);
+    assert.deepEqual(loops, [
+      '"I agree." repeats 14 times in a row: a generation stuck in a loop.',
+      '"```" repeats 30 times in a row: a generation stuck in a loop.',
+    ]);
     const placeholder = found.find((d) => d.code === "unfilled-placeholder")!;
     assert.equal(editor.document.getText(placeholder.range), "{{recipient}}");
     await screenshot("validation-generation-artifacts");

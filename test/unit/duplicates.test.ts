@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
-import { estimateJaccard, minhashSignature } from "../../src/core/validate/minhash";
+import { bands, estimateJaccard, fmix32, minhashSignature, permutations, searchKeys } from "../../src/core/validate/minhash";
 
 const row = (instruction: string, output = "ok") => JSON.stringify({ instruction, input: "", output });
 const base = "Write a short story about a brave little robot who learns to paint sunsets over the quiet harbour town";
@@ -13,6 +13,20 @@ describe("MinHash", () => {
     assert.ok(estimateJaccard(a, minhashSignature(`${base} tonight`)!) > 0.7);
     assert.ok(estimateJaccard(a, minhashSignature("Explain the difference between a list and a tuple in Python with examples")!) < 0.2);
     assert.equal(minhashSignature("too short"), undefined);
+  });
+
+  it("keys each band by its rows mixed in turn, a 30-bit key, and a short prompt's answer after the bands", () => {
+    const rows = permutations / bands;
+    for (const text of [base, "Write a haiku about the sea and the wind at night", "다음 문장을 영어로 번역하세요 그리고 설명하세요 자세히"]) {
+      const signature = minhashSignature(text)!;
+      const expected = Array.from({ length: bands }, (_, band) => {
+        let h = band;
+        for (let r = 0; r < rows; r++) h = fmix32(h ^ signature[band * rows + r]);
+        return h >>> 2;
+      });
+      assert.deepEqual(searchKeys(signature, 0xfffffff7), [...expected, 0x3ffffffd]);
+      assert.deepEqual(searchKeys(undefined, undefined), Array(bands + 1).fill(-1));
+    }
   });
 });
 

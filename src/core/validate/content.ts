@@ -145,11 +145,10 @@ export function checkContent(ctx: RowContext, fields: TextField[], answers: Answ
         );
       }
     }
-    const artifacts = checkGenerationArtifacts(ctx, field, answerHashes, answers.from[f], answers.to[f]);
-    found.push(...artifacts.found);
+    const covered = checkGenerationArtifacts(ctx, field, answerHashes, answers.from[f], answers.to[f], found);
     if (!mayNeedChecks.test(text)) continue;
     for (const match of text.matchAll(leakedTemplate)) {
-      if (artifacts.covered.some(([start, end]) => match.index >= start && match.index < end)) continue;
+      if (covered.some(([start, end]) => match.index >= start && match.index < end)) continue;
       found.push(
         finding(
           "leaked-template",
