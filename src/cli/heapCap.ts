@@ -6,7 +6,7 @@ import { crashCause } from "./crashCause";
  * Whether a command runs in a child with a capped heap. `lint` of JSON Lines without a tokenizer
  * holds bounded indexes and runs no native code: its peak was the same with and without the cap
  * (193 MB on a 50 MB file, 404 against 412 MB on 1 GB), so it runs in this process and spares a
- * Node start (0.25 s against 0.15 s for a small file). Any `.json` argument (a JSON array of 50 MB
+ * Node start (0.25 s against 0.13 s for a small file). Any `.json` argument (a JSON array of 50 MB
  * peaked at 272 MB with the cap and 293 MB without, on two threads), standard input (it may be an
  * array), tokenizers (a GGUF file is read by native code, a 27 MB tokenizer.json loads in several
  * times its size) and `stats` keep the child.

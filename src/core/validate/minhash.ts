@@ -220,8 +220,9 @@ function emptyLeastValues(bins: number): void {
 
 /**
  * Writes `leastValues` into `signature`, each empty bin filled from the next non-empty bin to the
- * right (wrapping), offset by the distance (rotation densification). One pass from the right:
- * a short prompt fills a few of 128 bins, and three passes over them were a third of its signing.
+ * right (wrapping), offset by the distance (rotation densification). One pass from the right: a
+ * short prompt fills a few of 128 bins, and the three passes of before (empty, copy, fill) took
+ * 40 ms more of a one-thread lint of the bench's 50 MB file.
  */
 function finishSignature(signature: Uint32Array, binBits: number): Uint32Array {
   const least = leastValues;
@@ -268,8 +269,8 @@ export function signatureOfWords(words: Uint32Array, bins: number, from: number,
   const valueMask = (1 << (32 - binBits)) - 1;
   const least = leastValues;
   emptyLeastValues(bins);
-  // shingleHash written out, with the last four words kept in locals: 3.5 ns a shingle with the
-  // arithmetic least, against 10.5 for shingleHash and a branch.
+  // shingleHash written out, with the last four words kept in locals: measured alone, 3.5 ns a
+  // shingle with the arithmetic least, against 10.5 for shingleHash and a branch.
   let w0 = words[from];
   let w1 = words[from + 1];
   let w2 = words[from + 2];
