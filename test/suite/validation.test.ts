@@ -203,7 +203,7 @@ describe("validation in the editor", () => {
       { instruction: "Name the capital of France.", input: "", output: "Paris.\n\nInstruction: Name the capital of Spain.\nOutput: Madrid." },
       { instruction: "Write a greeting card.", input: "", output: "Happy birthday, {{recipient}}!" },
       { instruction: "Say something.", input: "", output: `Well. ${"I agree. ".repeat(14).trim()}` },
-      { instruction: "Show the code.", input: "", output: `Here it is:\n${"```\n".repeat(30)}` },
+      { instruction: "Show the code.", input: "", output: `Here it is:\n${"```\n".repeat(30).trimEnd()}` },
     ].map((r) => JSON.stringify(r));
     const uri = await writeWorkspaceFile("artifacts.jsonl", `${rows.join("\n")}\n`);
     const editor = await openInEditor("artifacts.jsonl");
