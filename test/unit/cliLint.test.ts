@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { needsCappedChild } from "../../src/cli/heapCap";
+import { cappedFromBytes, needsCappedChild } from "../../src/cli/heapCap";
 import { DocumentValidator } from "../../src/core/validate/documentValidator";
 import { repoRoot } from "../launch/paths";
 import { scratchDir } from "./scratchDir";
@@ -258,5 +258,12 @@ process.on("exit", () => require("fs").appendFileSync(${JSON.stringify(seen)}, J
     assert.equal(needsCappedChild(["node", "cli.js", "lint", "a.jsonl", "--tokenizer=tok"]), true);
     assert.equal(needsCappedChild(["node", "cli.js", "stats", "a.jsonl"]), true);
     assert.equal(needsCappedChild(["node", "cli.js", "render", "a.jsonl"]), false);
+    // A file of 256 MB (sparse: it takes no room on disk) keeps the cap; one byte less does not.
+    const large = join(dir, "large.jsonl");
+    writeFileSync(large, "");
+    truncateSync(large, cappedFromBytes);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", large]), true);
+    truncateSync(large, cappedFromBytes - 1);
+    assert.equal(needsCappedChild(["node", "cli.js", "lint", large]), false);
   });
 });
