@@ -46,12 +46,16 @@ export type FileLayout = "array" | "document" | "lines";
 const layoutOfHead = (name: string, head: Uint8Array): FileLayout =>
   looksLikeJsonArray(name, head) ? "array" : looksLikeJsonDocument(name, head) ? "document" : "lines";
 
+/** A document's first 64 KB as bytes: what a file's layout is decided from. */
+const textHead = (text: string) => new TextEncoder().encode(text.slice(0, 64 * 1024));
+
 /** `fileLayout`'s decision on a document's text (the editor's copy, saved or not). */
 export function textLayout(name: string, text: string): FileLayout {
-  return layoutOfHead(name, new TextEncoder().encode(text.slice(0, 64 * 1024)));
+  return layoutOfHead(name, textHead(text));
 }
 
-export const textLooksLikeJsonArray = (name: string, text: string) => textLayout(name, text) === "array";
+/** Whether a document's text is a JSON array of rows, without the one-object check `textLayout` also makes. */
+export const textLooksLikeJsonArray = (name: string, text: string) => looksLikeJsonArray(name, textHead(text));
 
 /** A first row longer than this is not parsed to decide (the file stays JSON): the decision is made as a file opens. */
 const maxProbedLineLength = 1024 * 1024;

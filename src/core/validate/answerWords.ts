@@ -6,7 +6,7 @@ import { WordList, wordHashes } from "./minhash";
 import type { TextField } from "./textFields";
 
 /** The answers' opening that the near-duplicate sketch signs: enough to tell a close answer from another. */
-export const maxAnswerChars = 600;
+const maxAnswerChars = 600;
 
 export interface AnswerWords {
   /** Every answer's word hashes (`wordHashes`), field after field. */
