@@ -36,7 +36,7 @@ describe("the stream's bucket index (BandIndex)", () => {
         if (keys[band] === -1) continue;
         assert.deepEqual(index.bucket(band, keys[band], into, limit), reference.bucket(band, keys[band], limit));
       }
-      index.touch(keys);
+      index.locate(keys);
       index.add(slot, keys);
       reference.add(slot, keys);
     });

@@ -365,7 +365,7 @@ export class RowComparer {
   private compareNear(analyzed: AnalyzedLine, isDuplicate: boolean): void {
     const { signature, answerKey } = analyzed;
     const keys = searchKeys(signature, answerKey, this.rowKeys);
-    this.buckets.touch(keys);
+    this.buckets.locate(keys);
     const slotLines = this.slotLines;
     if (!isDuplicate) {
       const found = findNearDuplicate(
