@@ -2,6 +2,7 @@
 // process with a capped heap (heapCap.ts): this small file decides that before the CLI is loaded,
 // which took the parent a fifth of a second of module loading for nothing (a tenth of a 50 MB lint).
 import { join } from "node:path";
+import { startLintThreadEarly } from "./earlyLintThread";
 import { relaunchWithHeapCap } from "./heapCap";
 
 void (async () => {
@@ -11,6 +12,8 @@ void (async () => {
     return;
   }
   try {
+    // A lint on several threads starts its first thread now, to load while this thread loads the CLI.
+    startLintThreadEarly();
     // Loaded at run time, not bundled here: only the process that runs the command pays for it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known at run time, kept out of this bundle
     const cli = require(join(__dirname, "cli-main.js")) as typeof import("./main");

@@ -1,9 +1,8 @@
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { fileDone, LintWorkerMessage } from "../protocol/lintWorker";
-
-/** Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size. */
-const resourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+import { takeEarlyLintThread } from "./earlyLintThread";
+import { lintThreadLimits } from "./lintThreads";
 
 export const defaultLintWorkerScript = () => join(__dirname, "lint-worker.js");
 
@@ -17,20 +16,27 @@ export const defaultLintWorkerScript = () => join(__dirname, "lint-worker.js");
  */
 export class LintWorkerPool {
   private readonly idle: Worker[] = [];
+  /** Threads started and not yet given a file: the launcher's (earlyLintThread), which is not compiled yet. */
+  private readonly fresh: Worker[] = [];
   private readonly exited = new Set<Worker>();
   /** Threads started so far. */
   started = 0;
 
-  constructor(readonly script = defaultLintWorkerScript()) {}
+  constructor(readonly script = defaultLintWorkerScript()) {
+    const early = takeEarlyLintThread(script);
+    if (early) this.fresh.push(this.watch(early));
+  }
 
   /** Whether threads kept from an earlier file wait here, compiled. */
   get warm(): boolean {
     return this.idle.some((worker) => !this.exited.has(worker));
   }
 
-  /** `count` threads for one file: those kept from earlier files first, then new ones. */
+  /** `count` threads for one file: those kept from earlier files first, then the launcher's, then new ones. */
   take(count: number): Worker[] {
-    const taken = this.idle.splice(0, count).filter((worker) => !this.exited.has(worker));
+    const running = (worker: Worker) => !this.exited.has(worker);
+    const taken = this.idle.splice(0, count).filter(running);
+    taken.push(...this.fresh.splice(0, count - taken.length).filter(running));
     for (const worker of taken) worker.ref();
     while (taken.length < count) taken.push(this.start());
     return taken;
@@ -46,11 +52,14 @@ export class LintWorkerPool {
 
   /** Stops the threads kept. */
   async close(): Promise<void> {
-    await Promise.all(this.idle.splice(0).map((worker) => worker.terminate()));
+    await Promise.all([...this.idle.splice(0), ...this.fresh.splice(0)].map((worker) => worker.terminate()));
   }
 
   private start(): Worker {
-    const worker = new Worker(this.script, { resourceLimits });
+    return this.watch(new Worker(this.script, { resourceLimits: lintThreadLimits }));
+  }
+
+  private watch(worker: Worker): Worker {
     this.started++;
     // A thread that stops while kept (out of memory, killed) is never handed out again.
     worker.once("exit", () => this.exited.add(worker));

@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { RowsValidator } from "../core/jsonArray/validateArray";
 import type { Diagnostic, Span } from "../core/lint/diagnostic";
@@ -11,39 +10,12 @@ import { cliMaxLineBytes } from "./readDataset";
 import { analyzeChunk, analyzeChunkBatches } from "./lintChunk";
 import { ChunkSource, HandedRowsSource, LineRangeSource } from "./lintChunkSources";
 import { defaultLintWorkerScript, LintWorkerPool } from "./lintWorkerPool";
+import { lintThreads, parallelThresholdBytes } from "./lintThreads";
 
-/** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
-export const parallelMinBytes = 16 * 1024 * 1024;
-/**
- * The size from which a machine of two cores lints on both, unless threads were asked for. One
- * lint thread already keeps V8's compiler and collector busy on the second core, and each thread
- * compiles the analysis for itself: with two threads, a thread's first 2 MB took 0.24 to 0.3 s,
- * against 0.13 to 0.16 s on one thread. Two threads were 11% slower at 16 MB, 3% faster at 24 MB
- * and 8% faster at 32 MB (medians of 5 runs, one and two threads taken in turns).
- */
-export const twoCoreParallelMinBytes = 24 * 1024 * 1024;
+export { lintThreads, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes } from "./lintThreads";
+
 /** Chunks a worker holds at most: the one it analyses and one queued, so that it never waits for this thread to send the next. */
 const workerDepth = 2;
-
-/** The threads INSTRUCT_STUDIO_LINT_THREADS asks for, if it is set to a whole number from 1. */
-function threadsAskedFor(): number | undefined {
-  const set = Number(process.env.INSTRUCT_STUDIO_LINT_THREADS);
-  return Number.isInteger(set) && set >= 1 ? Math.min(set, 64) : undefined;
-}
-
-/** Threads lint uses: one per core up to 8, or INSTRUCT_STUDIO_LINT_THREADS (1 lints on one thread, with the least memory). */
-export function lintThreads(): number {
-  return threadsAskedFor() ?? Math.min(availableParallelism(), 8);
-}
-
-/**
- * The smallest file linted on several threads: larger on two cores, unless INSTRUCT_STUDIO_LINT_THREADS
- * asks for threads or the run's threads already compiled the analysis (`warm`: on two cores, 16 MB
- * took 0.32–0.34 s with them against 0.48–0.53 s on one thread).
- */
-export function parallelThresholdBytes(cores = availableParallelism(), asked = threadsAskedFor(), warm = false): number {
-  return asked === undefined && cores <= 2 && !warm ? twoCoreParallelMinBytes : parallelMinBytes;
-}
 
 /** Whether a file is linted on several threads: a large file on a machine with cores to spare (`warm`: the run's threads linted a file before). */
 export function lintsInParallel(file: string, options: StreamOptions, warm = false): boolean {

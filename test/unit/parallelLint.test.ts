@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { createReadStream, writeFileSync } from "node:fs";
+import { createReadStream, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lintInParallel, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes, validateRowsInParallel } from "../../src/cli/parallelLint";
 import { chunkBytes, HandedRowsSource } from "../../src/cli/lintChunkSources";
 import { LintWorkerPool } from "../../src/cli/lintWorkerPool";
+import { lintsOnThreads, startLintThreadEarly, takeEarlyLintThread } from "../../src/cli/earlyLintThread";
 import { readArrayElementBatches } from "../../src/core/jsonArray/arrayElements";
 import { validateArrayItems } from "../../src/core/jsonArray/validateArray";
 import { readLines, ReadLine } from "../../src/core/jsonl/lineReader";
@@ -317,5 +318,61 @@ describe("lint on every core", () => {
     // Threads a run already compiled are worth it on two cores from 16 MB too.
     assert.equal(parallelThresholdBytes(2, undefined, true), parallelMinBytes);
     assert.ok(twoCoreParallelMinBytes > parallelMinBytes);
+  });
+});
+
+describe("the lint thread the launcher starts while the CLI loads", () => {
+  const big = join(dir, "early-big.jsonl");
+  const small = join(dir, "early-small.jsonl");
+  writeFileSync(small, '{"instruction": "a", "output": "b"}\n');
+  // Only the size is read: a sparse file of the threshold.
+  writeFileSync(big, "");
+  truncateSync(big, parallelMinBytes);
+  const argv = (...args: string[]) => [process.execPath, "cli.js", ...args];
+  const withThreads = <T>(threads: string, run: () => T): T => {
+    const before = process.env.INSTRUCT_STUDIO_LINT_THREADS;
+    process.env.INSTRUCT_STUDIO_LINT_THREADS = threads;
+    try {
+      return run();
+    } finally {
+      if (before === undefined) delete process.env.INSTRUCT_STUDIO_LINT_THREADS;
+      else process.env.INSTRUCT_STUDIO_LINT_THREADS = before;
+    }
+  };
+
+  it("is started for a lint of a file the parallel lint takes, not for a small file, another command, a tokenizer or one thread", () => {
+    withThreads("2", () => {
+      assert.equal(lintsOnThreads(argv("lint", "--json", small, big)), true);
+      assert.equal(lintsOnThreads(argv("lint", small)), false);
+      assert.equal(lintsOnThreads(argv("stats", big)), false);
+      assert.equal(lintsOnThreads(argv("lint", "--tokenizer", "t.json", "--max-tokens", "9", big)), false);
+      // A path through a file is an error for the lint to report, not for the launcher.
+      assert.equal(lintsOnThreads(argv("lint", join(small, "below"))), false);
+    });
+    withThreads("1", () => assert.equal(lintsOnThreads(argv("lint", big)), false));
+  });
+
+  it("is taken by the pool for its script, before a new thread is started, and does not count as compiled", async () => {
+    withThreads("2", () => startLintThreadEarly(argv("lint", big), workerScript));
+    const other = new LintWorkerPool(join(dir, "other-worker.js"));
+    assert.equal(other.started, 0, "a pool for another script leaves it");
+    const threads = new LintWorkerPool(workerScript);
+    assert.equal(threads.started, 1);
+    assert.equal(threads.warm, false);
+    assert.equal(takeEarlyLintThread(workerScript), undefined, "it is handed out once");
+    const [taken] = threads.take(1);
+    assert.equal(threads.started, 1);
+    threads.keep(taken);
+    assert.equal(threads.warm, true);
+    await threads.close();
+  });
+
+  it("is not taken once it has stopped", async () => {
+    const early = withThreads("2", () => startLintThreadEarly(argv("lint", big), workerScript));
+    assert.ok(early);
+    await early.terminate();
+    const threads = new LintWorkerPool(workerScript);
+    assert.equal(threads.started, 0);
+    await threads.close();
   });
 });
