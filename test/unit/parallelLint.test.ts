@@ -310,7 +310,7 @@ describe("lint on every core", () => {
     assert.equal(two.stdout, one.stdout);
   });
 
-  it("two cores lint on both from 24 MB, more cores from 16 MB, and threads asked for from 16 MB on any machine", () => {
+  it("two cores lint on both from 32 MB, more cores from 16 MB, and threads asked for from 16 MB on any machine", () => {
     assert.equal(parallelThresholdBytes(2, undefined), twoCoreParallelMinBytes);
     assert.equal(parallelThresholdBytes(1, undefined), twoCoreParallelMinBytes);
     assert.equal(parallelThresholdBytes(4, undefined), parallelMinBytes);
