@@ -35,6 +35,8 @@ export class BandIndex {
   private readonly locatedKeys: Int32Array;
   private readonly located: Int32Array;
   private locatedCount = -1;
+  /** Whether a bucket of the keys `locate` was last given holds rows: most rows share no key with an earlier one. */
+  locatedRows = false;
 
   constructor(
     private readonly bandCount: number,
@@ -106,12 +108,18 @@ export class BandIndex {
       sum ^= table[((Math.imul(key, 0x9e3779b1) >>> 0) & ((table.length >>> 1) - 1)) << 1];
     }
     this.touched = sum;
+    let found = false;
     for (let band = 0; band < bandCount; band++) {
       const key = keys[band];
       this.locatedKeys[band] = key;
-      if (key !== -1) this.located[band] = this.find(this.tables[band], key);
+      if (key === -1) continue;
+      const table = this.tables[band];
+      const at = this.find(table, key);
+      this.located[band] = at;
+      found ||= table[at] !== 0;
     }
     this.locatedCount = bandCount;
+    this.locatedRows = found;
   }
 
   /** Whether `locate` found the positions of these keys since the tables last changed. */

@@ -367,7 +367,8 @@ export class RowComparer {
     const keys = searchKeys(signature, answerKey, this.rowKeys);
     this.buckets.locate(keys);
     const slotLines = this.slotLines;
-    if (!isDuplicate) {
+    // A row that shares no bucket with an earlier one has no candidate to compare.
+    if (!isDuplicate && this.buckets.locatedRows) {
       const found = findNearDuplicate(
         { signature, sketch: analyzed.sketch!, contentKey: analyzed.contentKey, shortPrompt: analyzed.shortPrompt, answerKey, bands: keys },
         this.bucketOf,
