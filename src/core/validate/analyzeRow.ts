@@ -154,6 +154,29 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
   }
 }
 
+/**
+ * What the file's format sample reads of a row (`sampleFileFormat`): whether it is an object,
+ * the format it has of its own, and the keys of one with none, as `analyzeRow` finds them. The
+ * whole analysis of the sample's first thousand rows (every rule, hashes, signatures) was done
+ * again when the lint reached them, and at the start, before anything was compiled: 54 ms of a
+ * 50 MB lint.
+ */
+export function sampleRow(rawLine: string, line: number, options: ValidationOptions): RowAnalysis {
+  const { text } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine) };
+  if (text.trim() === "") return { kind: "blank", diagnostics: [] };
+  const invalid: RowAnalysis = { kind: "invalid", diagnostics: [] };
+  if (jsonShape(text).maxDepth > maxNestingDepth) return invalid;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return invalid;
+  }
+  if (!isPlainObject(value)) return invalid;
+  const format = options.format ?? detectRowFormat(value, options.layout);
+  return format ? { kind: "row", format, diagnostics: [] } : { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
+}
+
 function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions): RowAnalysis {
   const { text, bomLength: base } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 };
   if (text.trim() === "") return { kind: "blank", diagnostics: applyRuleSettings(checkRowSyntax(text, line).diagnostics, options.rules) };

@@ -5,7 +5,7 @@ import type { Diagnostic } from "../lint/diagnostic";
 import { effectiveSeverity } from "../rules/catalog";
 import { NoFormatSample } from "./noFormat";
 import type { TokenCounter } from "../tokenizers/tokenCounter";
-import { analyzeRow, applyRuleSettings, RowAnalysis, ValidationOptions } from "./analyzeRow";
+import { analyzeRow, applyRuleSettings, RowAnalysis, sampleRow, ValidationOptions } from "./analyzeRow";
 import { formatSampleRows } from "./documentValidator";
 import { maxBucketRows, maxNearDuplicateCandidates, nearDuplicateThreshold } from "./documentDuplicates";
 import { HashIndex } from "./hashIndex";
@@ -137,7 +137,7 @@ export async function sampleFileFormat(lines: AsyncIterable<ReadLine>, options: 
   let bytes = 0;
   for await (const line of lines) {
     if (line.tooLong || line.utf16) continue;
-    const analysis = analyzeRow(line.text, line.lineNumber - 1, undefined, options);
+    const analysis = sampleRow(line.text, line.lineNumber - 1, options);
     if (analysis.kind === "blank") continue;
     noFormat.add(line.lineNumber - 1, line.text.length, analysis);
     bytes += line.byteLength + line.eol.length;
