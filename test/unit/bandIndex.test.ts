@@ -77,6 +77,22 @@ describe("the stream's bucket index (BandIndex)", () => {
     sameAnswers(rows, 64, 1000, 10_000);
   });
 
+  it("says so when more keys are added than its slots can name, rather than mix them up", () => {
+    const index = new BandIndex(17, 10);
+    index.add(
+      0,
+      Array.from({ length: 17 }, (_, band) => band),
+    );
+    assert.throws(
+      () =>
+        index.add(
+          1_000_000,
+          Array.from({ length: 17 }, (_, band) => band + 100),
+        ),
+      RangeError,
+    );
+  });
+
   it("a key never added has an empty bucket, and the answer is written into the list it is given", () => {
     const index = new BandIndex(2, 10);
     index.add(0, [5, -1]);
