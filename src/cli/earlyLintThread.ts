@@ -1,9 +1,8 @@
 // A lint thread started by the launcher while the CLI loads: on a 2-core machine both take about
 // 50 ms, one after the other before this. The lint's pool takes the thread (LintWorkerPool).
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { lintThreadLimits, lintThreads, parallelThresholdBytes } from "./lintThreads";
+import { lintThreadLimits, lintThreads, sizedForThreads } from "./lintThreads";
 
 /** Where the thread waits for the pool: the launcher and the CLI are two bundles of one process. */
 const waiting = Symbol.for("instruct-studio.early-lint-thread");
@@ -17,11 +16,9 @@ type Holder = { [waiting]?: { worker: Worker; script: string } };
 export function lintsOnThreads(argv: readonly string[]): boolean {
   const [command, ...args] = argv.slice(2);
   if (command !== "lint" || lintThreads() < 2 || args.some((arg) => arg.startsWith("--tokenizer"))) return false;
-  const threshold = parallelThresholdBytes();
   return args.some((arg) => {
     try {
-      const stat = statSync(arg, { throwIfNoEntry: false });
-      return stat !== undefined && stat.isFile() && stat.size >= threshold;
+      return sizedForThreads(arg);
     } catch {
       // Not a file this process may read: the lint itself says so.
       return false;

@@ -1,5 +1,6 @@
 // How many threads lint uses, and from what file size: read by the CLI's launcher, which starts a
 // thread while the CLI loads, and by the parallel lint itself.
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 
 /** Files from this size are linted on every core; below it, starting threads costs more than it gains. */
@@ -31,6 +32,12 @@ export function lintThreads(): number {
  */
 export function parallelThresholdBytes(cores = availableParallelism(), asked = threadsAskedFor(), warm = false): number {
   return asked === undefined && cores <= 2 && !warm ? twoCoreParallelMinBytes : parallelMinBytes;
+}
+
+/** Whether `file` is a regular file from the size linted on several threads (`warm`: the run's threads linted a file before). */
+export function sizedForThreads(file: string, warm = false): boolean {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat !== undefined && stat.isFile() && stat.size >= parallelThresholdBytes(undefined, undefined, warm);
 }
 
 /** Each thread gets the heap the CLI gives itself (128 MB: a 16 MB row fits), so memory grows by threads, not by file size. */

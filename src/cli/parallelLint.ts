@@ -10,7 +10,7 @@ import { cliMaxLineBytes } from "./readDataset";
 import { analyzeChunk, analyzeChunkBatches } from "./lintChunk";
 import { ChunkSource, HandedRowsSource, LineRangeSource } from "./lintChunkSources";
 import { defaultLintWorkerScript, LintWorkerPool } from "./lintWorkerPool";
-import { lintThreads, parallelThresholdBytes } from "./lintThreads";
+import { lintThreads, sizedForThreads } from "./lintThreads";
 
 export { lintThreads, parallelMinBytes, parallelThresholdBytes, twoCoreParallelMinBytes } from "./lintThreads";
 
@@ -19,9 +19,7 @@ const workerDepth = 2;
 
 /** Whether a file is linted on several threads: a large file on a machine with cores to spare (`warm`: the run's threads linted a file before). */
 export function lintsInParallel(file: string, options: StreamOptions, warm = false): boolean {
-  if (options.tokens || lintThreads() < 2) return false;
-  const stat = statSync(file, { throwIfNoEntry: false });
-  return stat !== undefined && stat.isFile() && stat.size >= parallelThresholdBytes(undefined, undefined, warm);
+  return !options.tokens && lintThreads() >= 2 && sizedForThreads(file, warm);
 }
 
 const shiftSpan = <T extends Span>(span: T, delta: number): T => ({ ...span, line: span.line + delta, endLine: span.endLine + delta });

@@ -47,6 +47,10 @@ export interface RowAnalysis {
 }
 
 const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
+/** A line's row: without its CR, and on the first line without a BOM (`bomLength`, where the row starts). */
+const rowText = (rawLine: string, line: number) => (line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 });
+/** The first keys of a row of no known format: what the file holds instead, for its finding. */
+const firstKeys = (value: Record<string, unknown>) => Object.keys(value).slice(0, 12);
 
 /** 1 for the characters `contentHash` reads as white space. */
 const hashSpaces = new Uint8Array(65536);
@@ -162,7 +166,7 @@ export function analyzeRow(rawLine: string, line: number, fileFormat: FormatId |
  * 50 MB lint.
  */
 export function sampleRow(rawLine: string, line: number, options: ValidationOptions): RowAnalysis {
-  const { text } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine) };
+  const { text } = rowText(rawLine, line);
   if (text.trim() === "") return { kind: "blank", diagnostics: [] };
   const invalid: RowAnalysis = { kind: "invalid", diagnostics: [] };
   if (jsonShape(text).maxDepth > maxNestingDepth) return invalid;
@@ -174,11 +178,11 @@ export function sampleRow(rawLine: string, line: number, options: ValidationOpti
   }
   if (!isPlainObject(value)) return invalid;
   const format = options.format ?? detectRowFormat(value, options.layout);
-  return format ? { kind: "row", format, diagnostics: [] } : { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
+  return format ? { kind: "row", format, diagnostics: [] } : { kind: "row", diagnostics: [], keys: firstKeys(value) };
 }
 
 function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId | undefined, options: ValidationOptions): RowAnalysis {
-  const { text, bomLength: base } = line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 };
+  const { text, bomLength: base } = rowText(rawLine, line);
   if (text.trim() === "") return { kind: "blank", diagnostics: applyRuleSettings(checkRowSyntax(text, line).diagnostics, options.rules) };
   const shape = jsonShape(text);
   if (shape.maxDepth > maxNestingDepth) {
@@ -203,7 +207,7 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
     return { kind: "invalid", diagnostics: applyRuleSettings([...syntax, ...rowFindings], options.rules) };
   }
   const checked = checkObjectRow(text, base, line, value, fileFormat, options, shape.keyCount);
-  if (!checked.ctx) return { kind: "row", diagnostics: [], keys: Object.keys(value).slice(0, 12) };
+  if (!checked.ctx) return { kind: "row", diagnostics: [], keys: firstKeys(value) };
   const { fields, answers, ownFormat } = checked;
   const texts = fields.map((f) => f.text);
   // Near duplicates are found by what a row asks (as Self-Instruct compares instructions): the
