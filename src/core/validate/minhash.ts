@@ -25,11 +25,16 @@ export function fmix32(h: number): number {
 
 /** The bit of a `wordChars` entry set for a digit. */
 const digitBit = 1 << 17;
+/** The bit of a `wordChars` entry set for a Chinese or Japanese character, which ROUGE reads as a word of its own. */
+export const ideographBit = 1 << 18;
+
+const isIdeograph = (code: number) =>
+  (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x3040 && code <= 0x30ff) || (code >= 0xf900 && code <= 0xfaff);
 
 /**
  * For each UTF-16 code unit, in one load: 0 when it separates words; else the code unit
- * lower-cased (ASCII) in the low 16 bits, bit 16 set (a word character), and bit 17 set for a
- * digit (`digitBit`), which `wordHashes` reads to sum the number words.
+ * lower-cased (ASCII) in the low 16 bits, bit 16 set (a word character), `digitBit` for a digit,
+ * which `wordHashes` reads to sum the number words, and `ideographBit`.
  */
 const wordChars = (() => {
   const table = new Uint32Array(65536);
@@ -39,7 +44,9 @@ const wordChars = (() => {
       (code >= 48 && code <= 57) ||
       (code >= 65 && code <= 90) ||
       (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x1680 && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
-    if (isWord) table[code] = (code >= 65 && code <= 90 ? code + 32 : code) | (1 << 16) | (code >= 48 && code <= 57 ? digitBit : 0);
+    if (isWord)
+      table[code] =
+        (code >= 65 && code <= 90 ? code + 32 : code) | (1 << 16) | (code >= 48 && code <= 57 ? digitBit : 0) | (isIdeograph(code) ? ideographBit : 0);
   }
   return table;
 })();
@@ -66,6 +73,8 @@ export interface WordMark {
 export class WordList {
   data = new Uint32Array(1024);
   length = 0;
+  /** The bits of `wordChars` of every character `wordHashes` read into the list since this was last set to 0. */
+  kinds = 0;
 
   push(hash: number): void {
     this.reserve(this.length + 1);
@@ -131,6 +140,7 @@ export function wordHashes(text: string, into: WordList, start = 0, end = text.l
   // The last block made room for this store too.
   if (inWord) into.data[count++] = h;
   into.length = count;
+  into.kinds |= seen;
   if (numbers && (seen & digitBit) !== 0) addNumberWords(text, start, end, into.data, first, numbers);
   return into;
 }
@@ -164,9 +174,6 @@ export function wordStarts(text: string, count: number): number[] {
   }
   return starts;
 }
-
-const isIdeograph = (code: number) =>
-  (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x3040 && code <= 0x30ff) || (code >= 0xf900 && code <= 0xfaff);
 
 /**
  * Word hashes for ROUGE-L, Unicode-aware as the texts need: words are runs of letters and digits
@@ -219,10 +226,11 @@ export function minhashSignature(texts: string | string[], bins = permutations):
  * Each bin's least value while a signature is made, as signed 32-bit integers: the least is then
  * taken with arithmetic, not a branch, which was mispredicted on every other shingle (a new
  * least is that common in 16 bins). Values are under 2 ** 30 with 4 bins or more, so the
- * empty mark, 2 ** 31 - 1, is never a value.
+ * empty mark, 2 ** 31 - 1, is never a value. Every bin is empty between signatures:
+ * `finishSignature` empties those it reads.
  */
-const leastValues = new Int32Array(permutations);
 const noValue = 0x7fffffff;
+const leastValues = new Int32Array(permutations).fill(noValue);
 
 /** Keeps shingle hash `h`'s value in its bin of `leastValues` when it is the least so far, with arithmetic, not a branch. */
 function keepLeast(h: number, binBits: number, valueMask: number): void {
@@ -233,18 +241,10 @@ function keepLeast(h: number, binBits: number, valueMask: number): void {
 }
 
 /**
- * Empties `bins` of `leastValues`. A loop, not `fill`: a typed array's `fill` calls into the
- * runtime, and at a few calls a row it was 3% of a lint, more than the bins' stores.
- */
-function emptyLeastValues(bins: number): void {
-  for (let bin = 0; bin < bins; bin++) leastValues[bin] = noValue;
-}
-
-/**
  * Writes `leastValues` into `signature`, each empty bin filled from the next non-empty bin to the
- * right (wrapping), offset by the distance (rotation densification). One pass from the right: a
- * short prompt fills a few of 128 bins, and the three passes of before (empty, copy, fill) took
- * 40 ms more of a one-thread lint of the bench's 50 MB file.
+ * right (wrapping), offset by the distance (rotation densification), and empties the bins for
+ * the next signature. One pass from the right: a short prompt fills a few of 128 bins, and the
+ * passes of before (empty, copy, fill) took 40 ms more of a one-thread lint of 50 MB.
  */
 function finishSignature(signature: Uint32Array, binBits: number): Uint32Array {
   const least = leastValues;
@@ -258,13 +258,17 @@ function finishSignature(signature: Uint32Array, binBits: number): Uint32Array {
   // The bin that fills the empty ones after the last filled bin is the first, wrapped around.
   let next = first + bins;
   let nextValue = least[first];
+  // Without a branch: which bins are filled is random, and a branch on it was mispredicted at
+  // every change (a prompt of 20 shingles fills about 20 of 128 bins; 590 ns a signature with the
+  // branch, measured alone). A filled bin is its own next, at distance 0. Only the empty mark has
+  // bit 30 set (values are under 2 ** 30).
   for (let bin = bins - 1; bin >= 0; bin--) {
     const value = least[bin];
-    if (value !== noValue) {
-      next = bin;
-      nextValue = value;
-      signature[bin] = value;
-    } else signature[bin] = (nextValue + Math.imul(next - bin, step)) >>> 0;
+    least[bin] = noValue;
+    const isEmpty = -(value >>> 30);
+    next = (next & isEmpty) | (bin & ~isEmpty);
+    nextValue = (nextValue & isEmpty) | (value & ~isEmpty);
+    signature[bin] = (nextValue + Math.imul(next - bin, step)) >>> 0;
   }
   return signature;
 }
@@ -289,7 +293,6 @@ export function signatureOfWords(words: Uint32Array, bins: number, from: number,
   if (to - from < shingleWords) return undefined;
   const binBits = 31 - Math.clz32(bins);
   const valueMask = (1 << (32 - binBits)) - 1;
-  emptyLeastValues(bins);
   // shingleHash written out, with the last four words kept in locals: measured alone, 3.5 ns a
   // shingle with the arithmetic least, against 10.5 for shingleHash and a branch.
   let w0 = words[from];
@@ -316,7 +319,6 @@ export function signatureOfWords(words: Uint32Array, bins: number, from: number,
 export function charSignature(text: string, start: number, end: number, into: Uint32Array): Uint32Array | undefined {
   const binBits = 31 - Math.clz32(into.length);
   const valueMask = (1 << (32 - binBits)) - 1;
-  emptyLeastValues(into.length);
   let a = -1;
   let b = -1;
   let any = false;

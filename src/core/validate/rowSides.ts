@@ -2,7 +2,7 @@
 // its segments and its answer, and a short prompt's words. Built on every row of a file, so it
 // works in scratch buffers and cuts the row's vectors from shared slabs (rowVectors).
 import { AnswerWords, answerWords } from "./answerWords";
-import { charSignature, permutations, rougeWordHashes, shingleWords, signatureOfWords, WordList, wordHashes } from "./minhash";
+import { charSignature, ideographBit, permutations, rougeWordHashes, shingleWords, signatureOfWords, WordList, wordHashes } from "./minhash";
 import { rowVector } from "./rowVectors";
 import type { TextField } from "./textFields";
 
@@ -119,12 +119,24 @@ function writeSegment(sketch: RowSketch, index: number): void {
 
 const isPromptSide = (field: TextField) => field.role === "user" || field.role === "system";
 
-/** The words of a short prompt side (in `shortWords`), or false when it has more than `maxShortPromptWords`. */
-function shortPromptWords(fields: readonly TextField[]): boolean {
-  shortWords.length = 0;
-  let count = 0;
-  for (const field of fields) if (isPromptSide(field)) count += rougeWordHashes(field.text, shortWords, maxShortPromptWords + 1);
-  return count <= maxShortPromptWords;
+/**
+ * The words of a short prompt side (at most `maxShortPromptWords`), or undefined when it has more.
+ * They are the words read for the sketch (`words`, up to `askedEnd`) unless the prompt has a
+ * Chinese or Japanese character, which ROUGE reads as a word of its own: only then is it read again.
+ */
+function shortPromptWords(fields: readonly TextField[], askedEnd: number): Uint32Array | undefined {
+  let from = words;
+  let count = askedEnd;
+  if ((words.kinds & ideographBit) !== 0) {
+    from = shortWords;
+    shortWords.length = 0;
+    count = 0;
+    for (const field of fields) if (isPromptSide(field)) count += rougeWordHashes(field.text, shortWords, maxShortPromptWords + 1);
+    if (count > maxShortPromptWords) return undefined;
+  }
+  const prompt = rowVector(count);
+  for (let i = 0; i < count; i++) prompt[i] = from.data[i];
+  return prompt;
 }
 
 /**
@@ -134,13 +146,13 @@ function shortPromptWords(fields: readonly TextField[]): boolean {
  */
 export function rowSides(fields: readonly TextField[], answers: AnswerWords = answerWords(fields)): RowSides {
   words.length = 0;
+  words.kinds = 0;
   numbers.sum = 0;
   segments = 0;
   for (const field of fields) if (isPromptSide(field)) addSegments(field.text);
   const askedEnd = words.length;
   const answerHashes = answers.words.data;
   const { openingEnd } = answers;
-  const short = askedEnd > 0 && askedEnd <= maxShortPromptWords && openingEnd > 0 && shortPromptWords(fields);
   const sketchLength = sketchHeader + (segments + 1) * sketchSlot;
   const signed = askedEnd >= shingleWords;
   const sketch = rowVector(sketchLength);
@@ -151,11 +163,7 @@ export function rowSides(fields: readonly TextField[], answers: AnswerWords = an
   sketch[answerAt] = hashWords(answerHashes, 0, openingEnd);
   writeBins(sketch, answerAt, signatureOfWords(answerHashes, fieldBins, 0, openingEnd, bins));
   const signature = signed ? signatureOfWords(words.data, permutations, 0, askedEnd, rowVector(permutations)) : undefined;
-  let shortPrompt: Uint32Array | undefined;
-  if (short) {
-    shortPrompt = rowVector(shortWords.length);
-    for (let i = 0; i < shortWords.length; i++) shortPrompt[i] = shortWords.data[i];
-  }
+  const shortPrompt = askedEnd > 0 && askedEnd <= maxShortPromptWords && openingEnd > 0 ? shortPromptWords(fields, askedEnd) : undefined;
   // The hash of every word of the answers, however long.
-  return { signature, sketch, shortPrompt, answerKey: short ? hashWords(answerHashes, 0, answers.words.length) : undefined };
+  return { signature, sketch, shortPrompt, answerKey: shortPrompt ? hashWords(answerHashes, 0, answers.words.length) : undefined };
 }
