@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { contentHash } from "../../src/core/validate/analyzeRow";
 import { degenerateRun } from "../../src/core/validate/generationArtifacts";
-import { fmix32, shingleHash, signatureOfWords, WordList, wordHashes } from "../../src/core/validate/minhash";
+import { mayNeedChecks } from "../../src/core/validate/content";
+import { checkedCharBit, fmix32, ideographBit, rougeWordHashes, shingleHash, signatureOfWords, WordList, wordHashes } from "../../src/core/validate/minhash";
 import { hashWords, rowSides } from "../../src/core/validate/rowSides";
 import type { TextField } from "../../src/core/formats/textFieldHelpers";
 
@@ -284,6 +285,26 @@ describe("wordHashes", () => {
     assert.deepEqual(Array.from(list.data.subarray(0, list.length)), expected.hashes);
     assert.equal(numbers.sum, expected.numberSum);
     assert.equal(mark.words, referenceWordHashes(text.slice(0, mark.at)).hashes.length);
+  });
+
+  it("notes in the list's kinds, for every code unit, whether the content rules must scan it and whether ROUGE reads it as a word of its own", () => {
+    let checked = 0;
+    for (let code = 0; code < 65536; code++) {
+      const text = String.fromCharCode(code);
+      const list = new WordList();
+      wordHashes(`a${text}b`, list);
+      const listed = (list.kinds & checkedCharBit) !== 0;
+      assert.equal(listed, mayNeedChecks.test(text), `U+${code.toString(16)}`);
+      if (listed) checked++;
+      const rouge = new WordList();
+      const ownWord = rougeWordHashes(`a${text}b`, rouge, 10) === 3 && list.length === 1;
+      assert.equal((list.kinds & ideographBit) !== 0, ownWord, `U+${code.toString(16)}`);
+    }
+    assert.ok(checked > 1000);
+    const list = new WordList();
+    wordHashes("plain words, 42 of them.", list);
+    wordHashes("more", list);
+    assert.equal(list.kinds & (checkedCharBit | ideographBit), 0);
   });
 });
 

@@ -14,6 +14,8 @@ export interface AnswerWords {
   /** Per text field of the row, by index: its words in `words`, `[from, to)` (empty for a field that is not an answer). */
   readonly from: Int32Array;
   readonly to: Int32Array;
+  /** Per text field, by index: the `wordChars` bits of an answer's characters, OR-ed (`WordList.kinds`); -1 for a field that is not an answer. */
+  readonly kinds: Int32Array;
   /** The words that start in the answers' first `maxAnswerChars` characters: `words[0..openingEnd)`. */
   readonly openingEnd: number;
 }
@@ -25,6 +27,7 @@ export const isAnswer = (field: TextField) => field.isOutput === true || field.r
 const words = new WordList();
 let from = new Int32Array(16);
 let to = new Int32Array(16);
+let kinds = new Int32Array(16);
 const mark = { at: 0, words: 0 };
 
 export function answerWords(fields: readonly TextField[]): AnswerWords {
@@ -32,13 +35,16 @@ export function answerWords(fields: readonly TextField[]): AnswerWords {
   if (from.length < fields.length) {
     from = new Int32Array(fields.length * 2);
     to = new Int32Array(fields.length * 2);
+    kinds = new Int32Array(fields.length * 2);
   }
   let chars = 0;
   let openingEnd = 0;
   for (let f = 0; f < fields.length; f++) {
     from[f] = words.length;
+    kinds[f] = -1;
     const field = fields[f];
     if (isAnswer(field)) {
+      words.kinds = 0;
       const opening = maxAnswerChars - chars;
       if (opening > 0) {
         mark.at = opening;
@@ -46,8 +52,9 @@ export function answerWords(fields: readonly TextField[]): AnswerWords {
         openingEnd = mark.words;
         chars += field.text.length;
       } else wordHashes(field.text, words);
+      kinds[f] = words.kinds;
     }
     to[f] = words.length;
   }
-  return { words, from, to, openingEnd };
+  return { words, from, to, kinds, openingEnd };
 }

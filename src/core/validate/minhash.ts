@@ -27,14 +27,34 @@ export function fmix32(h: number): number {
 const digitBit = 1 << 17;
 /** The bit of a `wordChars` entry set for a Chinese or Japanese character, which ROUGE reads as a word of its own. */
 export const ideographBit = 1 << 18;
+/** The bit of a `wordChars` entry set for a word character. */
+const wordBit = 1 << 16;
+/**
+ * The bit of a `wordChars` entry, word character or not, set for the code units that the content
+ * rules' patterns start from (`mayNeedChecks` in content.ts): a text `wordHashes` read without
+ * one skips those rules without a scan of its own.
+ */
+export const checkedCharBit = 1 << 19;
+const isCheckedChar = (code: number) =>
+  code === 0x3c ||
+  code === 0x5b ||
+  code === 0x23 ||
+  code <= 0x08 ||
+  code === 0x0b ||
+  code === 0x0c ||
+  (code >= 0x0e && code <= 0x1f) ||
+  (code >= 0x7f && code <= 0x4ff) ||
+  (code >= 0x2013 && code <= 0x2122) ||
+  code === 0xff5c;
 
 const isIdeograph = (code: number) =>
   (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x3040 && code <= 0x30ff) || (code >= 0xf900 && code <= 0xfaff);
 
 /**
- * For each UTF-16 code unit, in one load: 0 when it separates words; else the code unit
- * lower-cased (ASCII) in the low 16 bits, bit 16 set (a word character), `digitBit` for a digit,
- * which `wordHashes` reads to sum the number words, and `ideographBit`.
+ * For each UTF-16 code unit, in one load: for a word character, the code unit lower-cased (ASCII)
+ * in the low 16 bits, `wordBit`, `digitBit` for a digit, which `wordHashes` reads to sum the
+ * number words, and `ideographBit`; for one that separates words, none of those; and for either,
+ * `checkedCharBit`.
  */
 const wordChars = (() => {
   const table = new Uint32Array(65536);
@@ -46,12 +66,13 @@ const wordChars = (() => {
       (code >= 0xaa && !(code >= 0x2000 && code <= 0x2bff) && code !== 0x1680 && code !== 0x3000 && code !== 0xff0c && code !== 0x3002 && code !== 0xfeff);
     if (isWord)
       table[code] =
-        (code >= 65 && code <= 90 ? code + 32 : code) | (1 << 16) | (code >= 48 && code <= 57 ? digitBit : 0) | (isIdeograph(code) ? ideographBit : 0);
+        (code >= 65 && code <= 90 ? code + 32 : code) | wordBit | (code >= 48 && code <= 57 ? digitBit : 0) | (isIdeograph(code) ? ideographBit : 0);
+    if (isCheckedChar(code)) table[code] |= checkedCharBit;
   }
   return table;
 })();
 /** Whether `wordHashes` reads a UTF-16 code unit as part of a word. */
-export const isWordCode = (code: number) => wordChars[code] !== 0;
+export const isWordCode = (code: number) => (wordChars[code] & wordBit) !== 0;
 /** A `wordChars` entry's lower-cased code unit. */
 const lowerBits = 0xffff;
 
@@ -152,7 +173,7 @@ function addNumberWords(text: string, start: number, end: number, words: Uint32A
   let digit = false;
   for (let i = start; i <= end; i++) {
     const kind = i < end ? wordChars[text.charCodeAt(i)] : 0;
-    if (kind === 0) {
+    if ((kind & wordBit) === 0) {
       if (inWord && digit) numbers.sum = (numbers.sum + fmix32(words[word])) >>> 0;
       inWord = false;
     } else {
@@ -170,7 +191,7 @@ function addNumberWords(text: string, start: number, end: number, words: Uint32A
 export function wordStarts(text: string, count: number): number[] {
   const starts: number[] = [];
   for (let i = 0; i < text.length && starts.length < count; i++) {
-    if (wordChars[text.charCodeAt(i)] !== 0 && (i === 0 || wordChars[text.charCodeAt(i - 1)] === 0)) starts.push(i);
+    if (isWordCode(text.charCodeAt(i)) && (i === 0 || !isWordCode(text.charCodeAt(i - 1)))) starts.push(i);
   }
   return starts;
 }
