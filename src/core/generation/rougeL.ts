@@ -4,14 +4,16 @@
  * Chinese text gets no tokens at all) and no npm ROUGE package segments words by Unicode rules:
  * `Intl.Segmenter` does (ICU word boundaries, dictionary-based for Chinese and Japanese).
  */
-const segmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+let segmenter: Intl.Segmenter | undefined;
+/** Made on first use: making one loads ICU's word-break data (5 ms), at every start of the CLI and of the extension, which most runs never use. */
+const wordSegmenter = () => (segmenter ??= new Intl.Segmenter(undefined, { granularity: "word" }));
 
 /** Tokens beyond this are ignored: bounds the LCS table of a pathological row. */
 export const maxRougeTokens = 400;
 
 export function rougeTokens(text: string): string[] {
   const tokens: string[] = [];
-  for (const segment of segmenter.segment(text.toLowerCase())) {
+  for (const segment of wordSegmenter().segment(text.toLowerCase())) {
     if (!segment.isWordLike) continue;
     tokens.push(segment.segment);
     if (tokens.length >= maxRougeTokens) break;
