@@ -1,11 +1,11 @@
 // One line-aligned chunk of a file, each line analysed on its own: what a lint worker thread
 // does, and what the main thread does for the chunks it takes and when a worker fails.
-import { createReadStream } from "node:fs";
-import { fileReadBytes, readLineBatches } from "../core/jsonl/lineReader";
+import { readLineBatches } from "../core/jsonl/lineReader";
 import { RowPacker } from "../core/validate/packedRows";
 import { endSlab } from "../core/validate/rowVectors";
 import { analyzeLine, AnalyzedLine } from "../core/validate/streamValidator";
 import type { LintChunk, LintChunkResult, LintTask } from "../protocol/lintWorker";
+import { fileChunks } from "./fileChunks";
 
 /** Lines are numbered from 0 in the file's first chunk, else from 1: only the file's first line may carry a byte order mark. */
 export const chunkLineBase = (chunk: LintChunk): 0 | 1 => (chunk.start === 0 ? 0 : 1);
@@ -22,7 +22,7 @@ export async function* analyzeChunkBatches(chunk: LintChunk, task: LintTask, fir
       yield rows.slice(from, from + handedRowsBatch).map((read) => analyzeLine(read, line++, chunk.fileFormat, task.options));
     return;
   }
-  const bytes = createReadStream(task.file, { start: chunk.start, end: chunk.end - 1, highWaterMark: fileReadBytes });
+  const bytes = fileChunks(task.file, chunk.start, chunk.end);
   let line = firstLine;
   for await (const batch of readLineBatches(bytes, { maxLineBytes: task.maxLineBytes, atFileStart: chunk.start === 0 }))
     yield batch.map((read) => analyzeLine(read, line++, chunk.fileFormat, task.options));

@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
 import { ArrayItem, isSpace, readArrayElementBatches } from "../core/jsonArray/arrayElements";
 import { looksLikeJsonArray, opensArray } from "../core/jsonArray/arrayDetection";
-import { fileReadBytes, readLineBatches, readLines, ReadLine } from "../core/jsonl/lineReader";
+import { readLineBatches, readLines, ReadLine } from "../core/jsonl/lineReader";
 import { maxRowBytes } from "../core/validate/lineChecks";
+import { fileChunks } from "./fileChunks";
 
 /** Rows past this are reported as too long, not held: the editor's limit too. */
 export const cliMaxLineBytes = maxRowBytes;
@@ -13,7 +13,7 @@ export const cliMaxLineBytes = maxRowBytes;
  */
 export const isStdin = (file: string) => file === "-" || file === "/dev/stdin" || file === "/dev/fd/0" || file === "/proc/self/fd/0";
 
-const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? process.stdin : createReadStream(file, { highWaterMark: fileReadBytes }));
+const openBytes = (file: string): AsyncIterable<Uint8Array> => (isStdin(file) ? process.stdin : fileChunks(file));
 
 /**
  * Streams a dataset file (or standard input for `-`) line by line, reading it once: a FIFO or
