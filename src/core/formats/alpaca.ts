@@ -11,8 +11,6 @@ import { InstructionType, instructionParts, instructionTypeOf, looksLikeInstruct
 import { fieldParts } from "./rowParts";
 import { bookkeeping, FormatSchema, requiredText, text } from "./schema";
 
-const has = (row: Record<string, unknown>, ...keys: string[]) => keys.every((k) => Object.hasOwn(row, k));
-
 const alpacaSchema: FormatSchema = {
   ...bookkeeping,
   instruction: requiredText,
@@ -106,7 +104,7 @@ function fromTurns(turns: Turn[]): Converted {
 
 export const alpacaFormat: FormatModule = {
   id: "alpaca",
-  detect: (row) => has(row, "instruction") || has(row, "output", "input") || looksLikeInstructionType(row),
+  detect: (row) => Object.hasOwn(row, "instruction") || (Object.hasOwn(row, "output") && Object.hasOwn(row, "input")) || looksLikeInstructionType(row),
   schema: alpacaSchema,
   textFields(ctx) {
     const row = ctx.row;

@@ -17,7 +17,8 @@ export function withArticle(label: string): string {
 export function detectRowFormat(row: unknown, configuredChat?: ChatLayout): FormatId | undefined {
   if (!isPlainObject(row)) return undefined;
   if (configuredChat && Object.hasOwn(row, configuredChat.field)) return configuredChat.roleKey === "from" ? "sharegpt" : "openai";
-  return detectionOrder.find((format) => format.detect(row))?.id;
+  for (const format of detectionOrder) if (format.detect(row)) return format.id;
+  return undefined;
 }
 
 /** The format most rows share; `undefined` when no row looks like instruction data. */

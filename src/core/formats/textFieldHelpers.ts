@@ -28,7 +28,7 @@ export function addStringField(into: TextField[], ctx: RowContext, path: Array<s
 }
 
 /** An Alpaca-style `input` field (also inside Self-Instruct instances). */
-export const isInputField = (field: TextField) => /(?:^|\.)input$/.test(field.name);
+export const isInputField = (field: TextField) => field.name === "input" || field.name.endsWith(".input");
 
 export function pathName(path: Array<string | number>): string {
   if (path.length === 1 && typeof path[0] === "string") return path[0];
