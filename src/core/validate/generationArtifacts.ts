@@ -40,7 +40,9 @@ export function degenerateRunOfWords(text: string, words: Uint32Array, from: num
   const length = Math.min(to, from + maxLoopWords);
   if (length - from < 24) return repeatedMarkRun(text);
   let best: { period: number; start: number; repeats: number } | undefined;
-  for (const period of loopPeriods(w, from, length)) {
+  const periods = loopPeriods(w, from, length);
+  for (let period = 1; periods !== 0 && period <= 12; period++) {
+    if ((periods & (1 << period)) === 0) continue;
     let run = 0;
     for (let i = from + period; i <= length; i++) {
       if (i < length && w[i] === w[i - period]) {
@@ -94,21 +96,25 @@ function repeatedMarkRun(text: string): { phrase: string; repeats: number } | un
   return longest;
 }
 
+/** The fewest consecutive words equal to the word `period` before that a loop holds: 8 repeats of 3 words (24 words) hold 21. */
+const minLoopMatches = 21;
+
 /**
- * Periods worth a full scan. A loop of period p (8 repeats, 24 words) has at least 21 consecutive
- * positions where a word equals the one p before, so three sampled positions in a row match when
- * every seventh is checked: every loop is found for a seventh of the full scans' work.
+ * Periods worth a full scan: those where some `minLoopMatches` consecutive words each equal the
+ * word `period` before, as every loop has. Such a stretch holds one position of every 21st, so
+ * only those positions are compared at each period (12 compares every 21 words), and a match
+ * there is followed both ways to the stretch's length. A mark of each period found, as bits.
  */
-function loopPeriods(w: Uint32Array, from: number, to: number): number[] {
-  const periods: number[] = [];
-  for (let period = 1; period <= 12; period++) {
-    let streak = 0;
-    for (let i = from + period; i < to; i += 7) {
-      streak = w[i] === w[i - period] ? streak + 1 : 0;
-      if (streak === 3) {
-        periods.push(period);
-        break;
-      }
+function loopPeriods(w: Uint32Array, from: number, to: number): number {
+  let periods = 0;
+  for (let i = from + minLoopMatches - 1; i < to; i += minLoopMatches) {
+    for (let period = 1; period <= 12; period++) {
+      if ((periods & (1 << period)) !== 0 || i - period < from || w[i] !== w[i - period]) continue;
+      let first = i;
+      while (first - period - 1 >= from && w[first - 1] === w[first - 1 - period]) first--;
+      let last = i;
+      while (last + 1 < to && w[last + 1] === w[last + 1 - period]) last++;
+      if (last - first + 1 >= minLoopMatches) periods |= 1 << period;
     }
   }
   return periods;
