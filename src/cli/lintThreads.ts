@@ -9,8 +9,8 @@ export const parallelMinBytes = 16 * 1024 * 1024;
  * The size from which a machine of two cores lints on both, unless threads were asked for. One
  * lint thread already keeps V8's compiler and collector busy on the second core, and each thread
  * compiles the analysis for itself: with two threads, a thread's first 2 MB took 0.24 to 0.3 s,
- * against 0.13 to 0.16 s on one thread. Two threads were 12% slower at 16 MB, 4% slower at 24 MB,
- * 4% faster at 32 MB and 16% faster at 50 MB (medians of 5 runs, one and two threads in turns).
+ * against 0.13 to 0.16 s on one thread. Two threads were 15% slower at 16 MB, 5% slower at 24 MB,
+ * 3% faster at 32 MB and 14% faster at 50 MB (medians of 5 runs, one and two threads in turns).
  */
 export const twoCoreParallelMinBytes = 32 * 1024 * 1024;
 
