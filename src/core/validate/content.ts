@@ -103,10 +103,11 @@ export function checkContent(ctx: RowContext, fields: TextField[], answers: Answ
       );
     }
     // A prompt ending in a space or newline and a completion starting with one are the usual separators of prompt/completion data.
-    const leading = isSpace(text.charCodeAt(0)) && !(ctx.format === "prompt-completion" && field.name === "completion");
-    const trailing = isSpace(text.charCodeAt(text.length - 1)) && !(ctx.format === "prompt-completion" && field.name === "prompt");
+    // Read only within the text: a read past its end (NaN) made V8 drop and recompile this function.
+    const leading = text.length > 0 && isSpace(text.charCodeAt(0)) && !(ctx.format === "prompt-completion" && field.name === "completion");
+    const trailing = text.length > 0 && isSpace(text.charCodeAt(text.length - 1)) && !(ctx.format === "prompt-completion" && field.name === "prompt");
     // Input-output segments are joined as written: their edges are where the text breaks, on purpose.
-    if (text.length > 0 && (leading || trailing) && text.trim() !== "" && field.role !== "thinking" && ctx.format !== "input-output") {
+    if ((leading || trailing) && text.trim() !== "" && field.role !== "thinking" && ctx.format !== "input-output") {
       found.push(
         finding(
           "surrounding-whitespace",

@@ -87,7 +87,7 @@ function addSegments(text: string): void {
     let lineEnd = text.indexOf("\n", start);
     if (lineEnd < 0) lineEnd = text.length;
     for (let i = start + sentenceAfterChars; i < lineEnd; i++) {
-      if (isSentenceEnd(text.charCodeAt(i)) && isSpaceCode(text.charCodeAt(i + 1))) {
+      if (isSentenceEnd(text.charCodeAt(i)) && i + 1 < lineEnd && isSpaceCode(text.charCodeAt(i + 1))) {
         addSegment(text, start, i + 1);
         start = i + 1;
         i = start + sentenceAfterChars - 1;
