@@ -1,14 +1,14 @@
 import { lintInParallel, LintWorkers, lintThreads, validateRowsInParallel } from "../src/cli/parallelLint";
 import { LintWorkerPool } from "../src/cli/lintWorkerPool";
+import { openDataset } from "../src/cli/readDataset";
 import { spawn } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { readArrayElementBatches } from "../src/core/jsonArray/arrayElements";
 import { RowsValidator, validateArrayItems } from "../src/core/jsonArray/validateArray";
-import { readLineBatches, readLines } from "../src/core/jsonl/lineReader";
+import { readLines } from "../src/core/jsonl/lineReader";
 import { analyzeRow } from "../src/core/validate/analyzeRow";
 import { DocumentValidator } from "../src/core/validate/documentValidator";
-import { sampleFileFormat, validateBatches } from "../src/core/validate/streamValidator";
+import { validateLineBatches } from "../src/core/validate/streamValidator";
 import { repoRoot } from "../test/launch/paths";
 
 const benchDir = join(repoRoot, ".bench");
@@ -94,9 +94,10 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
   const lint = async () => {
     const started = performance.now();
     let problems = 0;
-    const sample = await sampleFileFormat(readLines(createReadStream(path)), {});
-    const options = { fileBytes: statSync(path).size };
-    for await (const _ of validateBatches(readLineBatches(createReadStream(path, { highWaterMark: 1 << 20 })), sample, options)) problems++;
+    // As the CLI reads a file on one thread: openDataset's batches of lines, read by fileChunks.
+    const dataset = await openDataset(path);
+    if (dataset.kind !== "jsonl") throw new Error(`${path} is not JSON Lines`);
+    for await (const _ of validateLineBatches(dataset.batches, { fileBytes: statSync(path).size })) problems++;
     return { ms: performance.now() - started, problems };
   };
   const workerScript = join(repoRoot, "out", "lint-worker.js");
@@ -116,8 +117,9 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
   const lintArrayWith = (validate?: RowsValidator) => async () => {
     const started = performance.now();
     let problems = 0;
-    const elements = readArrayElementBatches(createReadStream(arrayPath, { highWaterMark: 1 << 20 }));
-    for await (const _ of validateArrayItems(elements, { fileBytes: statSync(arrayPath).size }, undefined, validate)) problems++;
+    const dataset = await openDataset(arrayPath);
+    if (dataset.kind !== "array") throw new Error(`${arrayPath} is not a JSON array`);
+    for await (const _ of validateArrayItems(dataset.batches, { fileBytes: statSync(arrayPath).size }, undefined, validate)) problems++;
     return { ms: performance.now() - started, problems };
   };
   const lintArray = lintArrayWith();

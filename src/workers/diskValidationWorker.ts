@@ -1,5 +1,4 @@
 // A worker thread that validates a dataset on disk with the CLI's streaming validator.
-import { createReadStream, ReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { fileLayout } from "../core/jsonArray/arrayDetection";
 import { ArrayItem, readArrayElementBatches } from "../core/jsonArray/arrayElements";
@@ -10,6 +9,7 @@ import type { Diagnostic } from "../core/lint/diagnostic";
 import { FormatSample, validateLineBatches } from "../core/validate/streamValidator";
 import type { DiskValidationJob, DiskValidationMessage } from "../protocol/diskValidation";
 import type { LintChunk } from "../protocol/lintWorker";
+import { fileChunks } from "../cli/fileChunks";
 import { lintInParallel, lintsInParallel, lintThreads, validateRowsInParallel } from "../cli/parallelLint";
 
 const post = (message: DiskValidationMessage) => parentPort?.postMessage(message);
@@ -57,7 +57,6 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
   };
   // A large file is validated on every core, as `lint` does it, with the same findings.
   const threads = lintsInParallel(file, options) ? lintThreads() : 1;
-  let stream: ReadStream | undefined;
   // A batch at a time (what each read ends), as the CLI reads: awaiting once a line through each
   // stage was 3.5% of a 50 MB lint.
   async function* counted<T>(batches: AsyncIterable<T[]>, rowsUpTo: (batch: T[]) => number | undefined): AsyncGenerator<T[]> {
@@ -68,11 +67,17 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
       yield batch;
     }
   }
-  const read = () => {
-    stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    stream.on("data", (chunk) => (bytesRead += chunk.length));
-    return stream;
-  };
+  /** The file's bytes as the CLI reads them (fileChunks), counted for the progress shown. */
+  async function* countedBytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of fileChunks(file)) {
+      bytesRead += chunk.length;
+      yield chunk;
+    }
+  }
+  // Ended with the validation, however it ends, which closes the file: a validator that fails
+  // leaves the reads it stopped asking from as they are, and the extension host keeps open files.
+  let bytes: AsyncGenerator<Uint8Array> | undefined;
+  const read = () => (bytes = countedBytes());
   const kept: Diagnostic[] = [];
   let sample: FormatSample = {};
   const onSample = (s: FormatSample) => (sample = s);
@@ -94,12 +99,15 @@ async function run({ file, options, keep }: DiskValidationJob): Promise<void> {
     return lintInParallel(file, options, undefined, { onSample, onCompared, signal: stop.signal });
   };
   const findings = validated();
-  for await (const d of findings) {
-    if (stop.signal.aborted) break;
-    problems++;
-    if (kept.length < keep) kept.push(d);
+  try {
+    for await (const d of findings) {
+      if (stop.signal.aborted) break;
+      problems++;
+      if (kept.length < keep) kept.push(d);
+    }
+  } finally {
+    await bytes?.return(undefined);
   }
-  stream?.destroy();
   post({ type: "done", format: sample.format, lines, bytesRead, problems, kept, cancelled: stop.signal.aborted, array, threads });
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createReadStream, readFileSync, writeFileSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
@@ -19,12 +19,16 @@ const dir = scratchDir("instruct-studio-disk-");
 type Done = Extract<DiskValidationMessage, { type: "done" }>;
 
 /** The built worker's verdict on a file (the one "Validate Dataset File on Disk" starts), every finding kept; `stop` cancels it at once. */
-function validateOnDisk(file: string, { threads, stop = false }: { threads?: string; stop?: boolean } = {}): Promise<Done> {
+function validateOnDisk(
+  file: string,
+  { threads, stop = false, stopAtProgress = false }: { threads?: string; stop?: boolean; stopAtProgress?: boolean } = {},
+): Promise<Done> {
   const env = { ...process.env, INSTRUCT_STUDIO_LINT_THREADS: threads };
   const worker = new Worker(join(repoRoot, "out", "validate-worker.js"), { workerData: { file, options: {}, keep: 1_000_000 }, env });
   if (stop) worker.postMessage("stop");
   return new Promise<Done>((resolve, reject) => {
     worker.on("message", (message: DiskValidationMessage) => {
+      if (message.type === "progress" && stopAtProgress) worker.postMessage("stop");
       if (message.type === "error") reject(new Error(message.message));
       if (message.type === "done") resolve(message);
     });
@@ -92,6 +96,27 @@ describe("Validate Dataset File on Disk (its worker)", () => {
     assert.ok(cli.length > 10);
     assert.deepEqual(done.kept, cli);
     assert.equal(done.threads, 1);
+  });
+
+  it("counts the bytes it reads, and closes the file whether it ends or is stopped midway", async () => {
+    // Several times the 100 ms between progress reports, with a finding on every row to stop at.
+    const file = join(dir, "read-once.jsonl");
+    writeFileSync(file, `${Array.from({ length: 120_000 }, () => JSON.stringify(rows[7])).join("\n")}\n`);
+    const held = () =>
+      readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false; // closed while listed
+        }
+      }).length;
+    const stopped = await validateOnDisk(file, { threads: "1", stopAtProgress: true });
+    assert.equal(stopped.cancelled, true);
+    assert.ok(stopped.bytesRead > 0 && stopped.bytesRead < statSync(file).size, `${stopped.bytesRead} bytes`);
+    assert.equal(held(), 0);
+    const done = await validateOnDisk(file, { threads: "1" });
+    assert.deepEqual([done.cancelled, done.lines, done.bytesRead], [false, 120_000, statSync(file).size]);
+    assert.equal(held(), 0);
   });
 
   it("validates a large file on every core, as lint does, with one thread's findings, and stops when asked", async () => {
