@@ -73,6 +73,12 @@ function jsonArrayOf(path: string): string {
   return arrayPath;
 }
 
+/** CPU time of every thread of this process since `from` (a `process.cpuUsage()`), in ms. */
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1000;
+};
+
 /**
  * Whole-file lint (the CLI's pipeline) against a bare loop that JSON.parses each line, same file;
  * and the lint of the same rows as a JSON array.
@@ -93,12 +99,13 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
   };
   const lint = async () => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let problems = 0;
     // As the CLI reads a file on one thread: openDataset's batches of lines, read by fileChunks.
     const dataset = await openDataset(path);
     if (dataset.kind !== "jsonl") throw new Error(`${path} is not JSON Lines`);
     for await (const _ of validateLineBatches(dataset.batches, { fileBytes: statSync(path).size })) problems++;
-    return { ms: performance.now() - started, problems };
+    return { ms: performance.now() - started, cpuMs: cpuMsSince(cpu), problems };
   };
   const workerScript = join(repoRoot, "out", "lint-worker.js");
   // The CLI's path on a large file: worker threads and this one analyse chunks, this one compares rows.
@@ -106,9 +113,10 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
   // linted a file before, as for a run's later files (this thread is warm in both).
   const lintOnEveryCoreWith = (workers: LintWorkers) => async () => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     let problems = 0;
     for await (const _ of lintInParallel(path, {}, workers)) problems++;
-    return { ms: performance.now() - started, problems };
+    return { ms: performance.now() - started, cpuMs: cpuMsSince(cpu), problems };
   };
   const lintOnEveryCore = lintOnEveryCoreWith(workerScript);
   const warmThreads = new LintWorkerPool(workerScript);
@@ -159,14 +167,19 @@ export async function lintThroughput(path: string): Promise<Record<string, numbe
     rows: base.rows,
     baselineMs: baseMs,
     lintMs: linted.ms,
+    // CPU of every thread: on one thread V8 also compiles and collects on other cores.
+    lintCpuMs: linted.cpuMs,
     problems: linted.problems,
     ratio: baseMs / linted.ms,
     threads: lintThreads(),
     lintEveryCoreMs: parallel.ms,
     ratioEveryCore: baseMs / parallel.ms,
     speedupEveryCore: linted.ms / parallel.ms,
+    // What new threads cost besides the lint: each starts, and compiles the analysis for itself.
+    lintEveryCoreCpuMs: parallel.cpuMs,
     // Threads kept from an earlier file of the run: what the second core is worth once they are compiled.
     lintEveryCoreWarmMs: parallelWarm.ms,
+    lintEveryCoreWarmCpuMs: parallelWarm.cpuMs,
     speedupEveryCoreWarm: linted.ms / parallelWarm.ms,
     // The array file is larger by its indentation; its rows and findings are the same.
     arrayMegabytes: statSync(arrayPath).size / 1024 / 1024,
