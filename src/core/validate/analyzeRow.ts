@@ -49,6 +49,14 @@ export interface RowAnalysis {
 const stripCr = (line: string) => (line.endsWith("\r") ? line.slice(0, -1) : line);
 /** A line's row: without its CR, and on the first line without a BOM (`bomLength`, where the row starts). */
 const rowText = (rawLine: string, line: number) => (line === 0 ? stripBom(stripCr(rawLine)) : { text: stripCr(rawLine), bomLength: 0 });
+/** A row's value, or undefined where it is not JSON (jsonc-parser then says where, for the rows that report it). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 /** The first keys of a row of no known format: what the file holds instead, for its finding. */
 const firstKeys = (value: Record<string, unknown>) => Object.keys(value).slice(0, 12);
 
@@ -170,12 +178,7 @@ export function sampleRow(rawLine: string, line: number, options: ValidationOpti
   if (text.trim() === "") return { kind: "blank", diagnostics: [] };
   const invalid: RowAnalysis = { kind: "invalid", diagnostics: [] };
   if (jsonShape(text).maxDepth > maxNestingDepth) return invalid;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return invalid;
-  }
+  const value = parsedOrUndefined(text);
   if (!isPlainObject(value)) return invalid;
   const format = options.format ?? detectRowFormat(value, options.layout);
   return format ? { kind: "row", format, diagnostics: [] } : { kind: "row", diagnostics: [], keys: firstKeys(value) };
@@ -190,12 +193,7 @@ function analyzeRowUnguarded(rawLine: string, line: number, fileFormat: FormatId
     const message = `The row nests ${shape.maxDepth.toLocaleString("en-US")} levels deep; trainers' JSON readers stop near 1,000 (Python's recursion limit), and it is not checked past ${maxNestingDepth}.`;
     return { kind: "invalid", diagnostics: applyRuleSettings([finding("too-deep", span, message)], options.rules) };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
+  const value = parsedOrUndefined(text);
   if (!isPlainObject(value)) {
     // Not JSON, or not an object: jsonc-parser gives the exact range of what is wrong.
     const syntax = checkRowSyntax(text, line).diagnostics.map((d) => ({ ...d, column: d.column + base, endColumn: d.endColumn + base }));

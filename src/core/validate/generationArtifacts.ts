@@ -23,6 +23,9 @@ const noOutputMarker = /<\s*no\s*-?\s*(?:output|input)\s*>/i;
 /** Words of an answer scanned for a loop at most: a loop is found in its first 20,000. */
 const maxLoopWords = 20_000;
 
+/** The longest phrase, in words, whose repeats count as a loop: `loopPeriods` marks each period with a bit of one number. */
+const maxLoopPeriod = 12;
+
 /**
  * The longest stretch where a phrase of `period` words (1 to 12) repeats back to back at least
  * 8 times, covering 24 words or more: a generation stuck in a loop, not a list or a refrain.
@@ -41,7 +44,7 @@ export function degenerateRunOfWords(text: string, words: Uint32Array, from: num
   if (length - from < 24) return repeatedMarkRun(text);
   let best: { period: number; start: number; repeats: number } | undefined;
   const periods = loopPeriods(w, from, length);
-  for (let period = 1; periods !== 0 && period <= 12; period++) {
+  for (let period = 1; periods !== 0 && period <= maxLoopPeriod; period++) {
     if ((periods & (1 << period)) === 0) continue;
     let run = 0;
     for (let i = from + period; i <= length; i++) {
@@ -108,7 +111,7 @@ const minLoopMatches = 21;
 function loopPeriods(w: Uint32Array, from: number, to: number): number {
   let periods = 0;
   for (let i = from + minLoopMatches - 1; i < to; i += minLoopMatches) {
-    for (let period = 1; period <= 12; period++) {
+    for (let period = 1; period <= maxLoopPeriod; period++) {
       if ((periods & (1 << period)) !== 0 || i - period < from || w[i] !== w[i - period]) continue;
       let first = i;
       while (first - period - 1 >= from && w[first - 1] === w[first - 1 - period]) first--;
